@@ -1,0 +1,140 @@
+package dev.scorestream.codec;
+
+import dev.scorestream.registry.RegistryUnavailableException;
+import dev.scorestream.registry.SchemaLookup;
+import dev.scorestream.registry.SchemaNotFoundException;
+import java.io.IOException;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.avro.AvroTypeException;
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaCompatibility;
+import org.apache.avro.generic.GenericDatumReader;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.io.BinaryDecoder;
+import org.apache.avro.io.DecoderFactory;
+
+/**
+ * Decodes Confluent wire-format payloads onto one reader schema, resolving each writer schema through a
+ * {@link SchemaLookup}.
+ *
+ * <p>Not thread-safe: it reuses one {@link BinaryDecoder} and keeps a per-instance map of resolving
+ * readers, so the registry is asked once per schema id per instance. Create one per stream task.
+ */
+public final class WireFormatDecoder {
+
+  private final Schema readerSchema;
+  private final SchemaLookup registry;
+  private final Map<Integer, WriterReader> readers = new HashMap<>();
+  private BinaryDecoder decoder;
+
+  public WireFormatDecoder(Schema readerSchema, SchemaLookup registry) {
+    this.readerSchema = readerSchema;
+    this.registry = registry;
+  }
+
+  public Schema readerSchema() {
+    return readerSchema;
+  }
+
+  /**
+   * Decodes {@code bytes}. Never throws for anything the bytes contain.
+   *
+   * @throws RegistryUnavailableException the writer schema could not be fetched (an outage, not the record's fault)
+   */
+  public DecodeResult decode(byte[] bytes) {
+    if (bytes == null) {
+      return new DecodeResult.Failed(DecodeFailure.NOT_WIRE_FORMAT, "value is null (tombstone)", -1, null);
+    }
+    if (!WireFormat.hasHeader(bytes)) {
+      return new DecodeResult.Failed(DecodeFailure.NOT_WIRE_FORMAT, describeMissingHeader(bytes), -1, null);
+    }
+    int schemaId = WireFormat.schemaId(bytes);
+    WriterReader reader = readers.get(schemaId);
+    if (reader == null) {
+      try {
+        reader = WriterReader.resolve(registry.schemaById(schemaId), readerSchema);
+      } catch (SchemaNotFoundException e) {
+        return new DecodeResult.Failed(DecodeFailure.UNKNOWN_SCHEMA_ID, e.getMessage(), schemaId, e);
+      }
+      readers.put(schemaId, reader);
+    }
+    if (reader.datumReader == null) {
+      return new DecodeResult.Failed(DecodeFailure.INCOMPATIBLE_SCHEMA,
+          "writer schema " + schemaId + " cannot be read as " + readerSchema.getFullName() + ": " + reader.incompatibility,
+          schemaId, null);
+    }
+    decoder = DecoderFactory.get().binaryDecoder(bytes, WireFormat.HEADER_SIZE,
+        bytes.length - WireFormat.HEADER_SIZE, decoder);
+    try {
+      GenericRecord record = reader.datumReader.read(null, decoder);
+      if (!decoder.isEnd()) {
+        return new DecodeResult.Failed(DecodeFailure.UNDECODABLE,
+            "trailing bytes after the record (schema id " + schemaId + ")", schemaId, null);
+      }
+      return new DecodeResult.Decoded(record, schemaId);
+    } catch (AvroTypeException e) {
+      DecodeFailure failure = reader.fullyCompatible ? DecodeFailure.UNDECODABLE : DecodeFailure.INCOMPATIBLE_SCHEMA;
+      return new DecodeResult.Failed(failure, message(e), schemaId, e);
+    } catch (IOException | RuntimeException e) {
+      return new DecodeResult.Failed(DecodeFailure.UNDECODABLE, message(e), schemaId, e);
+    }
+  }
+
+  private static String describeMissingHeader(byte[] bytes) {
+    if (bytes.length == 0) {
+      return "empty value";
+    }
+    if (bytes[0] != WireFormat.MAGIC_BYTE) {
+      return String.format("first byte is 0x%02x, not the magic byte 0x00%s", bytes[0] & 0xff,
+          bytes[0] == '{' || bytes[0] == '[' ? " (looks like JSON)" : "");
+    }
+    return "only " + bytes.length + " bytes, shorter than the 5-byte header";
+  }
+
+  private static String message(Throwable e) {
+    return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+  }
+
+  /**
+   * A resolving reader for one writer schema, or why none can be built. {@code fullyCompatible} is false
+   * when Avro's compatibility check finds a problem that only some records hit (e.g. an enum symbol the
+   * reader lacks): those records fail with INCOMPATIBLE_SCHEMA, the others decode.
+   */
+  private record WriterReader(GenericDatumReader<GenericRecord> datumReader, boolean fullyCompatible,
+      String incompatibility) {
+
+    static WriterReader resolve(Schema writer, Schema reader) {
+      SchemaCompatibility.SchemaPairCompatibility check =
+          SchemaCompatibility.checkReaderWriterCompatibility(reader, writer);
+      boolean compatible = check.getType() == SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE;
+      if (!compatible && !recordLevelResolvable(writer, reader)) {
+        return new WriterReader(null, false, check.getDescription());
+      }
+      return new WriterReader(new GenericDatumReader<>(writer, reader), compatible, check.getDescription());
+    }
+
+    /** Record names match and every reader field without default exists in the writer. */
+    private static boolean recordLevelResolvable(Schema writer, Schema reader) {
+      if (writer.getType() != Schema.Type.RECORD || !writer.getName().equals(reader.getName())) {
+        return false;
+      }
+      for (Schema.Field field : reader.getFields()) {
+        if (!field.hasDefaultValue() && writer.getField(field.name()) == null && aliasMatch(writer, field) == null) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    private static Schema.Field aliasMatch(Schema writer, Schema.Field readerField) {
+      for (String alias : readerField.aliases()) {
+        Schema.Field match = writer.getField(alias);
+        if (match != null) {
+          return match;
+        }
+      }
+      return null;
+    }
+  }
+}

@@ -1,0 +1,285 @@
+package dev.scorestream.registry;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaParseException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Client for the Confluent Schema Registry REST API. Thread-safe; one instance per process is enough.
+ *
+ * <p>Only a definite answer becomes a definite exception: an unknown id is {@link SchemaNotFoundException}
+ * only when the registry says so with error code 40403, so a wrong base URL (which also answers 404)
+ * shows up as an outage rather than turning every record into a dead letter.
+ */
+public final class SchemaRegistryClient implements SchemaLookup {
+
+  private static final Logger LOG = LoggerFactory.getLogger(SchemaRegistryClient.class);
+  private static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
+  private static final int SCHEMA_NOT_FOUND = 40403;
+  private static final int SUBJECT_NOT_FOUND = 40401;
+  private static final int VERSION_NOT_FOUND = 40402;
+
+  private final RegistrySettings settings;
+  private final HttpClient http;
+  private final ObjectMapper json = new ObjectMapper();
+  private final Map<Integer, Schema> byId;
+  private final Stats stats = new Stats();
+  private final AtomicBoolean reachable = new AtomicBoolean(true);
+
+  public SchemaRegistryClient(RegistrySettings settings) {
+    this.settings = settings;
+    HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(settings.requestTimeout());
+    settings.sslContext().ifPresent(builder::sslContext);
+    this.http = builder.build();
+    this.byId = settings.cacheSize() == 0
+        ? new ConcurrentHashMap<>()
+        : Collections.synchronizedMap(new LruMap<>(settings.cacheSize()));
+  }
+
+  public RegistrySettings settings() {
+    return settings;
+  }
+
+  /** Counters for metrics: calls made, calls failed, cache hits. */
+  public Stats stats() {
+    return stats;
+  }
+
+  /** False after a call failed for lack of an answer, true again after the next answered call. */
+  public boolean isReachable() {
+    return reachable.get();
+  }
+
+  @Override
+  public Schema schemaById(int id) throws SchemaNotFoundException {
+    Schema cached = byId.get(id);
+    if (cached != null) {
+      stats.cacheHits.increment();
+      return cached;
+    }
+    Response response = call("GET", "/schemas/ids/" + id, null);
+    if (response.status() == 404 && response.errorCode() == SCHEMA_NOT_FOUND) {
+      throw new SchemaNotFoundException(id, "schema id " + id + " is not registered: " + response.message());
+    }
+    JsonNode body = response.requireOk("schema id " + id);
+    String type = body.path("schemaType").asText("AVRO");
+    if (!"AVRO".equals(type)) {
+      throw new SchemaNotFoundException(id, "schema id " + id + " is a " + type + " schema, not Avro");
+    }
+    Schema schema;
+    try {
+      schema = new Schema.Parser().setValidateDefaults(false).parse(body.path("schema").asText());
+    } catch (SchemaParseException e) {
+      throw new SchemaNotFoundException(id, "schema id " + id + " is not a parseable Avro schema: " + e.getMessage());
+    }
+    byId.put(id, schema);
+    return schema;
+  }
+
+  /**
+   * Registers {@code schema} under {@code subject} and returns its id; registering the same schema again
+   * returns the same id.
+   *
+   * @throws RegistryRejectedException when the registry refuses it (409 incompatible, 422 invalid)
+   */
+  public int register(String subject, Schema schema) {
+    ObjectNode request = json.createObjectNode().put("schema", schema.toString());
+    Response response = call("POST", "/subjects/" + encode(subject) + "/versions", request);
+    if (response.status() == 409 || response.status() == 422) {
+      throw new RegistryRejectedException(response.status(),
+          "registry refused schema for subject " + subject + ": " + response.message());
+    }
+    int id = response.requireOk("register " + subject).path("id").asInt(-1);
+    if (id < 0) {
+      throw new RegistryUnavailableException("register " + subject + ": response has no id", null);
+    }
+    byId.putIfAbsent(id, schema);
+    return id;
+  }
+
+  /**
+   * Asks whether {@code schema} may be registered as the next version of {@code subject} under the
+   * subject's compatibility rule. A subject with no versions accepts anything.
+   */
+  public boolean isCompatible(String subject, Schema schema) {
+    ObjectNode request = json.createObjectNode().put("schema", schema.toString());
+    Response response = call("POST", "/compatibility/subjects/" + encode(subject) + "/versions/latest", request);
+    if (response.status() == 404
+        && (response.errorCode() == SUBJECT_NOT_FOUND || response.errorCode() == VERSION_NOT_FOUND)) {
+      return true;
+    }
+    if (response.status() == 422) {
+      throw new RegistryRejectedException(422, "invalid schema for subject " + subject + ": " + response.message());
+    }
+    return response.requireOk("compatibility " + subject).path("is_compatible").asBoolean(false);
+  }
+
+  /** Sets the compatibility level (e.g. {@code BACKWARD}) of one subject. */
+  public void setCompatibility(String subject, String level) {
+    ObjectNode request = json.createObjectNode().put("compatibility", level);
+    call("PUT", "/config/" + encode(subject), request).requireOk("set compatibility of " + subject);
+  }
+
+  /** Cheap liveness probe of the registry; never throws. */
+  public boolean ping() {
+    try {
+      call("GET", "/subjects", null).requireOk("list subjects");
+      return true;
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
+
+  private Response call(String method, String path, JsonNode body) {
+    URI uri = URI.create(settings.baseUrl() + path);
+    HttpRequest.Builder request = HttpRequest.newBuilder(uri)
+        .timeout(settings.requestTimeout())
+        .header("Accept", CONTENT_TYPE + ", application/json");
+    settings.basicAuth().ifPresent(auth -> request.header("Authorization",
+        "Basic " + Base64.getEncoder().encodeToString(auth.getBytes(StandardCharsets.UTF_8))));
+    if (body == null) {
+      request.method(method, HttpRequest.BodyPublishers.noBody());
+    } else {
+      request.header("Content-Type", CONTENT_TYPE)
+          .method(method, HttpRequest.BodyPublishers.ofString(body.toString()));
+    }
+    HttpRequest built = request.build();
+    Exception last = null;
+    String lastProblem = "";
+    for (int attempt = 1; attempt <= settings.maxAttempts(); attempt++) {
+      if (attempt > 1) {
+        pause(attempt);
+      }
+      stats.calls.increment();
+      try {
+        HttpResponse<String> response = http.send(built, HttpResponse.BodyHandlers.ofString());
+        int status = response.statusCode();
+        if (status >= 500 || status == 429 || status == 401 || status == 403) {
+          lastProblem = "HTTP " + status + " " + abbreviate(response.body());
+          last = null;
+          stats.errors.increment();
+          continue;
+        }
+        reachable.set(true);
+        return new Response(status, parse(response.body()), json);
+      } catch (IOException e) {
+        last = e;
+        lastProblem = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+        stats.errors.increment();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new RegistryUnavailableException(method + " " + uri + " interrupted", e);
+      }
+    }
+    reachable.set(false);
+    String message = method + " " + uri + " failed after " + settings.maxAttempts() + " attempts: " + lastProblem;
+    LOG.warn("schema registry unavailable: {}", message);
+    throw new RegistryUnavailableException(message, last);
+  }
+
+  private void pause(int attempt) {
+    long base = settings.initialBackoff().toMillis() << Math.min(attempt - 2, 20);
+    long capped = Math.min(base, settings.maxBackoff().toMillis());
+    long jittered = capped / 2 + ThreadLocalRandom.current().nextLong(capped / 2 + 1);
+    try {
+      Thread.sleep(jittered);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new RegistryUnavailableException("interrupted while backing off", e);
+    }
+  }
+
+  private JsonNode parse(String body) {
+    if (body == null || body.isBlank()) {
+      return json.createObjectNode();
+    }
+    try {
+      return json.readTree(body);
+    } catch (IOException e) {
+      return json.createObjectNode().put("message", abbreviate(body));
+    }
+  }
+
+  private static String encode(String subject) {
+    return URLEncoder.encode(subject, StandardCharsets.UTF_8).replace("+", "%20");
+  }
+
+  private static String abbreviate(String text) {
+    if (text == null) {
+      return "";
+    }
+    return text.length() <= 300 ? text : text.substring(0, 300) + "...";
+  }
+
+  /** One registry answer. */
+  private record Response(int status, JsonNode body, ObjectMapper json) {
+
+    int errorCode() {
+      return body.path("error_code").asInt(-1);
+    }
+
+    String message() {
+      return body.path("message").asText(body.toString());
+    }
+
+    /** The body of a 2xx answer; anything else is not an answer this client understands. */
+    JsonNode requireOk(String what) {
+      if (status / 100 != 2) {
+        throw new RegistryUnavailableException(what + ": unexpected HTTP " + status + " " + abbreviate(message()), null);
+      }
+      return body;
+    }
+  }
+
+  /** Call counters, read by the metrics binder. */
+  public static final class Stats {
+    private final LongAdder calls = new LongAdder();
+    private final LongAdder errors = new LongAdder();
+    private final LongAdder cacheHits = new LongAdder();
+
+    public long calls() {
+      return calls.sum();
+    }
+
+    public long errors() {
+      return errors.sum();
+    }
+
+    public long cacheHits() {
+      return cacheHits.sum();
+    }
+  }
+
+  private static final class LruMap<K, V> extends LinkedHashMap<K, V> {
+    private final int capacity;
+
+    LruMap(int capacity) {
+      super(16, 0.75f, true);
+      this.capacity = capacity;
+    }
+
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<K, V> eldest) {
+      return size() > capacity;
+    }
+  }
+}

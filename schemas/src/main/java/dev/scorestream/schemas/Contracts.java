@@ -1,0 +1,50 @@
+package dev.scorestream.schemas;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.apache.avro.Schema;
+
+/** Loads the Avro contracts bundled under {@code avro/} in this jar, or a reader schema from a file. */
+public final class Contracts {
+
+  public static final String PAYMENT_EVENT = "PaymentEvent.avsc";
+  public static final String PREDICTION = "Prediction.avsc";
+
+  private Contracts() {
+  }
+
+  /** The demo reader schema for card payments, with its field rules. */
+  public static Schema paymentEvent() {
+    return bundled(PAYMENT_EVENT);
+  }
+
+  public static Schema prediction() {
+    return bundled(PREDICTION);
+  }
+
+  /** A bundled contract by file name, e.g. {@code Prediction.avsc}. */
+  public static Schema bundled(String fileName) {
+    try (InputStream in = Contracts.class.getResourceAsStream("/avro/" + fileName)) {
+      if (in == null) {
+        throw new IllegalArgumentException("no bundled schema avro/" + fileName);
+      }
+      return new Schema.Parser().parse(in);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read bundled schema " + fileName, e);
+    }
+  }
+
+  /** Parses an .avsc file; the message names the file on failure. */
+  public static Schema fromFile(Path path) {
+    try {
+      return new Schema.Parser().parse(Files.readString(path));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read schema file " + path, e);
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException("schema file " + path + " is not a valid Avro schema: " + e.getMessage(), e);
+    }
+  }
+}

@@ -1,0 +1,194 @@
+package dev.scorestream.registry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaBuilder;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Failure semantics of the client against a scripted HTTP stub: the cases a real registry cannot be made
+ * to produce on demand (5xx bursts, a wrong base path, slow answers). The happy path against real
+ * Apicurio is covered by {@code SchemaRegistryClientIT} in the topology module.
+ */
+class SchemaRegistryClientTest {
+
+  static final Schema SCHEMA = SchemaBuilder.record("T").fields().requiredString("a").endRecord();
+
+  HttpServer server;
+  final Deque<Reply> replies = new ArrayDeque<>();
+  final AtomicInteger requests = new AtomicInteger();
+  final AtomicReference<String> lastAuthorization = new AtomicReference<>();
+
+  record Reply(int status, String body, long delayMillis) {
+  }
+
+  @BeforeEach
+  void startStub() throws IOException {
+    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    server.createContext("/", this::answer);
+    server.start();
+  }
+
+  @AfterEach
+  void stopStub() {
+    server.stop(0);
+  }
+
+  void answer(HttpExchange exchange) throws IOException {
+    requests.incrementAndGet();
+    lastAuthorization.set(exchange.getRequestHeaders().getFirst("Authorization"));
+    Reply reply = replies.isEmpty() ? new Reply(500, "{}", 0) : replies.poll();
+    if (reply.delayMillis() > 0) {
+      try {
+        Thread.sleep(reply.delayMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    byte[] body = reply.body().getBytes(StandardCharsets.UTF_8);
+    exchange.sendResponseHeaders(reply.status(), body.length);
+    exchange.getResponseBody().write(body);
+    exchange.close();
+  }
+
+  SchemaRegistryClient client(int attempts) {
+    String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/apis/ccompat/v7/";
+    return new SchemaRegistryClient(RegistrySettings.of(url)
+        .withRetries(attempts, Duration.ofMillis(1), Duration.ofMillis(5))
+        .withRequestTimeout(Duration.ofMillis(500)));
+  }
+
+  static String schemaBody() {
+    return "{\"schema\":" + quote(SCHEMA.toString()) + "}";
+  }
+
+  static String quote(String text) {
+    return "\"" + text.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+  }
+
+  @Test
+  void shouldCacheSchemaByIdAfterFirstFetch() throws Exception {
+    replies.add(new Reply(200, schemaBody(), 0));
+    SchemaRegistryClient client = client(1);
+
+    assertThat(client.schemaById(7)).isEqualTo(SCHEMA);
+    assertThat(client.schemaById(7)).isEqualTo(SCHEMA);
+
+    assertThat(requests).hasValue(1);
+    assertThat(client.stats().cacheHits()).isEqualTo(1);
+  }
+
+  @Test
+  void shouldRetryServerErrorsThenSucceed() throws Exception {
+    replies.add(new Reply(503, "{}", 0));
+    replies.add(new Reply(500, "{}", 0));
+    replies.add(new Reply(200, schemaBody(), 0));
+
+    assertThat(client(3).schemaById(1)).isEqualTo(SCHEMA);
+    assertThat(requests).hasValue(3);
+  }
+
+  @Test
+  void shouldReportOutageAfterBoundedAttempts() {
+    SchemaRegistryClient client = client(3);
+
+    assertThatThrownBy(() -> client.schemaById(1))
+        .isInstanceOf(RegistryUnavailableException.class)
+        .hasMessageContaining("after 3 attempts")
+        .hasMessageContaining("HTTP 500");
+    assertThat(requests).hasValue(3);
+    assertThat(client.isReachable()).isFalse();
+    assertThat(client.stats().errors()).isEqualTo(3);
+  }
+
+  @Test
+  void shouldTreatTimeoutAsOutage() {
+    replies.add(new Reply(200, schemaBody(), 1500));
+
+    assertThatThrownBy(() -> client(1).schemaById(1)).isInstanceOf(RegistryUnavailableException.class);
+  }
+
+  @Test
+  void shouldTreatRefusedConnectionAsOutage() {
+    SchemaRegistryClient client = client(2);
+    server.stop(0);
+
+    assertThatThrownBy(() -> client.schemaById(1)).isInstanceOf(RegistryUnavailableException.class);
+  }
+
+  @Test
+  void shouldReportUnknownIdOnlyForRegistrysOwnNotFoundCode() {
+    replies.add(new Reply(404, "{\"error_code\":40403,\"message\":\"Schema not found\"}", 0));
+
+    assertThatThrownBy(() -> client(1).schemaById(42))
+        .isInstanceOf(SchemaNotFoundException.class)
+        .hasMessageContaining("42");
+  }
+
+  @Test
+  void shouldTreatPlain404FromWrongBaseUrlAsOutageNotUnknownId() {
+    replies.add(new Reply(404, "<html>Not Found</html>", 0));
+
+    assertThatThrownBy(() -> client(1).schemaById(42)).isInstanceOf(RegistryUnavailableException.class);
+  }
+
+  @Test
+  void shouldRefuseIncompatibleRegistrationDefinitely() {
+    replies.add(new Reply(409, "{\"error_code\":409,\"message\":\"Incompatible\"}", 0));
+
+    assertThatThrownBy(() -> client(3).register("t-value", SCHEMA))
+        .isInstanceOf(RegistryRejectedException.class)
+        .hasMessageContaining("t-value");
+    assertThat(requests).hasValue(1);
+  }
+
+  @Test
+  void shouldSendBasicAuth() throws Exception {
+    replies.add(new Reply(200, "{\"id\":3}", 0));
+    String url = "http://127.0.0.1:" + server.getAddress().getPort();
+    SchemaRegistryClient client = new SchemaRegistryClient(RegistrySettings.of(url).withBasicAuth("ops:s3cret"));
+
+    assertThat(client.register("t-value", SCHEMA)).isEqualTo(3);
+    assertThat(lastAuthorization.get()).isEqualTo("Basic b3BzOnMzY3JldA==");
+  }
+
+  @Test
+  void shouldTreatMissingSubjectAsCompatible() {
+    replies.add(new Reply(404, "{\"error_code\":40401,\"message\":\"Subject not found\"}", 0));
+
+    assertThat(client(1).isCompatible("new-subject", SCHEMA)).isTrue();
+  }
+
+  @Test
+  void shouldEvictLeastRecentlyUsedWhenCacheIsBounded() throws Exception {
+    for (int i = 0; i < 4; i++) {
+      replies.add(new Reply(200, schemaBody(), 0));
+    }
+    String url = "http://127.0.0.1:" + server.getAddress().getPort();
+    SchemaRegistryClient client = new SchemaRegistryClient(RegistrySettings.of(url).withCacheSize(2));
+
+    client.schemaById(1);
+    client.schemaById(2);
+    client.schemaById(1);
+    client.schemaById(3);
+    client.schemaById(1);
+    client.schemaById(2);
+
+    assertThat(requests).as("2 was evicted by 3, 1 stayed because it was used").hasValue(4);
+  }
+}
