@@ -1,0 +1,211 @@
+package dev.scorestream.config;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Range;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigDef.ValidString;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.config.types.Password;
+import org.apache.kafka.streams.StreamsConfig;
+
+/**
+ * Every setting of the scorer, with type, default, validator and documentation. Keys starting with
+ * {@code kafka.} are passed to the Kafka Streams clients without the prefix (e.g.
+ * {@code kafka.security.protocol}); environment variables {@code KAFKA_SECURITY_PROTOCOL} do the same.
+ */
+public final class ScorerConfig extends AbstractConfig {
+
+  public static final String APPLICATION_ID = "application.id";
+  public static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
+  public static final String REGISTRY_URL = "schema.registry.url";
+  public static final String REGISTRY_BASIC_AUTH = "schema.registry.basic.auth.user.info";
+  public static final String REGISTRY_TIMEOUT_MS = "schema.registry.request.timeout.ms";
+  public static final String REGISTRY_MAX_ATTEMPTS = "schema.registry.max.attempts";
+  public static final String REGISTRY_BACKOFF_MS = "schema.registry.backoff.initial.ms";
+  public static final String REGISTRY_BACKOFF_MAX_MS = "schema.registry.backoff.max.ms";
+  public static final String REGISTRY_CACHE_SIZE = "schema.registry.cache.size";
+  public static final String REGISTRY_TRUSTSTORE = "schema.registry.ssl.truststore.location";
+  public static final String REGISTRY_TRUSTSTORE_PASSWORD = "schema.registry.ssl.truststore.password";
+  public static final String REGISTRY_OUTAGE_MAX_BLOCK_MS = "schema.registry.outage.max.block.ms";
+  public static final String TOPIC_EVENTS = "topic.events";
+  public static final String TOPIC_PREDICTIONS = "topic.predictions";
+  public static final String TOPIC_DLQ = "topic.dlq";
+  public static final String READER_SCHEMA_PATH = "reader.schema.path";
+  public static final String MODEL_DIR = "model.dir";
+  public static final String PROCESSING_GUARANTEE = "processing.guarantee";
+  public static final String NUM_STREAM_THREADS = "num.stream.threads";
+  public static final String COMMIT_INTERVAL_MS = "commit.interval.ms";
+  public static final String STATE_DIR = "state.dir";
+
+  /** Prefix of keys passed through to the Kafka clients. */
+  public static final String KAFKA_PREFIX = "kafka.";
+
+  public static final ConfigDef DEFINITION = new ConfigDef()
+      .define(APPLICATION_ID, Type.STRING, "scorestream", new ConfigDef.NonEmptyString(), Importance.HIGH,
+          "Kafka Streams application id: consumer group, transactional id prefix and internal topic prefix.")
+      .define(BOOTSTRAP_SERVERS, Type.LIST, ConfigDef.NO_DEFAULT_VALUE, ConfigDef.LambdaValidator.with(
+              (name, value) -> {
+                if (value == null || ((java.util.List<?>) value).isEmpty()) {
+                  throw new ConfigException(name, value, "must list at least one host:port");
+                }
+              }, () -> "non-empty list of host:port"),
+          Importance.HIGH, "Kafka bootstrap servers, host:port[,host:port].")
+      .define(REGISTRY_URL, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new UrlValidator(), Importance.HIGH,
+          "Base URL of a Confluent-compatible schema registry, e.g. http://registry:8081 or"
+              + " http://apicurio:8080/apis/ccompat/v7.")
+      .define(REGISTRY_BASIC_AUTH, Type.PASSWORD, null, Importance.MEDIUM,
+          "user:password for HTTP basic auth against the registry; unset for none.")
+      .define(REGISTRY_TIMEOUT_MS, Type.INT, 5000, Range.atLeast(1), Importance.LOW,
+          "Timeout of one registry request.")
+      .define(REGISTRY_MAX_ATTEMPTS, Type.INT, 4, Range.between(1, 100), Importance.LOW,
+          "Attempts per registry call before it counts as an outage.")
+      .define(REGISTRY_BACKOFF_MS, Type.INT, 100, Range.atLeast(1), Importance.LOW,
+          "Backoff before the second registry attempt; doubles per attempt, with jitter.")
+      .define(REGISTRY_BACKOFF_MAX_MS, Type.INT, 2000, Range.atLeast(1), Importance.LOW,
+          "Upper bound of one registry backoff.")
+      .define(REGISTRY_CACHE_SIZE, Type.INT, 0, Range.atLeast(0), Importance.LOW,
+          "Schemas cached by id; 0 = unbounded (ids are immutable).")
+      .define(REGISTRY_TRUSTSTORE, Type.STRING, "", Importance.LOW,
+          "PKCS12 or JKS truststore for an https registry; empty uses the JVM's default trust.")
+      .define(REGISTRY_TRUSTSTORE_PASSWORD, Type.PASSWORD, null, Importance.LOW, "Password of that truststore.")
+      .define(REGISTRY_OUTAGE_MAX_BLOCK_MS, Type.LONG, 60_000L, Range.between(1_000L, 240_000L), Importance.MEDIUM,
+          "How long a stream thread waits for an unreachable registry before it restarts from the last commit."
+              + " Records are never dead-lettered for an outage. Keep below max.poll.interval.ms.")
+      .define(TOPIC_EVENTS, Type.STRING, "events", new ConfigDef.NonEmptyString(), Importance.HIGH,
+          "Input topic: Confluent wire-format Avro events.")
+      .define(TOPIC_PREDICTIONS, Type.STRING, "events.predictions", new ConfigDef.NonEmptyString(), Importance.HIGH,
+          "Output topic for Prediction records (same key as the input).")
+      .define(TOPIC_DLQ, Type.STRING, "events.dlq", new ConfigDef.NonEmptyString(), Importance.HIGH,
+          "Dead-letter topic: original bytes plus dead-letter headers.")
+      .define(READER_SCHEMA_PATH, Type.STRING, "", Importance.MEDIUM,
+          "Reader schema (.avsc) the pipeline decodes onto; empty uses the bundled PaymentEvent schema.")
+      .define(MODEL_DIR, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(), Importance.HIGH,
+          "Model artifact directory (model.tribuo, metadata.json, baseline.json), from `scorer train`.")
+      .define(PROCESSING_GUARANTEE, Type.STRING, StreamsConfig.EXACTLY_ONCE_V2,
+          ValidString.in(StreamsConfig.EXACTLY_ONCE_V2, StreamsConfig.AT_LEAST_ONCE), Importance.MEDIUM,
+          "exactly_once_v2 (every input yields exactly one prediction or dead letter) or at_least_once.")
+      .define(NUM_STREAM_THREADS, Type.INT, 1, Range.between(1, 64), Importance.MEDIUM,
+          "Stream threads in this instance.")
+      .define(COMMIT_INTERVAL_MS, Type.LONG, 100L, Range.atLeast(1L), Importance.MEDIUM,
+          "How often offsets and transactions commit; lower means lower end-to-end latency under exactly-once.")
+      .define(STATE_DIR, Type.STRING, "", Importance.LOW,
+          "Kafka Streams state directory; empty uses a directory under java.io.tmpdir.");
+
+  private ScorerConfig(Map<String, ?> values) {
+    super(DEFINITION, values, false);
+  }
+
+  /** Validates {@code values} (keys as in the file); throws {@link ConfigException} naming the bad key. */
+  public static ScorerConfig of(Map<String, ?> values) {
+    return new ScorerConfig(values);
+  }
+
+  /**
+   * Reads {@code file} (may be null), then applies overrides from {@code env}: {@code SCORER_MODEL_DIR}
+   * sets {@code model.dir}, {@code KAFKA_SECURITY_PROTOCOL} sets {@code kafka.security.protocol}.
+   */
+  public static ScorerConfig load(Path file, Map<String, String> env) {
+    Map<String, Object> values = new TreeMap<>();
+    if (file != null) {
+      Properties properties = new Properties();
+      try (Reader reader = Files.newBufferedReader(file)) {
+        properties.load(reader);
+      } catch (IOException e) {
+        throw new ConfigException("cannot read config file " + file + ": " + e.getMessage());
+      }
+      properties.stringPropertyNames().forEach(key -> values.put(key, properties.getProperty(key).trim()));
+    }
+    values.putAll(fromEnvironment(env));
+    return of(values);
+  }
+
+  /** The keys that environment variables set. */
+  static Map<String, String> fromEnvironment(Map<String, String> env) {
+    Map<String, String> values = new TreeMap<>();
+    env.forEach((name, value) -> {
+      if (name.startsWith("SCORER_")) {
+        values.put(toKey(name.substring("SCORER_".length())), value);
+      } else if (name.startsWith("KAFKA_")) {
+        values.put(KAFKA_PREFIX + toKey(name.substring("KAFKA_".length())), value);
+      }
+    });
+    return values;
+  }
+
+  private static String toKey(String envSuffix) {
+    return envSuffix.toLowerCase(Locale.ROOT).replace('_', '.');
+  }
+
+  /** Kafka client properties given with the {@code kafka.} prefix, prefix removed. */
+  public Map<String, Object> kafkaOverrides() {
+    return originalsWithPrefix(KAFKA_PREFIX, true);
+  }
+
+  /**
+   * Every effective setting, secrets masked, for {@code scorer config}. Kafka pass-through keys whose
+   * name suggests a secret are masked too.
+   */
+  public Map<String, String> describe() {
+    Map<String, String> out = new TreeMap<>();
+    for (String key : DEFINITION.names()) {
+      Object value = get(key);
+      out.put(key, value instanceof Password ? (value == null ? "" : Password.HIDDEN) : String.valueOf(value));
+    }
+    kafkaOverrides().forEach((key, value) -> out.put(KAFKA_PREFIX + key,
+        looksSecret(key) ? Password.HIDDEN : String.valueOf(value)));
+    return out;
+  }
+
+  private static boolean looksSecret(String key) {
+    String lower = key.toLowerCase(Locale.ROOT);
+    return lower.contains("password") || lower.contains("secret") || lower.contains("jaas") || lower.contains("token");
+  }
+
+  /** Accepts http(s) URLs only, so a typo fails at start-up instead of at the first record. */
+  static final class UrlValidator implements ConfigDef.Validator {
+    @Override
+    public void ensureValid(String name, Object value) {
+      String url = value == null ? "" : value.toString().trim();
+      if (!(url.startsWith("http://") || url.startsWith("https://")) || url.length() < 10) {
+        throw new ConfigException(name, value, "must be an http:// or https:// URL");
+      }
+      try {
+        java.net.URI.create(url).toURL();
+      } catch (IllegalArgumentException | java.net.MalformedURLException e) {
+        throw new ConfigException(name, value, "not a valid URL: " + e.getMessage());
+      }
+    }
+
+    @Override
+    public String toString() {
+      return "http(s) URL";
+    }
+  }
+
+  /** The configuration documented as a Markdown table (used to keep README in sync; see the test). */
+  public static String markdownTable() {
+    StringBuilder table = new StringBuilder("| key | default | description |\n|---|---|---|\n");
+    for (ConfigDef.ConfigKey key : DEFINITION.configKeys().values()) {
+      String defaultValue = key.hasDefault() ? String.valueOf(key.defaultValue) : "(required)";
+      if (key.type == Type.PASSWORD || key.defaultValue == null) {
+        defaultValue = key.hasDefault() ? "(unset)" : "(required)";
+      }
+      if (defaultValue.isEmpty()) {
+        defaultValue = "(empty)";
+      }
+      table.append("| `").append(key.name).append("` | `").append(defaultValue).append("` | ")
+          .append(key.documentation.replace("|", "\\|")).append(" |\n");
+    }
+    return table.toString();
+  }
+}

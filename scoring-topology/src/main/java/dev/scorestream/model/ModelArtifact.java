@@ -1,0 +1,159 @@
+package dev.scorestream.model;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.scorestream.features.FeatureExtractor;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaNormalization;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.tribuo.Model;
+import org.tribuo.VariableInfo;
+import org.tribuo.classification.Label;
+
+/**
+ * A model artifact directory:
+ * <pre>
+ *   model.tribuo     Tribuo model, protobuf ({@code Model.serializeToFile})
+ *   metadata.json    {@link ModelMetadata}: name, version, provenance hash, schema fingerprint, evaluation
+ *   baseline.json    {@link BaselineProfile}: the training distribution drift is measured against
+ * </pre>
+ * {@link #load} checks all of it and fails with {@link InvalidModelException} naming what is wrong.
+ */
+public record ModelArtifact(Path directory, Model<Label> model, ModelMetadata metadata, BaselineProfile baseline) {
+
+  public static final String MODEL_FILE = "model.tribuo";
+  public static final String METADATA_FILE = "metadata.json";
+  public static final String BASELINE_FILE = "baseline.json";
+
+  private static final Logger LOG = LoggerFactory.getLogger(ModelArtifact.class);
+  static final ObjectMapper JSON = new ObjectMapper()
+      .registerModule(new JavaTimeModule())
+      .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+      .enable(SerializationFeature.INDENT_OUTPUT);
+
+  /** Writes the three files into {@code target} (created if needed). */
+  public void save(Path target) throws IOException {
+    Files.createDirectories(target);
+    model.serializeToFile(target.resolve(MODEL_FILE));
+    JSON.writeValue(target.resolve(METADATA_FILE).toFile(), metadata);
+    JSON.writeValue(target.resolve(BASELINE_FILE).toFile(), baseline);
+  }
+
+  /**
+   * Loads and checks an artifact: all files present and parseable, a classification model whose
+   * provenance hash matches the metadata, and features the extractor can produce.
+   */
+  public static ModelArtifact load(Path directory, FeatureExtractor extractor) {
+    if (!Files.isDirectory(directory)) {
+      throw new InvalidModelException(directory, "is not a directory");
+    }
+    for (String file : List.of(MODEL_FILE, METADATA_FILE, BASELINE_FILE)) {
+      if (!Files.isRegularFile(directory.resolve(file))) {
+        throw new InvalidModelException(directory, "has no " + file);
+      }
+    }
+    ModelMetadata metadata = readJson(directory, METADATA_FILE, ModelMetadata.class);
+    if (metadata.formatVersion() != ModelMetadata.FORMAT_VERSION) {
+      throw new InvalidModelException(directory, METADATA_FILE + " has formatVersion " + metadata.formatVersion()
+          + ", this scorer reads " + ModelMetadata.FORMAT_VERSION);
+    }
+    if (metadata.version() == null || metadata.version().isBlank()) {
+      throw new InvalidModelException(directory, METADATA_FILE + " has no version");
+    }
+    BaselineProfile baseline = readJson(directory, BASELINE_FILE, BaselineProfile.class);
+    Model<Label> model = readModel(directory);
+    String hash = provenanceHash(model);
+    if (!hash.equals(metadata.provenanceHash())) {
+      throw new InvalidModelException(directory, MODEL_FILE + " does not belong to " + METADATA_FILE
+          + ": provenance hash " + hash + " != " + metadata.provenanceHash());
+    }
+    checkFeatures(directory, model, extractor);
+    String fingerprint = fingerprint(extractor.schema());
+    if (!fingerprint.equals(metadata.readerSchemaFingerprint())) {
+      LOG.warn("model {} was trained on reader schema {} ({}), serving with {} ({}); its features still fit",
+          metadata.version(), metadata.readerSchemaName(), abbreviate(metadata.readerSchemaFingerprint()),
+          extractor.schema().getFullName(), abbreviate(fingerprint));
+    }
+    return new ModelArtifact(directory, model, metadata, baseline);
+  }
+
+  private static Model<Label> readModel(Path directory) {
+    Model<?> raw;
+    try {
+      raw = Model.deserializeFromFile(directory.resolve(MODEL_FILE));
+    } catch (IOException | RuntimeException e) {
+      throw new InvalidModelException(directory, MODEL_FILE + " is not a readable Tribuo model: " + e.getMessage(), e);
+    }
+    try {
+      return raw.castModel(Label.class);
+    } catch (ClassCastException e) {
+      throw new InvalidModelException(directory, MODEL_FILE + " is not a classification (Label) model: " + e.getMessage(), e);
+    }
+  }
+
+  private static void checkFeatures(Path directory, Model<Label> model, FeatureExtractor extractor) {
+    int producible = 0;
+    List<String> foreign = new ArrayList<>();
+    for (VariableInfo info : model.getFeatureIDMap()) {
+      if (extractor.canProduce(info.getName())) {
+        producible++;
+      } else if (foreign.size() < 10) {
+        foreign.add(info.getName());
+      }
+    }
+    if (producible == 0) {
+      throw new InvalidModelException(directory, "none of the model's " + model.getFeatureIDMap().size()
+          + " features can be produced from reader schema " + extractor.schema().getFullName() + ", e.g. " + foreign);
+    }
+    if (!foreign.isEmpty()) {
+      throw new InvalidModelException(directory, "model features not produced by reader schema "
+          + extractor.schema().getFullName() + ": " + foreign);
+    }
+  }
+
+  private static <T> T readJson(Path directory, String file, Class<T> type) {
+    try {
+      return JSON.readValue(Files.readString(directory.resolve(file), StandardCharsets.UTF_8), type);
+    } catch (IOException e) {
+      throw new InvalidModelException(directory, file + " is not valid: " + e.getMessage(), e);
+    }
+  }
+
+  /** SHA-256 hex of the model's Tribuo provenance. */
+  public static String provenanceHash(Model<?> model) {
+    return sha256(model.getProvenance().toString());
+  }
+
+  /** SHA-256 parsing fingerprint of a schema, hex. */
+  public static String fingerprint(Schema schema) {
+    try {
+      return HexFormat.of().formatHex(SchemaNormalization.parsingFingerprint("SHA-256", schema));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static String sha256(String text) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static String abbreviate(String hash) {
+    return Optional.ofNullable(hash).map(h -> h.length() > 12 ? h.substring(0, 12) : h).orElse("?");
+  }
+}

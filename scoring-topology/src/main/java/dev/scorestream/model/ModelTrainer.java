@@ -1,0 +1,142 @@
+package dev.scorestream.model;
+
+import dev.scorestream.features.FeatureExtractor;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.Consumer;
+import org.apache.avro.generic.GenericRecord;
+import org.tribuo.Model;
+import org.tribuo.MutableDataset;
+import org.tribuo.Prediction;
+import org.tribuo.classification.Label;
+import org.tribuo.classification.LabelFactory;
+import org.tribuo.provenance.SimpleDataSourceProvenance;
+
+/**
+ * Trains a model artifact from labelled records: stratified held-out split, training with the shared
+ * {@link FeatureExtractor}, evaluation on the held-out part, baseline profile of the training part.
+ */
+public final class ModelTrainer {
+
+  /**
+   * @param name model name
+   * @param version explicit version, or null to derive it from the provenance hash
+   * @param kind trainer
+   * @param testFraction share of each label held out for evaluation, in [0, 0.9]
+   * @param seed seed for the split and the trainer
+   * @param labelField the label's name in the training data (recorded in the metadata)
+   */
+  public record Options(String name, String version, TrainerKind kind, double testFraction, long seed,
+      String labelField) {
+
+    public Options {
+      if (testFraction < 0 || testFraction > 0.9) {
+        throw new IllegalArgumentException("test fraction must be in [0, 0.9], got " + testFraction);
+      }
+    }
+  }
+
+  private static final LabelFactory LABELS = new LabelFactory();
+
+  private final FeatureExtractor extractor;
+  private final Clock clock;
+
+  public ModelTrainer(FeatureExtractor extractor, Clock clock) {
+    this.extractor = extractor;
+    this.clock = clock;
+  }
+
+  public ModelArtifact train(List<LabelledRecord> data, Options options, Consumer<String> progress) {
+    if (data.size() < 10) {
+      throw new IllegalArgumentException("need at least 10 labelled records to train, got " + data.size());
+    }
+    Split split = stratifiedSplit(data, options.testFraction(), options.seed());
+    if (split.train().stream().map(LabelledRecord::label).distinct().count() < 2) {
+      throw new IllegalArgumentException("training data has fewer than 2 distinct labels");
+    }
+    progress.accept(String.format("training %s on %,d records (%,d held out) with %s",
+        options.name(), split.train().size(), split.test().size(), options.kind().code()));
+    MutableDataset<Label> dataset = new MutableDataset<>(
+        new SimpleDataSourceProvenance("scorestream-training", LABELS), LABELS);
+    for (LabelledRecord row : split.train()) {
+      dataset.add(extractor.extract(row.record(), new Label(row.label())));
+    }
+    Model<Label> model = options.kind().create(extractor.scalarFeatureNames(), options.seed()).train(dataset);
+    Evaluation evaluation = split.test().isEmpty() ? null : evaluate(model, split.test());
+    if (evaluation != null) {
+      progress.accept(String.format("held-out accuracy %.4f, log loss %.4f on %,d records",
+          evaluation.accuracy(), evaluation.logLoss(), evaluation.testExamples()));
+    }
+    String hash = ModelArtifact.provenanceHash(model);
+    String version = options.version() == null || options.version().isBlank() ? hash.substring(0, 12) : options.version();
+    List<GenericRecord> trainRecords = split.train().stream().map(LabelledRecord::record).toList();
+    List<String> trainLabels = split.train().stream().map(LabelledRecord::label).toList();
+    ModelMetadata metadata = new ModelMetadata(ModelMetadata.FORMAT_VERSION, options.name(), version, clock.instant(),
+        hash, extractor.schema().getFullName(), ModelArtifact.fingerprint(extractor.schema()), options.kind().code(),
+        options.labelField(), new ArrayList<>(new TreeSet<>(trainLabels)), model.getFeatureIDMap().size(),
+        split.train().size(), evaluation);
+    BaselineProfile baseline = BaselineProfiler.profile(extractor, trainRecords, trainLabels);
+    return new ModelArtifact(null, model, metadata, baseline);
+  }
+
+  /** Accuracy, log loss, per-class precision/recall/F1 and the confusion matrix of {@code model} on {@code test}. */
+  public Evaluation evaluate(Model<Label> model, List<LabelledRecord> test) {
+    Map<String, Map<String, Long>> confusion = new TreeMap<>();
+    double logLoss = 0;
+    long correct = 0;
+    for (LabelledRecord row : test) {
+      Prediction<Label> prediction = model.predict(extractor.extract(row.record(), new Label(row.label())));
+      String predicted = prediction.getOutput().getLabel();
+      confusion.computeIfAbsent(row.label(), k -> new TreeMap<>()).merge(predicted, 1L, Long::sum);
+      if (predicted.equals(row.label())) {
+        correct++;
+      }
+      Label truth = prediction.getOutputScores().get(row.label());
+      double p = truth == null ? 0.0 : truth.getScore();
+      logLoss -= Math.log(Math.min(1.0, Math.max(1e-15, p)));
+    }
+    Map<String, Evaluation.ClassMetrics> perClass = new TreeMap<>();
+    TreeSet<String> labels = new TreeSet<>(confusion.keySet());
+    confusion.values().forEach(row -> labels.addAll(row.keySet()));
+    for (String label : labels) {
+      long tp = confusion.getOrDefault(label, Map.of()).getOrDefault(label, 0L);
+      long support = confusion.getOrDefault(label, Map.of()).values().stream().mapToLong(Long::longValue).sum();
+      long predictedAs = confusion.values().stream().mapToLong(row -> row.getOrDefault(label, 0L)).sum();
+      double precision = predictedAs == 0 ? 0 : (double) tp / predictedAs;
+      double recall = support == 0 ? 0 : (double) tp / support;
+      double f1 = precision + recall == 0 ? 0 : 2 * precision * recall / (precision + recall);
+      perClass.put(label, new Evaluation.ClassMetrics(precision, recall, f1, support));
+    }
+    return new Evaluation(test.size(), (double) correct / test.size(), logLoss / test.size(), perClass, confusion);
+  }
+
+  record Split(List<LabelledRecord> train, List<LabelledRecord> test) {
+  }
+
+  /** Holds out {@code fraction} of each label, so rare labels appear in both parts. */
+  static Split stratifiedSplit(List<LabelledRecord> data, double fraction, long seed) {
+    Map<String, List<LabelledRecord>> byLabel = new LinkedHashMap<>();
+    data.forEach(row -> byLabel.computeIfAbsent(row.label(), k -> new ArrayList<>()).add(row));
+    Random random = new Random(seed);
+    List<LabelledRecord> train = new ArrayList<>();
+    List<LabelledRecord> test = new ArrayList<>();
+    for (List<LabelledRecord> rows : new TreeMap<>(byLabel).values()) {
+      Collections.shuffle(rows, random);
+      int held = (int) Math.round(rows.size() * fraction);
+      if (fraction > 0 && held == 0 && rows.size() > 1) {
+        held = 1;
+      }
+      test.addAll(rows.subList(0, held));
+      train.addAll(rows.subList(held, rows.size()));
+    }
+    Collections.shuffle(train, random);
+    return new Split(train, test);
+  }
+}

@@ -1,0 +1,135 @@
+package dev.scorestream.topology;
+
+import dev.scorestream.codec.DecodeResult;
+import dev.scorestream.codec.WireFormatDecoder;
+import dev.scorestream.codec.WireFormatEncoder;
+import dev.scorestream.deadletter.Reason;
+import dev.scorestream.model.ModelScorer;
+import dev.scorestream.registry.RegistryUnavailableException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.errors.StreamsException;
+import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
+import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
+import org.apache.kafka.streams.processor.api.FixedKeyRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns each input record (bytes) into an {@link Outcome}. One instance per stream task, so the decoder
+ * and encoder it reuses are never shared between threads.
+ *
+ * <p>A registry outage blocks the task with backoff (the record is not the problem) up to
+ * {@code outageMaxBlock}; after that it throws {@link RegistryOutageException} so the stream thread is
+ * replaced and resumes from the last commit.
+ */
+final class ScoringProcessor implements FixedKeyProcessor<Bytes, byte[], Outcome> {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ScoringProcessor.class);
+
+  private final WireFormatDecoder decoder;
+  private final WireFormatEncoder encoder;
+  private final EventScorer scorer;
+  private final PredictionBuilder predictions;
+  private final Clock clock;
+  private final Health health;
+  private final Duration outageMaxBlock;
+  private FixedKeyProcessorContext<Bytes, Outcome> context;
+
+  ScoringProcessor(WireFormatDecoder decoder, WireFormatEncoder encoder, EventScorer scorer,
+      PredictionBuilder predictions, Clock clock, Health health, Duration outageMaxBlock) {
+    this.decoder = decoder;
+    this.encoder = encoder;
+    this.scorer = scorer;
+    this.predictions = predictions;
+    this.clock = clock;
+    this.health = health;
+    this.outageMaxBlock = outageMaxBlock;
+  }
+
+  @Override
+  public void init(FixedKeyProcessorContext<Bytes, Outcome> context) {
+    this.context = context;
+  }
+
+  @Override
+  public void process(FixedKeyRecord<Bytes, byte[]> record) {
+    context.forward(record.withValue(outcome(record)));
+  }
+
+  private Outcome outcome(FixedKeyRecord<Bytes, byte[]> record) {
+    byte[] value = record.value();
+    DecodeResult decoded = decodeWaitingOutOutage(value);
+    if (decoded instanceof DecodeResult.Failed failed) {
+      return new Outcome.Rejected(reasonFor(failed), List.of(), failed.message(), failed.cause(), failed.schemaId(),
+          scorer.model().current().version(), value);
+    }
+    GenericRecord event = ((DecodeResult.Decoded) decoded).record();
+    EventScorer.Evaluated evaluated = scorer.evaluate(event);
+    ModelScorer model = evaluated.scorer();
+    if (evaluated instanceof EventScorer.Invalid invalid) {
+      return new Outcome.Rejected(invalid.reason(), invalid.rules(), invalid.message(), invalid.cause(),
+          decoded.schemaId(), model.version(), value);
+    }
+    EventScorer.Valid valid = (EventScorer.Valid) evaluated;
+    byte[] key = record.key() == null ? null : record.key().get();
+    GenericRecord prediction = predictions.build(event, key, valid.result(), model.name(), model.version(),
+        clock.millis(), record.timestamp());
+    return new Outcome.Scored(encoder.encode(prediction), model.version());
+  }
+
+  private DecodeResult decodeWaitingOutOutage(byte[] value) {
+    // Real elapsed time, not the injected clock: the clock stamps records, this bounds a wait.
+    long deadline = System.nanoTime() + outageMaxBlock.toNanos();
+    long backoff = 200;
+    while (true) {
+      try {
+        DecodeResult result = decoder.decode(value);
+        if (!health.registryReachable()) {
+          LOG.info("schema registry reachable again");
+          health.registryUp();
+        }
+        return result;
+      } catch (RegistryUnavailableException e) {
+        health.registryDown(clock.instant());
+        if (System.nanoTime() - deadline >= 0) {
+          throw new RegistryOutageException("schema registry unreachable for more than " + outageMaxBlock
+              + "; restarting the stream thread from the last commit", e);
+        }
+        LOG.warn("schema registry unreachable, record at {}-{}@{} waits {} ms: {}", context.recordMetadata()
+            .map(m -> m.topic()).orElse("?"), context.recordMetadata().map(m -> m.partition()).orElse(-1),
+            context.recordMetadata().map(m -> m.offset()).orElse(-1L), backoff, e.getMessage());
+        pause(backoff);
+        backoff = Math.min(backoff * 2, 5_000);
+      }
+    }
+  }
+
+  private static void pause(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new StreamsException("interrupted while waiting for the schema registry", e);
+    }
+  }
+
+  private static Reason reasonFor(DecodeResult.Failed failed) {
+    return switch (failed.failure()) {
+      case NOT_WIRE_FORMAT -> Reason.NOT_WIRE_FORMAT;
+      case UNKNOWN_SCHEMA_ID -> Reason.UNKNOWN_SCHEMA_ID;
+      case UNDECODABLE -> Reason.UNDECODABLE;
+      case INCOMPATIBLE_SCHEMA -> Reason.INCOMPATIBLE_SCHEMA;
+    };
+  }
+
+  /** The registry stayed unreachable too long; the stream thread restarts rather than dead-lettering. */
+  static final class RegistryOutageException extends StreamsException {
+    RegistryOutageException(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+}

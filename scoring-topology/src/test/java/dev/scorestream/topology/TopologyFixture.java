@@ -1,0 +1,80 @@
+package dev.scorestream.topology;
+
+import dev.scorestream.codec.WireFormatDecoder;
+import dev.scorestream.codec.WireFormatEncoder;
+import dev.scorestream.demo.DemoSchemas;
+import dev.scorestream.features.FeatureExtractor;
+import dev.scorestream.model.ModelArtifact;
+import dev.scorestream.model.ModelScorer;
+import dev.scorestream.registry.SchemaLookup;
+import dev.scorestream.registry.SchemaNotFoundException;
+import dev.scorestream.schemas.Contracts;
+import dev.scorestream.validation.RecordValidator;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.avro.Schema;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.TopologyTestDriver;
+
+/** Builds the scoring topology over an in-memory schema map for TopologyTestDriver tests. */
+final class TopologyFixture {
+
+  static final int READER_ID = 1;
+  static final int EVOLVED_ID = 2;
+  static final int WALLET_ID = 3;
+  static final int PREDICTION_ID = 10;
+  static final Instant NOW = Instant.parse("2026-11-26T12:00:00Z");
+  static final Schema READER = Contracts.paymentEvent();
+
+  static final Map<Integer, Schema> SCHEMAS = Map.of(READER_ID, READER, EVOLVED_ID, DemoSchemas.evolved(),
+      WALLET_ID, DemoSchemas.walletChannel(), PREDICTION_ID, Contracts.prediction());
+
+  static final SchemaLookup REGISTRY = id -> {
+    Schema schema = SCHEMAS.get(id);
+    if (schema == null) {
+      throw new SchemaNotFoundException(id, "schema id " + id + " is not registered");
+    }
+    return schema;
+  };
+
+  final Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
+  final Health health = new Health();
+  final ActiveModel model;
+
+  TopologyFixture(ModelArtifact artifact) {
+    this.model = new ActiveModel(new ModelScorer(artifact));
+  }
+
+  Topology topology(SchemaLookup registry) {
+    FeatureExtractor extractor = FeatureExtractor.forSchema(READER);
+    EventScorer scorer = new EventScorer(RecordValidator.forSchema(READER), extractor, model);
+    ScoringTopology.Settings settings = new ScoringTopology.Settings(Topic.bytes("events"),
+        Topic.bytes("events.predictions"), Topic.bytes("events.dlq"), "test-app", Duration.ofSeconds(2));
+    ScoringTopology.Codecs codecs = new ScoringTopology.Codecs(() -> new WireFormatDecoder(READER, registry),
+        () -> new WireFormatEncoder(Contracts.prediction(), PREDICTION_ID));
+    PredictionBuilder predictions = new PredictionBuilder(Contracts.prediction(), READER, "event_id", "event_time");
+    return ScoringTopology.build(settings, codecs, scorer, predictions, health, clock);
+  }
+
+  TopologyTestDriver driver() {
+    return driver(REGISTRY);
+  }
+
+  TopologyTestDriver driver(SchemaLookup registry) {
+    Properties props = new Properties();
+    props.put(StreamsConfig.APPLICATION_ID_CONFIG, "scoring-test");
+    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+    return new TopologyTestDriver(topology(registry), props, NOW);
+  }
+
+  static Bytes key(String key) {
+    return Bytes.wrap(key.getBytes(StandardCharsets.UTF_8));
+  }
+}
