@@ -42,6 +42,8 @@ public final class ScorerConfig extends AbstractConfig {
   public static final String TOPIC_DLQ = "topic.dlq";
   public static final String READER_SCHEMA_PATH = "reader.schema.path";
   public static final String MODEL_DIR = "model.dir";
+  public static final String EVENT_ID_FIELD = "event.id.field";
+  public static final String EVENT_TIME_FIELD = "event.time.field";
   public static final String PROCESSING_GUARANTEE = "processing.guarantee";
   public static final String NUM_STREAM_THREADS = "num.stream.threads";
   public static final String COMMIT_INTERVAL_MS = "commit.interval.ms";
@@ -91,6 +93,10 @@ public final class ScorerConfig extends AbstractConfig {
           "Reader schema (.avsc) the pipeline decodes onto; empty uses the bundled PaymentEvent schema.")
       .define(MODEL_DIR, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(), Importance.HIGH,
           "Model artifact directory (model.tribuo, metadata.json, baseline.json), from `scorer train`.")
+      .define(EVENT_ID_FIELD, Type.STRING, "event_id", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
+          "Reader-schema field holding the event id (copied into predictions; the join key for labels).")
+      .define(EVENT_TIME_FIELD, Type.STRING, "event_time", Importance.LOW,
+          "Reader-schema field holding the event time in epoch millis; empty if the schema has none.")
       .define(PROCESSING_GUARANTEE, Type.STRING, StreamsConfig.EXACTLY_ONCE_V2,
           ValidString.in(StreamsConfig.EXACTLY_ONCE_V2, StreamsConfig.AT_LEAST_ONCE), Importance.MEDIUM,
           "exactly_once_v2 (every input yields exactly one prediction or dead letter) or at_least_once.")

@@ -68,7 +68,10 @@ public final class ModelTrainer {
     for (LabelledRecord row : split.train()) {
       dataset.add(extractor.extract(row.record(), new Label(row.label())));
     }
-    Model<Label> model = options.kind().create(extractor.scalarFeatureNames(), options.seed()).train(dataset);
+    Model<Label> trained = options.kind().create(extractor.scalarFeatureNames(), options.seed()).train(dataset);
+    // A fresh model's provenance prints differently from the same model read back from protobuf; round-trip
+    // once so the hash in the metadata is the one every later load computes.
+    Model<Label> model = Model.deserialize(trained.serialize()).castModel(Label.class);
     Evaluation evaluation = split.test().isEmpty() ? null : evaluate(model, split.test());
     if (evaluation != null) {
       progress.accept(String.format("held-out accuracy %.4f, log loss %.4f on %,d records",

@@ -1,0 +1,252 @@
+package dev.scorestream.app;
+
+import dev.scorestream.codec.WireFormatDecoder;
+import dev.scorestream.codec.WireFormatEncoder;
+import dev.scorestream.config.ScorerConfig;
+import dev.scorestream.features.FeatureExtractor;
+import dev.scorestream.model.ModelArtifact;
+import dev.scorestream.model.ModelScorer;
+import dev.scorestream.registry.RegistrySettings;
+import dev.scorestream.registry.RegistryUnavailableException;
+import dev.scorestream.registry.SchemaRegistryClient;
+import dev.scorestream.schemas.Contracts;
+import dev.scorestream.topology.ActiveModel;
+import dev.scorestream.topology.EventScorer;
+import dev.scorestream.topology.Health;
+import dev.scorestream.topology.PredictionBuilder;
+import dev.scorestream.topology.ScoringTopology;
+import dev.scorestream.topology.Topic;
+import dev.scorestream.validation.RecordValidator;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import org.apache.avro.Schema;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.config.types.Password;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running scorer: one Kafka Streams instance executing the scoring topology. {@link #start} checks
+ * everything it can before consuming a record (reader schema rules, model artifact, registry reachable,
+ * topics exist) and fails with a message naming the problem.
+ */
+public final class ScorerApp implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ScorerApp.class);
+
+  private final ScorerConfig config;
+  private final KafkaStreams streams;
+  private final Health health;
+  private final ActiveModel model;
+  private final SchemaRegistryClient registry;
+  private final int predictionSchemaId;
+
+  private ScorerApp(ScorerConfig config, KafkaStreams streams, Health health, ActiveModel model,
+      SchemaRegistryClient registry, int predictionSchemaId) {
+    this.config = config;
+    this.streams = streams;
+    this.health = health;
+    this.model = model;
+    this.registry = registry;
+    this.predictionSchemaId = predictionSchemaId;
+  }
+
+  /** The version of this build (jar manifest), or {@code dev} when run from classes. */
+  public static String appVersion() {
+    String version = ScorerApp.class.getPackage().getImplementationVersion();
+    return version == null ? "dev" : version;
+  }
+
+  public static ScorerApp start(ScorerConfig config, Clock clock) {
+    Schema reader = readerSchema(config);
+    RecordValidator validator = RecordValidator.forSchema(reader);
+    FeatureExtractor extractor = FeatureExtractor.forSchema(reader);
+    PredictionBuilder predictions = new PredictionBuilder(Contracts.prediction(), reader,
+        config.getString(ScorerConfig.EVENT_ID_FIELD), config.getString(ScorerConfig.EVENT_TIME_FIELD));
+    ModelArtifact artifact = ModelArtifact.load(Path.of(config.getString(ScorerConfig.MODEL_DIR)), extractor);
+    ActiveModel model = new ActiveModel(new ModelScorer(artifact));
+    LOG.info("serving model {} version {} ({} features)", artifact.metadata().name(), artifact.metadata().version(),
+        artifact.metadata().featureCount());
+
+    SchemaRegistryClient registry = new SchemaRegistryClient(registrySettings(config));
+    String predictionsTopic = config.getString(ScorerConfig.TOPIC_PREDICTIONS);
+    int predictionSchemaId = registry.register(predictionsTopic + "-value", Contracts.prediction());
+    checkTopicsExist(config);
+
+    Health health = new Health();
+    ScoringTopology.Settings settings = new ScoringTopology.Settings(
+        Topic.bytes(config.getString(ScorerConfig.TOPIC_EVENTS)), Topic.bytes(predictionsTopic),
+        Topic.bytes(config.getString(ScorerConfig.TOPIC_DLQ)), appVersion(),
+        Duration.ofMillis(config.getLong(ScorerConfig.REGISTRY_OUTAGE_MAX_BLOCK_MS)));
+    ScoringTopology.Codecs codecs = new ScoringTopology.Codecs(() -> new WireFormatDecoder(reader, registry),
+        () -> new WireFormatEncoder(Contracts.prediction(), predictionSchemaId));
+    Topology topology = ScoringTopology.build(settings, codecs, new EventScorer(validator, extractor, model),
+        predictions, health, clock);
+
+    KafkaStreams streams = new KafkaStreams(topology, streamsProperties(config));
+    streams.setUncaughtExceptionHandler(error -> {
+      if (isRegistryOutage(error)) {
+        LOG.warn("stream thread restarts after a registry outage: {}", error.getMessage());
+        return StreamThreadExceptionResponse.REPLACE_THREAD;
+      }
+      LOG.error("stream thread failed; shutting down this instance", error);
+      return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+    });
+    streams.setStateListener((next, previous) -> LOG.info("Kafka Streams {} -> {}", previous, next));
+    streams.start();
+    return new ScorerApp(config, streams, health, model, registry, predictionSchemaId);
+  }
+
+  private static boolean isRegistryOutage(Throwable error) {
+    for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+      if (cause instanceof RegistryUnavailableException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  static Schema readerSchema(ScorerConfig config) {
+    String path = config.getString(ScorerConfig.READER_SCHEMA_PATH);
+    if (path.isEmpty()) {
+      return Contracts.paymentEvent();
+    }
+    try {
+      return Contracts.fromFile(Path.of(path));
+    } catch (RuntimeException e) {
+      throw new ConfigException(ScorerConfig.READER_SCHEMA_PATH, path, e.getMessage());
+    }
+  }
+
+  static RegistrySettings registrySettings(ScorerConfig config) {
+    RegistrySettings settings = RegistrySettings.of(config.getString(ScorerConfig.REGISTRY_URL))
+        .withRequestTimeout(Duration.ofMillis(config.getInt(ScorerConfig.REGISTRY_TIMEOUT_MS)))
+        .withRetries(config.getInt(ScorerConfig.REGISTRY_MAX_ATTEMPTS),
+            Duration.ofMillis(config.getInt(ScorerConfig.REGISTRY_BACKOFF_MS)),
+            Duration.ofMillis(config.getInt(ScorerConfig.REGISTRY_BACKOFF_MAX_MS)))
+        .withCacheSize(config.getInt(ScorerConfig.REGISTRY_CACHE_SIZE));
+    Password auth = config.getPassword(ScorerConfig.REGISTRY_BASIC_AUTH);
+    if (auth != null && !auth.value().isEmpty()) {
+      settings = settings.withBasicAuth(auth.value());
+    }
+    String truststore = config.getString(ScorerConfig.REGISTRY_TRUSTSTORE);
+    if (!truststore.isEmpty()) {
+      settings = settings.withSslContext(sslContext(truststore, config.getPassword(ScorerConfig.REGISTRY_TRUSTSTORE_PASSWORD)));
+    }
+    return settings;
+  }
+
+  private static SSLContext sslContext(String truststore, Password password) {
+    try (InputStream in = Files.newInputStream(Path.of(truststore))) {
+      KeyStore store = KeyStore.getInstance(truststore.endsWith(".jks") ? "JKS" : "PKCS12");
+      store.load(in, password == null ? null : password.value().toCharArray());
+      TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      trust.init(store);
+      SSLContext context = SSLContext.getInstance("TLS");
+      context.init(null, trust.getTrustManagers(), null);
+      return context;
+    } catch (IOException | GeneralSecurityException e) {
+      throw new ConfigException(ScorerConfig.REGISTRY_TRUSTSTORE, truststore, "cannot load truststore: " + e.getMessage());
+    }
+  }
+
+  /** Kafka Streams properties: ours first, then every {@code kafka.*} pass-through key. */
+  public static Properties streamsProperties(ScorerConfig config) {
+    Properties props = new Properties();
+    props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.getString(ScorerConfig.APPLICATION_ID));
+    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, String.join(",", config.getList(ScorerConfig.BOOTSTRAP_SERVERS)));
+    props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, config.getString(ScorerConfig.PROCESSING_GUARANTEE));
+    props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.getInt(ScorerConfig.NUM_STREAM_THREADS));
+    props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.getLong(ScorerConfig.COMMIT_INTERVAL_MS));
+    // No global stores here; opting in now silences a deprecation warning and matches Kafka 5.0's default.
+    props.put("processing.exception.handler.global.enabled", true);
+    String stateDir = config.getString(ScorerConfig.STATE_DIR);
+    if (!stateDir.isEmpty()) {
+      props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir);
+    }
+    props.putAll(config.kafkaOverrides());
+    return props;
+  }
+
+  private static void checkTopicsExist(ScorerConfig config) {
+    Map<String, String> topics = Map.of(
+        config.getString(ScorerConfig.TOPIC_EVENTS), ScorerConfig.TOPIC_EVENTS,
+        config.getString(ScorerConfig.TOPIC_PREDICTIONS), ScorerConfig.TOPIC_PREDICTIONS,
+        config.getString(ScorerConfig.TOPIC_DLQ), ScorerConfig.TOPIC_DLQ);
+    Properties props = new Properties();
+    props.putAll(config.kafkaOverrides());
+    props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, String.join(",", config.getList(ScorerConfig.BOOTSTRAP_SERVERS)));
+    props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000);
+    try (Admin admin = Admin.create(props)) {
+      Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+      Set<String> missing = new TreeSet<>();
+      topics.forEach((topic, key) -> {
+        if (!existing.contains(topic)) {
+          missing.add(topic + " (" + key + ")");
+        }
+      });
+      if (!missing.isEmpty()) {
+        throw new IllegalStateException("topics do not exist: " + missing + "; create them or fix the config keys named");
+      }
+    } catch (IllegalStateException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot reach Kafka at " + config.getList(ScorerConfig.BOOTSTRAP_SERVERS)
+          + " to check topics: " + e, e);
+    }
+  }
+
+  public KafkaStreams streams() {
+    return streams;
+  }
+
+  public Health health() {
+    return health;
+  }
+
+  public ActiveModel model() {
+    return model;
+  }
+
+  public SchemaRegistryClient registry() {
+    return registry;
+  }
+
+  public int predictionSchemaId() {
+    return predictionSchemaId;
+  }
+
+  public ScorerConfig config() {
+    return config;
+  }
+
+  /** True once Kafka Streams is RUNNING and the registry is reachable. */
+  public boolean isReady() {
+    return streams.state() == KafkaStreams.State.RUNNING && health.registryReachable();
+  }
+
+  @Override
+  public void close() {
+    LOG.info("stopping scorer");
+    streams.close(Duration.ofSeconds(30));
+  }
+}

@@ -1,0 +1,50 @@
+package dev.scorestream.cli;
+
+import dev.scorestream.demo.DemoRunner;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code scorer demo}: the whole pipeline on embedded Kafka and registry, checked record by record. */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+    description = {"Run the whole pipeline on embedded Kafka + Apicurio with messy traffic, and check it.",
+        "Trains a model (unless --model), produces valid and malformed events, and exits 0 only if every event",
+        "became exactly one prediction or dead letter with the expected reason."})
+final class DemoCommand implements Callable<Integer> {
+
+  @Spec
+  CommandSpec spec;
+
+  @Option(names = "--events", defaultValue = "10000", paramLabel = "N", description = "Events to produce (default ${DEFAULT-VALUE}).")
+  int events;
+
+  @Option(names = "--rate", defaultValue = "0", paramLabel = "PER_SEC", description = "Produce rate; 0 = as fast as possible (default).")
+  int rate;
+
+  @Option(names = "--seed", defaultValue = "42", paramLabel = "S", description = "Seed of traffic and training data (default ${DEFAULT-VALUE}).")
+  long seed;
+
+  @Option(names = "--model", paramLabel = "DIR", description = "Serve this model artifact instead of training one.")
+  Path model;
+
+  @Option(names = "--keep-running", description = "Keep the pipeline running after the check, until SIGTERM/Ctrl-C.")
+  boolean keepRunning;
+
+  @Override
+  public Integer call() {
+    if (events < 1) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--events must be at least 1, got " + events);
+    }
+    if (rate < 0) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--rate must be >= 0, got " + rate);
+    }
+    PrintStream out = System.out;
+    DemoRunner.Report report = new DemoRunner(out).run(new DemoRunner.Options(events, rate, seed, keepRunning, model));
+    return report.passed() ? 0 : 1;
+  }
+}

@@ -1,0 +1,270 @@
+package dev.scorestream.demo;
+
+import dev.scorestream.app.ScorerApp;
+import dev.scorestream.config.ScorerConfig;
+import dev.scorestream.deadletter.Reason;
+import dev.scorestream.embedded.EmbeddedStack;
+import dev.scorestream.features.FeatureExtractor;
+import dev.scorestream.model.LabelledRecord;
+import dev.scorestream.model.ModelArtifact;
+import dev.scorestream.model.ModelTrainer;
+import dev.scorestream.model.TrainerKind;
+import dev.scorestream.registry.RegistrySettings;
+import dev.scorestream.registry.SchemaRegistryClient;
+import dev.scorestream.schemas.Contracts;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.avro.Schema;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * {@code scorer demo}: starts the embedded stack, trains (or loads) a model, runs the scorer, produces
+ * messy traffic and checks that every event came out exactly once with the expected outcome.
+ */
+public final class DemoRunner {
+
+  /**
+   * @param events events to produce
+   * @param ratePerSecond produce rate, 0 for as fast as possible
+   * @param seed seed of traffic and training data
+   * @param keepRunning keep the pipeline up after the check, until SIGTERM
+   * @param modelDir model to serve, or null to train one on generated data
+   */
+  public record Options(int events, int ratePerSecond, long seed, boolean keepRunning, Path modelDir) {
+  }
+
+  /** What a demo run found. */
+  public record Report(long in, long predictions, long deadLetters, List<String> problems) {
+    public boolean passed() {
+      return problems.isEmpty();
+    }
+  }
+
+  static final String EVENTS = "events";
+  static final String PREDICTIONS = "events.predictions";
+  static final String DLQ = "events.dlq";
+  static final int TRAINING_RECORDS = 20_000;
+
+  private final PrintStream out;
+
+  public DemoRunner(PrintStream out) {
+    this.out = out;
+  }
+
+  public Report run(Options options) {
+    out.println("Starting embedded Kafka (KRaft) and Apicurio registry ...");
+    Path work = tempDirectory("scorestream-demo-");
+    try (EmbeddedStack stack = EmbeddedStack.start()) {
+      stack.kafka().createTopics(Map.of(EVENTS, 4, PREDICTIONS, 4, DLQ, 1));
+      Path modelDir = options.modelDir() != null ? options.modelDir() : trainModel(work.resolve("model"), options.seed());
+      SchemaRegistryClient registry = new SchemaRegistryClient(RegistrySettings.of(stack.registry().url()));
+      DemoTraffic.SchemaIds ids = registerWriterSchemas(registry);
+      out.printf("Registered writer schemas: reader=%d evolved=%d wallet-channel=%d (id %d left unregistered)%n",
+          ids.reader(), ids.evolved(), ids.walletChannel(), ids.unregistered());
+
+      ScorerConfig config = ScorerConfig.of(Map.of(
+          ScorerConfig.BOOTSTRAP_SERVERS, stack.kafka().bootstrapServers(),
+          ScorerConfig.REGISTRY_URL, stack.registry().url(),
+          ScorerConfig.MODEL_DIR, modelDir.toString(),
+          ScorerConfig.APPLICATION_ID, "scorestream-demo",
+          ScorerConfig.STATE_DIR, work.resolve("state").toString()));
+      try (ScorerApp app = ScorerApp.start(config, Clock.systemUTC())) {
+        out.printf("Scorer running: model %s version %s%n", app.model().current().name(), app.model().current().version());
+        if (options.keepRunning()) {
+          out.printf("bootstrap=%s registry=%s http=none%n", stack.kafka().bootstrapServers(), stack.registry().url());
+          out.flush();
+        }
+        Report report = produceAndCheck(stack.kafka().bootstrapServers(), ids, options);
+        if (options.keepRunning()) {
+          out.println("Pipeline keeps running (produce to '" + EVENTS + "'); Ctrl-C or SIGTERM stops it.");
+          awaitTermination();
+        }
+        return report;
+      }
+    } finally {
+      deleteQuietly(work);
+    }
+  }
+
+  private Path trainModel(Path target, long seed) {
+    Schema reader = Contracts.paymentEvent();
+    PaymentGenerator generator = new PaymentGenerator(reader, seed + 1);
+    List<LabelledRecord> rows = new ArrayList<>(TRAINING_RECORDS);
+    long start = System.currentTimeMillis() - TimeUnit.DAYS.toMillis(30);
+    for (int i = 0; i < TRAINING_RECORDS; i++) {
+      rows.add(generator.next(start + i * 60_000L));
+    }
+    ModelTrainer trainer = new ModelTrainer(FeatureExtractor.forSchema(reader), Clock.systemUTC());
+    ModelArtifact artifact = trainer.train(rows,
+        new ModelTrainer.Options("fraud", null, TrainerKind.LOGISTIC, 0.2, seed, "label"),
+        line -> out.println("  " + line));
+    try {
+      artifact.save(target);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write demo model to " + target, e);
+    }
+    out.printf("Trained model %s version %s into %s%n", artifact.metadata().name(), artifact.metadata().version(), target);
+    return target;
+  }
+
+  private static DemoTraffic.SchemaIds registerWriterSchemas(SchemaRegistryClient registry) {
+    String subject = EVENTS + "-value";
+    int reader = registry.register(subject, Contracts.paymentEvent());
+    int evolved = registry.register(subject, DemoSchemas.evolved());
+    int wallet = registry.register(subject, DemoSchemas.walletChannel());
+    int unregistered = Math.max(reader, Math.max(evolved, wallet)) + 1000;
+    return new DemoTraffic.SchemaIds(reader, evolved, wallet, unregistered);
+  }
+
+  private Report produceAndCheck(String bootstrap, DemoTraffic.SchemaIds ids, Options options) {
+    DemoTraffic traffic = new DemoTraffic(Contracts.paymentEvent(), ids, options.seed());
+    ConservationCheck check = new ConservationCheck(PREDICTIONS);
+    Progress progress = new Progress(out, options.events());
+    try (KafkaProducer<byte[], byte[]> producer = producer(bootstrap);
+        OutputCollector collector = new OutputCollector(bootstrap, List.of(PREDICTIONS, DLQ))) {
+      long start = System.nanoTime();
+      long now = System.currentTimeMillis();
+      for (int i = 0; i < options.events(); i++) {
+        DemoTraffic.Event event = traffic.next(i, now + i);
+        check.produced(event);
+        producer.send(new ProducerRecord<>(EVENTS, null, event.timestamp(), event.key(), event.value()));
+        if (options.ratePerSecond() > 0) {
+          pace(start, i + 1, options.ratePerSecond());
+        }
+        if (i % 500 == 0) {
+          collector.pollUntil(() -> true, Duration.ZERO, check::consumed);
+          progress.show(i + 1, check);
+        }
+      }
+      producer.flush();
+      progress.show(options.events(), check);
+      boolean complete = collector.pollUntil(() -> {
+        progress.show(options.events(), check);
+        return check.out() >= options.events();
+      }, Duration.ofMinutes(3), check::consumed);
+      collector.drain(Duration.ofSeconds(2), check::consumed);
+      progress.done(check);
+      List<String> problems = new ArrayList<>(check.problems());
+      if (!complete) {
+        problems.add(0, "timed out waiting for outputs");
+      }
+      printSummary(check, problems);
+      return new Report(check.in(), check.predictions(), check.deadLetters(), problems);
+    }
+  }
+
+  private void printSummary(ConservationCheck check, List<String> problems) {
+    out.println();
+    out.printf("%-22s %10s %10s%n", "outcome", "expected", "actual");
+    out.printf("%-22s %10d %10d%n", "predictions", check.expectedPredictions(), check.predictions());
+    Map<Reason, Long> expected = check.expectedByReason();
+    Map<Reason, Long> actual = check.actualByReason();
+    for (Reason reason : Reason.values()) {
+      long e = expected.getOrDefault(reason, 0L);
+      long a = actual.getOrDefault(reason, 0L);
+      if (e != 0 || a != 0) {
+        out.printf("%-22s %10d %10d%n", "dlq " + reason, e, a);
+      }
+    }
+    out.printf("%-22s %10d %10d%n", "total", check.in(), check.out());
+    out.println();
+    if (problems.isEmpty()) {
+      out.println("OK: every event came out exactly once, dead letters carry their original bytes and expected reason.");
+    } else {
+      problems.forEach(problem -> out.println("PROBLEM: " + problem));
+    }
+    out.printf("in=%d predictions=%d dead_letters=%d%n", check.in(), check.predictions(), check.deadLetters());
+    out.flush();
+  }
+
+  private static KafkaProducer<byte[], byte[]> producer(String bootstrap) {
+    Properties props = new Properties();
+    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    props.put(ProducerConfig.ACKS_CONFIG, "all");
+    props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+    return new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
+  }
+
+  private static void pace(long startNanos, int sent, int ratePerSecond) {
+    long due = startNanos + (long) sent * 1_000_000_000L / ratePerSecond;
+    long wait = due - System.nanoTime();
+    if (wait > 0) {
+      try {
+        TimeUnit.NANOSECONDS.sleep(wait);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  private static void awaitTermination() {
+    CountDownLatch stop = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "demo-stop"));
+    try {
+      stop.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static Path tempDirectory(String prefix) {
+    try {
+      return Files.createTempDirectory(prefix);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static void deleteQuietly(Path root) {
+    try (var paths = Files.walk(root)) {
+      paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+    } catch (IOException e) {
+      // best effort: it is a temp directory
+    }
+  }
+
+  /** One progress line, rewritten in place on a terminal. */
+  private static final class Progress {
+    private final PrintStream out;
+    private final int total;
+    private long lastPrinted;
+
+    Progress(PrintStream out, int total) {
+      this.out = out;
+      this.total = total;
+    }
+
+    void show(int produced, ConservationCheck check) {
+      long now = System.nanoTime();
+      if (now - lastPrinted < 500_000_000L) {
+        return;
+      }
+      lastPrinted = now;
+      out.printf("\rproduced %,d/%,d  predictions %,d  dead letters %,d   ", produced, total, check.predictions(),
+          check.deadLetters());
+      out.flush();
+    }
+
+    void done(ConservationCheck check) {
+      lastPrinted = 0;
+      show(total, check);
+      out.println();
+    }
+  }
+}
