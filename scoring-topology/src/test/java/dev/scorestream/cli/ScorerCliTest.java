@@ -1,0 +1,93 @@
+package dev.scorestream.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.scorestream.model.ModelArtifact;
+import dev.scorestream.model.TestModels;
+import dev.scorestream.training.TrainingFiles;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ScorerCliTest {
+
+  @TempDir
+  Path dir;
+
+  final StringWriter out = new StringWriter();
+  final StringWriter err = new StringWriter();
+
+  int run(String... args) {
+    return ScorerCli.execute(args, new PrintWriter(out, true), new PrintWriter(err, true));
+  }
+
+  @Test
+  void shouldPrintUsageAndExit2ForUnknownCommand() {
+    assertThat(run("frobnicate")).isEqualTo(2);
+    assertThat(err.toString()).contains("Unmatched argument").contains("Usage: scorer");
+  }
+
+  @Test
+  void shouldPrintUsageAndExit2ForBadOptionValue() {
+    assertThat(run("demo", "--events", "many")).isEqualTo(2);
+    assertThat(err.toString()).contains("--events").contains("Usage: scorer demo");
+  }
+
+  @Test
+  void shouldRefuseNonPositiveEventCount() {
+    assertThat(run("demo", "--events", "0")).isEqualTo(2);
+    assertThat(err.toString()).contains("--events must be at least 1");
+  }
+
+  @Test
+  void shouldTrainAnArtifactFromCsvThatLoads() throws IOException {
+    Path csv = TrainingFiles.writeCsv(dir.resolve("train.csv"), TestModels.payments(1500, 8));
+    Path model = dir.resolve("model");
+
+    int code = run("train", "--input", csv.toString(), "--out", model.toString(), "--version", "cli-1");
+
+    assertThat(code).as(err.toString()).isZero();
+    assertThat(out.toString()).contains("read 1,500 rows").contains("wrote model fraud version cli-1")
+        .contains("accuracy").contains("FRAUD").contains("LEGIT");
+    assertThat(ModelArtifact.load(model, TestModels.extractor()).metadata().version()).isEqualTo("cli-1");
+  }
+
+  @Test
+  void shouldTrainCartFromAvro() throws IOException {
+    Path avro = TrainingFiles.writeAvro(dir.resolve("train.avro"), TestModels.payments(800, 8));
+    Path model = dir.resolve("cart");
+
+    assertThat(run("train", "-i", avro.toString(), "-o", model.toString(), "--trainer", "cart")).as(err.toString()).isZero();
+    assertThat(ModelArtifact.load(model, TestModels.extractor()).metadata().trainer()).isEqualTo("cart");
+  }
+
+  @Test
+  void shouldRefuseUnknownTrainerAndExistingOutput() throws IOException {
+    Path csv = TrainingFiles.writeCsv(dir.resolve("t.csv"), TestModels.payments(50, 8));
+    assertThat(run("train", "-i", csv.toString(), "-o", dir.resolve("x").toString(), "--trainer", "svm")).isEqualTo(2);
+    assertThat(err.toString()).contains("--trainer must be logistic or cart");
+
+    Files.createDirectories(dir.resolve("exists"));
+    assertThat(run("train", "-i", csv.toString(), "-o", dir.resolve("exists").toString())).isEqualTo(2);
+    assertThat(err.toString()).contains("already exists");
+  }
+
+  @Test
+  void shouldReportBadConfigNamingTheKey() throws IOException {
+    Path config = Files.writeString(dir.resolve("scorer.properties"),
+        "bootstrap.servers=127.0.0.1:9\nschema.registry.url=http://127.0.0.1:1\nmodel.dir=/m\nnum.stream.threads=-3\n");
+
+    assertThat(run("run", "--config", config.toString())).isEqualTo(1);
+    assertThat(err.toString()).contains("num.stream.threads").contains("-3");
+  }
+
+  @Test
+  void shouldPrintConfigDocumentation() {
+    assertThat(run("config", "--doc")).isZero();
+    assertThat(out.toString()).contains("| `schema.registry.url` |").contains("| `topic.dlq` | `events.dlq` |");
+  }
+}

@@ -1,0 +1,115 @@
+package dev.scorestream.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.scorestream.app.ScorerApp;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.common.config.ConfigException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ScorerConfigTest {
+
+  @TempDir
+  Path dir;
+
+  static Map<String, Object> minimal() {
+    Map<String, Object> values = new HashMap<>();
+    values.put(ScorerConfig.BOOTSTRAP_SERVERS, "127.0.0.1:9092");
+    values.put(ScorerConfig.REGISTRY_URL, "http://127.0.0.1:8081");
+    values.put(ScorerConfig.MODEL_DIR, "/models/fraud");
+    return values;
+  }
+
+  @Test
+  void shouldApplyDefaults() {
+    ScorerConfig config = ScorerConfig.of(minimal());
+
+    assertThat(config.getString(ScorerConfig.TOPIC_EVENTS)).isEqualTo("events");
+    assertThat(config.getString(ScorerConfig.TOPIC_DLQ)).isEqualTo("events.dlq");
+    assertThat(config.getString(ScorerConfig.PROCESSING_GUARANTEE)).isEqualTo("exactly_once_v2");
+  }
+
+  @Test
+  void shouldNameTheKeyOfABadValue() {
+    Map<String, Object> values = minimal();
+    values.put(ScorerConfig.NUM_STREAM_THREADS, "zero");
+
+    assertThatThrownBy(() -> ScorerConfig.of(values))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining(ScorerConfig.NUM_STREAM_THREADS)
+        .hasMessageContaining("zero");
+  }
+
+  @Test
+  void shouldNameAMissingRequiredKey() {
+    Map<String, Object> values = minimal();
+    values.remove(ScorerConfig.MODEL_DIR);
+
+    assertThatThrownBy(() -> ScorerConfig.of(values)).hasMessageContaining(ScorerConfig.MODEL_DIR);
+  }
+
+  @Test
+  void shouldRefuseRegistryUrlWithoutScheme() {
+    Map<String, Object> values = minimal();
+    values.put(ScorerConfig.REGISTRY_URL, "registry:8081");
+
+    assertThatThrownBy(() -> ScorerConfig.of(values)).hasMessageContaining(ScorerConfig.REGISTRY_URL);
+  }
+
+  @Test
+  void shouldRefuseUnknownProcessingGuarantee() {
+    Map<String, Object> values = minimal();
+    values.put(ScorerConfig.PROCESSING_GUARANTEE, "exactly_once");
+
+    assertThatThrownBy(() -> ScorerConfig.of(values)).hasMessageContaining(ScorerConfig.PROCESSING_GUARANTEE);
+  }
+
+  @Test
+  void shouldLetEnvironmentOverrideFileAndPassKafkaKeysThrough() throws IOException {
+    Path file = dir.resolve("scorer.properties");
+    Properties props = new Properties();
+    minimal().forEach((k, v) -> props.setProperty(k, v.toString()));
+    props.setProperty("topic.events", "from-file");
+    try (var out = Files.newBufferedWriter(file)) {
+      props.store(out, null);
+    }
+
+    ScorerConfig config = ScorerConfig.load(file, Map.of(
+        "SCORER_TOPIC_EVENTS", "from-env",
+        "KAFKA_SECURITY_PROTOCOL", "SASL_SSL",
+        "KAFKA_SASL_JAAS_CONFIG", "secret-stuff",
+        "SCORER_SCHEMA_REGISTRY_BASIC_AUTH_USER_INFO", "ops:pw",
+        "PATH", "/usr/bin"));
+
+    assertThat(config.getString(ScorerConfig.TOPIC_EVENTS)).isEqualTo("from-env");
+    assertThat(ScorerApp.streamsProperties(config)).containsEntry("security.protocol", "SASL_SSL")
+        .containsEntry("processing.guarantee", "exactly_once_v2");
+    Map<String, String> described = config.describe();
+    assertThat(described).containsEntry("kafka.sasl.jaas.config", "[hidden]")
+        .containsEntry(ScorerConfig.REGISTRY_BASIC_AUTH, "[hidden]")
+        .containsEntry("kafka.security.protocol", "SASL_SSL");
+    assertThat(described.values()).noneMatch(value -> value.contains("secret-stuff") || value.contains("ops:pw"));
+  }
+
+  @Test
+  void shouldNameAnUnreadableConfigFile() {
+    assertThatThrownBy(() -> ScorerConfig.load(dir.resolve("missing.properties"), Map.of()))
+        .hasMessageContaining("missing.properties");
+  }
+
+  @Test
+  void shouldDocumentEveryKeyInTheReadme() throws IOException {
+    String readme = Files.readString(Path.of("..", "README.md"));
+
+    for (String key : ScorerConfig.DEFINITION.names()) {
+      assertThat(readme).as("README documents " + key).contains("`" + key + "`");
+    }
+  }
+}
