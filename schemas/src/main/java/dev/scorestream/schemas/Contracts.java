@@ -27,13 +27,18 @@ public final class Contracts {
 
   /** A bundled contract by file name, e.g. {@code Prediction.avsc}. */
   public static Schema bundled(String fileName) {
-    try (InputStream in = Contracts.class.getResourceAsStream("/avro/" + fileName)) {
+    return fromClasspath("/avro/" + fileName);
+  }
+
+  /** An .avsc on the classpath, by absolute resource path such as {@code /demo/PaymentEvent-v2.avsc}. */
+  public static Schema fromClasspath(String resource) {
+    try (InputStream in = Contracts.class.getResourceAsStream(resource)) {
       if (in == null) {
-        throw new IllegalArgumentException("no bundled schema avro/" + fileName);
+        throw new IllegalArgumentException("no schema resource " + resource);
       }
       return new Schema.Parser().parse(in);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read bundled schema " + fileName, e);
+      throw new UncheckedIOException("cannot read schema resource " + resource, e);
     }
   }
 

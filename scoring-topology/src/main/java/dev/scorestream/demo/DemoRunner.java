@@ -4,6 +4,7 @@ import dev.scorestream.app.ScorerApp;
 import dev.scorestream.config.ScorerConfig;
 import dev.scorestream.deadletter.Reason;
 import dev.scorestream.embedded.EmbeddedStack;
+import dev.scorestream.embedded.TempDirectories;
 import dev.scorestream.features.FeatureExtractor;
 import dev.scorestream.model.LabelledRecord;
 import dev.scorestream.model.ModelArtifact;
@@ -15,12 +16,10 @@ import dev.scorestream.schemas.Contracts;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -67,8 +66,19 @@ public final class DemoRunner {
   }
 
   public Report run(Options options) {
+    try {
+      return runStack(options);
+    } finally {
+      cleanedUp.countDown();
+    }
+  }
+
+  /** Released once everything the demo started is stopped; a SIGTERM hook waits for it. */
+  private final CountDownLatch cleanedUp = new CountDownLatch(1);
+
+  private Report runStack(Options options) {
     out.println("Starting embedded Kafka (KRaft) and Apicurio registry ...");
-    Path work = tempDirectory("scorestream-demo-");
+    Path work = TempDirectories.create("scorestream-demo-");
     try (EmbeddedStack stack = EmbeddedStack.start()) {
       stack.kafka().createTopics(Map.of(EVENTS, 4, PREDICTIONS, 4, DLQ, 1));
       Path modelDir = options.modelDir() != null ? options.modelDir() : trainModel(work.resolve("model"), options.seed());
@@ -97,7 +107,7 @@ public final class DemoRunner {
         return report;
       }
     } finally {
-      deleteQuietly(work);
+      TempDirectories.delete(work);
     }
   }
 
@@ -213,30 +223,24 @@ public final class DemoRunner {
     }
   }
 
-  private static void awaitTermination() {
+  /** Blocks until SIGTERM/Ctrl-C; the JVM then waits (up to 60 s) for the demo to stop what it started. */
+  private void awaitTermination() {
     CountDownLatch stop = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "demo-stop"));
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      stop.countDown();
+      try {
+        cleanedUp.await(60, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, "demo-stop"));
     try {
       stop.await();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-  }
-
-  private static Path tempDirectory(String prefix) {
-    try {
-      return Files.createTempDirectory(prefix);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  private static void deleteQuietly(Path root) {
-    try (var paths = Files.walk(root)) {
-      paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-    } catch (IOException e) {
-      // best effort: it is a temp directory
-    }
+    out.println("Stopping: scorer, registry, broker ...");
+    out.flush();
   }
 
   /** One progress line, rewritten in place on a terminal. */

@@ -1,8 +1,6 @@
 package dev.scorestream.demo;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
+import dev.scorestream.schemas.Contracts;
 import org.apache.avro.Schema;
 
 /** Writer schemas the demo's producers use besides the reader schema itself. */
@@ -13,22 +11,11 @@ public final class DemoSchemas {
 
   /** Evolved but compatible: reordered fields and an optional {@code device_id}. */
   public static Schema evolved() {
-    return load("PaymentEvent-v2.avsc");
+    return Contracts.fromClasspath("/demo/PaymentEvent-v2.avsc");
   }
 
   /** Adds the channel symbol {@code WALLET}, unknown to the reader schema. */
   public static Schema walletChannel() {
-    return load("PaymentEvent-wallet.avsc");
-  }
-
-  private static Schema load(String file) {
-    try (InputStream in = DemoSchemas.class.getResourceAsStream("/demo/" + file)) {
-      if (in == null) {
-        throw new IllegalStateException("missing resource demo/" + file);
-      }
-      return new Schema.Parser().parse(in);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return Contracts.fromClasspath("/demo/PaymentEvent-wallet.avsc");
   }
 }

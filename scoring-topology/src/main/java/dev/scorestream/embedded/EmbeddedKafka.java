@@ -1,21 +1,17 @@
 package dev.scorestream.embedded;
 
-import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import org.apache.kafka.clients.admin.Admin;
@@ -55,11 +51,7 @@ public final class EmbeddedKafka implements AutoCloseable {
 
   /** Starts a broker with its logs in a new temporary directory, deleted on close. */
   public static EmbeddedKafka start() {
-    try {
-      return start(Files.createTempDirectory("scorestream-kafka-"), true);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return start(TempDirectories.create("scorestream-kafka-"), true);
   }
 
   /** Starts a broker with its logs in {@code directory}; deletes it on close when {@code ownsDirectory}. */
@@ -188,24 +180,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     server.shutdown();
     server.awaitShutdown();
     if (ownsDirectory) {
-      deleteRecursively(directory);
-    }
-  }
-
-  static void deleteRecursively(Path root) {
-    if (!Files.exists(root)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(root)) {
-      paths.sorted(Comparator.reverseOrder()).forEach(path -> {
-        try {
-          Files.deleteIfExists(path);
-        } catch (IOException e) {
-          LOG.debug("cannot delete {}: {}", path, e.getMessage());
-        }
-      });
-    } catch (IOException e) {
-      LOG.debug("cannot walk {}: {}", root, e.getMessage());
+      TempDirectories.delete(directory);
     }
   }
 }
