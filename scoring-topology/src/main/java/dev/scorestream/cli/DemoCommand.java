@@ -12,9 +12,9 @@ import picocli.CommandLine.Spec;
 
 /** {@code scorer demo}: the whole pipeline on embedded Kafka and registry, checked record by record. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-    description = {"Run the whole pipeline on embedded Kafka + Apicurio with messy traffic, and check it.",
-        "Trains a model (unless --model), produces valid and malformed events, and exits 0 only if every event",
-        "became exactly one prediction or dead letter with the expected reason."})
+    description = "Run the whole pipeline on embedded Kafka + Apicurio with messy traffic and check it: trains a"
+        + " model (unless --model), produces valid and malformed events, and exits 0 only if every event became"
+        + " exactly one prediction or dead letter with the expected reason.")
 final class DemoCommand implements Callable<Integer> {
 
   @Spec

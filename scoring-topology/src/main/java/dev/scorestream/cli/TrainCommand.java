@@ -45,7 +45,7 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--name", defaultValue = "fraud", description = "Model name (default ${DEFAULT-VALUE}).")
   String name;
 
-  @Option(names = "--version", paramLabel = "V", description = "Model version; default: derived from the Tribuo provenance hash.")
+  @Option(names = "--model-version", paramLabel = "V", description = "Model version; default: derived from the Tribuo provenance hash.")
   String version;
 
   @Option(names = "--trainer", defaultValue = "logistic", description = "logistic or cart (default ${DEFAULT-VALUE}).")

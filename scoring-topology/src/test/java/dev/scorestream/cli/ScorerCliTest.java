@@ -48,7 +48,7 @@ class ScorerCliTest {
     Path csv = TrainingFiles.writeCsv(dir.resolve("train.csv"), TestModels.payments(1500, 8));
     Path model = dir.resolve("model");
 
-    int code = run("train", "--input", csv.toString(), "--out", model.toString(), "--version", "cli-1");
+    int code = run("train", "--input", csv.toString(), "--out", model.toString(), "--model-version", "cli-1");
 
     assertThat(code).as(err.toString()).isZero();
     assertThat(out.toString()).contains("read 1,500 rows").contains("wrote model fraud version cli-1")
@@ -83,6 +83,14 @@ class ScorerCliTest {
 
     assertThat(run("run", "--config", config.toString())).isEqualTo(1);
     assertThat(err.toString()).contains("num.stream.threads").contains("-3");
+  }
+
+  @Test
+  void shouldShowHelpOfEveryCommandWithoutError() {
+    for (String command : new String[] {"run", "demo", "train", "config"}) {
+      assertThat(run(command, "--help")).as(command).isZero();
+    }
+    assertThat(out.toString()).contains("Usage: scorer train").contains("--model-version");
   }
 
   @Test
