@@ -1,0 +1,208 @@
+package dev.scorestream.deadletter;
+
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Re-publishes dead letters: original key, value bytes and non-dead-letter headers go back to the original
+ * topic (or another one), with {@code scorestream.dlq.replay.count} set to the previous count plus one.
+ *
+ * <p>Exactly once and resumable: each polled batch is written in one Kafka transaction together with the
+ * replay group's offsets ({@code sendOffsetsToTransaction}), so a run killed at any point leaves either
+ * the whole batch written and committed or none of it, and the next run continues where the last commit
+ * left off. Records the filter passes over are committed too, so a second run over the same topic replays
+ * nothing. A dry run reads from the group's position and writes and commits nothing.
+ */
+public final class ReplayEngine {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ReplayEngine.class);
+
+  /** Told about progress: records read so far out of an upper bound. */
+  @FunctionalInterface
+  public interface Progress {
+    void update(long read, long total, long replayed);
+  }
+
+  private final Properties clientProperties;
+
+  /** @param clientProperties Kafka client properties (bootstrap.servers, security settings) */
+  public ReplayEngine(Properties clientProperties) {
+    this.clientProperties = clientProperties;
+  }
+
+  public ReplayResult replay(ReplayOptions options, Progress progress) {
+    try (KafkaConsumer<byte[], byte[]> consumer = consumer(options.group());
+        KafkaProducer<byte[], byte[]> producer = options.dryRun() ? null : producer(options)) {
+      if (producer != null) {
+        producer.initTransactions();
+      }
+      BoundedTopicReader reader = new BoundedTopicReader(consumer, options.from(), options.filter(),
+          partition -> consumer.committed(Set.of(partition)).get(partition));
+      Run run = new Run(options, producer, new ConsumerGroupMetadata(options.group()), reader.remaining(), progress);
+      reader.forEachBatch(run::batch);
+      progress.update(run.read, run.total, run.replayed);
+      return new ReplayResult(run.replayed, run.skipped, run.refused, run.byReasonAndTarget);
+    }
+  }
+
+  /** One replay run's state. */
+  private static final class Run {
+    private final ReplayOptions options;
+    private final KafkaProducer<byte[], byte[]> producer;
+    private final ConsumerGroupMetadata group;
+    private final long total;
+    private final Progress progress;
+    private final long startNanos = System.nanoTime();
+    private final Map<String, Long> byReasonAndTarget = new TreeMap<>();
+    private long read;
+    private long replayed;
+    private long skipped;
+    private long refused;
+
+    Run(ReplayOptions options, KafkaProducer<byte[], byte[]> producer, ConsumerGroupMetadata group, long total,
+        Progress progress) {
+      this.options = options;
+      this.producer = producer;
+      this.group = group;
+      this.total = total;
+      this.progress = progress;
+    }
+
+    void batch(ConsumerRecords<byte[], byte[]> records) {
+      Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+      long replayedBefore = replayed;
+      long skippedBefore = skipped;
+      long refusedBefore = refused;
+      Map<String, Long> countsBefore = new TreeMap<>(byReasonAndTarget);
+      if (producer != null) {
+        producer.beginTransaction();
+      }
+      try {
+        for (ConsumerRecord<byte[], byte[]> record : records) {
+          handle(record);
+          offsets.put(new TopicPartition(record.topic(), record.partition()), new OffsetAndMetadata(record.offset() + 1));
+          read++;
+          progress.update(read, total, replayed);
+        }
+        if (producer != null) {
+          producer.sendOffsetsToTransaction(offsets, group);
+          producer.commitTransaction();
+        }
+      } catch (RuntimeException e) {
+        if (producer != null) {
+          // Nothing of this batch is visible or committed; counts go back to what is durable.
+          abortQuietly();
+          replayed = replayedBefore;
+          skipped = skippedBefore;
+          refused = refusedBefore;
+          byReasonAndTarget.clear();
+          byReasonAndTarget.putAll(countsBefore);
+        }
+        throw e;
+      }
+    }
+
+    private void abortQuietly() {
+      try {
+        producer.abortTransaction();
+      } catch (RuntimeException abortFailure) {
+        LOG.warn("could not abort the replay transaction; the broker aborts it on timeout: {}", abortFailure.toString());
+      }
+    }
+
+    private void handle(ConsumerRecord<byte[], byte[]> record) {
+      if (!options.filter().matches(record)) {
+        skipped++;
+        return;
+      }
+      String target = options.to() != null ? options.to()
+          : DeadLetterHeaders.get(record.headers(), DeadLetterHeaders.TOPIC).filter(t -> !t.isBlank()).orElse(null);
+      if (target == null) {
+        LOG.warn("dead letter {}-{}@{} has no {} header and no --to was given; skipped", record.topic(),
+            record.partition(), record.offset(), DeadLetterHeaders.TOPIC);
+        skipped++;
+        return;
+      }
+      int count = DeadLetterHeaders.replayCount(record.headers());
+      if (count >= options.maxReplays()) {
+        refused++;
+        return;
+      }
+      String reason = DeadLetterHeaders.get(record.headers(), DeadLetterHeaders.REASON).orElse("(no reason)");
+      byReasonAndTarget.merge(reason + " -> " + target, 1L, Long::sum);
+      replayed++;
+      if (producer != null) {
+        producer.send(new ProducerRecord<>(target, null, record.timestamp(), record.key(), record.value(),
+            replayHeaders(record.headers(), count + 1)));
+        pace();
+      }
+    }
+
+    private void pace() {
+      if (options.ratePerSecond() <= 0) {
+        return;
+      }
+      long due = startNanos + replayed * 1_000_000_000L / options.ratePerSecond();
+      long wait = due - System.nanoTime();
+      if (wait > 0) {
+        try {
+          TimeUnit.NANOSECONDS.sleep(wait);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException("replay interrupted", e);
+        }
+      }
+    }
+  }
+
+  /** The original headers without dead-letter headers, plus the new replay count. */
+  static Headers replayHeaders(Headers deadLetterHeaders, int replayCount) {
+    Headers headers = new RecordHeaders(deadLetterHeaders.toArray());
+    DeadLetterHeaders.strip(headers);
+    headers.add(DeadLetterHeaders.REPLAY_COUNT, Integer.toString(replayCount).getBytes(StandardCharsets.UTF_8));
+    return headers;
+  }
+
+  private KafkaConsumer<byte[], byte[]> consumer(String group) {
+    Properties props = new Properties();
+    props.putAll(clientProperties);
+    props.put(ConsumerConfig.GROUP_ID_CONFIG, group);
+    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    props.putIfAbsent(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 500);
+    return new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+  }
+
+  private KafkaProducer<byte[], byte[]> producer(ReplayOptions options) {
+    Properties props = new Properties();
+    props.putAll(clientProperties);
+    props.remove(ConsumerConfig.GROUP_ID_CONFIG);
+    // One transactional id per replay group: a new run fences a zombie one and aborts its open transaction.
+    props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, options.group() + "-producer");
+    props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    props.put(ProducerConfig.ACKS_CONFIG, "all");
+    return new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
+  }
+}
