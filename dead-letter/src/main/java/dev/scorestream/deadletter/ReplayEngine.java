@@ -59,8 +59,10 @@ public final class ReplayEngine {
       }
       BoundedTopicReader reader = new BoundedTopicReader(consumer, options.from(), options.filter(),
           partition -> consumer.committed(Set.of(partition)).get(partition));
-      Run run = new Run(options, producer, new ConsumerGroupMetadata(options.group()), reader.remaining(), progress);
+      Run run = new Run(options, consumer, producer, new ConsumerGroupMetadata(options.group()), reader.remaining(),
+          progress);
       reader.forEachBatch(run::batch);
+      run.commitPositions();
       progress.update(run.read, run.total, run.replayed);
       return new ReplayResult(run.replayed, run.skipped, run.refused, run.byReasonAndTarget);
     }
@@ -69,7 +71,9 @@ public final class ReplayEngine {
   /** One replay run's state. */
   private static final class Run {
     private final ReplayOptions options;
+    private final KafkaConsumer<byte[], byte[]> consumer;
     private final KafkaProducer<byte[], byte[]> producer;
+    private final Map<TopicPartition, Long> committed = new HashMap<>();
     private final ConsumerGroupMetadata group;
     private final long total;
     private final Progress progress;
@@ -80,9 +84,10 @@ public final class ReplayEngine {
     private long skipped;
     private long refused;
 
-    Run(ReplayOptions options, KafkaProducer<byte[], byte[]> producer, ConsumerGroupMetadata group, long total,
-        Progress progress) {
+    Run(ReplayOptions options, KafkaConsumer<byte[], byte[]> consumer, KafkaProducer<byte[], byte[]> producer,
+        ConsumerGroupMetadata group, long total, Progress progress) {
       this.options = options;
+      this.consumer = consumer;
       this.producer = producer;
       this.group = group;
       this.total = total;
@@ -90,7 +95,6 @@ public final class ReplayEngine {
     }
 
     void batch(ConsumerRecords<byte[], byte[]> records) {
-      Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
       long replayedBefore = replayed;
       long skippedBefore = skipped;
       long refusedBefore = refused;
@@ -101,12 +105,11 @@ public final class ReplayEngine {
       try {
         for (ConsumerRecord<byte[], byte[]> record : records) {
           handle(record);
-          offsets.put(new TopicPartition(record.topic(), record.partition()), new OffsetAndMetadata(record.offset() + 1));
           read++;
           progress.update(read, total, replayed);
         }
         if (producer != null) {
-          producer.sendOffsetsToTransaction(offsets, group);
+          sendPositions();
           producer.commitTransaction();
         }
       } catch (RuntimeException e) {
@@ -121,6 +124,35 @@ public final class ReplayEngine {
         }
         throw e;
       }
+    }
+
+    /**
+     * Commits the consumer's positions with the open transaction. Positions, not last offset + 1: they step
+     * over transaction markers, which the pipeline's exactly-once writes leave in the dead-letter topic, so
+     * a fully replayed topic shows zero lag.
+     */
+    private void sendPositions() {
+      Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+      for (TopicPartition partition : consumer.assignment()) {
+        long position = consumer.position(partition);
+        if (!Long.valueOf(position).equals(committed.get(partition))) {
+          offsets.put(partition, new OffsetAndMetadata(position));
+        }
+      }
+      if (!offsets.isEmpty()) {
+        producer.sendOffsetsToTransaction(offsets, group);
+        offsets.forEach((partition, offset) -> committed.put(partition, offset.offset()));
+      }
+    }
+
+    /** After the last batch: positions may have moved over trailing markers without records; commit them. */
+    void commitPositions() {
+      if (producer == null) {
+        return;
+      }
+      producer.beginTransaction();
+      sendPositions();
+      producer.commitTransaction();
     }
 
     private void abortQuietly() {

@@ -35,6 +35,7 @@ import javax.net.ssl.TrustManagerFactory;
 import org.apache.avro.Schema;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.types.Password;
 import org.apache.kafka.streams.KafkaStreams;
@@ -177,6 +178,12 @@ public final class ScorerApp implements AutoCloseable {
     props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, config.getString(ScorerConfig.PROCESSING_GUARANTEE));
     props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.getInt(ScorerConfig.NUM_STREAM_THREADS));
     props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.getLong(ScorerConfig.COMMIT_INTERVAL_MS));
+    // A task waiting out a registry outage keeps its transaction open; the Streams default (10 s) would let
+    // the broker abort it underneath and fence the producer. Give it the outage wait plus a margin.
+    if (StreamsConfig.EXACTLY_ONCE_V2.equals(config.getString(ScorerConfig.PROCESSING_GUARANTEE))) {
+      props.put(StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG),
+          (int) Math.min(Integer.MAX_VALUE, config.getLong(ScorerConfig.REGISTRY_OUTAGE_MAX_BLOCK_MS) + 30_000));
+    }
     // No global stores here; opting in now silences a deprecation warning and matches Kafka 5.0's default.
     props.put("processing.exception.handler.global.enabled", true);
     String stateDir = config.getString(ScorerConfig.STATE_DIR);
