@@ -3,8 +3,12 @@ package dev.scorestream.deadletter;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Headers;
 
@@ -33,6 +37,28 @@ public record DeadLetterFilter(Set<Reason> reasons, Set<String> rules, Set<Integ
     rules = Set.copyOf(rules);
     schemaIds = Set.copyOf(schemaIds);
     partitions = Set.copyOf(partitions);
+  }
+
+  /** A stable text form of the selection (sorted), e.g. {@code reason=UNKNOWN_SCHEMA_ID}; empty for {@link #ALL}. */
+  public String canonical() {
+    StringBuilder out = new StringBuilder();
+    append(out, "reason", new TreeSet<>(reasons.stream().map(Enum::name).toList()));
+    append(out, "rule", new TreeSet<>(rules));
+    append(out, "schema-id", new TreeSet<>(schemaIds));
+    append(out, "partition", new TreeSet<>(partitions));
+    append(out, "since", since == null ? List.of() : List.of(since));
+    append(out, "until", until == null ? List.of() : List.of(until));
+    append(out, "offset-from", offsetFrom == null ? List.of() : List.of(offsetFrom));
+    append(out, "offset-to", offsetTo == null ? List.of() : List.of(offsetTo));
+    return out.toString();
+  }
+
+  private static void append(StringBuilder out, String name, Collection<?> values) {
+    if (values.isEmpty()) {
+      return;
+    }
+    out.append(out.length() == 0 ? "" : ";").append(name).append('=')
+        .append(values.stream().map(String::valueOf).collect(Collectors.joining(",")));
   }
 
   public boolean readsPartition(int partition) {

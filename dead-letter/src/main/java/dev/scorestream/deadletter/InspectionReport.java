@@ -26,8 +26,8 @@ public record InspectionReport(String topic, long read, long matched, Map<String
   /** A human-readable rendering of this report. */
   public void print(PrintWriter out) {
     out.printf("dead-letter topic %s: %,d read, %,d selected%n%n", topic, read, matched);
-    out.printf("%-22s %8s  %-24s %-24s%n", "reason", "count", "first failure", "last failure");
-    byReason.forEach((reason, summary) -> out.printf("%-22s %8d  %-24s %-24s%n", reason, summary.count(),
+    out.printf("%-22s %8s  %-32s %-32s%n", "reason", "count", "first failure", "last failure");
+    byReason.forEach((reason, summary) -> out.printf("%-22s %8d  %-32s %-32s%n", reason, summary.count(),
         summary.firstFailure(), summary.lastFailure()));
     section(out, "violated rule", byRule);
     section(out, "schema id", bySchemaId);

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -33,6 +34,18 @@ class ReplayEngineTest {
   void shouldDeriveGroupFromTopicAndRefuseSillyLimits() {
     assertThat(new ReplayOptions("events.dlq", null, null, null, 3, 0, false).group())
         .isEqualTo("scorestream-replay-events.dlq");
+    DeadLetterFilter unknownIds = new DeadLetterFilter(Set.of(Reason.UNKNOWN_SCHEMA_ID), Set.of(), Set.of(), null, null,
+        Set.of(), null, null);
+    DeadLetterFilter rules = new DeadLetterFilter(Set.of(), Set.of("amount.max", "currency.allowed"), Set.of(), null, null,
+        Set.of(), null, null);
+    DeadLetterFilter sameRules = new DeadLetterFilter(Set.of(), Set.of("currency.allowed", "amount.max"), Set.of(), null,
+        null, Set.of(), null, null);
+    String unknownGroup = new ReplayOptions("events.dlq", null, null, unknownIds, 3, 0, false).group();
+    assertThat(unknownGroup).matches("scorestream-replay-events\\.dlq-[0-9a-f]{8}");
+    assertThat(ReplayOptions.defaultGroup("events.dlq", rules)).as("a different selection keeps its own progress")
+        .isNotEqualTo(unknownGroup)
+        .isEqualTo(ReplayOptions.defaultGroup("events.dlq", sameRules));
+    assertThat(rules.canonical()).isEqualTo("rule=amount.max,currency.allowed");
     assertThatThrownBy(() -> new ReplayOptions("d", null, null, null, 0, 0, false))
         .hasMessageContaining("max replays");
   }

@@ -34,7 +34,8 @@ final class ReplayCommand implements Callable<Integer> {
   String to;
 
   @Option(names = "--group", paramLabel = "GROUP",
-      description = "Consumer group keeping replay progress (default scorestream-replay-<DLQ_TOPIC>).")
+      description = "Consumer group keeping replay progress (default scorestream-replay-<DLQ_TOPIC>, plus a hash of"
+          + " the filters when there are any, so each selection resumes on its own).")
   String group;
 
   @Option(names = "--max-replays", defaultValue = "3", paramLabel = "N",
@@ -60,9 +61,9 @@ final class ReplayCommand implements Callable<Integer> {
     ReplayOptions options = new ReplayOptions(from, to, group, filter.filter(), maxReplays, rate, dryRun);
     ReplayResult result = new ReplayEngine(kafka.properties()).replay(options, new ProgressBar(err));
     err.println();
-    if (dryRun) {
-      out.println("dry run: nothing written, nothing committed (group " + options.group() + ")");
-    }
+    out.println(dryRun
+        ? "dry run: nothing written, nothing committed (group " + options.group() + ")"
+        : "replay committed its progress in group " + options.group());
     out.printf("%-50s %8s%n", dryRun ? "would replay (reason -> target)" : "replayed (reason -> target)", "count");
     result.byReasonAndTarget().forEach((key, count) -> out.printf("%-50s %8d%n", key, count));
     out.println(result.summary());
