@@ -41,6 +41,7 @@ import org.apache.kafka.common.config.types.Password;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.DefaultProductionExceptionHandler;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -178,6 +179,9 @@ public final class ScorerApp implements AutoCloseable {
     props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, config.getString(ScorerConfig.PROCESSING_GUARANTEE));
     props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.getInt(ScorerConfig.NUM_STREAM_THREADS));
     props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.getLong(ScorerConfig.COMMIT_INTERVAL_MS));
+    // Kafka infrastructure failures are never dead-lettered: a failed produce fails the thread (and the
+    // transaction), data problems were already turned into dead letters inside the topology.
+    props.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, DefaultProductionExceptionHandler.class);
     // A task waiting out a registry outage keeps its transaction open; the Streams default (10 s) would let
     // the broker abort it underneath and fence the producer. Give it the outage wait plus a margin.
     if (StreamsConfig.EXACTLY_ONCE_V2.equals(config.getString(ScorerConfig.PROCESSING_GUARANTEE))) {

@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.streams.errors.DefaultProductionExceptionHandler;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -96,6 +97,15 @@ class ScorerConfigTest {
         .containsEntry(ScorerConfig.REGISTRY_BASIC_AUTH, "[hidden]")
         .containsEntry("kafka.security.protocol", "SASL_SSL");
     assertThat(described.values()).noneMatch(value -> value.contains("secret-stuff") || value.contains("ops:pw"));
+  }
+
+  @Test
+  void shouldFailOnProducerErrorsAndOutlastTheRegistryOutageWaitInTransactions() {
+    Properties props = ScorerApp.streamsProperties(ScorerConfig.of(minimal()));
+
+    assertThat(props.get("production.exception.handler"))
+        .isEqualTo(DefaultProductionExceptionHandler.class);
+    assertThat(props.get("producer.transaction.timeout.ms")).isEqualTo(90_000);
   }
 
   @Test
