@@ -6,7 +6,6 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -77,7 +76,7 @@ public final class ReplayEngine {
     private final ConsumerGroupMetadata group;
     private final long total;
     private final Progress progress;
-    private final long startNanos = System.nanoTime();
+    private final RatePacer pacer;
     private final Map<String, Long> byReasonAndTarget = new TreeMap<>();
     private long read;
     private long replayed;
@@ -92,6 +91,7 @@ public final class ReplayEngine {
       this.group = group;
       this.total = total;
       this.progress = progress;
+      this.pacer = new RatePacer(options.ratePerSecond());
     }
 
     void batch(ConsumerRecords<byte[], byte[]> records) {
@@ -187,23 +187,7 @@ public final class ReplayEngine {
       if (producer != null) {
         producer.send(new ProducerRecord<>(target, null, record.timestamp(), record.key(), record.value(),
             replayHeaders(record.headers(), count + 1)));
-        pace();
-      }
-    }
-
-    private void pace() {
-      if (options.ratePerSecond() <= 0) {
-        return;
-      }
-      long due = startNanos + replayed * 1_000_000_000L / options.ratePerSecond();
-      long wait = due - System.nanoTime();
-      if (wait > 0) {
-        try {
-          TimeUnit.NANOSECONDS.sleep(wait);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new IllegalStateException("replay interrupted", e);
-        }
+        pacer.pace(replayed);
       }
     }
   }

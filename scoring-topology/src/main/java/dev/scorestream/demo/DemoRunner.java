@@ -2,6 +2,7 @@ package dev.scorestream.demo;
 
 import dev.scorestream.app.ScorerApp;
 import dev.scorestream.config.ScorerConfig;
+import dev.scorestream.deadletter.RatePacer;
 import dev.scorestream.deadletter.Reason;
 import dev.scorestream.embedded.EmbeddedStack;
 import dev.scorestream.embedded.TempDirectories;
@@ -147,15 +148,13 @@ public final class DemoRunner {
     Progress progress = new Progress(out, options.events());
     try (KafkaProducer<byte[], byte[]> producer = producer(bootstrap);
         OutputCollector collector = new OutputCollector(bootstrap, List.of(PREDICTIONS, DLQ))) {
-      long start = System.nanoTime();
+      RatePacer pacer = new RatePacer(options.ratePerSecond());
       long now = System.currentTimeMillis();
       for (int i = 0; i < options.events(); i++) {
         DemoTraffic.Event event = traffic.next(i, now + i);
         check.produced(event);
         producer.send(new ProducerRecord<>(EVENTS, null, event.timestamp(), event.key(), event.value()));
-        if (options.ratePerSecond() > 0) {
-          pace(start, i + 1, options.ratePerSecond());
-        }
+        pacer.pace(i + 1);
         if (i % 500 == 0) {
           collector.pollUntil(() -> true, Duration.ZERO, check::consumed);
           progress.show(i + 1, check);
@@ -209,18 +208,6 @@ public final class DemoRunner {
     props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
     props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
     return new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
-  }
-
-  private static void pace(long startNanos, int sent, int ratePerSecond) {
-    long due = startNanos + (long) sent * 1_000_000_000L / ratePerSecond;
-    long wait = due - System.nanoTime();
-    if (wait > 0) {
-      try {
-        TimeUnit.NANOSECONDS.sleep(wait);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
   }
 
   /** Blocks until SIGTERM/Ctrl-C; the JVM then waits (up to 60 s) for the demo to stop what it started. */

@@ -1,12 +1,9 @@
 package dev.scorestream.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
-import dev.scorestream.app.ScorerApp;
 import dev.scorestream.codec.DecodeResult;
 import dev.scorestream.codec.WireFormatDecoder;
-import dev.scorestream.config.ScorerConfig;
 import dev.scorestream.deadletter.DeadLetterHeaders;
 import dev.scorestream.deadletter.Reason;
 import dev.scorestream.demo.DemoSchemas;
@@ -14,28 +11,21 @@ import dev.scorestream.demo.DemoTraffic;
 import dev.scorestream.demo.OutputCollector;
 import dev.scorestream.embedded.EmbeddedStack;
 import dev.scorestream.embedded.RealComponents;
-import dev.scorestream.model.TestModels;
 import dev.scorestream.registry.RegistrySettings;
 import dev.scorestream.registry.SchemaRegistryClient;
 import dev.scorestream.schemas.Contracts;
-import java.io.IOException;
+import dev.scorestream.testkit.RunningPipeline;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -49,44 +39,28 @@ import org.junit.jupiter.api.io.TempDir;
 class PipelineConservationIT {
 
   static final int EVENTS = 10_000;
-  static final String PREFIX = "conservation-";
-  static final String EVENTS_TOPIC = PREFIX + "events";
-  static final String PREDICTIONS = PREFIX + "events.predictions";
-  static final String DLQ = PREFIX + "events.dlq";
 
   @TempDir
   Path dir;
 
   @Test
-  void shouldTurnEveryEventIntoExactlyOnePredictionOrDeadLetter(EmbeddedStack stack) throws IOException {
-    stack.kafka().createTopics(Map.of(EVENTS_TOPIC, 4, PREDICTIONS, 4, DLQ, 2));
+  void shouldTurnEveryEventIntoExactlyOnePredictionOrDeadLetter(EmbeddedStack stack) {
     SchemaRegistryClient registry = new SchemaRegistryClient(RegistrySettings.of(stack.registry().url()));
-    String subject = EVENTS_TOPIC + "-value";
+    String subject = "conservation-events-value";
     int reader = registry.register(subject, Contracts.paymentEvent());
     int evolved = registry.register(subject, DemoSchemas.evolved());
     int wallet = registry.register(subject, DemoSchemas.walletChannel());
     DemoTraffic.SchemaIds ids = new DemoTraffic.SchemaIds(reader, evolved, wallet, 900_001);
-    Path model = dir.resolve("model");
-    TestModels.logistic().save(model);
-
     List<DemoTraffic.Event> events = new DemoTraffic(Contracts.paymentEvent(), ids, 2026).events(EVENTS, 1_764_000_000_000L);
     Map<String, DemoTraffic.Event> byKey = new HashMap<>();
     events.forEach(event -> byKey.put(new String(event.key(), StandardCharsets.UTF_8), event));
     assertThat(events.stream().map(DemoTraffic.Event::kind).distinct()).containsExactlyInAnyOrder(DemoTraffic.Kind.values());
 
-    ScorerConfig config = ScorerConfig.of(Map.of(
-        ScorerConfig.BOOTSTRAP_SERVERS, stack.kafka().bootstrapServers(),
-        ScorerConfig.REGISTRY_URL, stack.registry().url(),
-        ScorerConfig.MODEL_DIR, model.toString(),
-        ScorerConfig.APPLICATION_ID, "conservation-it",
-        ScorerConfig.TOPIC_EVENTS, EVENTS_TOPIC,
-        ScorerConfig.TOPIC_PREDICTIONS, PREDICTIONS,
-        ScorerConfig.TOPIC_DLQ, DLQ,
-        ScorerConfig.STATE_DIR, dir.resolve("state").toString()));
-    try (ScorerApp app = ScorerApp.start(config, Clock.systemUTC());
-        OutputCollector collector = new OutputCollector(stack.kafka().bootstrapServers(), List.of(PREDICTIONS, DLQ))) {
-      await().atMost(Duration.ofSeconds(60)).until(() -> app.streams().state() == KafkaStreams.State.RUNNING);
-      produce(stack.kafka().bootstrapServers(), events);
+    try (RunningPipeline pipeline = RunningPipeline.start(stack.kafka(), stack.registry().url(), "conservation-", dir, Map.of());
+        OutputCollector collector = new OutputCollector(stack.kafka().bootstrapServers(),
+            List.of(pipeline.predictions, pipeline.deadLetters))) {
+      pipeline.produce(events.stream().map(e -> new ProducerRecord<>(pipeline.events, null, e.timestamp(), e.key(), e.value()))
+          .toList());
 
       assertThat(collector.pollUntil(() -> collector.records().size() >= EVENTS, Duration.ofMinutes(3), r -> { }))
           .as("all outputs arrive, got %d", collector.records().size()).isTrue();
@@ -104,7 +78,7 @@ class PipelineConservationIT {
         assertThat(keys.add(key)).as("no duplicate for " + key).isTrue();
         DemoTraffic.Event event = byKey.get(key);
         assertThat(event).as("output %s matches a produced event", key).isNotNull();
-        if (record.topic().equals(PREDICTIONS)) {
+        if (record.topic().equals(pipeline.predictions)) {
           assertThat(event.kind().expected()).as("%s (%s) should have been a dead letter", key, event.kind()).isEmpty();
           DecodeResult prediction = predictionDecoder.decode(record.value());
           assertThat(prediction).isInstanceOf(DecodeResult.Decoded.class);
@@ -115,23 +89,11 @@ class PipelineConservationIT {
           assertThat(event.kind().expected()).as("%s (%s)", key, event.kind()).contains(reason);
           assertThat(record.value()).as("dead letter %s keeps its bytes", key).isEqualTo(event.value());
           assertThat(record.timestamp()).isEqualTo(event.timestamp());
-          assertThat(DeadLetterHeaders.get(record.headers(), DeadLetterHeaders.TOPIC)).contains(EVENTS_TOPIC);
+          assertThat(DeadLetterHeaders.get(record.headers(), DeadLetterHeaders.TOPIC)).contains(pipeline.events);
         }
       }
       assertThat(actualByReason).isEqualTo(expectedByReason);
-      assertThat(app.health().registryReachable()).isTrue();
-    }
-  }
-
-  static void produce(String bootstrap, List<DemoTraffic.Event> events) {
-    Properties props = new Properties();
-    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    props.put(ProducerConfig.ACKS_CONFIG, "all");
-    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
-      for (DemoTraffic.Event event : events) {
-        producer.send(new ProducerRecord<>(EVENTS_TOPIC, null, event.timestamp(), event.key(), event.value()));
-      }
-      producer.flush();
+      assertThat(pipeline.app().isReady()).isTrue();
     }
   }
 }
