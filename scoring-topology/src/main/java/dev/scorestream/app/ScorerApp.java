@@ -4,8 +4,14 @@ import dev.scorestream.codec.WireFormatDecoder;
 import dev.scorestream.codec.WireFormatEncoder;
 import dev.scorestream.config.ScorerConfig;
 import dev.scorestream.features.FeatureExtractor;
+import dev.scorestream.features.JsonEvents;
+import dev.scorestream.http.JsonScorer;
+import dev.scorestream.http.ScorerHttpServer;
+import dev.scorestream.model.InvalidModelException;
 import dev.scorestream.model.ModelArtifact;
+import dev.scorestream.model.ModelDirectory;
 import dev.scorestream.model.ModelScorer;
+import dev.scorestream.model.ModelWatcher;
 import dev.scorestream.registry.RegistrySettings;
 import dev.scorestream.registry.RegistryUnavailableException;
 import dev.scorestream.registry.SchemaRegistryClient;
@@ -26,6 +32,7 @@ import java.security.KeyStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
@@ -61,15 +68,19 @@ public final class ScorerApp implements AutoCloseable {
   private final ActiveModel model;
   private final SchemaRegistryClient registry;
   private final int predictionSchemaId;
+  private final ModelWatcher watcher;
+  private final ScorerHttpServer http;
 
   private ScorerApp(ScorerConfig config, KafkaStreams streams, Health health, ActiveModel model,
-      SchemaRegistryClient registry, int predictionSchemaId) {
+      SchemaRegistryClient registry, int predictionSchemaId, ModelWatcher watcher, ScorerHttpServer http) {
     this.config = config;
     this.streams = streams;
     this.health = health;
     this.model = model;
     this.registry = registry;
     this.predictionSchemaId = predictionSchemaId;
+    this.watcher = watcher;
+    this.http = http;
   }
 
   /** The version of this build (jar manifest), or {@code dev} when run from classes. */
@@ -84,10 +95,15 @@ public final class ScorerApp implements AutoCloseable {
     FeatureExtractor extractor = FeatureExtractor.forSchema(reader);
     PredictionBuilder predictions = new PredictionBuilder(Contracts.prediction(), reader,
         config.getString(ScorerConfig.EVENT_ID_FIELD), config.getString(ScorerConfig.EVENT_TIME_FIELD));
-    ModelArtifact artifact = ModelArtifact.load(Path.of(config.getString(ScorerConfig.MODEL_DIR)), extractor);
-    ActiveModel model = new ActiveModel(new ModelScorer(artifact));
-    LOG.info("serving model {} version {} ({} features)", artifact.metadata().name(), artifact.metadata().version(),
-        artifact.metadata().featureCount());
+    Path modelPath = Path.of(config.getString(ScorerConfig.MODEL_DIR));
+    ModelDirectory models = ModelDirectory.isArtifact(modelPath) ? null : new ModelDirectory(modelPath, extractor);
+    ModelArtifact artifact = models == null ? ModelArtifact.load(modelPath, extractor) : newestValid(models);
+    String challengerDir = config.getString(ScorerConfig.CHALLENGER_DIR);
+    ModelScorer challenger = challengerDir.isEmpty() ? null
+        : new ModelScorer(ModelArtifact.load(Path.of(challengerDir), extractor));
+    ActiveModel model = new ActiveModel(new ModelScorer(artifact), challenger);
+    LOG.info("serving model {} version {} from {}{}", artifact.metadata().name(), artifact.metadata().version(),
+        artifact.directory(), challenger == null ? "" : ", challenger " + challenger.version());
 
     SchemaRegistryClient registry = new SchemaRegistryClient(registrySettings(config));
     String predictionsTopic = config.getString(ScorerConfig.TOPIC_PREDICTIONS);
@@ -101,8 +117,8 @@ public final class ScorerApp implements AutoCloseable {
         Duration.ofMillis(config.getLong(ScorerConfig.REGISTRY_OUTAGE_MAX_BLOCK_MS)));
     ScoringTopology.Codecs codecs = new ScoringTopology.Codecs(() -> new WireFormatDecoder(reader, registry),
         () -> new WireFormatEncoder(Contracts.prediction(), predictionSchemaId));
-    Topology topology = ScoringTopology.build(settings, codecs, new EventScorer(validator, extractor, model),
-        predictions, health, clock);
+    EventScorer eventScorer = new EventScorer(validator, extractor, model);
+    Topology topology = ScoringTopology.build(settings, codecs, eventScorer, predictions, health, clock);
 
     KafkaStreams streams = new KafkaStreams(topology, streamsProperties(config));
     streams.setUncaughtExceptionHandler(error -> {
@@ -115,7 +131,20 @@ public final class ScorerApp implements AutoCloseable {
     });
     streams.setStateListener((next, previous) -> LOG.info("Kafka Streams {} -> {}", previous, next));
     streams.start();
-    return new ScorerApp(config, streams, health, model, registry, predictionSchemaId);
+    ModelWatcher watcher = models == null ? null : new ModelWatcher(models, artifact, next -> {
+      ModelScorer replaced = model.swap(new ModelScorer(next));
+      LOG.info("model swapped without restart: {} -> {} (from {})", replaced.version(), next.metadata().version(),
+          next.directory());
+    }).start(Duration.ofMillis(config.getLong(ScorerConfig.MODEL_POLL_INTERVAL_MS)));
+    int port = config.getInt(ScorerConfig.HTTP_PORT);
+    ScorerHttpServer http = port < 0 ? null : ScorerHttpServer.start(config.getString(ScorerConfig.HTTP_HOST), port,
+        new JsonScorer(new JsonEvents(reader), eventScorer, predictions, clock));
+    return new ScorerApp(config, streams, health, model, registry, predictionSchemaId, watcher, http);
+  }
+
+  private static ModelArtifact newestValid(ModelDirectory models) {
+    return models.newestValid().orElseThrow(() -> new InvalidModelException(models.path(),
+        "holds no valid model artifact: " + models.list().stream().map(ModelDirectory.Entry::problem).toList()));
   }
 
   private static boolean isRegistryOutage(Throwable error) {
@@ -250,6 +279,16 @@ public final class ScorerApp implements AutoCloseable {
     return config;
   }
 
+  /** The HTTP server's base URL, when it runs. */
+  public Optional<String> httpUrl() {
+    return Optional.ofNullable(http).map(ScorerHttpServer::url);
+  }
+
+  /** The models-directory watcher, when {@code model.dir} is a directory of artifacts. */
+  public Optional<ModelWatcher> watcher() {
+    return Optional.ofNullable(watcher);
+  }
+
   /** True once Kafka Streams is RUNNING and the registry is reachable. */
   public boolean isReady() {
     return streams.state() == KafkaStreams.State.RUNNING && health.registryReachable();
@@ -258,6 +297,12 @@ public final class ScorerApp implements AutoCloseable {
   @Override
   public void close() {
     LOG.info("stopping scorer");
+    if (http != null) {
+      http.close();
+    }
+    if (watcher != null) {
+      watcher.close();
+    }
     streams.close(Duration.ofSeconds(30));
   }
 }

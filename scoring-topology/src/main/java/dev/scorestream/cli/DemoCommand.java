@@ -32,6 +32,10 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--model", paramLabel = "DIR", description = "Serve this model artifact instead of training one.")
   Path model;
 
+  @Option(names = "--http-port", defaultValue = "0", paramLabel = "PORT",
+      description = "Port of the REST server on 127.0.0.1; 0 (default) picks a free one, -1 disables it.")
+  int httpPort;
+
   @Option(names = "--keep-running", description = "Keep the pipeline running after the check, until SIGTERM/Ctrl-C.")
   boolean keepRunning;
 
@@ -44,7 +48,7 @@ final class DemoCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(spec.commandLine(), "--rate must be >= 0, got " + rate);
     }
     PrintStream out = System.out;
-    DemoRunner.Report report = new DemoRunner(out).run(new DemoRunner.Options(events, rate, seed, keepRunning, model));
+    DemoRunner.Report report = new DemoRunner(out).run(new DemoRunner.Options(events, rate, seed, keepRunning, model, httpPort));
     return report.passed() ? 0 : 1;
   }
 }

@@ -9,8 +9,8 @@ import picocli.CommandLine.Command;
 /** Entry point of {@code scorer.jar}. */
 @Command(name = "scorer", mixinStandardHelpOptions = true, versionProvider = ScorerCli.Version.class,
     description = "Kafka Streams scoring pipeline: Avro events in, Tribuo predictions out, dead letters for the rest.",
-    subcommands = {RunCommand.class, DemoCommand.class, TrainCommand.class, ReplayCommand.class, DlqCommand.class,
-        ConfigCommand.class,
+    subcommands = {RunCommand.class, DemoCommand.class, TrainCommand.class, ScoreCommand.class, ModelsCommand.class,
+        ReplayCommand.class, DlqCommand.class, ConfigCommand.class,
         CommandLine.HelpCommand.class})
 public final class ScorerCli implements Runnable {
 

@@ -48,7 +48,7 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--model-version", paramLabel = "V", description = "Model version; default: derived from the Tribuo provenance hash.")
   String version;
 
-  @Option(names = "--trainer", defaultValue = "logistic", description = "logistic or cart (default ${DEFAULT-VALUE}).")
+  @Option(names = "--trainer", defaultValue = "logistic", description = "logistic, cart or forest (default ${DEFAULT-VALUE}).")
   String trainer;
 
   @Option(names = "--test-fraction", defaultValue = "0.2", description = "Share held out per label for evaluation (default ${DEFAULT-VALUE}).")
@@ -93,7 +93,7 @@ final class TrainCommand implements Callable<Integer> {
         return kind;
       }
     }
-    throw new CommandLine.ParameterException(spec.commandLine(), "--trainer must be logistic or cart, got " + trainer);
+    throw new CommandLine.ParameterException(spec.commandLine(), "--trainer must be logistic, cart or forest, got " + trainer);
   }
 
   static void printEvaluation(PrintWriter console, Evaluation evaluation) {

@@ -42,6 +42,10 @@ public final class ScorerConfig extends AbstractConfig {
   public static final String TOPIC_DLQ = "topic.dlq";
   public static final String READER_SCHEMA_PATH = "reader.schema.path";
   public static final String MODEL_DIR = "model.dir";
+  public static final String MODEL_POLL_INTERVAL_MS = "model.poll.interval.ms";
+  public static final String CHALLENGER_DIR = "challenger.dir";
+  public static final String HTTP_HOST = "http.host";
+  public static final String HTTP_PORT = "http.port";
   public static final String EVENT_ID_FIELD = "event.id.field";
   public static final String EVENT_TIME_FIELD = "event.time.field";
   public static final String PROCESSING_GUARANTEE = "processing.guarantee";
@@ -92,7 +96,16 @@ public final class ScorerConfig extends AbstractConfig {
       .define(READER_SCHEMA_PATH, Type.STRING, "", Importance.MEDIUM,
           "Reader schema (.avsc) the pipeline decodes onto; empty uses the bundled PaymentEvent schema.")
       .define(MODEL_DIR, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(), Importance.HIGH,
-          "Model artifact directory (model.tribuo, metadata.json, baseline.json), from `scorer train`.")
+          "A model artifact directory (from `scorer train`), or a models directory of artifacts: then the newest"
+              + " valid one serves and newly published ones (atomic rename into it) are swapped in without a restart.")
+      .define(MODEL_POLL_INTERVAL_MS, Type.LONG, 2000L, Range.atLeast(100L), Importance.LOW,
+          "How often a models directory is checked for newly published artifacts.")
+      .define(CHALLENGER_DIR, Type.STRING, "", Importance.MEDIUM,
+          "Optional challenger artifact scored in shadow; its answer rides in each prediction's challenger field.")
+      .define(HTTP_HOST, Type.STRING, "127.0.0.1", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
+          "Bind address of the HTTP server (REST scoring, model info).")
+      .define(HTTP_PORT, Type.INT, 8080, Range.between(-1, 65535), Importance.MEDIUM,
+          "HTTP port; 0 picks a free port, -1 disables the server.")
       .define(EVENT_ID_FIELD, Type.STRING, "event_id", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
           "Reader-schema field holding the event id (copied into predictions; the join key for labels).")
       .define(EVENT_TIME_FIELD, Type.STRING, "event_time", Importance.LOW,

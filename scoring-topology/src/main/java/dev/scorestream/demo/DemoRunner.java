@@ -44,8 +44,9 @@ public final class DemoRunner {
    * @param seed seed of traffic and training data
    * @param keepRunning keep the pipeline up after the check, until SIGTERM
    * @param modelDir model to serve, or null to train one on generated data
+   * @param httpPort port of the REST server; 0 for any free port, -1 for none
    */
-  public record Options(int events, int ratePerSecond, long seed, boolean keepRunning, Path modelDir) {
+  public record Options(int events, int ratePerSecond, long seed, boolean keepRunning, Path modelDir, int httpPort) {
   }
 
   /** What a demo run found. */
@@ -93,11 +94,13 @@ public final class DemoRunner {
           ScorerConfig.REGISTRY_URL, stack.registry().url(),
           ScorerConfig.MODEL_DIR, modelDir.toString(),
           ScorerConfig.APPLICATION_ID, "scorestream-demo",
-          ScorerConfig.STATE_DIR, work.resolve("state").toString()));
+          ScorerConfig.STATE_DIR, work.resolve("state").toString(),
+          ScorerConfig.HTTP_PORT, options.httpPort()));
       try (ScorerApp app = ScorerApp.start(config, Clock.systemUTC())) {
         out.printf("Scorer running: model %s version %s%n", app.model().current().name(), app.model().current().version());
         if (options.keepRunning()) {
-          out.printf("bootstrap=%s registry=%s http=none%n", stack.kafka().bootstrapServers(), stack.registry().url());
+          out.printf("bootstrap=%s registry=%s http=%s%n", stack.kafka().bootstrapServers(), stack.registry().url(),
+              app.httpUrl().orElse("none"));
           out.flush();
         }
         Report report = produceAndCheck(stack.kafka().bootstrapServers(), ids, options);

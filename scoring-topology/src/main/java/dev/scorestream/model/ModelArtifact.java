@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.scorestream.features.FeatureExtractor;
+import dev.scorestream.features.JsonEvents;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -13,6 +14,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaNormalization;
@@ -28,14 +30,19 @@ import org.tribuo.classification.Label;
  *   model.tribuo     Tribuo model, protobuf ({@code Model.serializeToFile})
  *   metadata.json    {@link ModelMetadata}: name, version, provenance hash, schema fingerprint, evaluation
  *   baseline.json    {@link BaselineProfile}: the training distribution drift is measured against
+ *   smoke.json       {@link SmokeExample}s: held-out events and the answers given right after training
  * </pre>
  * {@link #load} checks all of it and fails with {@link InvalidModelException} naming what is wrong.
  */
-public record ModelArtifact(Path directory, Model<Label> model, ModelMetadata metadata, BaselineProfile baseline) {
+public record ModelArtifact(Path directory, Model<Label> model, ModelMetadata metadata, BaselineProfile baseline,
+    List<SmokeExample> smoke) {
 
   public static final String MODEL_FILE = "model.tribuo";
   public static final String METADATA_FILE = "metadata.json";
   public static final String BASELINE_FILE = "baseline.json";
+  public static final String SMOKE_FILE = "smoke.json";
+  /** Scores must match the stored smoke answers this closely (Tribuo's own reference-model habit: 1e-7). */
+  static final double SMOKE_TOLERANCE = 1e-7;
 
   private static final Logger LOG = LoggerFactory.getLogger(ModelArtifact.class);
   static final ObjectMapper JSON = new ObjectMapper()
@@ -49,6 +56,7 @@ public record ModelArtifact(Path directory, Model<Label> model, ModelMetadata me
     model.serializeToFile(target.resolve(MODEL_FILE));
     JSON.writeValue(target.resolve(METADATA_FILE).toFile(), metadata);
     JSON.writeValue(target.resolve(BASELINE_FILE).toFile(), baseline);
+    JSON.writeValue(target.resolve(SMOKE_FILE).toFile(), smoke);
   }
 
   /**
@@ -59,7 +67,7 @@ public record ModelArtifact(Path directory, Model<Label> model, ModelMetadata me
     if (!Files.isDirectory(directory)) {
       throw new InvalidModelException(directory, "is not a directory");
     }
-    for (String file : List.of(MODEL_FILE, METADATA_FILE, BASELINE_FILE)) {
+    for (String file : List.of(MODEL_FILE, METADATA_FILE, BASELINE_FILE, SMOKE_FILE)) {
       if (!Files.isRegularFile(directory.resolve(file))) {
         throw new InvalidModelException(directory, "has no " + file);
       }
@@ -73,6 +81,7 @@ public record ModelArtifact(Path directory, Model<Label> model, ModelMetadata me
       throw new InvalidModelException(directory, METADATA_FILE + " has no version");
     }
     BaselineProfile baseline = readJson(directory, BASELINE_FILE, BaselineProfile.class);
+    List<SmokeExample> smoke = List.of(readJson(directory, SMOKE_FILE, SmokeExample[].class));
     Model<Label> model = readModel(directory);
     String hash = provenanceHash(model);
     if (!hash.equals(metadata.provenanceHash())) {
@@ -86,7 +95,42 @@ public record ModelArtifact(Path directory, Model<Label> model, ModelMetadata me
           metadata.version(), metadata.readerSchemaName(), abbreviate(metadata.readerSchemaFingerprint()),
           extractor.schema().getFullName(), abbreviate(fingerprint));
     }
-    return new ModelArtifact(directory, model, metadata, baseline);
+    ModelArtifact artifact = new ModelArtifact(directory, model, metadata, baseline, smoke);
+    artifact.checkSmoke(extractor);
+    return artifact;
+  }
+
+  /**
+   * Predicts every smoke example and compares with the stored answers.
+   *
+   * @throws InvalidModelException naming the first example that differs
+   */
+  public void checkSmoke(FeatureExtractor extractor) {
+    if (smoke.isEmpty()) {
+      throw new InvalidModelException(directory, SMOKE_FILE + " has no examples; a model must prove itself before serving");
+    }
+    JsonEvents events = new JsonEvents(extractor.schema());
+    ModelScorer scorer = new ModelScorer(this);
+    for (int i = 0; i < smoke.size(); i++) {
+      SmokeExample example = smoke.get(i);
+      ScoreResult result;
+      try {
+        result = scorer.score(extractor.extract(events.parse(example.event().toString())));
+      } catch (JsonEvents.MalformedEventException | RuntimeException e) {
+        throw new InvalidModelException(directory, "smoke example " + i + " cannot be scored: " + e.getMessage(), e);
+      }
+      if (!result.label().equals(example.label())) {
+        throw new InvalidModelException(directory, "smoke example " + i + " predicts " + result.label()
+            + ", the model predicted " + example.label() + " when it was trained");
+      }
+      for (Map.Entry<String, Double> expected : example.scores().entrySet()) {
+        Double actual = result.scores().get(expected.getKey());
+        if (actual == null || Math.abs(actual - expected.getValue()) > SMOKE_TOLERANCE) {
+          throw new InvalidModelException(directory, "smoke example " + i + " scores " + expected.getKey() + "="
+              + actual + ", expected " + expected.getValue() + " within " + SMOKE_TOLERANCE);
+        }
+      }
+    }
   }
 
   private static Model<Label> readModel(Path directory) {

@@ -1,6 +1,7 @@
 package dev.scorestream.model;
 
 import dev.scorestream.features.FeatureExtractor;
+import dev.scorestream.features.JsonEvents;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -44,6 +45,7 @@ public final class ModelTrainer {
   }
 
   private static final LabelFactory LABELS = new LabelFactory();
+  static final int SMOKE_EXAMPLES = 20;
 
   private final FeatureExtractor extractor;
   private final Clock clock;
@@ -86,7 +88,15 @@ public final class ModelTrainer {
         options.labelField(), new ArrayList<>(new TreeSet<>(trainLabels)), model.getFeatureIDMap().size(),
         split.train().size(), evaluation);
     BaselineProfile baseline = BaselineProfiler.profile(extractor, trainRecords, trainLabels);
-    return new ModelArtifact(null, model, metadata, baseline);
+    List<LabelledRecord> smokeRows = (split.test().isEmpty() ? split.train() : split.test()).stream()
+        .limit(SMOKE_EXAMPLES).toList();
+    ModelArtifact unchecked = new ModelArtifact(null, model, metadata, baseline, List.of());
+    ModelScorer scorer = new ModelScorer(unchecked);
+    List<SmokeExample> smoke = smokeRows.stream().map(row -> {
+      ScoreResult result = scorer.score(extractor.extract(row.record()));
+      return new SmokeExample(JsonEvents.toJson(row.record()), result.label(), result.scores());
+    }).toList();
+    return new ModelArtifact(null, model, metadata, baseline, smoke);
   }
 
   /** Accuracy, log loss, per-class precision/recall/F1 and the confusion matrix of {@code model} on {@code test}. */

@@ -2,26 +2,76 @@ package dev.scorestream.topology;
 
 import dev.scorestream.model.ModelScorer;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
- * The model currently serving. Stream tasks read it once per record, so replacing it takes effect between
- * two records without a restart.
+ * The models currently serving: the champion, whose answer is the prediction, and an optional challenger
+ * scored in shadow. Stream tasks read them once per record, so a swap takes effect between two records
+ * without a restart. Counts how often the challenger agreed with the champion.
  */
 public final class ActiveModel {
 
-  private final AtomicReference<ModelScorer> current;
+  /** Champion and challenger, swapped together. */
+  private record Serving(ModelScorer champion, ModelScorer challenger) {
+  }
 
-  public ActiveModel(ModelScorer initial) {
-    this.current = new AtomicReference<>(Objects.requireNonNull(initial, "initial model"));
+  private final AtomicReference<Serving> serving;
+  private final LongAdder challengerScored = new LongAdder();
+  private final LongAdder challengerAgreed = new LongAdder();
+  private final LongAdder challengerFailed = new LongAdder();
+
+  public ActiveModel(ModelScorer champion) {
+    this(champion, null);
+  }
+
+  public ActiveModel(ModelScorer champion, ModelScorer challenger) {
+    this.serving = new AtomicReference<>(new Serving(Objects.requireNonNull(champion, "champion"), challenger));
   }
 
   public ModelScorer current() {
-    return current.get();
+    return serving.get().champion();
   }
 
-  /** Replaces the serving model and returns the one it replaced. */
+  public Optional<ModelScorer> challenger() {
+    return Optional.ofNullable(serving.get().challenger());
+  }
+
+  /** Replaces the champion and returns the one it replaced; the challenger stays. */
   public ModelScorer swap(ModelScorer next) {
-    return current.getAndSet(Objects.requireNonNull(next, "next model"));
+    Objects.requireNonNull(next, "next model");
+    return serving.getAndUpdate(s -> new Serving(next, s.challenger())).champion();
+  }
+
+  /** Sets or (with null) removes the challenger. */
+  public void setChallenger(ModelScorer challenger) {
+    serving.updateAndGet(s -> new Serving(s.champion(), challenger));
+  }
+
+  void recordChallenger(boolean agreed) {
+    challengerScored.increment();
+    if (agreed) {
+      challengerAgreed.increment();
+    }
+  }
+
+  void recordChallengerFailure() {
+    challengerFailed.increment();
+  }
+
+  /** Events the challenger scored. */
+  public long challengerScored() {
+    return challengerScored.sum();
+  }
+
+  /** Of those, how many got the champion's label. */
+  public long challengerAgreed() {
+    return challengerAgreed.sum();
+  }
+
+  /** Events the challenger failed on (the champion's prediction was written regardless). */
+  public long challengerFailed() {
+    return challengerFailed.sum();
   }
 }

@@ -37,8 +37,12 @@ public final class EventScorer {
     ModelScorer scorer();
   }
 
-  /** Valid and scored. */
-  public record Valid(ScoreResult result, ModelScorer scorer) implements Evaluated {
+  /** Valid and scored; {@code challenger} is the shadow model's answer, when there is one and it worked. */
+  public record Valid(ScoreResult result, ModelScorer scorer, Challenged challenger) implements Evaluated {
+  }
+
+  /** A challenger's answer for the same example. */
+  public record Challenged(ScoreResult result, String version) {
   }
 
   /** Not scorable, with the dead-letter reason. */
@@ -58,10 +62,28 @@ public final class EventScorer {
       return new Invalid(Reason.NO_FEATURES, List.of(),
           "none of the record's " + example.size() + " features is known to model " + scorer.version(), null, scorer);
     }
+    ScoreResult result;
     try {
-      return new Valid(scorer.score(example), scorer);
+      result = scorer.score(example);
     } catch (RuntimeException e) {
       return new Invalid(Reason.SCORING_ERROR, List.of(), "model " + scorer.version() + " failed: " + e, e, scorer);
+    }
+    return new Valid(result, scorer, model.challenger().map(challenger -> shadow(challenger, example, result)).orElse(null));
+  }
+
+  /** Scores in shadow: a challenger that fails or knows no feature never affects the champion's answer. */
+  private Challenged shadow(ModelScorer challenger, Example<Label> example, ScoreResult champion) {
+    try {
+      if (!challenger.hasKnownFeature(example)) {
+        model.recordChallengerFailure();
+        return null;
+      }
+      ScoreResult result = challenger.score(example);
+      model.recordChallenger(result.label().equals(champion.label()));
+      return new Challenged(result, challenger.version());
+    } catch (RuntimeException e) {
+      model.recordChallengerFailure();
+      return null;
     }
   }
 

@@ -13,6 +13,7 @@ import org.apache.avro.generic.GenericRecord;
 public final class PredictionBuilder {
 
   private final Schema predictionSchema;
+  private final Schema challengerSchema;
   private final int eventIdPosition;
   private final int eventTimePosition;
 
@@ -23,6 +24,9 @@ public final class PredictionBuilder {
    */
   public PredictionBuilder(Schema predictionSchema, Schema readerSchema, String eventIdField, String eventTimeField) {
     this.predictionSchema = predictionSchema;
+    this.challengerSchema = predictionSchema.getField("challenger").schema().getTypes().stream()
+        .filter(s -> s.getType() == Schema.Type.RECORD).findFirst()
+        .orElseThrow(() -> new IllegalArgumentException("Prediction schema has no challenger record"));
     this.eventIdPosition = position(readerSchema, eventIdField);
     this.eventTimePosition = eventTimeField == null || eventTimeField.isEmpty() ? -1 : position(readerSchema, eventTimeField);
   }
@@ -49,7 +53,7 @@ public final class PredictionBuilder {
    * @param recordTimestamp the input record's Kafka timestamp, the start of the latency measurement
    */
   public GenericRecord build(GenericRecord event, byte[] key, ScoreResult result, String modelName,
-      String modelVersion, long scoredAt, long recordTimestamp) {
+      String modelVersion, EventScorer.Challenged challenger, long scoredAt, long recordTimestamp) {
     GenericRecord prediction = new GenericData.Record(predictionSchema);
     prediction.put("event_id", eventId(event));
     prediction.put("key", key == null ? null : ByteBuffer.wrap(key));
@@ -61,7 +65,15 @@ public final class PredictionBuilder {
     Object eventTime = eventTimePosition < 0 ? null : event.get(eventTimePosition);
     prediction.put("event_time", eventTime instanceof Number time ? time.longValue() : null);
     prediction.put("latency_ms", Math.max(0, scoredAt - recordTimestamp));
-    prediction.put("challenger", null);
+    prediction.put("challenger", challenger == null ? null : challengerRecord(challenger));
     return prediction;
+  }
+
+  private GenericRecord challengerRecord(EventScorer.Challenged challenger) {
+    GenericRecord record = new GenericData.Record(challengerSchema);
+    record.put("model_version", challenger.version());
+    record.put("predicted_label", challenger.result().label());
+    record.put("scores", challenger.result().scores());
+    return record;
   }
 }

@@ -77,7 +77,7 @@ final class ScoringProcessor implements FixedKeyProcessor<Bytes, byte[], Outcome
     EventScorer.Valid valid = (EventScorer.Valid) evaluated;
     byte[] key = record.key() == null ? null : record.key().get();
     GenericRecord prediction = predictions.build(event, key, valid.result(), model.name(), model.version(),
-        clock.millis(), record.timestamp());
+        valid.challenger(), clock.millis(), record.timestamp());
     return new Outcome.Scored(encoder.encode(prediction), model.version());
   }
 

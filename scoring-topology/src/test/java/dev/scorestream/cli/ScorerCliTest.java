@@ -69,7 +69,7 @@ class ScorerCliTest {
   void shouldRefuseUnknownTrainerAndExistingOutput() throws IOException {
     Path csv = TrainingFiles.writeCsv(dir.resolve("t.csv"), TestModels.payments(50, 8));
     assertThat(run("train", "-i", csv.toString(), "-o", dir.resolve("x").toString(), "--trainer", "svm")).isEqualTo(2);
-    assertThat(err.toString()).contains("--trainer must be logistic or cart");
+    assertThat(err.toString()).contains("--trainer must be logistic, cart or forest");
 
     Files.createDirectories(dir.resolve("exists"));
     assertThat(run("train", "-i", csv.toString(), "-o", dir.resolve("exists").toString())).isEqualTo(2);

@@ -61,7 +61,8 @@ public final class RunningPipeline implements AutoCloseable {
         ScorerConfig.TOPIC_EVENTS, prefix + "events",
         ScorerConfig.TOPIC_PREDICTIONS, prefix + "events.predictions",
         ScorerConfig.TOPIC_DLQ, prefix + "events.dlq",
-        ScorerConfig.STATE_DIR, dir.resolve("state").toString()));
+        ScorerConfig.STATE_DIR, dir.resolve("state").toString(),
+        ScorerConfig.HTTP_PORT, 0));
     values.putAll(extra);
     ScorerApp app = ScorerApp.start(ScorerConfig.of(values), Clock.systemUTC());
     await().atMost(Duration.ofSeconds(60)).until(() -> app.streams().state() == KafkaStreams.State.RUNNING);

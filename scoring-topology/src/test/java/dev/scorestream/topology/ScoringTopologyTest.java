@@ -18,6 +18,8 @@ import dev.scorestream.demo.DemoSchemas;
 import dev.scorestream.demo.PaymentGenerator;
 import dev.scorestream.model.FailingModel;
 import dev.scorestream.model.ModelArtifact;
+import dev.scorestream.model.ModelScorer;
+import dev.scorestream.model.TrainerKind;
 import dev.scorestream.model.TestModels;
 import dev.scorestream.registry.RegistryUnavailableException;
 import dev.scorestream.schemas.Contracts;
@@ -236,7 +238,7 @@ class ScoringTopologyTest {
   @Test
   void shouldDeadLetterModelFailureAsScoringError() {
     ModelArtifact real = TestModels.logistic();
-    start(new ModelArtifact(null, new FailingModel(real.model()), real.metadata(), real.baseline()));
+    start(new ModelArtifact(null, new FailingModel(real.model()), real.metadata(), real.baseline(), List.of()));
 
     TestRecord<Bytes, byte[]> letter = deadLetterOf("k", encode(READER, READER_ID, payment()), Reason.SCORING_ERROR);
 
@@ -281,6 +283,45 @@ class ScoringTopologyTest {
     assertThat(deadLetters.isEmpty()).isTrue();
     assertThat(predictions.isEmpty()).isTrue();
     assertThat(fixture.health.registryReachable()).isFalse();
+  }
+
+  @Test
+  void shouldCarryChallengerResultWithoutChangingChampionFields() {
+    GenericRecord event = payment();
+    byte[] value = encode(READER, READER_ID, event);
+    pipe("plain", value, new RecordHeaders());
+    GenericRecord alone = decodePrediction(predictions.readValue());
+
+    fixture.model.setChallenger(new ModelScorer(
+        TestModels.train("challenger-v2", TrainerKind.CART, 2000, 21)));
+    pipe("shadowed", value, new RecordHeaders());
+    GenericRecord shadowed = decodePrediction(predictions.readValue());
+
+    for (String field : List.of("event_id", "model_name", "model_version", "predicted_label", "scores", "event_time")) {
+      assertThat(shadowed.get(field)).as(field).isEqualTo(alone.get(field));
+    }
+    assertThat(alone.get("challenger")).isNull();
+    GenericRecord challenger = (GenericRecord) shadowed.get("challenger");
+    assertThat(challenger.get("model_version")).hasToString("challenger-v2");
+    assertThat(challenger.get("predicted_label").toString()).isIn(PaymentGenerator.FRAUD, PaymentGenerator.LEGIT);
+    assertThat(fixture.model.challengerScored()).isEqualTo(1);
+    assertThat(fixture.model.challengerAgreed())
+        .isEqualTo(challenger.get("predicted_label").toString().equals(alone.get("predicted_label").toString()) ? 1 : 0);
+  }
+
+  @Test
+  void shouldWriteChampionPredictionWhenChallengerFails() {
+    ModelArtifact real = TestModels.logistic();
+    fixture.model.setChallenger(new ModelScorer(
+        new ModelArtifact(null, new FailingModel(real.model()), real.metadata(), real.baseline(), List.of())));
+
+    pipe("k", encode(READER, READER_ID, payment()), new RecordHeaders());
+
+    GenericRecord prediction = decodePrediction(predictions.readValue());
+    assertThat(prediction.get("model_version")).hasToString("test-v1");
+    assertThat(prediction.get("challenger")).isNull();
+    assertThat(fixture.model.challengerFailed()).isEqualTo(1);
+    assertThat(deadLetters.isEmpty()).isTrue();
   }
 
   /** Pipes {@code value} and checks the one dead letter it must produce: reason, contract, original bytes. */
@@ -330,6 +371,6 @@ class ScoringTopologyTest {
     ModelArtifact template = TestModels.logistic();
     var metadata = new dev.scorestream.model.ModelMetadata(1, "narrow", "narrow", NOW, "", "x", "", "logistic",
         "label", List.of("A", "B"), names.length, 20, null);
-    return new ModelArtifact(null, model, metadata, template.baseline());
+    return new ModelArtifact(null, model, metadata, template.baseline(), List.of());
   }
 }

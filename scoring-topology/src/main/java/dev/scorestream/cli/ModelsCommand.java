@@ -1,0 +1,59 @@
+package dev.scorestream.cli;
+
+import dev.scorestream.features.FeatureExtractor;
+import dev.scorestream.model.ModelDirectory;
+import dev.scorestream.model.ModelMetadata;
+import dev.scorestream.schemas.Contracts;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.apache.avro.Schema;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code scorer models --dir DIR}: what is in a models directory and which artifact serves. */
+@Command(name = "models", mixinStandardHelpOptions = true,
+    description = "List the artifacts in a models directory, newest first, each checked as the scorer would check it;"
+        + " marks the one that serves (the newest valid).")
+final class ModelsCommand implements Callable<Integer> {
+
+  @Spec
+  CommandSpec spec;
+
+  @Option(names = "--dir", required = true, paramLabel = "DIR", description = "Models directory (model.dir of the scorer).")
+  Path dir;
+
+  @Option(names = "--schema", paramLabel = "AVSC", description = "Reader schema; default: the bundled PaymentEvent.")
+  Path schema;
+
+  @Override
+  public Integer call() {
+    Schema reader = schema == null ? Contracts.paymentEvent() : Contracts.fromFile(schema);
+    List<ModelDirectory.Entry> entries = new ModelDirectory(dir, FeatureExtractor.forSchema(reader)).list();
+    PrintWriter out = spec.commandLine().getOut();
+    out.printf("%-7s %-28s %-16s %-9s %-8s %-24s %s%n", "", "directory", "version", "trainer", "accuracy", "created", "status");
+    boolean activeFound = false;
+    for (ModelDirectory.Entry entry : entries) {
+      String marker = "";
+      if (entry.valid() && !activeFound) {
+        marker = "ACTIVE";
+        activeFound = true;
+      }
+      if (entry.valid()) {
+        ModelMetadata m = entry.artifact().get().metadata();
+        out.printf("%-7s %-28s %-16s %-9s %-8s %-24s %s%n", marker, entry.path().getFileName(), m.version(), m.trainer(),
+            m.evaluation() == null ? "-" : String.format("%.4f", m.evaluation().accuracy()), m.createdAt(), "ok");
+      } else {
+        out.printf("%-7s %-28s %-16s %-9s %-8s %-24s %s%n", "", entry.path().getFileName(), "-", "-", "-", "-",
+            "INVALID: " + entry.problem());
+      }
+    }
+    if (entries.isEmpty()) {
+      out.println("(no artifacts in " + dir + ")");
+    }
+    return activeFound ? 0 : 1;
+  }
+}

@@ -1,0 +1,93 @@
+package dev.scorestream.model;
+
+import dev.scorestream.features.FeatureExtractor;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * A directory of model artifacts, one subdirectory per version. Publishing a version is an atomic rename
+ * of a complete artifact directory into it ({@code mv staging/fraud-v7 models/fraud-v7}); names starting
+ * with '.' are ignored, so a half-copied staging directory inside it is never picked up.
+ *
+ * <p>The most recently published valid artifact serves: the one whose directory was modified last.
+ * Roll back by publishing the old artifact again under a new name.
+ */
+public final class ModelDirectory {
+
+  /** One subdirectory and whether it can serve. */
+  public record Entry(Path path, FileTime modified, Optional<ModelArtifact> artifact, String problem) {
+    public boolean valid() {
+      return artifact.isPresent();
+    }
+  }
+
+  private final Path directory;
+  private final FeatureExtractor extractor;
+
+  public ModelDirectory(Path directory, FeatureExtractor extractor) {
+    this.directory = directory;
+    this.extractor = extractor;
+  }
+
+  public Path path() {
+    return directory;
+  }
+
+  /** True when {@code path} is itself one artifact rather than a directory of them. */
+  public static boolean isArtifact(Path path) {
+    return Files.isRegularFile(path.resolve(ModelArtifact.MODEL_FILE));
+  }
+
+  /** Every published subdirectory, newest first, each loaded and checked. */
+  public List<Entry> list() {
+    return candidates().map(this::check).toList();
+  }
+
+  /** The newest valid artifact, if any. */
+  public Optional<ModelArtifact> newestValid() {
+    return candidates().map(this::check).filter(Entry::valid).findFirst().flatMap(Entry::artifact);
+  }
+
+  /** Loads and checks one candidate: files, model type, provenance, features, smoke answers. */
+  public Entry check(Path candidate) {
+    FileTime modified = modified(candidate);
+    try {
+      return new Entry(candidate, modified, Optional.of(ModelArtifact.load(candidate, extractor)), "");
+    } catch (InvalidModelException e) {
+      return new Entry(candidate, modified, Optional.empty(), e.getMessage());
+    } catch (RuntimeException e) {
+      return new Entry(candidate, modified, Optional.empty(), "model artifact " + candidate + " cannot be loaded: " + e);
+    }
+  }
+
+  /** Published subdirectories, newest first. */
+  Stream<Path> candidates() {
+    if (!Files.isDirectory(directory)) {
+      throw new InvalidModelException(directory, "is not a directory");
+    }
+    try (Stream<Path> entries = Files.list(directory)) {
+      return entries
+          .filter(Files::isDirectory)
+          .filter(path -> !path.getFileName().toString().startsWith("."))
+          .sorted(Comparator.comparing(ModelDirectory::modified).reversed().thenComparing(Path::toString))
+          .toList().stream();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list models directory " + directory, e);
+    }
+  }
+
+  static FileTime modified(Path path) {
+    try {
+      return Files.getLastModifiedTime(path);
+    } catch (IOException e) {
+      return FileTime.fromMillis(0);
+    }
+  }
+}
