@@ -46,7 +46,8 @@ final class ScoreCommand implements Callable<Integer> {
     ActiveModel active = new ActiveModel(new ModelScorer(ModelArtifact.load(model, extractor)));
     JsonScorer scorer = new JsonScorer(new JsonEvents(reader),
         new EventScorer(RecordValidator.forSchema(reader), extractor, active),
-        new PredictionBuilder(Contracts.prediction(), reader, "event_id", ""), Clock.systemUTC());
+        new PredictionBuilder(Contracts.prediction(), reader, "event_id",
+            reader.getField("event_time") == null ? "" : "event_time"), Clock.systemUTC());
     PrintWriter out = spec.commandLine().getOut();
     long lines = 0;
     long failed = 0;

@@ -94,6 +94,26 @@ class ScorerCliTest {
   }
 
   @Test
+  void shouldScoreJsonLinesOfflineAndListModels() throws IOException {
+    Path model = dir.resolve("models").resolve("fraud-1");
+    TestModels.logistic().save(model);
+    String valid = dev.scorestream.features.JsonEvents.toJson(TestModels.payments(1, 3).get(0).record()).toString();
+    java.io.InputStream stdin = System.in;
+    try {
+      System.setIn(new java.io.ByteArrayInputStream((valid + "\n{\"amount\": \"x\"}\n").getBytes()));
+      assertThat(run("score", "--model", model.toString())).isZero();
+    } finally {
+      System.setIn(stdin);
+    }
+    String[] lines = out.toString().split("\n");
+    assertThat(lines[0]).contains("\"model_version\":\"test-v1\"").contains("\"event_time\":1");
+    assertThat(lines[1]).contains("MALFORMED_EVENT").contains("\"line\":2");
+
+    assertThat(run("models", "--dir", dir.resolve("models").toString())).isZero();
+    assertThat(out.toString()).containsPattern("ACTIVE\\s+fraud-1\\s+test-v1");
+  }
+
+  @Test
   void shouldPrintConfigDocumentation() {
     assertThat(run("config", "--doc")).isZero();
     assertThat(out.toString()).contains("| `schema.registry.url` |").contains("| `topic.dlq` | `events.dlq` |");
