@@ -7,15 +7,22 @@ import dev.scorestream.model.ModelArtifact;
 import dev.scorestream.model.ModelTrainer;
 import dev.scorestream.model.TrainerKind;
 import dev.scorestream.schemas.Contracts;
+import dev.scorestream.registry.RegistrySettings;
+import dev.scorestream.registry.SchemaRegistryClient;
+import dev.scorestream.training.TopicTrainingSource;
 import dev.scorestream.training.TrainingData;
+import dev.scorestream.training.TrainingExamples;
+import dev.scorestream.validation.RecordValidator;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.Callable;
 import org.apache.avro.Schema;
 import picocli.CommandLine;
@@ -26,15 +33,31 @@ import picocli.CommandLine.Spec;
 
 /** {@code scorer train}: labelled Avro/CSV files to a model artifact directory, with an evaluation report. */
 @Command(name = "train", mixinStandardHelpOptions = true,
-    description = "Train a model artifact (Tribuo model + metadata + baseline profile) from labelled .avro or .csv files.")
+    description = "Train a model artifact (Tribuo model + metadata + baseline profile + smoke examples) from labelled"
+        + " .avro or .csv files, or from a topic of TrainingExample records.")
 final class TrainCommand implements Callable<Integer> {
 
   @Spec
   CommandSpec spec;
 
-  @Option(names = {"--input", "-i"}, required = true, arity = "1..*", paramLabel = "FILE",
+  @Option(names = {"--input", "-i"}, arity = "1..*", paramLabel = "FILE",
       description = "Labelled training data: .avro container files or .csv files with a header row.")
-  List<Path> inputs;
+  List<Path> inputs = List.of();
+
+  @Option(names = "--from-topic", paramLabel = "TOPIC",
+      description = "Train from a topic of TrainingExample records (e.g. events.training) instead of files;"
+          + " needs --bootstrap and --registry.")
+  String fromTopic;
+
+  @Option(names = "--bootstrap", paramLabel = "HOST:PORT", description = "Kafka bootstrap servers, with --from-topic.")
+  String bootstrap;
+
+  @Option(names = "--registry", paramLabel = "URL", description = "Schema registry URL, with --from-topic.")
+  String registryUrl;
+
+  @Option(names = "--since", paramLabel = "INSTANT",
+      description = "With --from-topic: only examples written at or after this ISO-8601 instant.")
+  Instant since;
 
   @Option(names = {"--out", "-o"}, required = true, paramLabel = "DIR", description = "Artifact directory to create (must not exist).")
   Path out;
@@ -67,14 +90,25 @@ final class TrainCommand implements Callable<Integer> {
     if (Files.exists(out)) {
       throw new CommandLine.ParameterException(spec.commandLine(), "--out " + out + " already exists; choose a new directory");
     }
+    if (inputs.isEmpty() == (fromTopic == null)) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "give either --input FILE... or --from-topic TOPIC");
+    }
+    if (fromTopic != null && (bootstrap == null || registryUrl == null)) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--from-topic needs --bootstrap and --registry");
+    }
     Schema reader = schema == null ? Contracts.paymentEvent() : Contracts.fromFile(schema);
-    TrainingData data = new TrainingData(reader, label);
     List<LabelledRecord> rows = new ArrayList<>();
+    if (fromTopic != null) {
+      Properties client = new Properties();
+      client.put("bootstrap.servers", bootstrap);
+      TopicTrainingSource source = new TopicTrainingSource(client,
+          new SchemaRegistryClient(RegistrySettings.of(registryUrl)), new TrainingExamples(reader),
+          RecordValidator.forSchema(reader));
+      report(console, fromTopic, source.read(fromTopic, since, read -> { }), rows);
+    }
+    TrainingData data = new TrainingData(reader, label);
     for (Path input : inputs) {
-      TrainingData.Loaded loaded = data.read(input);
-      console.printf("read %,d rows from %s, skipped %,d%s%n", loaded.rows().size(), input, loaded.skipped(),
-          loaded.skippedBy().isEmpty() ? "" : " " + loaded.skippedBy());
-      rows.addAll(loaded.rows());
+      report(console, input.toString(), data.read(input), rows);
     }
     ModelTrainer modelTrainer = new ModelTrainer(FeatureExtractor.forSchema(reader), Clock.systemUTC());
     ModelArtifact artifact = modelTrainer.train(rows,
@@ -85,6 +119,12 @@ final class TrainCommand implements Callable<Integer> {
       printEvaluation(console, artifact.metadata().evaluation());
     }
     return 0;
+  }
+
+  private static void report(PrintWriter console, String source, TrainingData.Loaded loaded, List<LabelledRecord> rows) {
+    console.printf("read %,d rows from %s, skipped %,d%s%n", loaded.rows().size(), source, loaded.skipped(),
+        loaded.skippedBy().isEmpty() ? "" : " " + loaded.skippedBy());
+    rows.addAll(loaded.rows());
   }
 
   private TrainerKind parseTrainer() {
