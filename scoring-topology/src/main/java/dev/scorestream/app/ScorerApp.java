@@ -114,13 +114,13 @@ public final class ScorerApp implements AutoCloseable {
     ScoringTopology.Settings settings = new ScoringTopology.Settings(
         Topic.bytes(config.getString(ScorerConfig.TOPIC_EVENTS)), Topic.bytes(predictionsTopic),
         Topic.bytes(config.getString(ScorerConfig.TOPIC_DLQ)), appVersion(),
-        Duration.ofMillis(config.getLong(ScorerConfig.REGISTRY_OUTAGE_MAX_BLOCK_MS)));
+        Duration.ofMillis(config.getLong(ScorerConfig.REGISTRY_OUTAGE_MAX_BLOCK_MS)), streamsProperties(config));
     ScoringTopology.Codecs codecs = new ScoringTopology.Codecs(() -> new WireFormatDecoder(reader, registry),
         () -> new WireFormatEncoder(Contracts.prediction(), predictionSchemaId));
     EventScorer eventScorer = new EventScorer(validator, extractor, model);
     Topology topology = ScoringTopology.build(settings, codecs, eventScorer, predictions, health, clock);
 
-    KafkaStreams streams = new KafkaStreams(topology, streamsProperties(config));
+    KafkaStreams streams = new KafkaStreams(topology, settings.streamsConfig());
     streams.setUncaughtExceptionHandler(error -> {
       if (isRegistryOutage(error)) {
         LOG.warn("stream thread restarts after a registry outage: {}", error.getMessage());

@@ -5,9 +5,12 @@ import dev.scorestream.codec.WireFormatEncoder;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Properties;
 import java.util.function.Supplier;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TopologyConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Branched;
 import org.apache.kafka.streams.kstream.KStream;
@@ -38,9 +41,11 @@ public final class ScoringTopology {
    * @param deadLetters dead-letter topic
    * @param appVersion written into every dead letter
    * @param outageMaxBlock how long a task waits for an unreachable registry before its thread restarts
+   * @param streamsConfig the Kafka Streams properties the topology will run with (topology-level settings
+   *     such as the processing exception handler are read from them), or null for Kafka's defaults
    */
   public record Settings(Topic<Bytes, byte[]> events, Topic<Bytes, byte[]> predictions,
-      Topic<Bytes, byte[]> deadLetters, String appVersion, Duration outageMaxBlock) {
+      Topic<Bytes, byte[]> deadLetters, String appVersion, Duration outageMaxBlock, Properties streamsConfig) {
   }
 
   /**
@@ -52,7 +57,8 @@ public final class ScoringTopology {
 
   public static Topology build(Settings settings, Codecs codecs, EventScorer scorer, PredictionBuilder predictions,
       Health health, Clock clock) {
-    StreamsBuilder builder = new StreamsBuilder();
+    StreamsBuilder builder = settings.streamsConfig() == null ? new StreamsBuilder()
+        : new StreamsBuilder(new TopologyConfig(new StreamsConfig(settings.streamsConfig())));
     KStream<Bytes, Outcome> outcomes = builder.stream(settings.events().name(), settings.events().consumed())
         .processValues(() -> new ScoringProcessor(codecs.decoders().get(), codecs.predictionEncoders().get(), scorer,
             predictions, clock, health, settings.outageMaxBlock()), Named.as(SCORE));

@@ -56,7 +56,7 @@ final class TopologyFixture {
     FeatureExtractor extractor = FeatureExtractor.forSchema(READER);
     EventScorer scorer = new EventScorer(RecordValidator.forSchema(READER), extractor, model);
     ScoringTopology.Settings settings = new ScoringTopology.Settings(Topic.bytes("events"),
-        Topic.bytes("events.predictions"), Topic.bytes("events.dlq"), "test-app", Duration.ofSeconds(2));
+        Topic.bytes("events.predictions"), Topic.bytes("events.dlq"), "test-app", Duration.ofSeconds(2), null);
     ScoringTopology.Codecs codecs = new ScoringTopology.Codecs(() -> new WireFormatDecoder(READER, registry),
         () -> new WireFormatEncoder(Contracts.prediction(), PREDICTION_ID));
     PredictionBuilder predictions = new PredictionBuilder(Contracts.prediction(), READER, "event_id", "event_time");
