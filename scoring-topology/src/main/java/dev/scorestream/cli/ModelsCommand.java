@@ -3,13 +3,13 @@ package dev.scorestream.cli;
 import dev.scorestream.features.FeatureExtractor;
 import dev.scorestream.model.ModelDirectory;
 import dev.scorestream.model.ModelMetadata;
-import dev.scorestream.schemas.Contracts;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.apache.avro.Schema;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -26,12 +26,12 @@ final class ModelsCommand implements Callable<Integer> {
   @Option(names = "--dir", required = true, paramLabel = "DIR", description = "Models directory (model.dir of the scorer).")
   Path dir;
 
-  @Option(names = "--schema", paramLabel = "AVSC", description = "Reader schema; default: the bundled PaymentEvent.")
-  Path schema;
+  @Mixin
+  ReaderSchemaOption readerSchema;
 
   @Override
   public Integer call() {
-    Schema reader = schema == null ? Contracts.paymentEvent() : Contracts.fromFile(schema);
+    Schema reader = readerSchema.reader();
     List<ModelDirectory.Entry> entries = new ModelDirectory(dir, FeatureExtractor.forSchema(reader)).list();
     PrintWriter out = spec.commandLine().getOut();
     out.printf("%-7s %-28s %-16s %-9s %-8s %-24s %s%n", "", "directory", "version", "trainer", "accuracy", "created", "status");

@@ -20,6 +20,7 @@ import java.time.Clock;
 import java.util.concurrent.Callable;
 import org.apache.avro.Schema;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -36,12 +37,12 @@ final class ScoreCommand implements Callable<Integer> {
   @Option(names = "--model", required = true, paramLabel = "DIR", description = "Model artifact directory.")
   Path model;
 
-  @Option(names = "--schema", paramLabel = "AVSC", description = "Reader schema; default: the bundled PaymentEvent.")
-  Path schema;
+  @Mixin
+  ReaderSchemaOption readerSchema;
 
   @Override
   public Integer call() throws IOException {
-    Schema reader = schema == null ? Contracts.paymentEvent() : Contracts.fromFile(schema);
+    Schema reader = readerSchema.reader();
     FeatureExtractor extractor = FeatureExtractor.forSchema(reader);
     ActiveModel active = new ActiveModel(new ModelScorer(ModelArtifact.load(model, extractor)));
     JsonScorer scorer = new JsonScorer(new JsonEvents(reader),

@@ -6,7 +6,6 @@ import dev.scorestream.model.LabelledRecord;
 import dev.scorestream.model.ModelArtifact;
 import dev.scorestream.model.ModelTrainer;
 import dev.scorestream.model.TrainerKind;
-import dev.scorestream.schemas.Contracts;
 import dev.scorestream.registry.RegistrySettings;
 import dev.scorestream.registry.SchemaRegistryClient;
 import dev.scorestream.training.TopicTrainingSource;
@@ -27,6 +26,7 @@ import java.util.concurrent.Callable;
 import org.apache.avro.Schema;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -80,8 +80,8 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--seed", defaultValue = "42", description = "Seed of split and trainer (default ${DEFAULT-VALUE}).")
   long seed;
 
-  @Option(names = "--schema", paramLabel = "AVSC", description = "Reader schema; default: the bundled PaymentEvent.")
-  Path schema;
+  @Mixin
+  ReaderSchemaOption readerSchema;
 
   @Override
   public Integer call() throws IOException {
@@ -96,7 +96,7 @@ final class TrainCommand implements Callable<Integer> {
     if (fromTopic != null && (bootstrap == null || registryUrl == null)) {
       throw new CommandLine.ParameterException(spec.commandLine(), "--from-topic needs --bootstrap and --registry");
     }
-    Schema reader = schema == null ? Contracts.paymentEvent() : Contracts.fromFile(schema);
+    Schema reader = readerSchema.reader();
     List<LabelledRecord> rows = new ArrayList<>();
     if (fromTopic != null) {
       Properties client = new Properties();
