@@ -45,7 +45,8 @@ final class ModelsCommand implements Callable<Integer> {
       if (entry.valid()) {
         ModelMetadata m = entry.artifact().get().metadata();
         out.printf("%-7s %-28s %-16s %-9s %-8s %-24s %s%n", marker, entry.path().getFileName(), m.version(), m.trainer(),
-            m.evaluation() == null ? "-" : String.format("%.4f", m.evaluation().accuracy()), m.createdAt(), "ok");
+            m.evaluation() == null ? "-" : m.evaluation().accuracy() != null
+                ? String.format("%.4f", m.evaluation().accuracy()) : String.format("R²%.3f", m.evaluation().r2()), m.createdAt(), "ok");
       } else {
         out.printf("%-7s %-28s %-16s %-9s %-8s %-24s %s%n", "", entry.path().getFileName(), "-", "-", "-", "-",
             "INVALID: " + entry.problem());

@@ -71,7 +71,7 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--model-version", paramLabel = "V", description = "Model version; default: derived from the Tribuo provenance hash.")
   String version;
 
-  @Option(names = "--trainer", defaultValue = "logistic", description = "logistic, cart or forest (default ${DEFAULT-VALUE}).")
+  @Option(names = "--trainer", defaultValue = "logistic", description = "logistic, cart, forest (classification), linear-regression or tree-regression (numeric labels); default ${DEFAULT-VALUE}.")
   String trainer;
 
   @Option(names = "--test-fraction", defaultValue = "0.2", description = "Share held out per label for evaluation (default ${DEFAULT-VALUE}).")
@@ -128,15 +128,20 @@ final class TrainCommand implements Callable<Integer> {
   }
 
   private TrainerKind parseTrainer() {
-    for (TrainerKind kind : TrainerKind.values()) {
-      if (kind.code().equals(trainer)) {
-        return kind;
-      }
+    TrainerKind kind = TrainerKind.of(trainer);
+    if (kind == null) {
+      throw new CommandLine.ParameterException(spec.commandLine(),
+          "--trainer must be logistic, cart, forest, linear-regression or tree-regression, got " + trainer);
     }
-    throw new CommandLine.ParameterException(spec.commandLine(), "--trainer must be logistic, cart or forest, got " + trainer);
+    return kind;
   }
 
   static void printEvaluation(PrintWriter console, Evaluation evaluation) {
+    if (evaluation.rmse() != null) {
+      console.printf("evaluation on %,d held-out records: RMSE %.4f, MAE %.4f, R² %.4f%n", evaluation.testExamples(),
+          evaluation.rmse(), evaluation.mae(), evaluation.r2());
+      return;
+    }
     console.printf("evaluation on %,d held-out records: accuracy %.4f, log loss %.4f%n", evaluation.testExamples(),
         evaluation.accuracy(), evaluation.logLoss());
     console.printf("  %-12s %9s %9s %9s %9s%n", "label", "precision", "recall", "f1", "support");

@@ -10,6 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericRecord;
 import org.tribuo.Example;
+import org.tribuo.Output;
 import org.tribuo.classification.Label;
 import org.tribuo.classification.LabelFactory;
 import org.tribuo.impl.ArrayExample;
@@ -102,8 +103,8 @@ public final class FeatureExtractor {
     return extract(record, LabelFactory.UNKNOWN_LABEL);
   }
 
-  /** An example labelled {@code label}, for training and evaluation. */
-  public Example<Label> extract(GenericRecord record, Label label) {
+  /** An example with output {@code label} (a Label, or a Regressor for regression), for training and evaluation. */
+  public <T extends Output<T>> Example<T> extract(GenericRecord record, T label) {
     String[] names = new String[fields.length];
     double[] values = new double[fields.length];
     int size = 0;

@@ -23,6 +23,7 @@ import org.slf4j.LoggerFactory;
 import org.tribuo.Model;
 import org.tribuo.VariableInfo;
 import org.tribuo.classification.Label;
+import org.tribuo.regression.Regressor;
 
 /**
  * A model artifact directory:
@@ -34,8 +35,13 @@ import org.tribuo.classification.Label;
  * </pre>
  * {@link #load} checks all of it and fails with {@link InvalidModelException} naming what is wrong.
  */
-public record ModelArtifact(Path directory, Model<Label> model, ModelMetadata metadata, BaselineProfile baseline,
+public record ModelArtifact(Path directory, Model<?> model, ModelMetadata metadata, BaselineProfile baseline,
     List<SmokeExample> smoke) {
+
+  /** What the model predicts, from the metadata. */
+  public Task task() {
+    return Task.of(metadata.task());
+  }
 
   public static final String MODEL_FILE = "model.tribuo";
   public static final String METADATA_FILE = "metadata.json";
@@ -82,7 +88,7 @@ public record ModelArtifact(Path directory, Model<Label> model, ModelMetadata me
     }
     BaselineProfile baseline = readJson(directory, BASELINE_FILE, BaselineProfile.class);
     List<SmokeExample> smoke = List.of(readJson(directory, SMOKE_FILE, SmokeExample[].class));
-    Model<Label> model = readModel(directory);
+    Model<?> model = readModel(directory, Task.of(metadata.task()));
     String hash = provenanceHash(model);
     if (!hash.equals(metadata.provenanceHash())) {
       throw new InvalidModelException(directory, MODEL_FILE + " does not belong to " + METADATA_FILE
@@ -133,7 +139,7 @@ public record ModelArtifact(Path directory, Model<Label> model, ModelMetadata me
     }
   }
 
-  private static Model<Label> readModel(Path directory) {
+  private static Model<?> readModel(Path directory, Task task) {
     Model<?> raw;
     try {
       raw = Model.deserializeFromFile(directory.resolve(MODEL_FILE));
@@ -141,13 +147,14 @@ public record ModelArtifact(Path directory, Model<Label> model, ModelMetadata me
       throw new InvalidModelException(directory, MODEL_FILE + " is not a readable Tribuo model: " + e.getMessage(), e);
     }
     try {
-      return raw.castModel(Label.class);
+      return task == Task.REGRESSION ? raw.castModel(Regressor.class) : raw.castModel(Label.class);
     } catch (ClassCastException e) {
-      throw new InvalidModelException(directory, MODEL_FILE + " is not a classification (Label) model: " + e.getMessage(), e);
+      throw new InvalidModelException(directory, MODEL_FILE + " is not a " + task.code() + " model, as "
+          + METADATA_FILE + " says: " + e.getMessage(), e);
     }
   }
 
-  private static void checkFeatures(Path directory, Model<Label> model, FeatureExtractor extractor) {
+  private static void checkFeatures(Path directory, Model<?> model, FeatureExtractor extractor) {
     int producible = 0;
     List<String> foreign = new ArrayList<>();
     for (VariableInfo info : model.getFeatureIDMap()) {

@@ -14,6 +14,7 @@ import java.util.List;
  * @param readerSchemaName full name of the reader schema it was trained on
  * @param readerSchemaFingerprint SHA-256 parsing fingerprint of that schema
  * @param trainer trainer used, e.g. {@code logistic}
+ * @param task classification or regression (null in older artifacts: classification)
  * @param labelField name of the label column/field in the training data
  * @param labels the labels the model predicts
  * @param featureCount number of features the model knows
@@ -29,6 +30,7 @@ public record ModelMetadata(
     String readerSchemaName,
     String readerSchemaFingerprint,
     String trainer,
+    String task,
     String labelField,
     List<String> labels,
     int featureCount,

@@ -5,18 +5,37 @@ import java.util.Map;
 import org.tribuo.Example;
 import org.tribuo.Feature;
 import org.tribuo.ImmutableFeatureMap;
+import org.tribuo.Model;
 import org.tribuo.Prediction;
 import org.tribuo.classification.Label;
+import org.tribuo.impl.ArrayExample;
+import org.tribuo.regression.RegressionFactory;
+import org.tribuo.regression.Regressor;
 
-/** Serves one loaded {@link ModelArtifact}. Thread-safe (Tribuo models are immutable after training). */
+/**
+ * Serves one loaded {@link ModelArtifact}. Thread-safe (Tribuo models are immutable after training).
+ *
+ * <p>Examples arrive as the extractor builds them (typed {@code Example<Label>}); a regression model gets
+ * the same features as an {@code Example<Regressor>}, and answers with its value as the label text and
+ * {@code {"value": v}} as the scores.
+ */
 public final class ModelScorer {
+
+  /** Score key of a regression model's value. */
+  public static final String VALUE = "value";
 
   private final ModelArtifact artifact;
   private final ImmutableFeatureMap featureMap;
+  private final Model<Label> classifier;
+  private final Model<Regressor> regressor;
 
+  @SuppressWarnings("unchecked")
   public ModelScorer(ModelArtifact artifact) {
     this.artifact = artifact;
     this.featureMap = artifact.model().getFeatureIDMap();
+    boolean regression = artifact.task() == Task.REGRESSION;
+    this.classifier = regression ? null : (Model<Label>) artifact.model();
+    this.regressor = regression ? (Model<Regressor>) artifact.model() : null;
   }
 
   public ModelArtifact artifact() {
@@ -31,6 +50,10 @@ public final class ModelScorer {
     return artifact.metadata().version();
   }
 
+  public Task task() {
+    return artifact.task();
+  }
+
   /** True when at least one feature of {@code example} is known to the model. */
   public boolean hasKnownFeature(Example<Label> example) {
     for (Feature feature : example) {
@@ -43,12 +66,27 @@ public final class ModelScorer {
 
   /** Predicts; call {@link #hasKnownFeature} first, Tribuo refuses examples with no known feature. */
   public ScoreResult score(Example<Label> example) {
-    Prediction<Label> prediction = artifact.model().predict(example);
+    if (regressor != null) {
+      double value = regressor.predict(asRegression(example)).getOutput().getValues()[0];
+      return new ScoreResult(Double.toString(value), Map.of(VALUE, value));
+    }
+    Prediction<Label> prediction = classifier.predict(example);
     Map<String, Label> outputs = prediction.getOutputScores();
     Map<String, Double> scores = new HashMap<>(outputs.size() * 2);
     for (Map.Entry<String, Label> entry : outputs.entrySet()) {
       scores.put(entry.getKey(), entry.getValue().getScore());
     }
     return new ScoreResult(prediction.getOutput().getLabel(), scores);
+  }
+
+  private static Example<Regressor> asRegression(Example<Label> example) {
+    String[] names = new String[example.size()];
+    double[] values = new double[example.size()];
+    int i = 0;
+    for (Feature feature : example) {
+      names[i] = feature.getName();
+      values[i++] = feature.getValue();
+    }
+    return new ArrayExample<>(RegressionFactory.UNKNOWN_REGRESSOR, names, values);
   }
 }

@@ -19,6 +19,8 @@ import org.tribuo.Prediction;
 import org.tribuo.classification.Label;
 import org.tribuo.classification.LabelFactory;
 import org.tribuo.provenance.SimpleDataSourceProvenance;
+import org.tribuo.regression.RegressionFactory;
+import org.tribuo.regression.Regressor;
 
 /**
  * Trains a model artifact from labelled records: stratified held-out split, training with the shared
@@ -45,6 +47,7 @@ public final class ModelTrainer {
   }
 
   private static final LabelFactory LABELS = new LabelFactory();
+  private static final RegressionFactory VALUES = new RegressionFactory();
   static final int SMOKE_EXAMPLES = 20;
 
   private final FeatureExtractor extractor;
@@ -59,35 +62,34 @@ public final class ModelTrainer {
     if (data.size() < 10) {
       throw new IllegalArgumentException("need at least 10 labelled records to train, got " + data.size());
     }
-    Split split = stratifiedSplit(data, options.testFraction(), options.seed());
-    if (split.train().stream().map(LabelledRecord::label).distinct().count() < 2) {
+    Task task = options.kind().task();
+    Split split = task == Task.REGRESSION ? randomSplit(data, options.testFraction(), options.seed())
+        : stratifiedSplit(data, options.testFraction(), options.seed());
+    if (task == Task.CLASSIFICATION && split.train().stream().map(LabelledRecord::label).distinct().count() < 2) {
       throw new IllegalArgumentException("training data has fewer than 2 distinct labels");
     }
     progress.accept(String.format("training %s on %,d records (%,d held out) with %s",
         options.name(), split.train().size(), split.test().size(), options.kind().code()));
-    MutableDataset<Label> dataset = new MutableDataset<>(
-        new SimpleDataSourceProvenance("scorestream-training", LABELS), LABELS);
-    for (LabelledRecord row : split.train()) {
-      dataset.add(extractor.extract(row.record(), new Label(row.label())));
-    }
-    Model<Label> trained = options.kind().create(extractor.scalarFeatureNames(), options.seed()).train(dataset);
-    // A fresh model's provenance prints differently from the same model read back from protobuf; round-trip
-    // once so the hash in the metadata is the one every later load computes.
-    Model<Label> model = Model.deserialize(trained.serialize()).castModel(Label.class);
-    Evaluation evaluation = split.test().isEmpty() ? null : evaluate(model, split.test());
+    Model<?> model = task == Task.REGRESSION ? trainRegressor(split.train(), options) : trainClassifier(split.train(), options);
+    Evaluation evaluation = split.test().isEmpty() ? null
+        : task == Task.REGRESSION ? evaluateRegression(model, split.test()) : evaluate(model, split.test());
     if (evaluation != null) {
-      progress.accept(String.format("held-out accuracy %.4f, log loss %.4f on %,d records",
-          evaluation.accuracy(), evaluation.logLoss(), evaluation.testExamples()));
+      progress.accept(task == Task.REGRESSION
+          ? String.format("held-out RMSE %.4f, MAE %.4f, R² %.4f on %,d records", evaluation.rmse(), evaluation.mae(),
+              evaluation.r2(), evaluation.testExamples())
+          : String.format("held-out accuracy %.4f, log loss %.4f on %,d records", evaluation.accuracy(),
+              evaluation.logLoss(), evaluation.testExamples()));
     }
     String hash = ModelArtifact.provenanceHash(model);
     String version = options.version() == null || options.version().isBlank() ? hash.substring(0, 12) : options.version();
     List<GenericRecord> trainRecords = split.train().stream().map(LabelledRecord::record).toList();
     List<String> trainLabels = split.train().stream().map(LabelledRecord::label).toList();
+    List<String> labels = task == Task.REGRESSION ? List.of() : new ArrayList<>(new TreeSet<>(trainLabels));
     ModelMetadata metadata = new ModelMetadata(ModelMetadata.FORMAT_VERSION, options.name(), version, clock.instant(),
         hash, extractor.schema().getFullName(), ModelArtifact.fingerprint(extractor.schema()), options.kind().code(),
-        options.labelField(), new ArrayList<>(new TreeSet<>(trainLabels)), model.getFeatureIDMap().size(),
-        split.train().size(), evaluation);
-    BaselineProfile baseline = BaselineProfiler.profile(extractor, trainRecords, trainLabels);
+        task.code(), options.labelField(), labels, model.getFeatureIDMap().size(), split.train().size(), evaluation);
+    BaselineProfile baseline = BaselineProfiler.profile(extractor, trainRecords,
+        task == Task.REGRESSION ? List.of() : trainLabels);
     List<LabelledRecord> smokeRows = (split.test().isEmpty() ? split.train() : split.test()).stream()
         .limit(SMOKE_EXAMPLES).toList();
     ModelArtifact unchecked = new ModelArtifact(null, model, metadata, baseline, List.of());
@@ -99,8 +101,70 @@ public final class ModelTrainer {
     return new ModelArtifact(null, model, metadata, baseline, smoke);
   }
 
+  private Model<Label> trainClassifier(List<LabelledRecord> rows, Options options) {
+    MutableDataset<Label> dataset = new MutableDataset<>(
+        new SimpleDataSourceProvenance("scorestream-training", LABELS), LABELS);
+    for (LabelledRecord row : rows) {
+      dataset.add(extractor.extract(row.record(), new Label(row.label())));
+    }
+    Model<Label> trained = options.kind().classifier(extractor.scalarFeatureNames(), options.seed()).train(dataset);
+    // A fresh model's provenance prints differently from the same model read back from protobuf; round-trip
+    // once so the hash in the metadata is the one every later load computes.
+    return Model.deserialize(trained.serialize()).castModel(Label.class);
+  }
+
+  private Model<Regressor> trainRegressor(List<LabelledRecord> rows, Options options) {
+    MutableDataset<Regressor> dataset = new MutableDataset<>(
+        new SimpleDataSourceProvenance("scorestream-training", VALUES), VALUES);
+    for (LabelledRecord row : rows) {
+      dataset.add(extractor.extract(row.record(), new Regressor(Regressor.DEFAULT_NAME, target(row))));
+    }
+    Model<Regressor> trained = options.kind().regressor(extractor.scalarFeatureNames(), options.seed()).train(dataset);
+    return Model.deserialize(trained.serialize()).castModel(Regressor.class);
+  }
+
+  /** A regression target: the label parsed as a finite number. */
+  static double target(LabelledRecord row) {
+    double value;
+    try {
+      value = Double.parseDouble(row.label());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("regression needs numeric labels, got '" + row.label() + "'");
+    }
+    if (!Double.isFinite(value)) {
+      throw new IllegalArgumentException("regression needs finite labels, got " + row.label());
+    }
+    return value;
+  }
+
+  /** RMSE, MAE and R² of a regression model on {@code test}. */
+  Evaluation evaluateRegression(Model<?> model, List<LabelledRecord> test) {
+    ModelScorer scorer = new ModelScorer(new ModelArtifact(null, model, regressionMetadata(), null, List.of()));
+    double sumSquared = 0;
+    double sumAbsolute = 0;
+    double mean = test.stream().mapToDouble(ModelTrainer::target).average().orElse(0);
+    double totalSquares = 0;
+    for (LabelledRecord row : test) {
+      double truth = target(row);
+      double predicted = scorer.score(extractor.extract(row.record())).scores().get(ModelScorer.VALUE);
+      sumSquared += (predicted - truth) * (predicted - truth);
+      sumAbsolute += Math.abs(predicted - truth);
+      totalSquares += (truth - mean) * (truth - mean);
+    }
+    int n = test.size();
+    double r2 = totalSquares == 0 ? 0 : 1 - sumSquared / totalSquares;
+    return Evaluation.regression(n, Math.sqrt(sumSquared / n), sumAbsolute / n, r2);
+  }
+
+  private static ModelMetadata regressionMetadata() {
+    return new ModelMetadata(ModelMetadata.FORMAT_VERSION, "evaluation", "evaluation", null, "", "", "", "",
+        Task.REGRESSION.code(), "", List.of(), 0, 0, null);
+  }
+
   /** Accuracy, log loss, per-class precision/recall/F1 and the confusion matrix of {@code model} on {@code test}. */
-  public Evaluation evaluate(Model<Label> model, List<LabelledRecord> test) {
+  public Evaluation evaluate(Model<?> untyped, List<LabelledRecord> test) {
+    @SuppressWarnings("unchecked")
+    Model<Label> model = (Model<Label>) untyped;
     Map<String, Map<String, Long>> confusion = new TreeMap<>();
     double logLoss = 0;
     long correct = 0;
@@ -127,10 +191,18 @@ public final class ModelTrainer {
       double f1 = precision + recall == 0 ? 0 : 2 * precision * recall / (precision + recall);
       perClass.put(label, new Evaluation.ClassMetrics(precision, recall, f1, support));
     }
-    return new Evaluation(test.size(), (double) correct / test.size(), logLoss / test.size(), perClass, confusion);
+    return Evaluation.classification(test.size(), (double) correct / test.size(), logLoss / test.size(), perClass, confusion);
   }
 
   record Split(List<LabelledRecord> train, List<LabelledRecord> test) {
+  }
+
+  /** Holds out {@code fraction} of the records at random (regression: labels are numbers, not classes). */
+  static Split randomSplit(List<LabelledRecord> data, double fraction, long seed) {
+    List<LabelledRecord> rows = new ArrayList<>(data);
+    Collections.shuffle(rows, new Random(seed));
+    int held = (int) Math.round(rows.size() * fraction);
+    return new Split(rows.subList(held, rows.size()), rows.subList(0, held));
   }
 
   /** Holds out {@code fraction} of each label, so rare labels appear in both parts. */

@@ -1,5 +1,6 @@
 package dev.scorestream.topology;
 
+import dev.scorestream.model.ModelScorer;
 import dev.scorestream.model.ScoreResult;
 import java.nio.ByteBuffer;
 import org.apache.avro.Schema;
@@ -60,6 +61,8 @@ public final class PredictionBuilder {
     prediction.put("model_name", modelName);
     prediction.put("model_version", modelVersion);
     prediction.put("predicted_label", result.label());
+    Double value = result.scores().size() == 1 ? result.scores().get(ModelScorer.VALUE) : null;
+    prediction.put("predicted_value", value);
     prediction.put("scores", result.scores());
     prediction.put("scored_at", scoredAt);
     Object eventTime = eventTimePosition < 0 ? null : event.get(eventTimePosition);

@@ -66,10 +66,21 @@ class ScorerCliTest {
   }
 
   @Test
+  void shouldTrainRegressionFromCsvWithNumericLabels() throws IOException {
+    Path csv = TrainingFiles.writeCsv(dir.resolve("costs.csv"), TestModels.numericTargets(1000, 2));
+    Path model = dir.resolve("cost");
+
+    assertThat(run("train", "-i", csv.toString(), "-o", model.toString(), "--trainer", "tree-regression",
+        "--name", "cost")).as(err.toString()).isZero();
+    assertThat(out.toString()).contains("RMSE").contains("R²");
+    assertThat(ModelArtifact.load(model, TestModels.extractor()).metadata().task()).isEqualTo("regression");
+  }
+
+  @Test
   void shouldRefuseUnknownTrainerAndExistingOutput() throws IOException {
     Path csv = TrainingFiles.writeCsv(dir.resolve("t.csv"), TestModels.payments(50, 8));
     assertThat(run("train", "-i", csv.toString(), "-o", dir.resolve("x").toString(), "--trainer", "svm")).isEqualTo(2);
-    assertThat(err.toString()).contains("--trainer must be logistic, cart or forest");
+    assertThat(err.toString()).contains("--trainer must be logistic, cart, forest, linear-regression or tree-regression");
 
     Files.createDirectories(dir.resolve("exists"));
     assertThat(run("train", "-i", csv.toString(), "-o", dir.resolve("exists").toString())).isEqualTo(2);

@@ -14,8 +14,9 @@ import org.tribuo.provenance.ModelProvenance;
 /** A Tribuo model with a real model's features whose predict always fails: the SCORING_ERROR path. */
 public final class FailingModel extends Model<Label> {
 
-  public FailingModel(Model<Label> real) {
-    super("failing", real.getProvenance(), real.getFeatureIDMap(), real.getOutputIDInfo(), true);
+  @SuppressWarnings("unchecked")
+  public FailingModel(Model<?> real) {
+    super("failing", real.getProvenance(), real.getFeatureIDMap(), ((Model<Label>) real).getOutputIDInfo(), true);
   }
 
   @Override

@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 
 /** Small models trained on generated payments, shared by tests (training takes well under a second). */
 public final class TestModels {
@@ -38,6 +39,20 @@ public final class TestModels {
       logistic = train("test-v1", TrainerKind.LOGISTIC, 4000, 7);
     }
     return logistic;
+  }
+
+  /** Payments labelled with a number that depends on their features: 0.5 * amount + 10 * hour + noise. */
+  public static List<LabelledRecord> numericTargets(int count, long seed) {
+    Random noise = new Random(seed);
+    return payments(count, seed).stream().map(row -> new LabelledRecord(row.record(), Double.toString(
+        0.5 * (double) row.record().get("amount") + 10 * (int) row.record().get("hour_of_day") + noise.nextGaussian())))
+        .toList();
+  }
+
+  public static ModelArtifact trainRegression(String version, TrainerKind kind, int count, long seed) {
+    ModelTrainer trainer = new ModelTrainer(extractor(), Clock.fixed(TRAINED_AT, ZoneOffset.UTC));
+    return trainer.train(numericTargets(count, seed),
+        new ModelTrainer.Options("cost", version, kind, 0.2, seed, "cost"), line -> { });
   }
 
   public static ModelArtifact train(String version, TrainerKind kind, int count, long seed) {

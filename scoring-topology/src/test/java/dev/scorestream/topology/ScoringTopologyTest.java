@@ -310,6 +310,19 @@ class ScoringTopologyTest {
   }
 
   @Test
+  void shouldWritePredictedValueForRegressionModel() {
+    start(TestModels.trainRegression("cost-1", TrainerKind.LINEAR_REGRESSION, 2000, 6));
+
+    pipe("k", encode(READER, READER_ID, payment()), new RecordHeaders());
+
+    GenericRecord prediction = decodePrediction(predictions.readValue());
+    assertThat(prediction.get("model_version")).hasToString("cost-1");
+    double value = (Double) prediction.get("predicted_value");
+    assertThat(prediction.get("predicted_label")).hasToString(Double.toString(value));
+    assertThat((Map<?, ?>) prediction.get("scores")).hasSize(1);
+  }
+
+  @Test
   void shouldWriteChampionPredictionWhenChallengerFails() {
     ModelArtifact real = TestModels.logistic();
     fixture.model.setChallenger(new ModelScorer(
@@ -370,7 +383,7 @@ class ScoringTopologyTest {
     var model = new LogisticRegressionTrainer().train(data);
     ModelArtifact template = TestModels.logistic();
     var metadata = new dev.scorestream.model.ModelMetadata(1, "narrow", "narrow", NOW, "", "x", "", "logistic",
-        "label", List.of("A", "B"), names.length, 20, null);
+        "classification", "label", List.of("A", "B"), names.length, 20, null);
     return new ModelArtifact(null, model, metadata, template.baseline(), List.of());
   }
 }
