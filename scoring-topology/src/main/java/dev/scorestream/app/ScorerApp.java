@@ -7,6 +7,9 @@ import dev.scorestream.features.FeatureExtractor;
 import dev.scorestream.features.JsonEvents;
 import dev.scorestream.http.JsonScorer;
 import dev.scorestream.http.ScorerHttpServer;
+import dev.scorestream.metrics.PipelineMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import dev.scorestream.model.InvalidModelException;
 import dev.scorestream.model.ModelArtifact;
 import dev.scorestream.model.ModelDirectory;
@@ -70,9 +73,12 @@ public final class ScorerApp implements AutoCloseable {
   private final int predictionSchemaId;
   private final ModelWatcher watcher;
   private final ScorerHttpServer http;
+  private final PrometheusMeterRegistry meters;
+  private final PipelineMetrics metrics;
 
   private ScorerApp(ScorerConfig config, KafkaStreams streams, Health health, ActiveModel model,
-      SchemaRegistryClient registry, int predictionSchemaId, ModelWatcher watcher, ScorerHttpServer http) {
+      SchemaRegistryClient registry, int predictionSchemaId, ModelWatcher watcher, ScorerHttpServer http,
+      PrometheusMeterRegistry meters, PipelineMetrics metrics) {
     this.config = config;
     this.streams = streams;
     this.health = health;
@@ -81,6 +87,13 @@ public final class ScorerApp implements AutoCloseable {
     this.predictionSchemaId = predictionSchemaId;
     this.watcher = watcher;
     this.http = http;
+    this.meters = meters;
+    this.metrics = metrics;
+  }
+
+  /** The Prometheus registry behind {@code /metrics}. */
+  public PrometheusMeterRegistry meters() {
+    return meters;
   }
 
   /** The version of this build (jar manifest), or {@code dev} when run from classes. */
@@ -118,7 +131,9 @@ public final class ScorerApp implements AutoCloseable {
     ScoringTopology.Codecs codecs = new ScoringTopology.Codecs(() -> new WireFormatDecoder(reader, registry),
         () -> new WireFormatEncoder(Contracts.prediction(), predictionSchemaId));
     EventScorer eventScorer = new EventScorer(validator, extractor, model);
-    Topology topology = ScoringTopology.build(settings, codecs, eventScorer, predictions, health, clock);
+    PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    PipelineMetrics metrics = new PipelineMetrics(meters);
+    Topology topology = ScoringTopology.build(settings, codecs, eventScorer, predictions, health, clock, metrics);
 
     KafkaStreams streams = new KafkaStreams(topology, settings.streamsConfig());
     streams.setUncaughtExceptionHandler(error -> {
@@ -130,16 +145,24 @@ public final class ScorerApp implements AutoCloseable {
       return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
     });
     streams.setStateListener((next, previous) -> LOG.info("Kafka Streams {} -> {}", previous, next));
+    metrics.bindRuntime(streams).bindApplication(model, registry, health,
+        () -> streams.state() == KafkaStreams.State.RUNNING && health.registryReachable());
     streams.start();
     ModelWatcher watcher = models == null ? null : new ModelWatcher(models, artifact, next -> {
       ModelScorer replaced = model.swap(new ModelScorer(next));
+      metrics.refreshModels(model);
       LOG.info("model swapped without restart: {} -> {} (from {})", replaced.version(), next.metadata().version(),
           next.directory());
     }).start(Duration.ofMillis(config.getLong(ScorerConfig.MODEL_POLL_INTERVAL_MS)));
     int port = config.getInt(ScorerConfig.HTTP_PORT);
     ScorerHttpServer http = port < 0 ? null : ScorerHttpServer.start(config.getString(ScorerConfig.HTTP_HOST), port,
         new JsonScorer(new JsonEvents(reader), eventScorer, predictions, clock));
-    return new ScorerApp(config, streams, health, model, registry, predictionSchemaId, watcher, http);
+    ScorerApp app = new ScorerApp(config, streams, health, model, registry, predictionSchemaId, watcher, http, meters,
+        metrics);
+    if (http != null) {
+      OperationsRoutes.register(http, app);
+    }
+    return app;
   }
 
   private static ModelArtifact newestValid(ModelDirectory models) {
@@ -304,5 +327,7 @@ public final class ScorerApp implements AutoCloseable {
       watcher.close();
     }
     streams.close(Duration.ofSeconds(30));
+    metrics.close();
+    meters.close();
   }
 }

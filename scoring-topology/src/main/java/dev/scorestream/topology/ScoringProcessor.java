@@ -37,10 +37,11 @@ final class ScoringProcessor implements FixedKeyProcessor<Bytes, byte[], Outcome
   private final Clock clock;
   private final Health health;
   private final Duration outageMaxBlock;
+  private final OutcomeListener listener;
   private FixedKeyProcessorContext<Bytes, Outcome> context;
 
   ScoringProcessor(WireFormatDecoder decoder, WireFormatEncoder encoder, EventScorer scorer,
-      PredictionBuilder predictions, Clock clock, Health health, Duration outageMaxBlock) {
+      PredictionBuilder predictions, Clock clock, Health health, Duration outageMaxBlock, OutcomeListener listener) {
     this.decoder = decoder;
     this.encoder = encoder;
     this.scorer = scorer;
@@ -48,6 +49,7 @@ final class ScoringProcessor implements FixedKeyProcessor<Bytes, byte[], Outcome
     this.clock = clock;
     this.health = health;
     this.outageMaxBlock = outageMaxBlock;
+    this.listener = listener;
   }
 
   @Override
@@ -57,7 +59,14 @@ final class ScoringProcessor implements FixedKeyProcessor<Bytes, byte[], Outcome
 
   @Override
   public void process(FixedKeyRecord<Bytes, byte[]> record) {
-    context.forward(record.withValue(outcome(record)));
+    long started = System.nanoTime();
+    Outcome outcome = outcome(record);
+    if (outcome instanceof Outcome.Rejected rejected) {
+      listener.rejected(rejected.reason());
+    } else {
+      listener.scored(System.nanoTime() - started, Math.max(0, clock.millis() - record.timestamp()));
+    }
+    context.forward(record.withValue(outcome));
   }
 
   private Outcome outcome(FixedKeyRecord<Bytes, byte[]> record) {

@@ -57,11 +57,17 @@ public final class ScoringTopology {
 
   public static Topology build(Settings settings, Codecs codecs, EventScorer scorer, PredictionBuilder predictions,
       Health health, Clock clock) {
+    return build(settings, codecs, scorer, predictions, health, clock, OutcomeListener.NONE);
+  }
+
+  /** As above, reporting every outcome to {@code listener} (metrics). */
+  public static Topology build(Settings settings, Codecs codecs, EventScorer scorer, PredictionBuilder predictions,
+      Health health, Clock clock, OutcomeListener listener) {
     StreamsBuilder builder = settings.streamsConfig() == null ? new StreamsBuilder()
         : new StreamsBuilder(new TopologyConfig(new StreamsConfig(settings.streamsConfig())));
     KStream<Bytes, Outcome> outcomes = builder.stream(settings.events().name(), settings.events().consumed())
         .processValues(() -> new ScoringProcessor(codecs.decoders().get(), codecs.predictionEncoders().get(), scorer,
-            predictions, clock, health, settings.outageMaxBlock()), Named.as(SCORE));
+            predictions, clock, health, settings.outageMaxBlock(), listener), Named.as(SCORE));
 
     Map<String, KStream<Bytes, Outcome>> branches = outcomes.split(Named.as("outcome-"))
         .branch((key, outcome) -> outcome instanceof Outcome.Scored, Branched.as("scored"))

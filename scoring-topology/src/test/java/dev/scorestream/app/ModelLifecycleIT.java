@@ -164,7 +164,23 @@ class ModelLifecycleIT {
       assertThat(model.statusCode()).isEqualTo(200);
       assertThat(JSON.readTree(model.body()).get("champion").get("version").asText()).isEqualTo("test-v1");
       assertThat(post(url + "/v1/model", "{}").statusCode()).isEqualTo(405);
+
+      String metrics = get(url + "/metrics").body();
+      assertThat(metrics).contains("scorer_records_total{outcome=\"prediction\"} 1.0")
+          .containsPattern("scorer_model_info\\{name=\"fraud\",role=\"champion\",version=\"test-v1\"} 1(\\.0)?\n")
+          .contains("scorer_scoring_latency_seconds_count 1")
+          .containsPattern("scorer_ready 1(\\.0)?\n")
+          .contains("kafka_stream_")
+          .contains("jvm_memory_used_bytes");
+      assertThat(get(url + "/health/live").statusCode()).isEqualTo(200);
+      HttpResponse<String> ready = get(url + "/health/ready");
+      assertThat(ready.statusCode()).isEqualTo(200);
+      assertThat(JSON.readTree(ready.body()).get("streams").asText()).isEqualTo("RUNNING");
     }
+  }
+
+  static HttpResponse<String> get(String url) throws IOException, InterruptedException {
+    return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
   }
 
   static HttpResponse<String> post(String url, String body) throws IOException, InterruptedException {

@@ -53,6 +53,10 @@ final class TopologyFixture {
   }
 
   Topology topology(SchemaLookup registry) {
+    return topology(registry, OutcomeListener.NONE);
+  }
+
+  Topology topology(SchemaLookup registry, OutcomeListener listener) {
     FeatureExtractor extractor = FeatureExtractor.forSchema(READER);
     EventScorer scorer = new EventScorer(RecordValidator.forSchema(READER), extractor, model);
     ScoringTopology.Settings settings = new ScoringTopology.Settings(Topic.bytes("events"),
@@ -60,11 +64,18 @@ final class TopologyFixture {
     ScoringTopology.Codecs codecs = new ScoringTopology.Codecs(() -> new WireFormatDecoder(READER, registry),
         () -> new WireFormatEncoder(Contracts.prediction(), PREDICTION_ID));
     PredictionBuilder predictions = new PredictionBuilder(Contracts.prediction(), READER, "event_id", "event_time");
-    return ScoringTopology.build(settings, codecs, scorer, predictions, health, clock);
+    return ScoringTopology.build(settings, codecs, scorer, predictions, health, clock, listener);
   }
 
   TopologyTestDriver driver() {
     return driver(REGISTRY);
+  }
+
+  TopologyTestDriver driver(OutcomeListener listener) {
+    Properties props = new Properties();
+    props.put(StreamsConfig.APPLICATION_ID_CONFIG, "scoring-test");
+    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+    return new TopologyTestDriver(topology(REGISTRY, listener), props, NOW);
   }
 
   TopologyTestDriver driver(SchemaLookup registry) {
