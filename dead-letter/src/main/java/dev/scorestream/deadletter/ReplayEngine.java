@@ -6,6 +6,10 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -51,6 +55,10 @@ public final class ReplayEngine {
   }
 
   public ReplayResult replay(ReplayOptions options, Progress progress) {
+    Set<String> topics = existingTopics();
+    if (options.to() != null && !topics.contains(options.to())) {
+      throw new IllegalArgumentException("--to topic " + options.to() + " does not exist; create it first");
+    }
     try (KafkaConsumer<byte[], byte[]> consumer = consumer(options.group());
         KafkaProducer<byte[], byte[]> producer = options.dryRun() ? null : producer(options)) {
       if (producer != null) {
@@ -59,7 +67,7 @@ public final class ReplayEngine {
       BoundedTopicReader reader = new BoundedTopicReader(consumer, options.from(), options.filter(),
           partition -> consumer.committed(Set.of(partition)).get(partition));
       Run run = new Run(options, consumer, producer, new ConsumerGroupMetadata(options.group()), reader.remaining(),
-          progress);
+          progress, topics);
       reader.forEachBatch(run::batch);
       run.commitPositions();
       progress.update(run.read, run.total, run.replayed);
@@ -73,6 +81,7 @@ public final class ReplayEngine {
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final KafkaProducer<byte[], byte[]> producer;
     private final Map<TopicPartition, Long> committed = new HashMap<>();
+    private final Set<String> topics;
     private final ConsumerGroupMetadata group;
     private final long total;
     private final Progress progress;
@@ -84,8 +93,9 @@ public final class ReplayEngine {
     private long refused;
 
     Run(ReplayOptions options, KafkaConsumer<byte[], byte[]> consumer, KafkaProducer<byte[], byte[]> producer,
-        ConsumerGroupMetadata group, long total, Progress progress) {
+        ConsumerGroupMetadata group, long total, Progress progress, Set<String> topics) {
       this.options = options;
+      this.topics = topics;
       this.consumer = consumer;
       this.producer = producer;
       this.group = group;
@@ -176,6 +186,11 @@ public final class ReplayEngine {
         skipped++;
         return;
       }
+      if (!topics.contains(target)) {
+        // Fail the batch (its transaction aborts, nothing is committed past this record) rather than skip it.
+        throw new IllegalStateException("target topic " + target + " of dead letter " + record.topic() + "-"
+            + record.partition() + "@" + record.offset() + " does not exist; create it or replay with --to");
+      }
       int count = DeadLetterHeaders.replayCount(record.headers());
       if (count >= options.maxReplays()) {
         refused++;
@@ -198,6 +213,19 @@ public final class ReplayEngine {
     DeadLetterHeaders.strip(headers);
     headers.add(DeadLetterHeaders.REPLAY_COUNT, Integer.toString(replayCount).getBytes(StandardCharsets.UTF_8));
     return headers;
+  }
+
+  private Set<String> existingTopics() {
+    Properties props = new Properties();
+    props.putAll(clientProperties);
+    try (Admin admin = Admin.create(props)) {
+      return admin.listTopics().names().get(30, TimeUnit.SECONDS);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IllegalStateException("cannot list topics at " + clientProperties.get("bootstrap.servers") + ": " + e, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while listing topics", e);
+    }
   }
 
   private KafkaConsumer<byte[], byte[]> consumer(String group) {

@@ -201,6 +201,24 @@ class ReplayIT {
   }
 
   @Test
+  void shouldRefuseMissingTargetWithoutCommittingPastIt() throws Exception {
+    String dlq = "missing-target.dlq";
+    stack.kafka().createTopics(Map.of(dlq, 1));
+    SyntheticDeadLetters.write(stack.kafka().bootstrapServers(), dlq,
+        List.of(SyntheticDeadLetters.letter(1, Reason.UNKNOWN_SCHEMA_ID, "no-such-topic")));
+
+    assertThatThrownBy(() -> new ReplayEngine(client()).replay(
+        new ReplayOptions(dlq, "also-missing", null, null, 3, 0, false), (read, total, replayed) -> { }))
+        .hasMessageContaining("--to topic also-missing does not exist");
+    assertThatThrownBy(() -> new ReplayEngine(client()).replay(
+        new ReplayOptions(dlq, null, null, null, 3, 0, false), (read, total, replayed) -> { }))
+        .hasMessageContaining("target topic no-such-topic").hasMessageContaining("does not exist");
+    try (Admin admin = stack.kafka().admin()) {
+      assertThat(lag(admin, ReplayOptions.defaultGroup(dlq, DeadLetterFilter.ALL), dlq)).as("nothing committed").isEqualTo(1);
+    }
+  }
+
+  @Test
   void shouldInspectAKnownMixExactly() throws Exception {
     String dlq = "inspect.dlq";
     stack.kafka().createTopics(Map.of(dlq, 1));
