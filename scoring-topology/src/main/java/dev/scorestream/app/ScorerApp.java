@@ -39,6 +39,7 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
@@ -75,10 +76,11 @@ public final class ScorerApp implements AutoCloseable {
   private final ScorerHttpServer http;
   private final PrometheusMeterRegistry meters;
   private final PipelineMetrics metrics;
+  private final CountDownLatch stopped;
 
   private ScorerApp(ScorerConfig config, KafkaStreams streams, Health health, ActiveModel model,
       SchemaRegistryClient registry, int predictionSchemaId, ModelWatcher watcher, ScorerHttpServer http,
-      PrometheusMeterRegistry meters, PipelineMetrics metrics) {
+      PrometheusMeterRegistry meters, PipelineMetrics metrics, CountDownLatch stopped) {
     this.config = config;
     this.streams = streams;
     this.health = health;
@@ -89,6 +91,12 @@ public final class ScorerApp implements AutoCloseable {
     this.http = http;
     this.meters = meters;
     this.metrics = metrics;
+    this.stopped = stopped;
+  }
+
+  /** Blocks until Kafka Streams stops (NOT_RUNNING after close, or ERROR after a fatal failure). */
+  public void awaitTermination() throws InterruptedException {
+    stopped.await();
   }
 
   /** The Prometheus registry behind {@code /metrics}. */
@@ -144,10 +152,30 @@ public final class ScorerApp implements AutoCloseable {
       LOG.error("stream thread failed; shutting down this instance", error);
       return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
     });
-    streams.setStateListener((next, previous) -> LOG.info("Kafka Streams {} -> {}", previous, next));
+    CountDownLatch stopped = new CountDownLatch(1);
+    streams.setStateListener((next, previous) -> {
+      LOG.info("Kafka Streams {} -> {}", previous, next);
+      if (next == KafkaStreams.State.NOT_RUNNING || next == KafkaStreams.State.ERROR) {
+        stopped.countDown();
+      }
+    });
     metrics.bindRuntime(streams).bindApplication(model, registry, health,
         () -> streams.state() == KafkaStreams.State.RUNNING && health.registryReachable());
     streams.start();
+    try {
+      return startServing(config, streams, health, model, registry, predictionSchemaId, models, artifact, metrics, meters,
+          reader, eventScorer, predictions, clock, stopped);
+    } catch (RuntimeException e) {
+      streams.close(Duration.ofSeconds(30));
+      metrics.close();
+      throw e;
+    }
+  }
+
+  private static ScorerApp startServing(ScorerConfig config, KafkaStreams streams, Health health, ActiveModel model,
+      SchemaRegistryClient registry, int predictionSchemaId, ModelDirectory models, ModelArtifact artifact,
+      PipelineMetrics metrics, PrometheusMeterRegistry meters, Schema reader, EventScorer eventScorer,
+      PredictionBuilder predictions, Clock clock, CountDownLatch stopped) {
     ModelWatcher watcher = models == null ? null : new ModelWatcher(models, artifact, next -> {
       ModelScorer replaced = model.swap(new ModelScorer(next));
       metrics.refreshModels(model);
@@ -158,7 +186,7 @@ public final class ScorerApp implements AutoCloseable {
     ScorerHttpServer http = port < 0 ? null : ScorerHttpServer.start(config.getString(ScorerConfig.HTTP_HOST), port,
         new JsonScorer(new JsonEvents(reader), eventScorer, predictions, clock));
     ScorerApp app = new ScorerApp(config, streams, health, model, registry, predictionSchemaId, watcher, http, meters,
-        metrics);
+        metrics, stopped);
     if (http != null) {
       OperationsRoutes.register(http, app);
     }

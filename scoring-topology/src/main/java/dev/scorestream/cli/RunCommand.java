@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.streams.KafkaStreams;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -20,24 +21,22 @@ final class RunCommand implements Callable<Integer> {
   Path config;
 
   @Override
-  public Integer call() {
+  public Integer call() throws InterruptedException {
     ScorerConfig effective = ScorerConfig.load(config, System.getenv());
     ScorerApp app = ScorerApp.start(effective, Clock.systemUTC());
-    CountDownLatch stopped = new CountDownLatch(1);
-    app.streams().setStateListener((next, previous) -> {
-      if (next == KafkaStreams.State.NOT_RUNNING || next == KafkaStreams.State.ERROR) {
-        stopped.countDown();
-      }
-    });
+    CountDownLatch closed = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       app.close();
-      stopped.countDown();
+      closed.countDown();
     }, "scorer-shutdown"));
-    try {
-      stopped.await();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+    app.awaitTermination();
+    boolean failed = app.streams().state() == KafkaStreams.State.ERROR;
+    if (failed) {
+      app.close();
+    } else {
+      // stopped by SIGTERM: let the shutdown hook finish closing before the JVM exits
+      closed.await(60, TimeUnit.SECONDS);
     }
-    return app.streams().state() == KafkaStreams.State.ERROR ? 1 : 0;
+    return failed ? 1 : 0;
   }
 }
