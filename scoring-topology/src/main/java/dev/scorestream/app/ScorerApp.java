@@ -40,6 +40,7 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
@@ -77,6 +78,7 @@ public final class ScorerApp implements AutoCloseable {
   private final PrometheusMeterRegistry meters;
   private final PipelineMetrics metrics;
   private final CountDownLatch stopped;
+  private final AtomicBoolean closing = new AtomicBoolean();
 
   private ScorerApp(ScorerConfig config, KafkaStreams streams, Health health, ActiveModel model,
       SchemaRegistryClient registry, int predictionSchemaId, ModelWatcher watcher, ScorerHttpServer http,
@@ -347,6 +349,9 @@ public final class ScorerApp implements AutoCloseable {
 
   @Override
   public void close() {
+    if (!closing.compareAndSet(false, true)) {
+      return;
+    }
     LOG.info("stopping scorer");
     if (http != null) {
       http.close();
