@@ -55,6 +55,7 @@ class SchemaRegistryClientTest {
     Reply reply = replies.isEmpty() ? new Reply(500, "{}", 0) : replies.poll();
     if (reply.delayMillis() > 0) {
       try {
+        // The stub plays a slow registry: this is the latency under test, not a wait for a condition.
         Thread.sleep(reply.delayMillis());
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();

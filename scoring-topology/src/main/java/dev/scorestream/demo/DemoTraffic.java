@@ -127,7 +127,7 @@ public final class DemoTraffic {
         switch (random.nextInt(4)) {
           case 0 -> payment.put("amount", 150_000.0 + random.nextInt(100_000));
           case 1 -> payment.put("hour_of_day", 24 + random.nextInt(10));
-          case 2 -> payment.put("currency", "XXX");
+          case 2 -> payment.put("currency", "BTC");
           default -> payment.put("merchant_category", "casino");
         }
         yield readerEncoder.encode(payment);
