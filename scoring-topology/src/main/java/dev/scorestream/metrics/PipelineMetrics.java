@@ -42,6 +42,7 @@ public final class PipelineMetrics implements OutcomeListener, AutoCloseable {
   private final Timer endToEnd;
   private final MultiGauge modelInfo;
   private final List<AutoCloseable> binders = new ArrayList<>();
+  private final List<Object> stateKeptAlive = new ArrayList<>();
 
   public PipelineMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -80,6 +81,9 @@ public final class PipelineMetrics implements OutcomeListener, AutoCloseable {
   /** Serving models, challenger agreement, registry and readiness, read when scraped. */
   public PipelineMetrics bindApplication(ActiveModel model, SchemaRegistryClient client, Health health,
       BooleanSupplier ready) {
+    // Micrometer holds the state of gauges and function counters weakly; keep it here so a meter never
+    // reads NaN because its state was collected (the readiness lambda had no other owner).
+    stateKeptAlive.addAll(List.of(model, client, health, ready));
     refreshModels(model);
     FunctionCounter.builder("scorer.challenger.scored", model, ActiveModel::challengerScored)
         .description("Events the challenger scored").register(registry);
@@ -95,9 +99,9 @@ public final class PipelineMetrics implements OutcomeListener, AutoCloseable {
         .description("Schema lookups answered from the cache").register(registry);
     FunctionCounter.builder("scorer.registry.outage.waits", health, Health::registryOutageWaits)
         .description("Times a record waited for an unreachable registry").register(registry);
-    Gauge.builder("scorer.registry.reachable", health, h -> h.registryReachable() ? 1 : 0)
+    Gauge.builder("scorer.registry.reachable", health, h -> h.registryReachable() ? 1 : 0).strongReference(true)
         .description("1 while the schema registry answers").register(registry);
-    Gauge.builder("scorer.ready", ready, r -> r.getAsBoolean() ? 1 : 0)
+    Gauge.builder("scorer.ready", ready, r -> r.getAsBoolean() ? 1 : 0).strongReference(true)
         .description("1 while Kafka Streams is RUNNING and the registry reachable").register(registry);
     return this;
   }

@@ -6,9 +6,13 @@ import dev.scorestream.deadletter.Reason;
 import dev.scorestream.model.ModelScorer;
 import dev.scorestream.model.TestModels;
 import dev.scorestream.model.TrainerKind;
+import dev.scorestream.registry.RegistrySettings;
+import dev.scorestream.registry.SchemaRegistryClient;
 import dev.scorestream.topology.ActiveModel;
+import dev.scorestream.topology.Health;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
 class PipelineMetricsTest {
@@ -28,6 +32,22 @@ class PipelineMetricsTest {
     assertThat(registry.get("scorer.scoring.latency").timer().count()).isEqualTo(2);
     assertThat(registry.get("scorer.end.to.end.latency").timer().max(TimeUnit.MILLISECONDS))
         .isEqualTo(25);
+  }
+
+  @Test
+  void shouldKeepReadinessGaugeAliveAcrossGarbageCollection() {
+    ActiveModel model = new ActiveModel(new ModelScorer(TestModels.logistic()));
+    AtomicBoolean up = new AtomicBoolean(true);
+    // capturing, like the app's (streams, health): a fresh object only the meter would hold
+    metrics.bindApplication(model, new SchemaRegistryClient(RegistrySettings.of("http://127.0.0.1:1")), new Health(),
+        () -> up.get());
+
+    for (int i = 0; i < 5; i++) {
+      System.gc();
+    }
+
+    assertThat(registry.get("scorer.ready").gauge().value()).isEqualTo(1.0);
+    assertThat(registry.get("scorer.registry.reachable").gauge().value()).isEqualTo(1.0);
   }
 
   @Test
