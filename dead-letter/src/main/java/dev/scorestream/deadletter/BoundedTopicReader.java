@@ -14,9 +14,9 @@ import org.apache.kafka.common.TopicPartition;
 
 /**
  * Reads the partitions of one topic from given start positions up to the end offsets seen when reading
- * began, so inspection and replay finish even while new dead letters keep arriving.
+ * began, so inspection, replay and training from a topic finish even while new records keep arriving.
  */
-final class BoundedTopicReader {
+public final class BoundedTopicReader {
 
   private static final Duration POLL = Duration.ofMillis(500);
 
@@ -27,7 +27,7 @@ final class BoundedTopicReader {
   /**
    * @param start where to begin per partition: a committed offset, or null for the beginning
    */
-  BoundedTopicReader(Consumer<byte[], byte[]> consumer, String topic, DeadLetterFilter filter,
+  public BoundedTopicReader(Consumer<byte[], byte[]> consumer, String topic, DeadLetterFilter filter,
       Function<TopicPartition, OffsetAndMetadata> start) {
     this.consumer = consumer;
     List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(30));
@@ -71,7 +71,7 @@ final class BoundedTopicReader {
   }
 
   /** Polls until every partition's position reached its end offset, handing each non-empty batch over. */
-  void forEachBatch(java.util.function.Consumer<ConsumerRecords<byte[], byte[]>> handler) {
+  public void forEachBatch(java.util.function.Consumer<ConsumerRecords<byte[], byte[]>> handler) {
     while (!done()) {
       ConsumerRecords<byte[], byte[]> records = consumer.poll(POLL);
       if (!records.isEmpty()) {

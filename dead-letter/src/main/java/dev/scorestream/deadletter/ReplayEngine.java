@@ -105,10 +105,6 @@ public final class ReplayEngine {
     }
 
     void batch(ConsumerRecords<byte[], byte[]> records) {
-      long replayedBefore = replayed;
-      long skippedBefore = skipped;
-      long refusedBefore = refused;
-      Map<String, Long> countsBefore = new TreeMap<>(byReasonAndTarget);
       if (producer != null) {
         producer.beginTransaction();
       }
@@ -124,13 +120,8 @@ public final class ReplayEngine {
         }
       } catch (RuntimeException e) {
         if (producer != null) {
-          // Nothing of this batch is visible or committed; counts go back to what is durable.
+          // Nothing of this batch becomes visible or committed; the run ends with the exception.
           abortQuietly();
-          replayed = replayedBefore;
-          skipped = skippedBefore;
-          refused = refusedBefore;
-          byReasonAndTarget.clear();
-          byReasonAndTarget.putAll(countsBefore);
         }
         throw e;
       }

@@ -16,12 +16,14 @@ import org.apache.avro.io.EncoderFactory;
 public final class WireFormatEncoder {
 
   private final int schemaId;
+  private final byte[] header = new byte[WireFormat.HEADER_SIZE];
   private final GenericDatumWriter<GenericRecord> writer;
   private final ByteArrayOutputStream buffer = new ByteArrayOutputStream(256);
   private BinaryEncoder encoder;
 
   public WireFormatEncoder(Schema schema, int schemaId) {
     this.schemaId = schemaId;
+    WireFormat.writeHeader(header, schemaId);
     this.writer = new GenericDatumWriter<>(schema);
   }
 
@@ -31,8 +33,6 @@ public final class WireFormatEncoder {
 
   public byte[] encode(GenericRecord record) {
     buffer.reset();
-    byte[] header = new byte[WireFormat.HEADER_SIZE];
-    WireFormat.writeHeader(header, schemaId);
     buffer.writeBytes(header);
     encoder = EncoderFactory.get().directBinaryEncoder(buffer, encoder);
     try {

@@ -180,7 +180,7 @@ public final class SchemaRegistryClient implements SchemaLookup {
           continue;
         }
         reachable.set(true);
-        return new Response(status, parse(response.body()), json);
+        return new Response(status, parse(response.body()));
       } catch (IOException e) {
         last = e;
         lastProblem = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
@@ -231,7 +231,7 @@ public final class SchemaRegistryClient implements SchemaLookup {
   }
 
   /** One registry answer. */
-  private record Response(int status, JsonNode body, ObjectMapper json) {
+  private record Response(int status, JsonNode body) {
 
     int errorCode() {
       return body.path("error_code").asInt(-1);

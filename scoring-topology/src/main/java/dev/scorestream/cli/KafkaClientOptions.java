@@ -1,11 +1,11 @@
 package dev.scorestream.cli;
 
+import dev.scorestream.config.ScorerConfig;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import picocli.CommandLine.Option;
@@ -37,11 +37,7 @@ final class KafkaClientOptions {
         throw new UncheckedIOException("cannot read client config " + clientConfig, e);
       }
     }
-    env.forEach((name, value) -> {
-      if (name.startsWith("KAFKA_")) {
-        props.put(name.substring("KAFKA_".length()).toLowerCase(Locale.ROOT).replace('_', '.'), value);
-      }
-    });
+    props.putAll(ScorerConfig.kafkaClientProperties(env));
     props.put("bootstrap.servers", bootstrap);
     return props;
   }

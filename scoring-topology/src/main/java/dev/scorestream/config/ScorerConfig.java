@@ -154,8 +154,18 @@ public final class ScorerConfig extends AbstractConfig {
     env.forEach((name, value) -> {
       if (name.startsWith("SCORER_")) {
         values.put(toKey(name.substring("SCORER_".length())), value);
-      } else if (name.startsWith("KAFKA_")) {
-        values.put(KAFKA_PREFIX + toKey(name.substring("KAFKA_".length())), value);
+      }
+    });
+    kafkaClientProperties(env).forEach((key, value) -> values.put(KAFKA_PREFIX + key, value));
+    return values;
+  }
+
+  /** Kafka client properties from {@code KAFKA_*} variables: {@code KAFKA_SECURITY_PROTOCOL} is {@code security.protocol}. */
+  public static Map<String, String> kafkaClientProperties(Map<String, String> env) {
+    Map<String, String> values = new TreeMap<>();
+    env.forEach((name, value) -> {
+      if (name.startsWith("KAFKA_")) {
+        values.put(toKey(name.substring("KAFKA_".length())), value);
       }
     });
     return values;

@@ -33,7 +33,7 @@ public final class EmbeddedRegistry implements AutoCloseable {
   private final Path runnerJar;
   private final Path logFile;
   private final int port;
-  private Process process;
+  private volatile Process process;
 
   private EmbeddedRegistry(Path runnerJar, Path logFile, int port) {
     this.runnerJar = runnerJar;
@@ -54,6 +54,13 @@ public final class EmbeddedRegistry implements AutoCloseable {
 
   public static EmbeddedRegistry start(Path home, Path logFile) {
     EmbeddedRegistry registry = new EmbeddedRegistry(runnerJar(home), logFile, FreePort.pick());
+    // One hook per registry, whichever process it runs now (restart() replaces it).
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      Process running = registry.process;
+      if (running != null) {
+        running.destroyForcibly();
+      }
+    }, "apicurio-reaper"));
     registry.launch();
     return registry;
   }
@@ -152,8 +159,6 @@ public final class EmbeddedRegistry implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start Apicurio from " + runnerJar, e);
     }
-    Process launched = process;
-    Runtime.getRuntime().addShutdownHook(new Thread(launched::destroyForcibly, "apicurio-reaper"));
     awaitReady();
     LOG.info("Apicurio registry ready at {} (pid {}) in {} ms", url(), process.pid(),
         TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));

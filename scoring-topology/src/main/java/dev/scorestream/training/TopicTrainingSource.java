@@ -2,9 +2,12 @@ package dev.scorestream.training;
 
 import dev.scorestream.codec.DecodeResult;
 import dev.scorestream.codec.WireFormatDecoder;
+import dev.scorestream.deadletter.BoundedTopicReader;
+import dev.scorestream.deadletter.DeadLetterFilter;
 import dev.scorestream.model.LabelledRecord;
 import dev.scorestream.registry.SchemaLookup;
 import dev.scorestream.validation.RecordValidator;
+import dev.scorestream.validation.Violation;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -13,10 +16,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
+import java.util.function.Function;
 import java.util.function.LongConsumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
@@ -56,51 +61,49 @@ public final class TopicTrainingSource {
     WireFormatDecoder decoder = new WireFormatDecoder(examples.schema(), registry);
     List<LabelledRecord> rows = new ArrayList<>();
     Map<String, Long> skippedBy = new TreeMap<>();
-    long read = 0;
+    long[] read = {0};
     try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-      List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(30));
-      if (infos == null || infos.isEmpty()) {
-        throw new IllegalArgumentException("training topic " + topic + " does not exist");
-      }
-      List<TopicPartition> partitions = infos.stream().map(i -> new TopicPartition(topic, i.partition())).toList();
-      consumer.assign(partitions);
-      Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
-      seekToStart(consumer, partitions, since);
-      while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p))) {
-        for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
-          read++;
+      BoundedTopicReader reader = new BoundedTopicReader(consumer, topic, DeadLetterFilter.ALL, startAt(consumer, topic, since));
+      reader.forEachBatch(batch -> {
+        for (ConsumerRecord<byte[], byte[]> record : batch) {
+          read[0]++;
           DecodeResult result = decoder.decode(record.value());
           if (result instanceof DecodeResult.Failed failed) {
             skippedBy.merge(failed.failure().name(), 1L, Long::sum);
             continue;
           }
           LabelledRecord row = TrainingExamples.toLabelled(((DecodeResult.Decoded) result).record());
-          var violations = validator.sanitizeAndValidate(row.record());
+          List<Violation> violations = validator.sanitizeAndValidate(row.record());
           if (!violations.isEmpty()) {
             violations.forEach(v -> skippedBy.merge(v.ruleId(), 1L, Long::sum));
             continue;
           }
           rows.add(row);
         }
-        progress.accept(read);
-      }
+        progress.accept(read[0]);
+      });
     }
-    long skipped = read - rows.size();
+    long skipped = read[0] - rows.size();
     return new TrainingData.Loaded(rows, skipped, skippedBy);
   }
 
-  private static void seekToStart(KafkaConsumer<byte[], byte[]> consumer, List<TopicPartition> partitions, Instant since) {
+  /** Where each partition starts: the first offset at or after {@code since}, the beginning without it. */
+  private static Function<TopicPartition, OffsetAndMetadata> startAt(KafkaConsumer<byte[], byte[]> consumer,
+      String topic, Instant since) {
     if (since == null) {
-      consumer.seekToBeginning(partitions);
-      return;
+      return partition -> null;
+    }
+    List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(30));
+    if (infos == null || infos.isEmpty()) {
+      throw new IllegalArgumentException("training topic " + topic + " does not exist");
     }
     Map<TopicPartition, Long> query = new HashMap<>();
-    partitions.forEach(p -> query.put(p, since.toEpochMilli()));
+    infos.forEach(info -> query.put(new TopicPartition(topic, info.partition()), since.toEpochMilli()));
     Map<TopicPartition, OffsetAndTimestamp> found = consumer.offsetsForTimes(query);
-    Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
-    for (TopicPartition partition : partitions) {
+    Map<TopicPartition, Long> ends = consumer.endOffsets(query.keySet());
+    return partition -> {
       OffsetAndTimestamp offset = found.get(partition);
-      consumer.seek(partition, offset == null ? ends.get(partition) : offset.offset());
-    }
+      return new OffsetAndMetadata(offset == null ? ends.get(partition) : offset.offset());
+    };
   }
 }
