@@ -12,6 +12,9 @@ public final class Contracts {
 
   public static final String PAYMENT_EVENT = "PaymentEvent.avsc";
   public static final String PREDICTION = "Prediction.avsc";
+  public static final String LABEL_FEEDBACK = "LabelFeedback.avsc";
+  public static final String DRIFT_REPORT = "DriftReport.avsc";
+  public static final String PERFORMANCE_REPORT = "PerformanceReport.avsc";
 
   private Contracts() {
   }
@@ -23,6 +26,21 @@ public final class Contracts {
 
   public static Schema prediction() {
     return bundled(PREDICTION);
+  }
+
+  /** A label learned later for one event ({@code events.labels}). */
+  public static Schema labelFeedback() {
+    return bundled(LABEL_FEEDBACK);
+  }
+
+  /** One closed drift window ({@code events.drift}). */
+  public static Schema driftReport() {
+    return bundled(DRIFT_REPORT);
+  }
+
+  /** Live model quality of one label window ({@code events.performance}). */
+  public static Schema performanceReport() {
+    return bundled(PERFORMANCE_REPORT);
   }
 
   /** A bundled contract by file name, e.g. {@code Prediction.avsc}. */

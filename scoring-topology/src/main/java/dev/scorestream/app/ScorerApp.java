@@ -3,6 +3,8 @@ package dev.scorestream.app;
 import dev.scorestream.codec.WireFormatDecoder;
 import dev.scorestream.codec.WireFormatEncoder;
 import dev.scorestream.config.ScorerConfig;
+import dev.scorestream.drift.DriftThresholds;
+import dev.scorestream.training.TrainingExamples;
 import dev.scorestream.features.FeatureExtractor;
 import dev.scorestream.features.JsonEvents;
 import dev.scorestream.http.JsonScorer;
@@ -131,7 +133,7 @@ public final class ScorerApp implements AutoCloseable {
     SchemaRegistryClient registry = new SchemaRegistryClient(registrySettings(config));
     String predictionsTopic = config.getString(ScorerConfig.TOPIC_PREDICTIONS);
     int predictionSchemaId = registry.register(predictionsTopic + "-value", Contracts.prediction());
-    checkTopicsExist(config);
+    Map<String, Integer> partitions = checkTopicsExist(config);
 
     Health health = new Health();
     ScoringTopology.Settings settings = new ScoringTopology.Settings(
@@ -143,7 +145,9 @@ public final class ScorerApp implements AutoCloseable {
     EventScorer eventScorer = new EventScorer(validator, extractor, model);
     PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     PipelineMetrics metrics = new PipelineMetrics(meters);
-    Topology topology = ScoringTopology.build(settings, codecs, eventScorer, predictions, health, clock, metrics);
+    ScoringTopology.Analytics analytics = analytics(config, registry, reader, partitions);
+    Topology topology = ScoringTopology.build(settings, codecs, eventScorer, predictions, health, clock, metrics,
+        analytics);
 
     KafkaStreams streams = new KafkaStreams(topology, settings.streamsConfig());
     streams.setUncaughtExceptionHandler(error -> {
@@ -161,6 +165,7 @@ public final class ScorerApp implements AutoCloseable {
         stopped.countDown();
       }
     });
+    metrics.bindAnalytics(extractor.fields().stream().map(FeatureExtractor.FeatureField::name).toList());
     metrics.bindRuntime(streams).bindApplication(model, registry, health,
         () -> streams.state() == KafkaStreams.State.RUNNING && health.registryReachable());
     streams.start();
@@ -280,11 +285,64 @@ public final class ScorerApp implements AutoCloseable {
     return props;
   }
 
-  private static void checkTopicsExist(ScorerConfig config) {
-    Map<String, String> topics = Map.of(
+  /** Drift and feedback as configured; registers their output schemas. */
+  static ScoringTopology.Analytics analytics(ScorerConfig config, SchemaRegistryClient registry, Schema reader,
+      Map<String, Integer> partitions) {
+    ScoringTopology.DriftSettings drift = null;
+    if (config.getBoolean(ScorerConfig.DRIFT_ENABLED)) {
+      String topic = config.getString(ScorerConfig.TOPIC_DRIFT);
+      int schemaId = registry.register(topic + "-value", Contracts.driftReport());
+      drift = new ScoringTopology.DriftSettings(topic, config.getDuration(ScorerConfig.DRIFT_WINDOW),
+          config.getDuration(ScorerConfig.DRIFT_GRACE), config.getDuration(ScorerConfig.DRIFT_FLUSH_INTERVAL),
+          thresholds(config), () -> new WireFormatEncoder(Contracts.driftReport(), schemaId));
+    }
+    ScoringTopology.FeedbackSettings feedback = null;
+    if (config.getBoolean(ScorerConfig.FEEDBACK_ENABLED)) {
+      String performance = config.getString(ScorerConfig.TOPIC_PERFORMANCE);
+      String training = config.getString(ScorerConfig.TOPIC_TRAINING);
+      String labels = config.getString(ScorerConfig.TOPIC_LABELS);
+      int performanceId = registry.register(performance + "-value", Contracts.performanceReport());
+      Schema trainingSchema = new TrainingExamples(reader).schema();
+      int trainingId = registry.register(training + "-value", trainingSchema);
+      feedback = new ScoringTopology.FeedbackSettings(labels, performance, training,
+          partitions.getOrDefault(labels, 1), config.getDuration(ScorerConfig.FEEDBACK_RETENTION),
+          config.getDuration(ScorerConfig.FEEDBACK_WINDOW), config.getDuration(ScorerConfig.FEEDBACK_GRACE),
+          config.getDuration(ScorerConfig.DRIFT_FLUSH_INTERVAL),
+          () -> new WireFormatDecoder(Contracts.labelFeedback(), registry),
+          () -> new WireFormatEncoder(Contracts.performanceReport(), performanceId),
+          () -> new WireFormatEncoder(trainingSchema, trainingId));
+    }
+    return new ScoringTopology.Analytics(drift, feedback);
+  }
+
+  static DriftThresholds thresholds(ScorerConfig config) {
+    double psiWarn = config.getDouble(ScorerConfig.DRIFT_PSI_WARN);
+    double jsWarn = config.getDouble(ScorerConfig.DRIFT_JS_WARN);
+    if (psiWarn > config.getDouble(ScorerConfig.DRIFT_PSI_ALERT)) {
+      throw new ConfigException(ScorerConfig.DRIFT_PSI_WARN, psiWarn, "must not exceed " + ScorerConfig.DRIFT_PSI_ALERT);
+    }
+    if (jsWarn > config.getDouble(ScorerConfig.DRIFT_JS_ALERT)) {
+      throw new ConfigException(ScorerConfig.DRIFT_JS_WARN, jsWarn, "must not exceed " + ScorerConfig.DRIFT_JS_ALERT);
+    }
+    return new DriftThresholds(psiWarn, config.getDouble(ScorerConfig.DRIFT_PSI_ALERT), jsWarn,
+        config.getDouble(ScorerConfig.DRIFT_JS_ALERT), config.getDouble(ScorerConfig.DRIFT_MISSING_RATE_DELTA),
+        config.getLong(ScorerConfig.DRIFT_MIN_COUNT));
+  }
+
+  /** Checks that every topic the configuration uses exists; returns their partition counts. */
+  private static Map<String, Integer> checkTopicsExist(ScorerConfig config) {
+    Map<String, String> topics = new java.util.HashMap<>(Map.of(
         config.getString(ScorerConfig.TOPIC_EVENTS), ScorerConfig.TOPIC_EVENTS,
         config.getString(ScorerConfig.TOPIC_PREDICTIONS), ScorerConfig.TOPIC_PREDICTIONS,
-        config.getString(ScorerConfig.TOPIC_DLQ), ScorerConfig.TOPIC_DLQ);
+        config.getString(ScorerConfig.TOPIC_DLQ), ScorerConfig.TOPIC_DLQ));
+    if (config.getBoolean(ScorerConfig.DRIFT_ENABLED)) {
+      topics.put(config.getString(ScorerConfig.TOPIC_DRIFT), ScorerConfig.TOPIC_DRIFT);
+    }
+    if (config.getBoolean(ScorerConfig.FEEDBACK_ENABLED)) {
+      topics.put(config.getString(ScorerConfig.TOPIC_LABELS), ScorerConfig.TOPIC_LABELS);
+      topics.put(config.getString(ScorerConfig.TOPIC_PERFORMANCE), ScorerConfig.TOPIC_PERFORMANCE);
+      topics.put(config.getString(ScorerConfig.TOPIC_TRAINING), ScorerConfig.TOPIC_TRAINING);
+    }
     Properties props = new Properties();
     props.putAll(config.kafkaOverrides());
     props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, String.join(",", config.getList(ScorerConfig.BOOTSTRAP_SERVERS)));
@@ -300,6 +358,10 @@ public final class ScorerApp implements AutoCloseable {
       if (!missing.isEmpty()) {
         throw new IllegalStateException("topics do not exist: " + missing + "; create them or fix the config keys named");
       }
+      Map<String, Integer> partitions = new java.util.HashMap<>();
+      admin.describeTopics(topics.keySet()).allTopicNames().get(30, TimeUnit.SECONDS)
+          .forEach((name, description) -> partitions.put(name, description.partitions().size()));
+      return partitions;
     } catch (IllegalStateException e) {
       throw e;
     } catch (Exception e) {

@@ -52,6 +52,24 @@ public final class ScorerConfig extends AbstractConfig {
   public static final String NUM_STREAM_THREADS = "num.stream.threads";
   public static final String COMMIT_INTERVAL_MS = "commit.interval.ms";
   public static final String STATE_DIR = "state.dir";
+  public static final String DRIFT_ENABLED = "drift.enabled";
+  public static final String TOPIC_DRIFT = "topic.drift";
+  public static final String DRIFT_WINDOW = "drift.window";
+  public static final String DRIFT_GRACE = "drift.grace";
+  public static final String DRIFT_FLUSH_INTERVAL = "drift.flush.interval";
+  public static final String DRIFT_MIN_COUNT = "drift.min.count";
+  public static final String DRIFT_PSI_WARN = "drift.psi.warn";
+  public static final String DRIFT_PSI_ALERT = "drift.psi.alert";
+  public static final String DRIFT_JS_WARN = "drift.js.warn";
+  public static final String DRIFT_JS_ALERT = "drift.js.alert";
+  public static final String DRIFT_MISSING_RATE_DELTA = "drift.missing.rate.delta";
+  public static final String FEEDBACK_ENABLED = "feedback.enabled";
+  public static final String TOPIC_LABELS = "topic.labels";
+  public static final String TOPIC_PERFORMANCE = "topic.performance";
+  public static final String TOPIC_TRAINING = "topic.training";
+  public static final String FEEDBACK_RETENTION = "feedback.retention";
+  public static final String FEEDBACK_WINDOW = "feedback.window";
+  public static final String FEEDBACK_GRACE = "feedback.grace";
 
   /** Prefix of keys passed through to the Kafka clients. */
   public static final String KAFKA_PREFIX = "kafka.";
@@ -118,7 +136,41 @@ public final class ScorerConfig extends AbstractConfig {
       .define(COMMIT_INTERVAL_MS, Type.LONG, 100L, Range.atLeast(1L), Importance.MEDIUM,
           "How often offsets and transactions commit; lower means lower end-to-end latency under exactly-once.")
       .define(STATE_DIR, Type.STRING, "", Importance.LOW,
-          "Kafka Streams state directory; empty uses a directory under java.io.tmpdir.");
+          "Kafka Streams state directory; empty uses a directory under java.io.tmpdir.")
+      .define(DRIFT_ENABLED, Type.BOOLEAN, true, Importance.MEDIUM,
+          "Compute windowed drift of features and predictions against the model's training baseline.")
+      .define(TOPIC_DRIFT, Type.STRING, "events.drift", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
+          "Topic of DriftReport records, one per closed window and model version.")
+      .define(DRIFT_WINDOW, Type.STRING, "5m", new DurationValidator(1), Importance.MEDIUM,
+          "Drift window size (event time, tumbling), e.g. 5m, 1h.")
+      .define(DRIFT_GRACE, Type.STRING, "30s", new DurationValidator(0), Importance.MEDIUM,
+          "How long after its end a drift window still accepts events; later ones are counted as late.")
+      .define(DRIFT_FLUSH_INTERVAL, Type.STRING, "1s", new DurationValidator(1), Importance.LOW,
+          "How often each task sends its partial drift and performance aggregates to the merger.")
+      .define(DRIFT_MIN_COUNT, Type.LONG, 200L, Range.atLeast(1L), Importance.LOW,
+          "Below this many values a feature gets INSUFFICIENT_DATA instead of a verdict.")
+      .define(DRIFT_PSI_WARN, Type.DOUBLE, 0.1, Range.atLeast(0.0), Importance.LOW, "PSI at which a feature WARNs.")
+      .define(DRIFT_PSI_ALERT, Type.DOUBLE, 0.25, Range.atLeast(0.0), Importance.LOW, "PSI at which a feature ALERTs.")
+      .define(DRIFT_JS_WARN, Type.DOUBLE, 0.1, Range.between(0.0, 1.0), Importance.LOW,
+          "Jensen-Shannon distance at which a feature WARNs.")
+      .define(DRIFT_JS_ALERT, Type.DOUBLE, 0.2, Range.between(0.0, 1.0), Importance.LOW,
+          "Jensen-Shannon distance at which a feature ALERTs.")
+      .define(DRIFT_MISSING_RATE_DELTA, Type.DOUBLE, 0.1, Range.between(0.0, 1.0), Importance.LOW,
+          "Change of a feature's missing rate against training that WARNs (twice this ALERTs).")
+      .define(FEEDBACK_ENABLED, Type.BOOLEAN, true, Importance.MEDIUM,
+          "Join labels with predictions: live performance reports and training examples.")
+      .define(TOPIC_LABELS, Type.STRING, "events.labels", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
+          "Topic of LabelFeedback records, keyed by event id.")
+      .define(TOPIC_PERFORMANCE, Type.STRING, "events.performance", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
+          "Topic of PerformanceReport records, one per closed label window and model version.")
+      .define(TOPIC_TRAINING, Type.STRING, "events.training", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
+          "Topic of TrainingExample records (labelled events), read by scorer train --from-topic.")
+      .define(FEEDBACK_RETENTION, Type.STRING, "7d", new DurationValidator(60_000), Importance.MEDIUM,
+          "How long a prediction waits for its label (a changelogged RocksDB store holds it meanwhile).")
+      .define(FEEDBACK_WINDOW, Type.STRING, "15m", new DurationValidator(1), Importance.LOW,
+          "Performance window size (label time, tumbling).")
+      .define(FEEDBACK_GRACE, Type.STRING, "1m", new DurationValidator(0), Importance.LOW,
+          "How long after its end a performance window still accepts labels.");
 
   private ScorerConfig(Map<String, ?> values) {
     super(DEFINITION, values, false);
@@ -201,6 +253,36 @@ public final class ScorerConfig extends AbstractConfig {
   }
 
   /** Accepts http(s) URLs only, so a typo fails at start-up instead of at the first record. */
+  /** A duration setting, e.g. {@code 30s}; see {@link Durations}. */
+  public java.time.Duration getDuration(String key) {
+    return Durations.parse(getString(key));
+  }
+
+  static final class DurationValidator implements ConfigDef.Validator {
+    private final long minMillis;
+
+    DurationValidator(long minMillis) {
+      this.minMillis = minMillis;
+    }
+
+    @Override
+    public void ensureValid(String name, Object value) {
+      try {
+        java.time.Duration duration = Durations.parse(value == null ? "" : value.toString());
+        if (duration.toMillis() < minMillis) {
+          throw new ConfigException(name, value, "must be at least " + minMillis + " ms");
+        }
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException(name, value, e.getMessage());
+      }
+    }
+
+    @Override
+    public String toString() {
+      return "duration: 250ms, 30s, 5m, 2h, 7d";
+    }
+  }
+
   static final class UrlValidator implements ConfigDef.Validator {
     @Override
     public void ensureValid(String name, Object value) {

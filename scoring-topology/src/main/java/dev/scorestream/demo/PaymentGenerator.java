@@ -24,8 +24,21 @@ public final class PaymentGenerator {
       "fashion", "digital_goods");
   static final double[] CATEGORY_WEIGHTS = {0.28, 0.10, 0.08, 0.05, 0.14, 0.18, 0.12, 0.05};
 
+  /**
+   * A change in the population, for drift scenarios.
+   *
+   * @param amountFactor amounts are multiplied by it
+   * @param newCountry a country the training data never had, or null
+   * @param newCountryShare share of payments from {@code newCountry}
+   * @param ecomShare share of card-not-present e-commerce payments, or a negative value for the usual mix
+   */
+  public record Shift(double amountFactor, String newCountry, double newCountryShare, double ecomShare) {
+    public static final Shift NONE = new Shift(1.0, null, 0.0, -1.0);
+  }
+
   private final Schema schema;
   private final Random random;
+  private Shift shift = Shift.NONE;
 
   public PaymentGenerator(Schema schema, long seed) {
     this.schema = schema;
@@ -36,22 +49,30 @@ public final class PaymentGenerator {
     return random;
   }
 
+  /** From now on, generates the shifted population. */
+  public PaymentGenerator shift(Shift shift) {
+    this.shift = shift;
+    return this;
+  }
+
   /** A valid payment at {@code eventTime} with its sampled true label. */
   public LabelledRecord next(long eventTime) {
     GenericRecord record = new GenericData.Record(schema);
     int countryIndex = random.nextInt(COUNTRIES.size());
-    String channel = pickChannel();
+    boolean newCountry = shift.newCountry() != null && random.nextDouble() < shift.newCountryShare();
+    String channel = shift.ecomShare() >= 0 ? (random.nextDouble() < shift.ecomShare() ? "ECOM" : pickChannel())
+        : pickChannel();
     boolean cardPresent = (channel.equals("POS") || channel.equals("ATM")) && random.nextDouble() < 0.97;
     String category = pickCategory();
     double amount = Math.round(Math.exp(3.6 + 1.1 * random.nextGaussian()) * 100) / 100.0;
-    amount = Math.min(amount, 25_000);
+    amount = Math.min(Math.round(amount * shift.amountFactor() * 100) / 100.0, 25_000 * shift.amountFactor());
     int hour = pickHour();
     int accountAge = (int) Math.min(9000, -Math.log(1 - random.nextDouble()) * 900);
     record.put("event_id", UUID.nameUUIDFromBytes(longBytes(random.nextLong())).toString());
     record.put("customer_id", "C" + (100_000 + random.nextInt(900_000)));
     record.put("amount", amount);
     record.put("currency", CURRENCIES.get(countryIndex));
-    record.put("country", COUNTRIES.get(countryIndex));
+    record.put("country", newCountry ? shift.newCountry() : COUNTRIES.get(countryIndex));
     record.put("merchant_category", category);
     record.put("channel", new GenericData.EnumSymbol(schema.getField("channel").schema(), channel));
     record.put("card_present", cardPresent);

@@ -6,6 +6,11 @@ import dev.scorestream.registry.SchemaRegistryClient;
 import dev.scorestream.topology.ActiveModel;
 import dev.scorestream.topology.Health;
 import dev.scorestream.topology.OutcomeListener;
+import dev.scorestream.drift.DriftReports;
+import dev.scorestream.drift.DriftStatus;
+import dev.scorestream.drift.FeatureDrift;
+import dev.scorestream.feedback.FeedbackResult;
+import dev.scorestream.feedback.PerformanceReports;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -43,6 +48,12 @@ public final class PipelineMetrics implements OutcomeListener, AutoCloseable {
   private final MultiGauge modelInfo;
   private final List<AutoCloseable> binders = new ArrayList<>();
   private final List<Object> stateKeptAlive = new ArrayList<>();
+  private final Map<String, double[]> driftGauges = new java.util.concurrent.ConcurrentHashMap<>();
+  /** Overall drift status, live accuracy, baseline accuracy, live log loss. */
+  private final double[] live = {Double.NaN, Double.NaN, Double.NaN, Double.NaN};
+  private final Map<String, Counter> labels = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Counter driftWindows;
+  private final Counter driftLate;
 
   public PipelineMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -62,6 +73,10 @@ public final class PipelineMetrics implements OutcomeListener, AutoCloseable {
         .publishPercentiles(0.5, 0.99, 0.999).publishPercentileHistogram()
         .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofMinutes(10))
         .register(registry);
+    this.driftWindows = Counter.builder("scorer.drift.windows")
+        .description("Drift windows closed and reported (per model version)").register(registry);
+    this.driftLate = Counter.builder("scorer.drift.late.events")
+        .description("Scored events that arrived after their drift window closed").register(registry);
     this.modelInfo = MultiGauge.builder("scorer.model.info")
         .description("1 for each serving model, tagged with role and version").register(registry);
   }
@@ -132,6 +147,90 @@ public final class PipelineMetrics implements OutcomeListener, AutoCloseable {
     new ProcessorMetrics().bindTo(registry);
     new UptimeMetrics().bindTo(registry);
     return this;
+  }
+
+  /** Value a drift gauge shows per status: INSUFFICIENT_DATA 0, OK 1, WARN 2, ALERT 3. */
+  public static double statusLevel(DriftStatus status) {
+    return status.ordinal();
+  }
+
+  /** The tag value of the prediction distribution among the per-feature drift gauges. */
+  public static final String PREDICTION_FEATURE = "_prediction";
+
+  /**
+   * Drift and live-performance meters: gauges per feature (NaN until the first window closes on this
+   * instance; only the instance running the single merger task reports), label and late counters.
+   */
+  public PipelineMetrics bindAnalytics(List<String> features) {
+    List<String> names = new ArrayList<>(features);
+    names.add(PREDICTION_FEATURE);
+    for (String feature : names) {
+      double[] values = {Double.NaN, Double.NaN, Double.NaN};
+      driftGauges.put(feature, values);
+      Gauge.builder("scorer.drift.psi", values, v -> v[0]).tag("feature", feature).strongReference(true)
+          .description("PSI of the last closed drift window against the training baseline").register(registry);
+      Gauge.builder("scorer.drift.js", values, v -> v[1]).tag("feature", feature).strongReference(true)
+          .description("Jensen-Shannon distance of the last closed drift window").register(registry);
+      Gauge.builder("scorer.drift.status", values, v -> v[2]).tag("feature", feature).strongReference(true)
+          .description("Drift status of the last closed window: 0 insufficient data, 1 OK, 2 WARN, 3 ALERT")
+          .register(registry);
+    }
+    Gauge.builder("scorer.drift.overall.status", live, v -> v[0]).strongReference(true)
+        .description("Worst drift status of the last closed window: 0 insufficient data, 1 OK, 2 WARN, 3 ALERT")
+        .register(registry);
+    Gauge.builder("scorer.live.accuracy", live, v -> v[1]).strongReference(true)
+        .description("Accuracy of the last closed label window (labels joined with predictions)").register(registry);
+    Gauge.builder("scorer.live.baseline.accuracy", live, v -> v[2]).strongReference(true)
+        .description("Held-out accuracy of the model judged in the last closed label window").register(registry);
+    Gauge.builder("scorer.live.log.loss", live, v -> v[3]).strongReference(true)
+        .description("Log loss of the last closed label window").register(registry);
+    for (String result : List.of("matched", "unmatched", "duplicate")) {
+      labels.put(result, Counter.builder("scorer.feedback.labels").tag("result", result)
+          .description("Labels by what they met in the prediction store").register(registry));
+    }
+    return this;
+  }
+
+  @Override
+  public void drift(DriftReports.Summary summary) {
+    driftWindows.increment();
+    summary.features().forEach((feature, drift) -> setDrift(feature, drift));
+    setDrift(PREDICTION_FEATURE, summary.prediction());
+    live[0] = statusLevel(summary.overall());
+  }
+
+  private void setDrift(String feature, FeatureDrift drift) {
+    double[] values = driftGauges.get(feature);
+    if (values != null) {
+      values[0] = drift.psi();
+      values[1] = drift.jensenShannon();
+      values[2] = statusLevel(drift.status());
+    }
+  }
+
+  @Override
+  public void driftLate(long events) {
+    driftLate.increment(events);
+  }
+
+  @Override
+  public void label(FeedbackResult result) {
+    String kind = result instanceof FeedbackResult.Matched ? "matched"
+        : result instanceof FeedbackResult.Duplicate ? "duplicate" : "unmatched";
+    Counter counter = labels.get(kind);
+    if (counter != null) {
+      counter.increment();
+    }
+  }
+
+  @Override
+  public void performance(PerformanceReports.Summary summary) {
+    if (summary.matched() == 0) {
+      return;
+    }
+    live[1] = summary.accuracy() == null ? Double.NaN : summary.accuracy();
+    live[2] = summary.baselineAccuracy() == null ? Double.NaN : summary.baselineAccuracy();
+    live[3] = summary.logLoss() == null ? Double.NaN : summary.logLoss();
   }
 
   @Override

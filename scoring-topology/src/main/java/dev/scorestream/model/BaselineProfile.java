@@ -8,7 +8,8 @@ import java.util.Map;
  * @param examples number of training records profiled
  * @param numeric per numeric or boolean field: bin edges and proportions plus moments
  * @param categorical per categorical field: value frequencies
- * @param labels label frequencies in the training data
+ * @param labels frequencies of the labels the model predicted on its training data (the reference for
+ *     prediction drift); empty for regression
  */
 public record BaselineProfile(
     long examples,

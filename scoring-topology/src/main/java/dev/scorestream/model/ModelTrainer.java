@@ -88,12 +88,13 @@ public final class ModelTrainer {
     ModelMetadata metadata = new ModelMetadata(ModelMetadata.FORMAT_VERSION, options.name(), version, clock.instant(),
         hash, extractor.schema().getFullName(), ModelArtifact.fingerprint(extractor.schema()), options.kind().code(),
         task.code(), options.labelField(), labels, model.getFeatureIDMap().size(), split.train().size(), evaluation);
-    BaselineProfile baseline = BaselineProfiler.profile(extractor, trainRecords,
-        task == Task.REGRESSION ? List.of() : trainLabels);
+    ModelScorer scorer = new ModelScorer(new ModelArtifact(null, model, metadata, null, List.of()));
+    // Prediction drift compares live predictions with what this model predicted on its training data.
+    List<String> predictedLabels = task == Task.REGRESSION ? List.of()
+        : trainRecords.stream().map(record -> scorer.score(extractor.extract(record)).label()).toList();
+    BaselineProfile baseline = BaselineProfiler.profile(extractor, trainRecords, predictedLabels);
     List<LabelledRecord> smokeRows = (split.test().isEmpty() ? split.train() : split.test()).stream()
         .limit(SMOKE_EXAMPLES).toList();
-    ModelArtifact unchecked = new ModelArtifact(null, model, metadata, baseline, List.of());
-    ModelScorer scorer = new ModelScorer(unchecked);
     List<SmokeExample> smoke = smokeRows.stream().map(row -> {
       ScoreResult result = scorer.score(extractor.extract(row.record()));
       return new SmokeExample(JsonEvents.toJson(row.record()), result.label(), result.scores());

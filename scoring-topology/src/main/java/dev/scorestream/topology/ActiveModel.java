@@ -1,6 +1,8 @@
 package dev.scorestream.topology;
 
 import dev.scorestream.model.ModelScorer;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
@@ -21,6 +23,15 @@ public final class ActiveModel {
   private final LongAdder challengerScored = new LongAdder();
   private final LongAdder challengerAgreed = new LongAdder();
   private final LongAdder challengerFailed = new LongAdder();
+  /** Recently served models by version, so a window closing after a swap still finds its baseline. */
+  private final Map<String, ModelScorer> recent = java.util.Collections.synchronizedMap(
+      new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, ModelScorer> eldest) {
+          return size() > RECENT_MODELS;
+        }
+      });
+  static final int RECENT_MODELS = 8;
 
   public ActiveModel(ModelScorer champion) {
     this(champion, null);
@@ -28,6 +39,19 @@ public final class ActiveModel {
 
   public ActiveModel(ModelScorer champion, ModelScorer challenger) {
     this.serving = new AtomicReference<>(new Serving(Objects.requireNonNull(champion, "champion"), challenger));
+    remember(champion);
+    remember(challenger);
+  }
+
+  private void remember(ModelScorer scorer) {
+    if (scorer != null) {
+      recent.put(scorer.version(), scorer);
+    }
+  }
+
+  /** The champion, the challenger or one of the last {@value #RECENT_MODELS} models served, by version. */
+  public Optional<ModelScorer> byVersion(String version) {
+    return Optional.ofNullable(recent.get(version));
   }
 
   public ModelScorer current() {
@@ -41,11 +65,13 @@ public final class ActiveModel {
   /** Replaces the champion and returns the one it replaced; the challenger stays. */
   public ModelScorer swap(ModelScorer next) {
     Objects.requireNonNull(next, "next model");
+    remember(next);
     return serving.getAndUpdate(s -> new Serving(next, s.challenger())).champion();
   }
 
   /** Sets or (with null) removes the challenger. */
   public void setChallenger(ModelScorer challenger) {
+    remember(challenger);
     serving.updateAndGet(s -> new Serving(s.champion(), challenger));
   }
 

@@ -31,6 +31,10 @@ public final class EventScorer {
     return model;
   }
 
+  public FeatureExtractor extractor() {
+    return extractor;
+  }
+
   /** The result for one record; sanitizes {@code record} in place. */
   public sealed interface Evaluated {
     /** The model that answered (or would have). */

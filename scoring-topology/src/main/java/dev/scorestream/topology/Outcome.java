@@ -1,13 +1,26 @@
 package dev.scorestream.topology;
 
 import dev.scorestream.deadletter.Reason;
+import dev.scorestream.model.ModelScorer;
+import dev.scorestream.model.ScoreResult;
 import java.util.List;
+import org.apache.avro.generic.GenericRecord;
 
 /** What became of one input record: exactly one of a prediction or a dead letter. */
 public sealed interface Outcome {
 
-  /** Scored: {@code prediction} is the wire-format Prediction to write. */
-  record Scored(byte[] prediction, String modelVersion) implements Outcome {
+  /**
+   * Scored: {@code prediction} is the wire-format Prediction to write; the rest feeds drift and feedback.
+   *
+   * @param event the sanitized record, as the feature extractor saw it
+   * @param eventTime the event time (the configured field, else the record timestamp)
+   */
+  record Scored(byte[] prediction, ModelScorer model, GenericRecord event, ScoreResult result, String eventId,
+      long eventTime) implements Outcome {
+
+    public String modelVersion() {
+      return model.version();
+    }
   }
 
   /**

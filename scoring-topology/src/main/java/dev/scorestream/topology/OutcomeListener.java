@@ -1,6 +1,9 @@
 package dev.scorestream.topology;
 
 import dev.scorestream.deadletter.Reason;
+import dev.scorestream.drift.DriftReports;
+import dev.scorestream.feedback.FeedbackResult;
+import dev.scorestream.feedback.PerformanceReports;
 
 /**
  * Told about every outcome as the topology produces it, for metrics. Called on stream threads; must be
@@ -27,4 +30,20 @@ public interface OutcomeListener {
   void scored(long scoringNanos, long endToEndMillis);
 
   void rejected(Reason reason);
+
+  /** A drift window closed and was reported. */
+  default void drift(DriftReports.Summary summary) {
+  }
+
+  /** Events found late for drift (their window had closed). */
+  default void driftLate(long events) {
+  }
+
+  /** A label met the prediction store. */
+  default void label(FeedbackResult result) {
+  }
+
+  /** A performance window closed and was reported. */
+  default void performance(PerformanceReports.Summary summary) {
+  }
 }

@@ -87,7 +87,8 @@ final class ScoringProcessor implements FixedKeyProcessor<Bytes, byte[], Outcome
     byte[] key = record.key() == null ? null : record.key().get();
     GenericRecord prediction = predictions.build(event, key, valid.result(), model.name(), model.version(),
         valid.challenger(), clock.millis(), record.timestamp());
-    return new Outcome.Scored(encoder.encode(prediction), model.version());
+    return new Outcome.Scored(encoder.encode(prediction), model, event, valid.result(), predictions.eventId(event),
+        predictions.eventTime(event, record.timestamp()));
   }
 
   private DecodeResult decodeWaitingOutOutage(byte[] value) {
@@ -126,7 +127,7 @@ final class ScoringProcessor implements FixedKeyProcessor<Bytes, byte[], Outcome
     }
   }
 
-  private static Reason reasonFor(DecodeResult.Failed failed) {
+  static Reason reasonFor(DecodeResult.Failed failed) {
     return switch (failed.failure()) {
       case NOT_WIRE_FORMAT -> Reason.NOT_WIRE_FORMAT;
       case UNKNOWN_SCHEMA_ID -> Reason.UNKNOWN_SCHEMA_ID;

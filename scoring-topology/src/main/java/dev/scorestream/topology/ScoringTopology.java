@@ -2,19 +2,40 @@ package dev.scorestream.topology;
 
 import dev.scorestream.codec.WireFormatDecoder;
 import dev.scorestream.codec.WireFormatEncoder;
+import dev.scorestream.drift.DriftPartial;
+import dev.scorestream.drift.DriftReports;
+import dev.scorestream.drift.DriftThresholds;
+import dev.scorestream.feedback.FeedbackResult;
+import dev.scorestream.feedback.PerformancePartial;
+import dev.scorestream.feedback.PerformanceReports;
+import dev.scorestream.feedback.PredictionSnapshots;
+import dev.scorestream.model.ModelScorer;
+import dev.scorestream.schemas.Contracts;
+import dev.scorestream.training.TrainingExamples;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Properties;
 import java.util.function.Supplier;
+import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.TopologyConfig;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.TopologyConfig;
 import org.apache.kafka.streams.kstream.Branched;
+import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.Stores;
 
 /**
  * The scoring topology, a pure function of its settings and collaborators.
@@ -23,14 +44,25 @@ import org.apache.kafka.streams.kstream.Named;
  *   events (Bytes, wire-format Avro bytes)
  *     -> score: decode, sanitize, rules, features, predict      => Outcome
  *     -> split
- *          scored   -> events.predictions (same key, Prediction wire-format bytes)
  *          rejected -> dead-letter headers -> events.dlq (original key, value, headers, timestamp)
+ *          scored   -> events.predictions (same key, Prediction wire-format bytes)
+ *                   -> drift partials (per task, per window) -> [1 partition] -> merge -> events.drift
+ *                   -> prediction snapshots, keyed by event id -> [labels' partitions] --+
+ *   events.labels -> decode/check -> invalid -> events.dlq                                |
+ *                                 -> valid  ------------------------------------------ join (store, retention)
+ *                                         -> matched -> events.training (TrainingExample)
+ *                                         -> all     -> performance partials -> [1 partition] -> merge -> events.performance
  * </pre>
  */
 public final class ScoringTopology {
 
   static final String SCORE = "score";
   static final String DEAD_LETTER = "dead-letter-headers";
+  static final String DRIFT_PARTIALS_STORE = "drift-partials";
+  static final String DRIFT_WINDOWS_STORE = "drift-windows";
+  static final String FEEDBACK_STORE = "feedback-predictions";
+  static final String PERFORMANCE_PARTIALS_STORE = "performance-partials";
+  static final String PERFORMANCE_WINDOWS_STORE = "performance-windows";
 
   private ScoringTopology() {
   }
@@ -55,14 +87,47 @@ public final class ScoringTopology {
   public record Codecs(Supplier<WireFormatDecoder> decoders, Supplier<WireFormatEncoder> predictionEncoders) {
   }
 
+  /**
+   * Windowed drift against the serving model's baseline.
+   *
+   * @param flushInterval how often each task sends its partial aggregates to the merger
+   * @param reportEncoders DriftReport encoders (registered schema id), one per merger task
+   */
+  public record DriftSettings(String topic, Duration window, Duration grace, Duration flushInterval,
+      DriftThresholds thresholds, Supplier<WireFormatEncoder> reportEncoders) {
+  }
+
+  /**
+   * The feedback join: labels with stored predictions, live performance, training examples.
+   *
+   * @param partitions partitions of the labels topic; predictions are repartitioned by event id to match
+   * @param retention how long a prediction waits for its label
+   */
+  public record FeedbackSettings(String labelsTopic, String performanceTopic, String trainingTopic, int partitions,
+      Duration retention, Duration window, Duration grace, Duration flushInterval,
+      Supplier<WireFormatDecoder> labelDecoders, Supplier<WireFormatEncoder> performanceEncoders,
+      Supplier<WireFormatEncoder> trainingEncoders) {
+  }
+
+  /** The optional parts: drift and feedback (either may be null: off). */
+  public record Analytics(DriftSettings drift, FeedbackSettings feedback) {
+    public static final Analytics NONE = new Analytics(null, null);
+  }
+
   public static Topology build(Settings settings, Codecs codecs, EventScorer scorer, PredictionBuilder predictions,
       Health health, Clock clock) {
-    return build(settings, codecs, scorer, predictions, health, clock, OutcomeListener.NONE);
+    return build(settings, codecs, scorer, predictions, health, clock, OutcomeListener.NONE, Analytics.NONE);
   }
 
   /** As above, reporting every outcome to {@code listener} (metrics). */
   public static Topology build(Settings settings, Codecs codecs, EventScorer scorer, PredictionBuilder predictions,
       Health health, Clock clock, OutcomeListener listener) {
+    return build(settings, codecs, scorer, predictions, health, clock, listener, Analytics.NONE);
+  }
+
+  /** The whole pipeline: scoring, dead letters, and the analytics that are switched on. */
+  public static Topology build(Settings settings, Codecs codecs, EventScorer scorer, PredictionBuilder predictions,
+      Health health, Clock clock, OutcomeListener listener, Analytics analytics) {
     StreamsBuilder builder = settings.streamsConfig() == null ? new StreamsBuilder()
         : new StreamsBuilder(new TopologyConfig(new StreamsConfig(settings.streamsConfig())));
     KStream<Bytes, Outcome> outcomes = builder.stream(settings.events().name(), settings.events().consumed())
@@ -73,14 +138,179 @@ public final class ScoringTopology {
         .branch((key, outcome) -> outcome instanceof Outcome.Scored, Branched.as("scored"))
         .defaultBranch(Branched.as("rejected"));
 
-    branches.get("outcome-scored")
-        .mapValues(outcome -> ((Outcome.Scored) outcome).prediction(), Named.as("prediction-bytes"))
+    KStream<Bytes, Outcome> scored = branches.get("outcome-scored");
+    scored.mapValues(outcome -> ((Outcome.Scored) outcome).prediction(), Named.as("prediction-bytes"))
         .to(settings.predictions().name(), settings.predictions().produced());
 
     branches.get("outcome-rejected")
         .processValues(() -> new DeadLetterProcessor(settings.appVersion(), clock), Named.as(DEAD_LETTER))
         .to(settings.deadLetters().name(), settings.deadLetters().produced());
 
+    KStream<Bytes, Outcome.Scored> scoredEvents = scored.mapValues(outcome -> (Outcome.Scored) outcome,
+        Named.as("scored-events"));
+    if (analytics.drift() != null) {
+      addDrift(builder, scoredEvents, analytics.drift(), scorer, listener);
+    }
+    if (analytics.feedback() != null) {
+      addFeedback(builder, scoredEvents, analytics.feedback(), settings, scorer, clock, listener);
+    }
     return builder.build();
+  }
+
+  private static void addDrift(StreamsBuilder builder, KStream<Bytes, Outcome.Scored> scored, DriftSettings drift,
+      EventScorer scorer, OutcomeListener listener) {
+    DriftWindows spec = new DriftWindows(drift.window(), drift.grace(), scorer.extractor().fields());
+    Supplier<PartialMerger.Reporter<DriftPartial>> reporters = () -> {
+      DriftReports reports = new DriftReports(Contracts.driftReport(), scorer.extractor().fields(), drift.thresholds());
+      WireFormatEncoder encoder = drift.reportEncoders().get();
+      return new PartialMerger.Reporter<>() {
+        @Override
+        public KeyValue<Bytes, byte[]> report(long start, long end, String version, DriftPartial merged, long late) {
+          DriftReports.Report report = reports.build(start, end, version, merged,
+              scorer.model().byVersion(version).map(m -> m.artifact().baseline()).orElse(null), late);
+          listener.drift(report.summary());
+          return KeyValue.pair(windowKey(start), encoder.encode(report.record()));
+        }
+
+        @Override
+        public void late(long records) {
+          listener.driftLate(records);
+        }
+      };
+    };
+    windowed(builder, scored, spec, DRIFT_PARTIALS_STORE, DRIFT_WINDOWS_STORE, drift.flushInterval(), reporters)
+        .to(drift.topic(), Produced.with(Serdes.Bytes(), Serdes.ByteArray()));
+  }
+
+  private static void addFeedback(StreamsBuilder builder, KStream<Bytes, Outcome.Scored> scored,
+      FeedbackSettings feedback, Settings settings, EventScorer scorer, Clock clock, OutcomeListener listener) {
+    KStream<Bytes, FeedbackInput> predictions = scored
+        .process(SnapshotProcessor.supplier(scorer.extractor().schema()), Named.as("prediction-snapshots"))
+        .repartition(Repartitioned.with(Serdes.Bytes(), Serdes.ByteArray()).withName("feedback-predictions")
+            .withNumberOfPartitions(feedback.partitions()))
+        .mapValues(FeedbackInput.Prediction::new, Named.as("feedback-prediction"));
+
+    KStream<Bytes, FeedbackInput> labels = builder.stream(feedback.labelsTopic(),
+            Consumed.with(Serdes.Bytes(), Serdes.ByteArray()))
+        .processValues(() -> new LabelDecodingProcessor(feedback.labelDecoders().get(),
+            () -> scorer.model().current().version()), Named.as("label-decode"));
+    Map<String, KStream<Bytes, FeedbackInput>> checked = labels.split(Named.as("label-"))
+        .branch((key, input) -> input instanceof FeedbackInput.Invalid, Branched.as("invalid"))
+        .defaultBranch(Branched.as("valid"));
+    checked.get("label-invalid")
+        .mapValues(input -> (Outcome) ((FeedbackInput.Invalid) input).rejected(), Named.as("label-rejected"))
+        .processValues(() -> new DeadLetterProcessor(settings.appVersion(), clock), Named.as("label-dead-letter"))
+        .to(settings.deadLetters().name(), settings.deadLetters().produced());
+
+    builder.addStateStore(Stores.windowStoreBuilder(
+        Stores.persistentWindowStore(FEEDBACK_STORE, feedback.retention(), Duration.ofMillis(1), false),
+        Serdes.Bytes(), Serdes.ByteArray()));
+    KStream<Bytes, FeedbackResult> joined = predictions.merge(checked.get("label-valid"), Named.as("feedback-inputs"))
+        .process(() -> new FeedbackJoiner(FEEDBACK_STORE, new PredictionSnapshots(scorer.extractor().schema()),
+            listener), Named.as("feedback-join"), FEEDBACK_STORE);
+
+    joined.filter((key, result) -> result instanceof FeedbackResult.Matched, Named.as("feedback-matched"))
+        .processValues(TrainingExampleProcessor.supplier(scorer.extractor().schema(), feedback.trainingEncoders()),
+            Named.as("training-example"))
+        .to(feedback.trainingTopic(), Produced.with(Serdes.Bytes(), Serdes.ByteArray()));
+
+    PerformanceWindows spec = new PerformanceWindows(feedback.window(), feedback.grace());
+    Supplier<PartialMerger.Reporter<PerformancePartial>> reporters = () -> {
+      PerformanceReports reports = new PerformanceReports(Contracts.performanceReport());
+      WireFormatEncoder encoder = feedback.performanceEncoders().get();
+      return (start, end, version, merged, late) -> {
+        Double baseline = scorer.model().byVersion(version).map(ModelScorer::artifact)
+            .map(a -> a.metadata().evaluation()).map(e -> e.accuracy()).orElse(null);
+        PerformanceReports.Report report = reports.build(start, end, version, merged, baseline, late);
+        listener.performance(report.summary());
+        return KeyValue.pair(windowKey(start), encoder.encode(report.record()));
+      };
+    };
+    windowed(builder, joined, spec, PERFORMANCE_PARTIALS_STORE, PERFORMANCE_WINDOWS_STORE, feedback.flushInterval(),
+        reporters).to(feedback.performanceTopic(), Produced.with(Serdes.Bytes(), Serdes.ByteArray()));
+  }
+
+  /** Per-task partials, one partition to the merger, merged reports out. */
+  private static <V, P> KStream<Bytes, byte[]> windowed(StreamsBuilder builder, KStream<Bytes, V> input,
+      WindowedPartials<V, P> spec, String partialsStore, String windowsStore, Duration flushInterval,
+      Supplier<PartialMerger.Reporter<P>> reporters) {
+    builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(partialsStore), Serdes.String(),
+        Serdes.ByteArray()).withCachingEnabled());
+    builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(windowsStore), Serdes.String(),
+        Serdes.ByteArray()));
+    return input
+        .process(() -> new PartialAggregator<Bytes, V, P>(spec, partialsStore, flushInterval),
+            Named.as(spec.name() + "-aggregate"), partialsStore)
+        .repartition(Repartitioned.with(Serdes.String(), Serdes.ByteArray()).withName(spec.name() + "-partials")
+            .withNumberOfPartitions(1))
+        .process(() -> new PartialMerger<V, P>(spec, windowsStore, reporters.get()), Named.as(spec.name() + "-merge"),
+            windowsStore);
+  }
+
+  /** Report key: the window start as an ISO-8601 instant. */
+  static Bytes windowKey(long windowStart) {
+    return Bytes.wrap(Instant.ofEpochMilli(windowStart).toString().getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** Re-keys a scored event by its event id, with a snapshot of what the join will need, at event time. */
+  static final class SnapshotProcessor implements Processor<Bytes, Outcome.Scored, Bytes, byte[]> {
+    private final PredictionSnapshots snapshots;
+    private ProcessorContext<Bytes, byte[]> context;
+
+    private SnapshotProcessor(PredictionSnapshots snapshots) {
+      this.snapshots = snapshots;
+    }
+
+    static org.apache.kafka.streams.processor.api.ProcessorSupplier<Bytes, Outcome.Scored, Bytes, byte[]> supplier(
+        org.apache.avro.Schema reader) {
+      return () -> new SnapshotProcessor(new PredictionSnapshots(reader));
+    }
+
+    @Override
+    public void init(ProcessorContext<Bytes, byte[]> context) {
+      this.context = context;
+    }
+
+    @Override
+    public void process(Record<Bytes, Outcome.Scored> record) {
+      Outcome.Scored scored = record.value();
+      Map<String, Double> scores = scored.result().scores();
+      Double value = scores.size() == 1 ? scores.get(ModelScorer.VALUE) : null;
+      byte[] snapshot = snapshots.encode(new PredictionSnapshots.Snapshot(scored.eventId(), scored.modelVersion(),
+          scored.result().label(), value, scores, scored.eventTime(), scored.event()));
+      context.forward(new Record<>(Bytes.wrap(scored.eventId().getBytes(StandardCharsets.UTF_8)), snapshot,
+          scored.eventTime(), record.headers()));
+    }
+  }
+
+  /** A matched label as a {@code TrainingExample} (wire format, registered schema). */
+  static final class TrainingExampleProcessor
+      implements org.apache.kafka.streams.processor.api.FixedKeyProcessor<Bytes, FeedbackResult, byte[]> {
+    private final TrainingExamples examples;
+    private final WireFormatEncoder encoder;
+    private org.apache.kafka.streams.processor.api.FixedKeyProcessorContext<Bytes, byte[]> context;
+
+    private TrainingExampleProcessor(TrainingExamples examples, WireFormatEncoder encoder) {
+      this.examples = examples;
+      this.encoder = encoder;
+    }
+
+    static org.apache.kafka.streams.processor.api.FixedKeyProcessorSupplier<Bytes, FeedbackResult, byte[]> supplier(
+        org.apache.avro.Schema reader, Supplier<WireFormatEncoder> encoders) {
+      return () -> new TrainingExampleProcessor(new TrainingExamples(reader), encoders.get());
+    }
+
+    @Override
+    public void init(org.apache.kafka.streams.processor.api.FixedKeyProcessorContext<Bytes, byte[]> context) {
+      this.context = context;
+    }
+
+    @Override
+    public void process(org.apache.kafka.streams.processor.api.FixedKeyRecord<Bytes, FeedbackResult> record) {
+      FeedbackResult.Matched matched = (FeedbackResult.Matched) record.value();
+      PredictionSnapshots.Snapshot prediction = matched.prediction();
+      context.forward(record.withValue(encoder.encode(examples.create(prediction.eventId(), matched.label(),
+          matched.labelTime(), prediction.predictedLabel(), prediction.modelVersion(), prediction.event()))));
+    }
   }
 }

@@ -3,6 +3,8 @@ package dev.scorestream.topology;
 import dev.scorestream.codec.WireFormatDecoder;
 import dev.scorestream.codec.WireFormatEncoder;
 import dev.scorestream.demo.DemoSchemas;
+import dev.scorestream.drift.DriftThresholds;
+import dev.scorestream.training.TrainingExamples;
 import dev.scorestream.features.FeatureExtractor;
 import dev.scorestream.model.ModelArtifact;
 import dev.scorestream.model.ModelScorer;
@@ -30,11 +32,18 @@ final class TopologyFixture {
   static final int EVOLVED_ID = 2;
   static final int WALLET_ID = 3;
   static final int PREDICTION_ID = 10;
+  static final int DRIFT_ID = 20;
+  static final int PERFORMANCE_ID = 21;
+  static final int TRAINING_ID = 22;
+  static final int LABEL_ID = 23;
   static final Instant NOW = Instant.parse("2026-11-26T12:00:00Z");
   static final Schema READER = Contracts.paymentEvent();
 
+  static final Schema TRAINING = new TrainingExamples(READER).schema();
+
   static final Map<Integer, Schema> SCHEMAS = Map.of(READER_ID, READER, EVOLVED_ID, DemoSchemas.evolved(),
-      WALLET_ID, DemoSchemas.walletChannel(), PREDICTION_ID, Contracts.prediction());
+      WALLET_ID, DemoSchemas.walletChannel(), PREDICTION_ID, Contracts.prediction(), DRIFT_ID, Contracts.driftReport(),
+      PERFORMANCE_ID, Contracts.performanceReport(), TRAINING_ID, TRAINING, LABEL_ID, Contracts.labelFeedback());
 
   static final SchemaLookup REGISTRY = id -> {
     Schema schema = SCHEMAS.get(id);
@@ -57,6 +66,29 @@ final class TopologyFixture {
   }
 
   Topology topology(SchemaLookup registry, OutcomeListener listener) {
+    return topology(registry, listener, ScoringTopology.Analytics.NONE);
+  }
+
+  /** Drift and feedback on: 1-minute drift windows with 10 s grace, 1-minute label windows, 1 h retention. */
+  static ScoringTopology.Analytics analytics(DriftThresholds thresholds) {
+    return new ScoringTopology.Analytics(
+        new ScoringTopology.DriftSettings("events.drift", Duration.ofMinutes(1), Duration.ofSeconds(10),
+            Duration.ofSeconds(1), thresholds, () -> new WireFormatEncoder(Contracts.driftReport(), DRIFT_ID)),
+        new ScoringTopology.FeedbackSettings("events.labels", "events.performance", "events.training", 1,
+            Duration.ofHours(1), Duration.ofMinutes(1), Duration.ofSeconds(10), Duration.ofSeconds(1),
+            () -> new WireFormatDecoder(Contracts.labelFeedback(), REGISTRY),
+            () -> new WireFormatEncoder(Contracts.performanceReport(), PERFORMANCE_ID),
+            () -> new WireFormatEncoder(TRAINING, TRAINING_ID)));
+  }
+
+  TopologyTestDriver driver(ScoringTopology.Analytics analytics, OutcomeListener listener) {
+    Properties props = new Properties();
+    props.put(StreamsConfig.APPLICATION_ID_CONFIG, "scoring-test");
+    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+    return new TopologyTestDriver(topology(REGISTRY, listener, analytics), props, NOW);
+  }
+
+  Topology topology(SchemaLookup registry, OutcomeListener listener, ScoringTopology.Analytics analytics) {
     FeatureExtractor extractor = FeatureExtractor.forSchema(READER);
     EventScorer scorer = new EventScorer(RecordValidator.forSchema(READER), extractor, model);
     ScoringTopology.Settings settings = new ScoringTopology.Settings(Topic.bytes("events"),
@@ -64,7 +96,7 @@ final class TopologyFixture {
     ScoringTopology.Codecs codecs = new ScoringTopology.Codecs(() -> new WireFormatDecoder(READER, registry),
         () -> new WireFormatEncoder(Contracts.prediction(), PREDICTION_ID));
     PredictionBuilder predictions = new PredictionBuilder(Contracts.prediction(), READER, "event_id", "event_time");
-    return ScoringTopology.build(settings, codecs, scorer, predictions, health, clock, listener);
+    return ScoringTopology.build(settings, codecs, scorer, predictions, health, clock, listener, analytics);
   }
 
   TopologyTestDriver driver() {

@@ -1,0 +1,149 @@
+package dev.scorestream.drift;
+
+import dev.scorestream.features.FeatureExtractor.FeatureField;
+import dev.scorestream.features.FeatureExtractor.FeatureKind;
+import dev.scorestream.model.BaselineProfile;
+import dev.scorestream.model.BaselineProfiler;
+import dev.scorestream.model.ModelScorer;
+import dev.scorestream.model.ScoreResult;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.avro.generic.GenericRecord;
+
+/**
+ * Drift statistics of some of one window's events, all scored by one model version: per feature a
+ * histogram over the model baseline's bins (numeric) or category counts (categorical), missing count and
+ * moments; predicted label counts and score moments. Mutable so the hot path does not allocate per event;
+ * every field merges by addition (moments by Chan's formula), so partials from any number of tasks combine
+ * into the numbers one task would have computed. Public fields: partials travel as JSON.
+ */
+public final class DriftPartial {
+
+  /** One numeric or boolean feature. */
+  public static final class NumericStats {
+    public long[] bins = new long[0];
+    public long missing;
+    public RunningMoments moments = new RunningMoments();
+
+    void merge(NumericStats other) {
+      if (bins.length < other.bins.length) {
+        bins = java.util.Arrays.copyOf(bins, other.bins.length);
+      }
+      for (int i = 0; i < other.bins.length; i++) {
+        bins[i] += other.bins[i];
+      }
+      missing += other.missing;
+      moments.merge(other.moments);
+    }
+
+    public NumericAccumulator toAccumulator() {
+      return new NumericAccumulator(bins.clone(), missing, moments.snapshot());
+    }
+  }
+
+  /** One categorical feature, or the predicted labels. */
+  public static final class CategoricalStats {
+    public Map<String, Long> counts = new TreeMap<>();
+    public long missing;
+
+    void add(String value) {
+      if (value == null) {
+        missing++;
+      } else {
+        counts.merge(value, 1L, Long::sum);
+      }
+    }
+
+    void merge(CategoricalStats other) {
+      other.counts.forEach((category, count) -> counts.merge(category, count, Long::sum));
+      missing += other.missing;
+    }
+
+    public CategoricalAccumulator toAccumulator() {
+      return new CategoricalAccumulator(counts, missing);
+    }
+  }
+
+  public long events;
+  public Map<String, NumericStats> numeric = new TreeMap<>();
+  public Map<String, CategoricalStats> categorical = new TreeMap<>();
+  public CategoricalStats predictedLabels = new CategoricalStats();
+  public Map<String, RunningMoments> scores = new TreeMap<>();
+  public RunningMoments predictedValue = new RunningMoments();
+
+  // Per-field slots for add(), set by empty(); a partial read back from JSON only merges.
+  private transient FeatureField[] fields;
+  private transient double[][] edges;
+  private transient NumericStats[] numericSlots;
+  private transient CategoricalStats[] categoricalSlots;
+
+  /** An empty partial with a slot per feature, numeric bins laid out by {@code baseline}'s edges. */
+  public static DriftPartial empty(List<FeatureField> fields, BaselineProfile baseline) {
+    DriftPartial partial = new DriftPartial();
+    int n = fields.size();
+    partial.fields = fields.toArray(new FeatureField[0]);
+    partial.edges = new double[n][];
+    partial.numericSlots = new NumericStats[n];
+    partial.categoricalSlots = new CategoricalStats[n];
+    for (int i = 0; i < n; i++) {
+      FeatureField field = fields.get(i);
+      if (field.kind() == FeatureKind.CATEGORICAL) {
+        partial.categoricalSlots[i] = new CategoricalStats();
+        partial.categorical.put(field.name(), partial.categoricalSlots[i]);
+      } else {
+        BaselineProfile.NumericProfile profile = baseline == null ? null : baseline.numeric().get(field.name());
+        partial.edges[i] = profile == null ? new double[0] : profile.edges();
+        partial.numericSlots[i] = new NumericStats();
+        partial.numericSlots[i].bins = new long[partial.edges[i].length + 1];
+        partial.numeric.put(field.name(), partial.numericSlots[i]);
+      }
+    }
+    return partial;
+  }
+
+  /** Adds one scored event (its sanitized record, as the feature extractor saw it). Only on partials from empty(). */
+  public void add(GenericRecord event, ScoreResult result) {
+    events++;
+    for (int i = 0; i < fields.length; i++) {
+      Object value = event.get(fields[i].position());
+      if (categoricalSlots[i] != null) {
+        categoricalSlots[i].add(value == null ? null : value.toString());
+        continue;
+      }
+      NumericStats stats = numericSlots[i];
+      double number;
+      if (value instanceof Number n) {
+        number = n.doubleValue();
+      } else if (value instanceof Boolean flag) {
+        number = flag ? 1.0 : 0.0;
+      } else {
+        stats.missing++;
+        continue;
+      }
+      if (!Double.isFinite(number)) {
+        stats.missing++;
+        continue;
+      }
+      stats.bins[BaselineProfiler.bin(edges[i], number)]++;
+      stats.moments.add(number);
+    }
+    Map<String, Double> scoreMap = result.scores();
+    if (scoreMap.size() == 1 && scoreMap.containsKey(ModelScorer.VALUE)) {
+      predictedValue.add(scoreMap.get(ModelScorer.VALUE));
+      return;
+    }
+    predictedLabels.add(result.label());
+    scoreMap.forEach((label, score) -> scores.computeIfAbsent(label, l -> new RunningMoments()).add(score));
+  }
+
+  public void merge(DriftPartial other) {
+    events += other.events;
+    other.numeric.forEach((name, stats) -> numeric.computeIfAbsent(name, n -> new NumericStats()).merge(stats));
+    other.categorical.forEach((name, stats) ->
+        categorical.computeIfAbsent(name, n -> new CategoricalStats()).merge(stats));
+    predictedLabels.merge(other.predictedLabels);
+    other.scores.forEach((label, moments) -> scores.computeIfAbsent(label, l -> new RunningMoments()).merge(moments));
+    predictedValue.merge(other.predictedValue);
+  }
+}

@@ -1,0 +1,72 @@
+package dev.scorestream.topology;
+
+import dev.scorestream.codec.DecodeResult;
+import dev.scorestream.codec.WireFormatDecoder;
+import dev.scorestream.deadletter.Reason;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.function.Supplier;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
+import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
+import org.apache.kafka.streams.processor.api.FixedKeyRecord;
+
+/**
+ * Decodes {@code LabelFeedback} records and checks them: an event id, and a label or a finite value.
+ * Anything else becomes a dead letter with the same reasons as events. A registry outage throws, so the
+ * stream thread is replaced and resumes from the last commit (labels are never dead-lettered for it).
+ */
+final class LabelDecodingProcessor implements FixedKeyProcessor<Bytes, byte[], FeedbackInput> {
+
+  static final String RULE_EVENT_ID = "label_feedback.event_id.required";
+  static final String RULE_LABEL = "label_feedback.label_or_value.required";
+
+  private final WireFormatDecoder decoder;
+  private final Supplier<String> modelVersion;
+  private FixedKeyProcessorContext<Bytes, FeedbackInput> context;
+
+  LabelDecodingProcessor(WireFormatDecoder decoder, Supplier<String> modelVersion) {
+    this.decoder = decoder;
+    this.modelVersion = modelVersion;
+  }
+
+  @Override
+  public void init(FixedKeyProcessorContext<Bytes, FeedbackInput> context) {
+    this.context = context;
+  }
+
+  @Override
+  public void process(FixedKeyRecord<Bytes, byte[]> record) {
+    context.forward(record.withValue(input(record.key(), record.value())));
+  }
+
+  private FeedbackInput input(Bytes key, byte[] value) {
+    DecodeResult decoded = decoder.decode(value);
+    if (decoded instanceof DecodeResult.Failed failed) {
+      return invalid(ScoringProcessor.reasonFor(failed), List.of(), failed.message(), failed.cause(),
+          failed.schemaId(), value);
+    }
+    GenericRecord label = ((DecodeResult.Decoded) decoded).record();
+    Object id = label.get("event_id");
+    String eventId = key != null ? new String(key.get(), StandardCharsets.UTF_8) : id == null ? "" : id.toString();
+    if (eventId.isBlank()) {
+      return invalid(Reason.RULE_VIOLATION, List.of(RULE_EVENT_ID), "label has no event id", null,
+          decoded.schemaId(), value);
+    }
+    Object text = label.get("label");
+    Object number = label.get("value");
+    Double truth = number instanceof Number n && Double.isFinite(n.doubleValue()) ? n.doubleValue() : null;
+    if ((text == null || text.toString().isBlank()) && truth == null) {
+      return invalid(Reason.RULE_VIOLATION, List.of(RULE_LABEL),
+          "label for event " + eventId + " has neither a label nor a finite value", null, decoded.schemaId(), value);
+    }
+    return new FeedbackInput.Label(eventId, text == null ? null : text.toString(), truth, (Long) label.get("label_time"));
+  }
+
+  private FeedbackInput invalid(Reason reason, List<String> rules, String message, Throwable cause, int schemaId,
+      byte[] value) {
+    return new FeedbackInput.Invalid(new Outcome.Rejected(reason, rules, message, cause, schemaId, modelVersion.get(),
+        value));
+  }
+}
