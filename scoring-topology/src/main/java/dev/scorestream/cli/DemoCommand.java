@@ -36,6 +36,11 @@ final class DemoCommand implements Callable<Integer> {
       description = "Port of the REST server on 127.0.0.1; 0 (default) picks a free one, -1 disables it.")
   int httpPort;
 
+  @Option(names = "--drift", description = "Drift scenario instead: stable traffic, then shifted traffic (amounts x3,"
+      + " a new country with more fraud, mostly card-not-present) with labels 10 minutes later; prints drift verdicts"
+      + " and live accuracy per window and exits 0 only if the shift was caught.")
+  boolean drift;
+
   @Option(names = "--keep-running", description = "Keep the pipeline running after the check, until SIGTERM/Ctrl-C.")
   boolean keepRunning;
 
@@ -48,7 +53,8 @@ final class DemoCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(spec.commandLine(), "--rate must be >= 0, got " + rate);
     }
     PrintStream out = System.out;
-    DemoRunner.Report report = new DemoRunner(out).run(new DemoRunner.Options(events, rate, seed, keepRunning, model, httpPort));
+    DemoRunner.Report report = new DemoRunner(out).run(new DemoRunner.Options(events, rate, seed, keepRunning, model, httpPort,
+        drift));
     return report.passed() ? 0 : 1;
   }
 }

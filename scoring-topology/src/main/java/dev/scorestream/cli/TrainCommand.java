@@ -80,6 +80,11 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--seed", defaultValue = "42", description = "Seed of split and trainer (default ${DEFAULT-VALUE}).")
   long seed;
 
+  @Option(names = "--compare-with", paramLabel = "MODEL_DIR",
+      description = "Also evaluate this existing artifact (e.g. the serving model) on the new model's held-out rows"
+          + " and print which of the two is better.")
+  Path compareWith;
+
   @Mixin
   ReaderSchemaOption readerSchema;
 
@@ -110,15 +115,55 @@ final class TrainCommand implements Callable<Integer> {
     for (Path input : inputs) {
       report(console, input.toString(), data.read(input), rows);
     }
-    ModelTrainer modelTrainer = new ModelTrainer(FeatureExtractor.forSchema(reader), Clock.systemUTC());
-    ModelArtifact artifact = modelTrainer.train(rows,
-        new ModelTrainer.Options(name, version, kind, testFraction, seed, label), console::println);
+    FeatureExtractor extractor = FeatureExtractor.forSchema(reader);
+    ModelArtifact incumbent = null;
+    if (compareWith != null) {
+      try {
+        incumbent = ModelArtifact.load(compareWith, extractor);
+      } catch (RuntimeException e) {
+        throw new CommandLine.ParameterException(spec.commandLine(), "--compare-with " + compareWith + ": " + e.getMessage());
+      }
+    }
+    ModelTrainer modelTrainer = new ModelTrainer(extractor, Clock.systemUTC());
+    ModelTrainer.Options options = new ModelTrainer.Options(name, version, kind, testFraction, seed, label);
+    ModelArtifact artifact = modelTrainer.train(rows, options, console::println);
     artifact.save(out);
     console.printf("wrote model %s version %s to %s%n", artifact.metadata().name(), artifact.metadata().version(), out);
     if (artifact.metadata().evaluation() != null) {
       printEvaluation(console, artifact.metadata().evaluation());
     }
+    if (incumbent != null) {
+      compare(console, modelTrainer, rows, options, artifact, incumbent);
+    }
     return 0;
+  }
+
+  /** Old and new model on the same held-out rows, side by side, and the verdict. */
+  private static void compare(PrintWriter console, ModelTrainer trainer, List<LabelledRecord> rows,
+      ModelTrainer.Options options, ModelArtifact candidate, ModelArtifact incumbent) {
+    if (candidate.task() != incumbent.task()) {
+      console.printf("cannot compare: the new model is %s, %s is %s%n", candidate.task(), incumbent.metadata().version(),
+          incumbent.task());
+      return;
+    }
+    List<LabelledRecord> heldOut = trainer.heldOut(rows, options);
+    Evaluation fresh = trainer.evaluate(candidate, heldOut);
+    Evaluation old = trainer.evaluate(incumbent, heldOut);
+    String newName = "new " + candidate.metadata().version();
+    String oldName = "old " + incumbent.metadata().version();
+    console.printf("comparison on the same %,d held-out records:%n", heldOut.size());
+    if (fresh.rmse() != null) {
+      console.printf("  %-28s %10s %10s %10s%n", "model", "RMSE", "MAE", "R²");
+      console.printf("  %-28s %10.4f %10.4f %10.4f%n", newName, fresh.rmse(), fresh.mae(), fresh.r2());
+      console.printf("  %-28s %10.4f %10.4f %10.4f%n", oldName, old.rmse(), old.mae(), old.r2());
+    } else {
+      console.printf("  %-28s %10s %10s%n", "model", "accuracy", "log loss");
+      console.printf("  %-28s %10.4f %10.4f%n", newName, fresh.accuracy(), fresh.logLoss());
+      console.printf("  %-28s %10.4f %10.4f%n", oldName, old.accuracy(), old.logLoss());
+    }
+    int verdict = ModelTrainer.compare(fresh, old);
+    console.println(verdict > 0 ? "verdict: the new model is better; publish it into the models directory to swap it in"
+        : verdict < 0 ? "verdict: the old model is better; keep serving it" : "verdict: a tie");
   }
 
   private static void report(PrintWriter console, String source, TrainingData.Loaded loaded, List<LabelledRecord> rows) {

@@ -45,8 +45,15 @@ public final class DemoRunner {
    * @param keepRunning keep the pipeline up after the check, until SIGTERM
    * @param modelDir model to serve, or null to train one on generated data
    * @param httpPort port of the REST server; 0 for any free port, -1 for none
+   * @param drift run the drift scenario (stable, then shifted traffic with delayed labels) instead of the
+   *     messy-traffic check
    */
-  public record Options(int events, int ratePerSecond, long seed, boolean keepRunning, Path modelDir, int httpPort) {
+  public record Options(int events, int ratePerSecond, long seed, boolean keepRunning, Path modelDir, int httpPort,
+      boolean drift) {
+
+    public Options(int events, int ratePerSecond, long seed, boolean keepRunning, Path modelDir, int httpPort) {
+      this(events, ratePerSecond, seed, keepRunning, modelDir, httpPort, false);
+    }
   }
 
   /** What a demo run found. */
@@ -59,6 +66,10 @@ public final class DemoRunner {
   static final String EVENTS = "events";
   static final String PREDICTIONS = "events.predictions";
   static final String DLQ = "events.dlq";
+  static final String DRIFT = "events.drift";
+  static final String LABELS = "events.labels";
+  static final String PERFORMANCE = "events.performance";
+  static final String TRAINING = "events.training";
   static final int TRAINING_RECORDS = 20_000;
 
   private final PrintStream out;
@@ -82,20 +93,25 @@ public final class DemoRunner {
     out.println("Starting embedded Kafka (KRaft) and Apicurio registry ...");
     Path work = TempDirectories.create("scorestream-demo-");
     try (EmbeddedStack stack = EmbeddedStack.start()) {
-      stack.kafka().createTopics(Map.of(EVENTS, 4, PREDICTIONS, 4, DLQ, 1));
+      stack.kafka().createTopics(Map.of(EVENTS, 4, PREDICTIONS, 4, DLQ, 1, DRIFT, 1, LABELS, 4, PERFORMANCE, 1,
+          TRAINING, 1));
       Path modelDir = options.modelDir() != null ? options.modelDir() : trainModel(work.resolve("model"), options.seed());
       SchemaRegistryClient registry = new SchemaRegistryClient(RegistrySettings.of(stack.registry().url()));
       DemoTraffic.SchemaIds ids = registerWriterSchemas(registry);
       out.printf("Registered writer schemas: reader=%d evolved=%d wallet-channel=%d (id %d left unregistered)%n",
           ids.reader(), ids.evolved(), ids.walletChannel(), ids.unregistered());
 
-      ScorerConfig config = ScorerConfig.of(Map.of(
+      Map<String, Object> values = new java.util.HashMap<>(Map.of(
           ScorerConfig.BOOTSTRAP_SERVERS, stack.kafka().bootstrapServers(),
           ScorerConfig.REGISTRY_URL, stack.registry().url(),
           ScorerConfig.MODEL_DIR, modelDir.toString(),
           ScorerConfig.APPLICATION_ID, "scorestream-demo",
           ScorerConfig.STATE_DIR, work.resolve("state").toString(),
           ScorerConfig.HTTP_PORT, options.httpPort()));
+      if (options.drift()) {
+        values.putAll(DriftScenario.settings());
+      }
+      ScorerConfig config = ScorerConfig.of(values);
       try (ScorerApp app = ScorerApp.start(config, Clock.systemUTC())) {
         out.printf("Scorer running: model %s version %s%n", app.model().current().name(), app.model().current().version());
         if (options.keepRunning()) {
@@ -103,7 +119,8 @@ public final class DemoRunner {
               app.httpUrl().orElse("none"));
           out.flush();
         }
-        Report report = produceAndCheck(stack.kafka().bootstrapServers(), ids, options);
+        Report report = options.drift() ? driftScenario(stack.kafka().bootstrapServers(), registry, ids, options)
+            : produceAndCheck(stack.kafka().bootstrapServers(), ids, options);
         if (options.keepRunning()) {
           out.println("Pipeline keeps running (produce to '" + EVENTS + "'); Ctrl-C or SIGTERM stops it.");
           awaitTermination();
@@ -177,6 +194,25 @@ public final class DemoRunner {
       }
       printSummary(check, problems);
       return new Report(check.in(), check.predictions(), check.deadLetters(), problems);
+    }
+  }
+
+  private Report driftScenario(String bootstrap, SchemaRegistryClient registry, DemoTraffic.SchemaIds ids,
+      Options options) {
+    int perWindow = Math.max(1, options.events() / (2 * DriftScenario.WINDOWS_PER_PHASE));
+    try (KafkaProducer<byte[], byte[]> producer = producer(bootstrap)) {
+      DriftScenario.Result result = new DriftScenario(out, registry, bootstrap).run(perWindow, options.seed(),
+          ids.reader(), producer);
+      long events = result.rows().stream().mapToLong(DriftScenario.Row::events).sum();
+      out.println();
+      if (result.problems().isEmpty()) {
+        out.println("OK: the shift was caught by drift and by live accuracy.");
+      } else {
+        result.problems().forEach(problem -> out.println("PROBLEM: " + problem));
+      }
+      out.printf("in=%d predictions=%d dead_letters=%d%n", 2L * DriftScenario.WINDOWS_PER_PHASE * perWindow, events, 0);
+      out.flush();
+      return new Report(2L * DriftScenario.WINDOWS_PER_PHASE * perWindow, events, 0, result.problems());
     }
   }
 

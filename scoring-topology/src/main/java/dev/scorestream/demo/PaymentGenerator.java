@@ -31,9 +31,16 @@ public final class PaymentGenerator {
    * @param newCountry a country the training data never had, or null
    * @param newCountryShare share of payments from {@code newCountry}
    * @param ecomShare share of card-not-present e-commerce payments, or a negative value for the usual mix
+   * @param newCountryFraudLogit added to the fraud log-odds of payments from {@code newCountry}: a change in
+   *     the truth itself (concept drift) that a model trained before it cannot know
    */
-  public record Shift(double amountFactor, String newCountry, double newCountryShare, double ecomShare) {
-    public static final Shift NONE = new Shift(1.0, null, 0.0, -1.0);
+  public record Shift(double amountFactor, String newCountry, double newCountryShare, double ecomShare,
+      double newCountryFraudLogit) {
+    public static final Shift NONE = new Shift(1.0, null, 0.0, -1.0, 0.0);
+
+    public Shift(double amountFactor, String newCountry, double newCountryShare, double ecomShare) {
+      this(amountFactor, newCountry, newCountryShare, ecomShare, 0.0);
+    }
   }
 
   private final Schema schema;
@@ -79,8 +86,11 @@ public final class PaymentGenerator {
     record.put("hour_of_day", hour);
     record.put("account_age_days", accountAge);
     record.put("event_time", eventTime);
-    return new LabelledRecord(record, random.nextDouble() < fraudProbability(amount, cardPresent, hour, accountAge,
-        category) ? FRAUD : LEGIT);
+    double fraud = fraudProbability(amount, cardPresent, hour, accountAge, category);
+    if (newCountry && shift.newCountryFraudLogit() != 0) {
+      fraud = 1 / (1 + Math.exp(-(Math.log(fraud / (1 - fraud)) + shift.newCountryFraudLogit())));
+    }
+    return new LabelledRecord(record, random.nextDouble() < fraud ? FRAUD : LEGIT);
   }
 
   /** The ground truth: P(fraud) for these features. */

@@ -81,25 +81,39 @@ public final class DriftPartial {
   /** An empty partial with a slot per feature, numeric bins laid out by {@code baseline}'s edges. */
   public static DriftPartial empty(List<FeatureField> fields, BaselineProfile baseline) {
     DriftPartial partial = new DriftPartial();
-    int n = fields.size();
-    partial.fields = fields.toArray(new FeatureField[0]);
-    partial.edges = new double[n][];
-    partial.numericSlots = new NumericStats[n];
-    partial.categoricalSlots = new CategoricalStats[n];
+    partial.attach(fields, baseline);
+    return partial;
+  }
+
+  /** True once {@link #add} can be used: made by {@link #empty}, or read back and {@link #attach}ed. */
+  public boolean attached() {
+    return fields != null;
+  }
+
+  /**
+   * Prepares a partial read back from JSON (a restored checkpoint) to take more events: points the
+   * per-field slots at its statistics, creating those it lacks.
+   */
+  public void attach(List<FeatureField> fieldList, BaselineProfile baseline) {
+    int n = fieldList.size();
+    fields = fieldList.toArray(new FeatureField[0]);
+    edges = new double[n][];
+    numericSlots = new NumericStats[n];
+    categoricalSlots = new CategoricalStats[n];
     for (int i = 0; i < n; i++) {
-      FeatureField field = fields.get(i);
+      FeatureField field = fields[i];
       if (field.kind() == FeatureKind.CATEGORICAL) {
-        partial.categoricalSlots[i] = new CategoricalStats();
-        partial.categorical.put(field.name(), partial.categoricalSlots[i]);
+        categoricalSlots[i] = categorical.computeIfAbsent(field.name(), name -> new CategoricalStats());
       } else {
         BaselineProfile.NumericProfile profile = baseline == null ? null : baseline.numeric().get(field.name());
-        partial.edges[i] = profile == null ? new double[0] : profile.edges();
-        partial.numericSlots[i] = new NumericStats();
-        partial.numericSlots[i].bins = new long[partial.edges[i].length + 1];
-        partial.numeric.put(field.name(), partial.numericSlots[i]);
+        edges[i] = profile == null ? new double[0] : profile.edges();
+        NumericStats stats = numeric.computeIfAbsent(field.name(), name -> new NumericStats());
+        if (stats.bins.length != edges[i].length + 1) {
+          stats.bins = java.util.Arrays.copyOf(stats.bins, edges[i].length + 1);
+        }
+        numericSlots[i] = stats;
       }
     }
-    return partial;
   }
 
   /** Adds one scored event (its sanitized record, as the feature extractor saw it). Only on partials from empty(). */

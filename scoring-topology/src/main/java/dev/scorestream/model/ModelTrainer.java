@@ -198,6 +198,33 @@ public final class ModelTrainer {
   record Split(List<LabelledRecord> train, List<LabelledRecord> test) {
   }
 
+  /** The rows {@link #train} holds out for evaluation with these options: the same split, the same seed. */
+  public List<LabelledRecord> heldOut(List<LabelledRecord> data, Options options) {
+    return (options.kind().task() == Task.REGRESSION ? randomSplit(data, options.testFraction(), options.seed())
+        : stratifiedSplit(data, options.testFraction(), options.seed())).test();
+  }
+
+  /** Any artifact's quality on {@code rows}, by its task: so an old model and a new one meet the same data. */
+  public Evaluation evaluate(ModelArtifact artifact, List<LabelledRecord> rows) {
+    if (rows.isEmpty()) {
+      throw new IllegalArgumentException("no held-out rows to evaluate on");
+    }
+    return artifact.task() == Task.REGRESSION ? evaluateRegression(artifact.model(), rows)
+        : evaluate(artifact.model(), rows);
+  }
+
+  /**
+   * Which of two evaluations on the same rows is better: classification by accuracy, then log loss;
+   * regression by RMSE. Positive when {@code candidate} is better, negative when worse, 0 for a tie.
+   */
+  public static int compare(Evaluation candidate, Evaluation incumbent) {
+    if (candidate.rmse() != null && incumbent.rmse() != null) {
+      return Double.compare(incumbent.rmse(), candidate.rmse());
+    }
+    int byAccuracy = Double.compare(candidate.accuracy(), incumbent.accuracy());
+    return byAccuracy != 0 ? byAccuracy : Double.compare(incumbent.logLoss(), candidate.logLoss());
+  }
+
   /** Holds out {@code fraction} of the records at random (regression: labels are numbers, not classes). */
   static Split randomSplit(List<LabelledRecord> data, double fraction, long seed) {
     List<LabelledRecord> rows = new ArrayList<>(data);

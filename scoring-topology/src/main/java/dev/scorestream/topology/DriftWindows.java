@@ -32,6 +32,9 @@ final class DriftWindows extends WindowedPartials<Outcome.Scored, DriftPartial> 
 
   @Override
   protected void add(DriftPartial partial, Outcome.Scored value) {
+    if (!partial.attached()) {
+      partial.attach(fields, value.model().artifact().baseline());   // restored from the changelog
+    }
     partial.add(value.event(), value.result());
   }
 

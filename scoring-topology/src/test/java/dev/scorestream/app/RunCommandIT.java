@@ -36,7 +36,8 @@ class RunCommandIT {
 
   @Test
   void shouldRunFromConfigFileAndStopCleanlyOnSigterm(EmbeddedStack stack) throws Exception {
-    stack.kafka().createTopics(Map.of("run-events", 2, "run-predictions", 2, "run-dlq", 1));
+    stack.kafka().createTopics(Map.of("run-events", 2, "run-predictions", 2, "run-dlq", 1, "run-drift", 1,
+        "run-labels", 2, "run-performance", 1, "run-training", 1));
     Path model = dir.resolve("model");
     TestModels.logistic().save(model);
     Path config = Files.writeString(dir.resolve("scorer.properties"), String.join("\n",
@@ -47,6 +48,10 @@ class RunCommandIT {
         "topic.events=run-events",
         "topic.predictions=run-predictions",
         "topic.dlq=run-dlq",
+        "topic.drift=run-drift",
+        "topic.labels=run-labels",
+        "topic.performance=run-performance",
+        "topic.training=run-training",
         "http.port=0",
         "state.dir=" + dir.resolve("state")) + "\n");
     Path log = dir.resolve("run.log");

@@ -2,7 +2,12 @@ package dev.scorestream.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.scorestream.demo.PaymentGenerator;
+import dev.scorestream.model.LabelledRecord;
 import dev.scorestream.model.ModelArtifact;
+import dev.scorestream.schemas.Contracts;
+import java.util.ArrayList;
+import java.util.List;
 import dev.scorestream.model.TestModels;
 import dev.scorestream.training.TrainingFiles;
 import java.io.IOException;
@@ -54,6 +59,42 @@ class ScorerCliTest {
     assertThat(out.toString()).contains("read 1,500 rows").contains("wrote model fraud version cli-1")
         .contains("accuracy").contains("FRAUD").contains("LEGIT");
     assertThat(ModelArtifact.load(model, TestModels.extractor()).metadata().version()).isEqualTo("cli-1");
+  }
+
+  @Test
+  void shouldCompareTheNewModelWithTheOldOnTheSameHeldOutRows() throws IOException {
+    // Production changed: a new country with far more fraud, which the old model never saw.
+    PaymentGenerator generator = new PaymentGenerator(Contracts.paymentEvent(), 31)
+        .shift(new PaymentGenerator.Shift(1.0, "BR", 0.4, -1, 4.0));
+    List<LabelledRecord> shifted = new ArrayList<>();
+    for (int i = 0; i < 3000; i++) {
+      shifted.add(generator.next(1_764_000_000_000L + i));
+    }
+    Path csv = TrainingFiles.writeCsv(dir.resolve("shifted.csv"), shifted);
+    Path old = dir.resolve("old");
+    TestModels.logistic().save(old);
+
+    assertThat(run("train", "-i", csv.toString(), "-o", dir.resolve("new").toString(), "--model-version", "retrained",
+        "--compare-with", old.toString())).as(err.toString()).isZero();
+    assertThat(out.toString()).contains("comparison on the same 600 held-out records")
+        .contains("new retrained").contains("old test-v1")
+        .contains("verdict: the new model is better");
+
+    out.getBuffer().setLength(0);
+    assertThat(run("train", "-i", csv.toString(), "-o", dir.resolve("again").toString(), "--model-version", "again",
+        "--compare-with", dir.resolve("new").toString())).isZero();
+    assertThat(out.toString()).as("the same data and seed train the same model").contains("verdict: a tie");
+  }
+
+  @Test
+  void shouldRefuseToCompareWithSomethingThatIsNoModel() throws IOException {
+    Path csv = TrainingFiles.writeCsv(dir.resolve("train.csv"), TestModels.payments(200, 8));
+    Files.createDirectories(dir.resolve("empty"));
+
+    assertThat(run("train", "-i", csv.toString(), "-o", dir.resolve("m").toString(), "--compare-with",
+        dir.resolve("empty").toString())).isEqualTo(2);
+    assertThat(err.toString()).contains("--compare-with").contains("Usage: scorer train");
+    assertThat(dir.resolve("m")).doesNotExist();
   }
 
   @Test

@@ -30,6 +30,10 @@ public final class RunningPipeline implements AutoCloseable {
   public final String events;
   public final String predictions;
   public final String deadLetters;
+  public final String drift;
+  public final String labels;
+  public final String performance;
+  public final String training;
   private final EmbeddedKafka kafka;
   private final ScorerApp app;
 
@@ -38,6 +42,10 @@ public final class RunningPipeline implements AutoCloseable {
     this.events = prefix + "events";
     this.predictions = prefix + "events.predictions";
     this.deadLetters = prefix + "events.dlq";
+    this.drift = prefix + "events.drift";
+    this.labels = prefix + "events.labels";
+    this.performance = prefix + "events.performance";
+    this.training = prefix + "events.training";
     this.app = app;
   }
 
@@ -46,7 +54,15 @@ public final class RunningPipeline implements AutoCloseable {
    */
   public static RunningPipeline start(EmbeddedKafka kafka, String registryUrl, String prefix, Path dir,
       Map<String, Object> extra) {
-    kafka.createTopics(Map.of(prefix + "events", 4, prefix + "events.predictions", 4, prefix + "events.dlq", 2));
+    return start(kafka, registryUrl, prefix, dir, extra, 4);
+  }
+
+  /** As above, with {@code partitions} partitions for the input topic. */
+  public static RunningPipeline start(EmbeddedKafka kafka, String registryUrl, String prefix, Path dir,
+      Map<String, Object> extra, int partitions) {
+    kafka.createTopics(Map.of(prefix + "events", partitions, prefix + "events.predictions", 4, prefix + "events.dlq", 2,
+        prefix + "events.drift", 1, prefix + "events.labels", 4, prefix + "events.performance", 1,
+        prefix + "events.training", 2));
     Path model = dir.resolve("model");
     try {
       TestModels.logistic().save(model);
@@ -63,6 +79,11 @@ public final class RunningPipeline implements AutoCloseable {
         ScorerConfig.TOPIC_DLQ, prefix + "events.dlq",
         ScorerConfig.STATE_DIR, dir.resolve("state").toString(),
         ScorerConfig.HTTP_PORT, 0));
+    values.putAll(Map.of(
+        ScorerConfig.TOPIC_DRIFT, prefix + "events.drift",
+        ScorerConfig.TOPIC_LABELS, prefix + "events.labels",
+        ScorerConfig.TOPIC_PERFORMANCE, prefix + "events.performance",
+        ScorerConfig.TOPIC_TRAINING, prefix + "events.training"));
     values.putAll(extra);
     ScorerApp app = ScorerApp.start(ScorerConfig.of(values), Clock.systemUTC());
     await().atMost(Duration.ofSeconds(60)).until(() -> app.streams().state() == KafkaStreams.State.RUNNING);
