@@ -306,6 +306,7 @@ public final class ScorerApp implements AutoCloseable {
       int trainingId = registry.register(training + "-value", trainingSchema);
       feedback = new ScoringTopology.FeedbackSettings(labels, performance, training,
           partitions.getOrDefault(labels, 1), config.getDuration(ScorerConfig.FEEDBACK_RETENTION),
+          config.getDuration(ScorerConfig.FEEDBACK_LABEL_WAIT),
           config.getDuration(ScorerConfig.FEEDBACK_WINDOW), config.getDuration(ScorerConfig.FEEDBACK_GRACE),
           config.getDuration(ScorerConfig.DRIFT_FLUSH_INTERVAL),
           () -> new WireFormatDecoder(Contracts.labelFeedback(), registry),

@@ -68,6 +68,7 @@ public final class ScorerConfig extends AbstractConfig {
   public static final String TOPIC_PERFORMANCE = "topic.performance";
   public static final String TOPIC_TRAINING = "topic.training";
   public static final String FEEDBACK_RETENTION = "feedback.retention";
+  public static final String FEEDBACK_LABEL_WAIT = "feedback.label.wait";
   public static final String FEEDBACK_WINDOW = "feedback.window";
   public static final String FEEDBACK_GRACE = "feedback.grace";
 
@@ -167,6 +168,9 @@ public final class ScorerConfig extends AbstractConfig {
           "Topic of TrainingExample records (labelled events), read by scorer train --from-topic.")
       .define(FEEDBACK_RETENTION, Type.STRING, "7d", new DurationValidator(60_000), Importance.MEDIUM,
           "How long a prediction waits for its label (a changelogged RocksDB store holds it meanwhile).")
+      .define(FEEDBACK_LABEL_WAIT, Type.STRING, "5m", new DurationValidator(0), Importance.LOW,
+          "How long a label that found no prediction waits for it (labels can overtake predictions on their way"
+              + " to the join) before it counts as unmatched.")
       .define(FEEDBACK_WINDOW, Type.STRING, "15m", new DurationValidator(1), Importance.LOW,
           "Performance window size (label time, tumbling).")
       .define(FEEDBACK_GRACE, Type.STRING, "1m", new DurationValidator(0), Importance.LOW,

@@ -63,7 +63,7 @@ final class DriftScenario {
    */
   static Map<String, Object> settings() {
     return Map.of("drift.window", "1m", "drift.grace", "1h", "drift.flush.interval", "300ms",
-        "feedback.window", "1m", "feedback.grace", "1h");
+        "feedback.window", "1m", "feedback.grace", "1h", "feedback.label.wait", "3s");
   }
 
   Result run(int eventsPerWindow, long seed, int readerId, KafkaProducer<byte[], byte[]> producer) {
@@ -79,7 +79,7 @@ final class DriftScenario {
     out.printf("Drift scenario: %,d events over %d one-minute windows (stable, then shifted: %s), labels %d min later%n",
         total, 2 * WINDOWS_PER_PHASE, SHIFT, LABEL_DELAY / WINDOW);
     try (OutputCollector outputs = new OutputCollector(bootstrap,
-        List.of(DemoRunner.PREDICTIONS, DemoRunner.DRIFT, DemoRunner.PERFORMANCE))) {
+        List.of(DemoRunner.PREDICTIONS, DemoRunner.DRIFT, DemoRunner.PERFORMANCE, DemoRunner.TRAINING))) {
       for (int w = 0; w < 2 * WINDOWS_PER_PHASE; w++) {
         if (w == WINDOWS_PER_PHASE) {
           generator.shift(SHIFT);
@@ -100,15 +100,19 @@ final class DriftScenario {
             labels.encode(label(event.record().get("event_id").toString(), event.label(), labelTime))));
       }
       producer.flush();
-      // Partials reach the merger on the next flush; then far-future ticks close every window.
+      // Every label joined (one training example each), then the partials reach the merger on the next
+      // flush; only then may the ticks move the mergers' clocks past every window.
+      waitFor(outputs, DemoRunner.TRAINING, total, Duration.ofMinutes(3));
       pause(1_500);
-      long end = t0 + 24 * 3_600_000L;
+      // Now is past every window's end + 1 h grace (t0 is two hours ago); brokers refuse timestamps far ahead.
+      long end = System.currentTimeMillis();
       producer.send(new ProducerRecord<>(DemoRunner.EVENTS, null, end, "tick".getBytes(StandardCharsets.UTF_8),
           events.encode(new PaymentGenerator(reader, 0).next(end).record())));
       producer.send(new ProducerRecord<>(DemoRunner.LABELS, null, end, "tick".getBytes(StandardCharsets.UTF_8),
           labels.encode(label("tick", PaymentGenerator.LEGIT, end))));
       producer.flush();
       waitFor(outputs, DemoRunner.DRIFT, 2 * WINDOWS_PER_PHASE, Duration.ofMinutes(1));
+      // The label tick matches no prediction: it counts (and moves the clock) once its 3 s wait is over.
       waitFor(outputs, DemoRunner.PERFORMANCE, 2 * WINDOWS_PER_PHASE, Duration.ofMinutes(1));
       outputs.drain(Duration.ofSeconds(1), r -> { });
       return summarize(outputs.records(), t0);

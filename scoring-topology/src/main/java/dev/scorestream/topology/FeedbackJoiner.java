@@ -2,13 +2,20 @@ package dev.scorestream.topology;
 
 import dev.scorestream.feedback.FeedbackResult;
 import dev.scorestream.feedback.PredictionSnapshots;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.WindowStore;
 import org.apache.kafka.streams.state.WindowStoreIterator;
 
@@ -17,20 +24,30 @@ import org.apache.kafka.streams.state.WindowStoreIterator;
  * (RocksDB) for the configured retention, stamped with their event time. A joined prediction is replaced
  * by a small "labelled" marker, so a second label for the same event is counted as a duplicate and never
  * yields a second training example.
+ *
+ * <p>Predictions reach this task through a repartition topic, so a label can overtake the prediction it
+ * judges. A label that finds nothing waits in a changelogged buffer for {@code labelWait} (wall clock):
+ * the prediction, when it arrives, joins it; a label still alone after the wait counts as unmatched.
  */
 final class FeedbackJoiner implements Processor<Bytes, FeedbackInput, Bytes, FeedbackResult> {
 
   /** First byte of a marker; snapshots start with the wire-format magic byte 0. */
   private static final byte LABELLED = 1;
 
-  private final String storeName;
+  private final String predictionStoreName;
+  private final String labelStoreName;
+  private final Duration labelWait;
   private final PredictionSnapshots snapshots;
   private final OutcomeListener listener;
   private ProcessorContext<Bytes, FeedbackResult> context;
-  private WindowStore<Bytes, byte[]> store;
+  private WindowStore<Bytes, byte[]> predictions;
+  private KeyValueStore<Bytes, byte[]> waiting;
 
-  FeedbackJoiner(String storeName, PredictionSnapshots snapshots, OutcomeListener listener) {
-    this.storeName = storeName;
+  FeedbackJoiner(String predictionStoreName, String labelStoreName, Duration labelWait, PredictionSnapshots snapshots,
+      OutcomeListener listener) {
+    this.predictionStoreName = predictionStoreName;
+    this.labelStoreName = labelStoreName;
+    this.labelWait = labelWait;
     this.snapshots = snapshots;
     this.listener = listener;
   }
@@ -38,36 +55,78 @@ final class FeedbackJoiner implements Processor<Bytes, FeedbackInput, Bytes, Fee
   @Override
   public void init(ProcessorContext<Bytes, FeedbackResult> context) {
     this.context = context;
-    this.store = context.getStateStore(storeName);
+    this.predictions = context.getStateStore(predictionStoreName);
+    this.waiting = context.getStateStore(labelStoreName);
+    Duration every = labelWait.compareTo(Duration.ofSeconds(1)) < 0 ? labelWait : Duration.ofSeconds(1);
+    context.schedule(every.isZero() ? Duration.ofMillis(1) : every, PunctuationType.WALL_CLOCK_TIME,
+        this::expireWaitingLabels);
   }
 
   @Override
   public void process(Record<Bytes, FeedbackInput> record) {
     if (record.value() instanceof FeedbackInput.Prediction prediction) {
-      store.put(record.key(), prediction.snapshot(), record.timestamp());
+      store(record.key(), prediction.snapshot(), record.timestamp());
       return;
     }
     FeedbackInput.Label label = (FeedbackInput.Label) record.value();
     KeyValue<Long, byte[]> stored = newest(record.key());
-    FeedbackResult result;
     if (stored == null) {
-      result = new FeedbackResult.Unmatched(label.eventId(), label.labelTime());
+      if (waiting.get(record.key()) != null) {
+        emit(record.key(), new FeedbackResult.Duplicate(label.eventId(), "", label.labelTime()));
+      } else {
+        waiting.put(record.key(), Waiting.encode(label, context.currentSystemTimeMs()));
+      }
     } else if (stored.value.length > 0 && stored.value[0] == LABELLED) {
-      result = new FeedbackResult.Duplicate(label.eventId(),
-          new String(stored.value, 1, stored.value.length - 1, StandardCharsets.UTF_8), label.labelTime());
+      emit(record.key(), new FeedbackResult.Duplicate(label.eventId(),
+          new String(stored.value, 1, stored.value.length - 1, StandardCharsets.UTF_8), label.labelTime()));
     } else {
-      PredictionSnapshots.Snapshot snapshot = snapshots.decode(stored.value);
-      String truth = label.label() != null ? label.label() : Double.toString(label.value());
-      result = new FeedbackResult.Matched(snapshot, truth, label.value(), label.labelTime());
-      store.put(record.key(), marker(snapshot.modelVersion()), stored.key);
+      join(record.key(), stored.value, stored.key, label);
     }
+  }
+
+  /** Stores a prediction, or joins it at once with a label that arrived first. */
+  private void store(Bytes key, byte[] snapshot, long eventTime) {
+    byte[] early = waiting.get(key);
+    if (early == null) {
+      predictions.put(key, snapshot, eventTime);
+      return;
+    }
+    waiting.delete(key);
+    join(key, snapshot, eventTime, Waiting.decode(early).label());
+  }
+
+  private void join(Bytes key, byte[] snapshotBytes, long eventTime, FeedbackInput.Label label) {
+    PredictionSnapshots.Snapshot snapshot = snapshots.decode(snapshotBytes);
+    String truth = label.label() != null ? label.label() : Double.toString(label.value());
+    predictions.put(key, marker(snapshot.modelVersion()), eventTime);
+    emit(key, new FeedbackResult.Matched(snapshot, truth, label.value(), label.labelTime()));
+  }
+
+  private void emit(Bytes key, FeedbackResult result) {
     listener.label(result);
-    context.forward(new Record<>(record.key(), result, record.timestamp()));
+    context.forward(new Record<>(key, result, result.labelTime()));
+  }
+
+  private void expireWaitingLabels(long now) {
+    List<KeyValue<Bytes, Waiting>> expired = new ArrayList<>();
+    try (KeyValueIterator<Bytes, byte[]> all = waiting.all()) {
+      while (all.hasNext()) {
+        KeyValue<Bytes, byte[]> entry = all.next();
+        Waiting label = Waiting.decode(entry.value);
+        if (now - label.since() >= labelWait.toMillis()) {
+          expired.add(KeyValue.pair(entry.key, label));
+        }
+      }
+    }
+    for (KeyValue<Bytes, Waiting> entry : expired) {
+      waiting.delete(entry.key);
+      emit(entry.key, new FeedbackResult.Unmatched(entry.value.label().eventId(), entry.value.label().labelTime()));
+    }
   }
 
   private KeyValue<Long, byte[]> newest(Bytes key) {
     KeyValue<Long, byte[]> newest = null;
-    try (WindowStoreIterator<byte[]> found = store.fetch(key, 0L, Long.MAX_VALUE)) {
+    try (WindowStoreIterator<byte[]> found = predictions.fetch(key, 0L, Long.MAX_VALUE)) {
       while (found.hasNext()) {
         newest = found.next();
       }
@@ -80,5 +139,37 @@ final class FeedbackJoiner implements Processor<Bytes, FeedbackInput, Bytes, Fee
     byte[] marker = Arrays.copyOf(new byte[] {LABELLED}, version.length + 1);
     System.arraycopy(version, 0, marker, 1, version.length);
     return marker;
+  }
+
+  /** A label waiting for its prediction, since a wall-clock time. */
+  record Waiting(FeedbackInput.Label label, long since) {
+
+    static byte[] encode(FeedbackInput.Label label, long since) {
+      byte[] id = label.eventId().getBytes(StandardCharsets.UTF_8);
+      byte[] text = label.label() == null ? new byte[0] : label.label().getBytes(StandardCharsets.UTF_8);
+      return ByteBuffer.allocate(8 + 8 + 1 + 8 + 4 + id.length + 4 + text.length)
+          .putLong(since).putLong(label.labelTime())
+          .put((byte) (label.value() == null ? 0 : 1)).putDouble(label.value() == null ? 0 : label.value())
+          .putInt(id.length).put(id).putInt(label.label() == null ? -1 : text.length).put(text).array();
+    }
+
+    static Waiting decode(byte[] bytes) {
+      ByteBuffer buffer = ByteBuffer.wrap(bytes);
+      long since = buffer.getLong();
+      long labelTime = buffer.getLong();
+      boolean hasValue = buffer.get() == 1;
+      double value = buffer.getDouble();
+      byte[] id = new byte[buffer.getInt()];
+      buffer.get(id);
+      int textLength = buffer.getInt();
+      String text = null;
+      if (textLength >= 0) {
+        byte[] bytesOfText = new byte[textLength];
+        buffer.get(bytesOfText);
+        text = new String(bytesOfText, StandardCharsets.UTF_8);
+      }
+      return new Waiting(new FeedbackInput.Label(new String(id, StandardCharsets.UTF_8), text,
+          hasValue ? value : null, labelTime), since);
+    }
   }
 }

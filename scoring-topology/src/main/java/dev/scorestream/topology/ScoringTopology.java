@@ -61,6 +61,7 @@ public final class ScoringTopology {
   static final String DRIFT_PARTIALS_STORE = "drift-partials";
   static final String DRIFT_WINDOWS_STORE = "drift-windows";
   static final String FEEDBACK_STORE = "feedback-predictions";
+  static final String LABEL_WAIT_STORE = "feedback-waiting-labels";
   static final String PERFORMANCE_PARTIALS_STORE = "performance-partials";
   static final String PERFORMANCE_WINDOWS_STORE = "performance-windows";
 
@@ -102,9 +103,10 @@ public final class ScoringTopology {
    *
    * @param partitions partitions of the labels topic; predictions are repartitioned by event id to match
    * @param retention how long a prediction waits for its label
+   * @param labelWait how long a label that found no prediction waits for it before it counts as unmatched
    */
   public record FeedbackSettings(String labelsTopic, String performanceTopic, String trainingTopic, int partitions,
-      Duration retention, Duration window, Duration grace, Duration flushInterval,
+      Duration retention, Duration labelWait, Duration window, Duration grace, Duration flushInterval,
       Supplier<WireFormatDecoder> labelDecoders, Supplier<WireFormatEncoder> performanceEncoders,
       Supplier<WireFormatEncoder> trainingEncoders) {
   }
@@ -205,9 +207,12 @@ public final class ScoringTopology {
     builder.addStateStore(Stores.windowStoreBuilder(
         Stores.persistentWindowStore(FEEDBACK_STORE, feedback.retention(), Duration.ofMillis(1), false),
         Serdes.Bytes(), Serdes.ByteArray()));
+    builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(LABEL_WAIT_STORE), Serdes.Bytes(),
+        Serdes.ByteArray()));
     KStream<Bytes, FeedbackResult> joined = predictions.merge(checked.get("label-valid"), Named.as("feedback-inputs"))
-        .process(() -> new FeedbackJoiner(FEEDBACK_STORE, new PredictionSnapshots(scorer.extractor().schema()),
-            listener), Named.as("feedback-join"), FEEDBACK_STORE);
+        .process(() -> new FeedbackJoiner(FEEDBACK_STORE, LABEL_WAIT_STORE, feedback.labelWait(),
+            new PredictionSnapshots(scorer.extractor().schema()), listener), Named.as("feedback-join"), FEEDBACK_STORE,
+            LABEL_WAIT_STORE);
 
     joined.filter((key, result) -> result instanceof FeedbackResult.Matched, Named.as("feedback-matched"))
         .processValues(TrainingExampleProcessor.supplier(scorer.extractor().schema(), feedback.trainingEncoders()),

@@ -18,26 +18,30 @@ class DemoCommandIT {
   @TempDir
   Path dir;
 
-  @Test
-  void shouldRunDemoAndConserveEveryEvent() throws IOException, InterruptedException {
+  /** Runs {@code scorer.jar} with {@code args}; returns its stdout once it exited 0 within 4 minutes. */
+  String demo(String... args) throws IOException, InterruptedException {
     Path jar = Path.of("target", "scorer.jar").toAbsolutePath();
     assertThat(jar).exists();
     Path output = dir.resolve("demo.out");
     Path log = dir.resolve("demo.err");
-    Process demo = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx768m", "-jar", jar.toString(), "demo", "--events", "2000", "--seed", "7")
-        .redirectOutput(output.toFile())
-        .redirectError(log.toFile())
-        .start();
+    List<String> command = new java.util.ArrayList<>(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx768m", "-jar", jar.toString()));
+    command.addAll(List.of(args));
+    Process demo = new ProcessBuilder(command).redirectOutput(output.toFile()).redirectError(log.toFile()).start();
     boolean finished = demo.waitFor(4, TimeUnit.MINUTES);
     if (!finished) {
       demo.destroyForcibly();
     }
     String text = Files.readString(output);
     String context = text + "\n--- stderr ---\n" + Files.readString(log);
-
     assertThat(finished).as(context).isTrue();
     assertThat(demo.exitValue()).as(context).isZero();
+    return text;
+  }
+
+  @Test
+  void shouldRunDemoAndConserveEveryEvent() throws IOException, InterruptedException {
+    String text = demo("demo", "--events", "2000", "--seed", "7");
     List<String> lines = text.lines().toList();
     String last = lines.get(lines.size() - 1);  // the summary is the last line on stdout; logs go to stderr
     Matcher summary = Pattern.compile("in=(\\d+) predictions=(\\d+) dead_letters=(\\d+)").matcher(last);
@@ -49,5 +53,20 @@ class DemoCommandIT {
     assertThat(predictions + deadLetters).isEqualTo(in);
     assertThat(deadLetters).isPositive();
     assertThat(text).contains("OK: every event came out exactly once").doesNotContain("PROBLEM");
+  }
+
+  @Test
+  void shouldCatchTheShiftInTheDriftScenario() throws IOException, InterruptedException {
+    String text = demo("demo", "--drift", "--events", "3000", "--seed", "7");
+    String context = text;
+    assertThat(text).contains("OK: the shift was caught by drift and by live accuracy.").doesNotContain("PROBLEM");
+    Matcher alerts = Pattern.compile("Features in ALERT after the shift: (.*)").matcher(text);
+    assertThat(alerts.find()).as(context).isTrue();
+    assertThat(alerts.group(1).split(", ")).contains("amount", "country");
+    Matcher accuracy = Pattern.compile("Live accuracy: ([0-9.]+) stable -> ([0-9.]+) shifted").matcher(text);
+    assertThat(accuracy.find()).as(context).isTrue();
+    assertThat(Double.parseDouble(accuracy.group(1)) - Double.parseDouble(accuracy.group(2))).isGreaterThan(0.1);
+    assertThat(text.lines().filter(line -> line.matches("\\S+Z\\s+stable\\s.*"))).hasSize(3)
+        .allSatisfy(line -> assertThat(line).contains(" OK ").endsWith("-"));
   }
 }

@@ -47,7 +47,7 @@ class DriftAndFeedbackIT {
   static final int EVENTS = 1_200;
   static final Map<String, Object> ANALYTICS = Map.of(ScorerConfig.DRIFT_WINDOW, "1m",
       ScorerConfig.DRIFT_GRACE, "1h", ScorerConfig.DRIFT_FLUSH_INTERVAL, "200ms",
-      ScorerConfig.FEEDBACK_WINDOW, "1h", ScorerConfig.FEEDBACK_GRACE, "0s");
+      ScorerConfig.FEEDBACK_WINDOW, "1h", ScorerConfig.FEEDBACK_GRACE, "0s", ScorerConfig.FEEDBACK_LABEL_WAIT, "3s");
 
   @TempDir
   Path dir;

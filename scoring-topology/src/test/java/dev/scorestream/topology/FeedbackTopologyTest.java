@@ -13,6 +13,7 @@ import dev.scorestream.codec.WireFormatEncoder;
 import dev.scorestream.deadletter.DeadLetterHeaders;
 import dev.scorestream.demo.PaymentGenerator;
 import dev.scorestream.drift.DriftThresholds;
+import dev.scorestream.feedback.FeedbackResult;
 import dev.scorestream.model.TestModels;
 import dev.scorestream.schemas.Contracts;
 import java.nio.charset.StandardCharsets;
@@ -142,9 +143,11 @@ class FeedbackTopologyTest {
     for (int i = 0; i < 3; i++) {
       label("never-scored-" + i, PaymentGenerator.FRAUD, LABELS_AT + 20_000);
     }
+    driver.advanceWallClockTime(TopologyFixture.LABEL_WAIT);   // the unknown labels stop waiting: unmatched
     driver.advanceWallClockTime(Duration.ofSeconds(1));
     assertThat(performance.isEmpty()).as("label window still open").isTrue();
     label("closing-tick", PaymentGenerator.LEGIT, LABELS_AT + 5 * 60_000);
+    driver.advanceWallClockTime(TopologyFixture.LABEL_WAIT);
     driver.advanceWallClockTime(Duration.ofSeconds(1));
 
     List<GenericRecord> reports = performanceReports();
@@ -180,6 +183,55 @@ class FeedbackTopologyTest {
     assertThat(((List<?>) delay.get("bucket_counts")).stream().mapToLong(c -> (Long) c).sum()).isEqualTo(40L);
     assertThat(orphans.get("unmatched")).isEqualTo(3L);
     assertThat(orphans.get("accuracy")).isNull();
+  }
+
+  @Test
+  void shouldJoinALabelThatOvertookItsPrediction() {
+    PaymentGenerator generator = new PaymentGenerator(READER, 23);
+    GenericRecord event = generator.next(T0).record();
+    String id = event.get("event_id").toString();
+    label(id, PaymentGenerator.FRAUD, LABELS_AT);
+    driver.advanceWallClockTime(TopologyFixture.LABEL_WAIT.minusSeconds(5));
+    assertThat(training.isEmpty()).as("the label waits").isTrue();
+
+    events.pipeInput(new TestRecord<>(key("c"), eventEncoder.encode(event), new RecordHeaders(), T0));
+
+    WireFormatDecoder decoder = new WireFormatDecoder(TopologyFixture.TRAINING, TopologyFixture.REGISTRY);
+    List<byte[]> examples = training.readValuesToList();
+    assertThat(examples).singleElement().satisfies(bytes -> assertThat(
+        ((DecodeResult.Decoded) decoder.decode(bytes)).record().get("event_id")).hasToString(id));
+    driver.advanceWallClockTime(TopologyFixture.LABEL_WAIT);
+    label(id, PaymentGenerator.FRAUD, LABELS_AT + 1);
+    assertThat(training.isEmpty()).as("a later label is a duplicate").isTrue();
+  }
+
+  @Test
+  void shouldCountALabelAsUnmatchedOnlyAfterItsWait() {
+    List<FeedbackResult> results = new ArrayList<>();
+    driver.close();
+    driver = new TopologyFixture(TestModels.logistic()).driver(TopologyFixture.analytics(DriftThresholds.DEFAULTS),
+        new OutcomeListener() {
+          @Override
+          public void scored(long scoringNanos, long endToEndMillis) {
+          }
+
+          @Override
+          public void rejected(dev.scorestream.deadletter.Reason reason) {
+          }
+
+          @Override
+          public void label(FeedbackResult result) {
+            results.add(result);
+          }
+        });
+    labels = driver.createInputTopic("events.labels", new BytesSerializer(), new ByteArraySerializer());
+    label("unknown", PaymentGenerator.FRAUD, LABELS_AT);
+    label("unknown", PaymentGenerator.FRAUD, LABELS_AT + 1);
+    driver.advanceWallClockTime(TopologyFixture.LABEL_WAIT.minusSeconds(1));
+    assertThat(results).singleElement().isInstanceOf(FeedbackResult.Duplicate.class);
+
+    driver.advanceWallClockTime(Duration.ofSeconds(1));
+    assertThat(results).hasSize(2).last().isInstanceOf(FeedbackResult.Unmatched.class);
   }
 
   @Test

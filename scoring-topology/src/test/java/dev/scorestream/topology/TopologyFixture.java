@@ -32,6 +32,7 @@ final class TopologyFixture {
   static final int EVOLVED_ID = 2;
   static final int WALLET_ID = 3;
   static final int PREDICTION_ID = 10;
+  static final Duration LABEL_WAIT = Duration.ofSeconds(30);
   static final int DRIFT_ID = 20;
   static final int PERFORMANCE_ID = 21;
   static final int TRAINING_ID = 22;
@@ -69,13 +70,16 @@ final class TopologyFixture {
     return topology(registry, listener, ScoringTopology.Analytics.NONE);
   }
 
-  /** Drift and feedback on: 1-minute drift windows with 10 s grace, 1-minute label windows, 1 h retention. */
+  /**
+   * Drift and feedback on: 1-minute drift windows with 10 s grace, 1-minute label windows, 1 h retention,
+   * labels wait 30 s (wall clock) for a prediction.
+   */
   static ScoringTopology.Analytics analytics(DriftThresholds thresholds) {
     return new ScoringTopology.Analytics(
         new ScoringTopology.DriftSettings("events.drift", Duration.ofMinutes(1), Duration.ofSeconds(10),
             Duration.ofSeconds(1), thresholds, () -> new WireFormatEncoder(Contracts.driftReport(), DRIFT_ID)),
         new ScoringTopology.FeedbackSettings("events.labels", "events.performance", "events.training", 1,
-            Duration.ofHours(1), Duration.ofMinutes(1), Duration.ofSeconds(10), Duration.ofSeconds(1),
+            Duration.ofHours(1), LABEL_WAIT, Duration.ofMinutes(1), Duration.ofSeconds(10), Duration.ofSeconds(1),
             () -> new WireFormatDecoder(Contracts.labelFeedback(), REGISTRY),
             () -> new WireFormatEncoder(Contracts.performanceReport(), PERFORMANCE_ID),
             () -> new WireFormatEncoder(TRAINING, TRAINING_ID)));
