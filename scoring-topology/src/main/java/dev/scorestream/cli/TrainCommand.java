@@ -1,5 +1,6 @@
 package dev.scorestream.cli;
 
+import dev.scorestream.demo.PaymentGenerator;
 import dev.scorestream.features.FeatureExtractor;
 import dev.scorestream.model.Evaluation;
 import dev.scorestream.model.LabelledRecord;
@@ -34,7 +35,7 @@ import picocli.CommandLine.Spec;
 /** {@code scorer train}: labelled Avro/CSV files to a model artifact directory, with an evaluation report. */
 @Command(name = "train", mixinStandardHelpOptions = true,
     description = "Train a model artifact (Tribuo model + metadata + baseline profile + smoke examples) from labelled"
-        + " .avro or .csv files, or from a topic of TrainingExample records.")
+        + " .avro or .csv files, from a topic of TrainingExample records, or from generated demo payments.")
 final class TrainCommand implements Callable<Integer> {
 
   @Spec
@@ -48,6 +49,11 @@ final class TrainCommand implements Callable<Integer> {
       description = "Train from a topic of TrainingExample records (e.g. events.training) instead of files;"
           + " needs --bootstrap and --registry.")
   String fromTopic;
+
+  @Option(names = "--generated", paramLabel = "N",
+      description = "Train on N generated card payments (the demo's data, with a known ground truth) instead of files;"
+          + " for a first model, e.g. before docker compose up.")
+  Integer generated;
 
   @Option(names = "--bootstrap", paramLabel = "HOST:PORT", description = "Kafka bootstrap servers, with --from-topic.")
   String bootstrap;
@@ -95,8 +101,13 @@ final class TrainCommand implements Callable<Integer> {
     if (Files.exists(out)) {
       throw new CommandLine.ParameterException(spec.commandLine(), "--out " + out + " already exists; choose a new directory");
     }
-    if (inputs.isEmpty() == (fromTopic == null)) {
-      throw new CommandLine.ParameterException(spec.commandLine(), "give either --input FILE... or --from-topic TOPIC");
+    int sources = (inputs.isEmpty() ? 0 : 1) + (fromTopic == null ? 0 : 1) + (generated == null ? 0 : 1);
+    if (sources != 1) {
+      throw new CommandLine.ParameterException(spec.commandLine(),
+          "give exactly one of --input FILE..., --from-topic TOPIC or --generated N");
+    }
+    if (generated != null && generated < 10) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--generated needs at least 10 records, got " + generated);
     }
     if (fromTopic != null && (bootstrap == null || registryUrl == null)) {
       throw new CommandLine.ParameterException(spec.commandLine(), "--from-topic needs --bootstrap and --registry");
@@ -110,6 +121,14 @@ final class TrainCommand implements Callable<Integer> {
           new SchemaRegistryClient(RegistrySettings.of(registryUrl)), new TrainingExamples(reader),
           RecordValidator.forSchema(reader));
       report(console, fromTopic, source.read(fromTopic, since, read -> { }), rows);
+    }
+    if (generated != null) {
+      PaymentGenerator generator = new PaymentGenerator(reader, seed);
+      long start = Instant.now().minusSeconds(30L * 86_400).toEpochMilli();
+      for (int i = 0; i < generated; i++) {
+        rows.add(generator.next(start + i * 60_000L));
+      }
+      console.printf("generated %,d card payments (seed %d)%n", generated, seed);
     }
     TrainingData data = new TrainingData(reader, label);
     for (Path input : inputs) {

@@ -154,7 +154,12 @@ public final class DemoRunner {
   }
 
   private static DemoTraffic.SchemaIds registerWriterSchemas(SchemaRegistryClient registry) {
-    String subject = EVENTS + "-value";
+    return registerWriterSchemas(registry, EVENTS);
+  }
+
+  /** Registers the demo's writer schemas under {@code <topic>-value}; one more id is left unregistered. */
+  public static DemoTraffic.SchemaIds registerWriterSchemas(SchemaRegistryClient registry, String topic) {
+    String subject = topic + "-value";
     int reader = registry.register(subject, Contracts.paymentEvent());
     int evolved = registry.register(subject, DemoSchemas.evolved());
     int wallet = registry.register(subject, DemoSchemas.walletChannel());

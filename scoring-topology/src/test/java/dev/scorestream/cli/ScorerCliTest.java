@@ -87,6 +87,18 @@ class ScorerCliTest {
   }
 
   @Test
+  void shouldTrainOnGeneratedPaymentsAndRefuseTwoSources() throws IOException {
+    Path model = dir.resolve("generated");
+    assertThat(run("train", "--generated", "1000", "-o", model.toString())).as(err.toString()).isZero();
+    assertThat(out.toString()).contains("generated 1,000 card payments");
+    assertThat(ModelArtifact.load(model, TestModels.extractor()).metadata().trainingExamples()).isEqualTo(800);
+
+    Path csv = TrainingFiles.writeCsv(dir.resolve("t.csv"), TestModels.payments(50, 8));
+    assertThat(run("train", "--generated", "100", "-i", csv.toString(), "-o", dir.resolve("x").toString())).isEqualTo(2);
+    assertThat(err.toString()).contains("exactly one of --input FILE..., --from-topic TOPIC or --generated N");
+  }
+
+  @Test
   void shouldRefuseToCompareWithSomethingThatIsNoModel() throws IOException {
     Path csv = TrainingFiles.writeCsv(dir.resolve("train.csv"), TestModels.payments(200, 8));
     Files.createDirectories(dir.resolve("empty"));

@@ -1,0 +1,140 @@
+#!/usr/bin/env bash
+# Builds every image scorestream's containers need from local material; nothing is pulled.
+#
+#   scorestream/base:bookworm      debootstrap --variant=minbase bookworm + docker import
+#   scorestream/jre:17             jlink runtime of the build machine's JDK 17 on the base
+#   scorestream/kafka:4.4.0        Apache Kafka (KRaft) from the Maven Central jars
+#   scorestream/apicurio:2.6.13    Apicurio Registry from the Maven Central tarball (in-memory)
+#   scorestream/scorer:latest      docker/Dockerfile with scoring-topology/target/scorer.jar
+#   scorestream/prometheus:latest  Debian's prometheus package on the base
+#
+# As root on Debian 12: installs docker.io, containerd, runc, iptables, debootstrap and docker-compose if
+# missing, and starts dockerd (--bridge=none --iptables=false: containers use host networking only) if no
+# daemon answers; its PID goes to $WORK/dockerd.pid. Writes docker/images.env for docker-compose.
+# Needs scoring-topology/target/scorer.jar and .../target/apicurio (mvn -pl scoring-topology -am package).
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+WORK="${SCORESTREAM_DOCKER_WORK:-/var/tmp/scorestream-docker}"
+MIRROR="${DEBIAN_MIRROR:-http://deb.debian.org/debian}"
+DOCKER="$(command -v /usr/bin/docker || command -v docker)"
+export DOCKER_BUILDKIT=0   # the classic builder: no BuildKit images to pull
+mkdir -p "$WORK"
+step() { printf '[build-images %s] %s\n' "$(date +%H:%M:%S)" "$*"; }
+
+ensure_packages() {
+  local missing=""
+  for package in docker.io containerd runc iptables debootstrap docker-compose; do
+    dpkg -s "$package" >/dev/null 2>&1 || missing="$missing $package"
+  done
+  if [ -n "$missing" ]; then
+    step "installing$missing"
+    local own_policy=""
+    if [ ! -e /usr/sbin/policy-rc.d ]; then   # keep the packages from starting services themselves
+      printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d && own_policy=1
+    fi
+    apt-get update -q
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $missing
+    [ -z "$own_policy" ] || rm -f /usr/sbin/policy-rc.d
+    DOCKER="$(command -v /usr/bin/docker || command -v docker)"
+  fi
+}
+
+ensure_daemon() {
+  if "$DOCKER" info >/dev/null 2>&1; then
+    return
+  fi
+  step "starting dockerd (log: $WORK/dockerd.log)"
+  nohup dockerd --bridge=none --iptables=false --ip-masq=false --ip-forward=false \
+    > "$WORK/dockerd.log" 2>&1 &
+  echo $! > "$WORK/dockerd.pid"
+  for _ in $(seq 1 60); do
+    "$DOCKER" info >/dev/null 2>&1 && return
+    sleep 1
+  done
+  echo "dockerd did not answer within 60 s; see $WORK/dockerd.log" >&2
+  tail -20 "$WORK/dockerd.log" >&2
+  exit 1
+}
+
+have_image() { "$DOCKER" image inspect "$1" >/dev/null 2>&1; }
+
+build() {   # build TAG DOCKERFILE CONTEXT [build args...]
+  local tag="$1" dockerfile="$2" context="$3"
+  shift 3
+  step "building $tag"
+  "$DOCKER" build -q --network host -t "$tag" -f "$dockerfile" "$@" "$context" >/dev/null
+}
+
+base_image() {
+  have_image scorestream/base:bookworm && return
+  step "debootstrap minbase bookworm from $MIRROR (about a minute)"
+  rm -rf "$WORK/rootfs"
+  debootstrap --variant=minbase bookworm "$WORK/rootfs" "$MIRROR" > "$WORK/debootstrap.log" 2>&1 \
+    || { tail -20 "$WORK/debootstrap.log" >&2; exit 1; }
+  rm -rf "$WORK/rootfs/var/cache/apt/archives/"*.deb "$WORK/rootfs/var/lib/apt/lists/"*
+  tar -C "$WORK/rootfs" -c . | "$DOCKER" import - scorestream/base:bookworm >/dev/null
+  rm -rf "$WORK/rootfs"
+}
+
+jre_image() {
+  have_image scorestream/jre:17 && return
+  local java_home="${JAVA_HOME:-$(dirname "$(dirname "$(readlink -f "$(command -v javac)")")")}"
+  step "jlink runtime from $java_home"
+  rm -rf "$WORK/jre-context" && mkdir -p "$WORK/jre-context"
+  local modules
+  modules="$("$java_home/bin/java" --list-modules | sed 's/@.*//' | grep -v '^jdk\.incubator' | paste -sd, -)"
+  "$java_home/bin/jlink" --add-modules "$modules" --strip-debug --no-man-pages --no-header-files \
+    --compress=2 --output "$WORK/jre-context/jre"
+  build scorestream/jre:17 "$ROOT/docker/jre/Dockerfile" "$WORK/jre-context"
+}
+
+kafka_image() {
+  have_image scorestream/kafka:4.4.0 && return
+  rm -rf "$WORK/kafka-context" && mkdir -p "$WORK/kafka-context"
+  step "collecting Kafka 4.4.0 jars"
+  mvn -q -B -f "$ROOT/docker/kafka/pom.xml" dependency:copy-dependencies -DincludeScope=runtime \
+    -DoutputDirectory="$WORK/kafka-context/libs"
+  cp "$ROOT/docker/kafka/run" "$ROOT/docker/kafka/kafka-topics.sh" "$ROOT/docker/kafka/log4j2.properties" \
+    "$WORK/kafka-context/"
+  build scorestream/kafka:4.4.0 "$ROOT/docker/kafka/Dockerfile" "$WORK/kafka-context"
+}
+
+apicurio_image() {
+  have_image scorestream/apicurio:2.6.13 && return
+  local unpacked="$ROOT/scoring-topology/target/apicurio"
+  [ -f "$unpacked/apicurio-registry-app-2.6.13.Final-runner.jar" ] \
+    || { echo "missing $unpacked: run mvn -pl scoring-topology -am package -DskipTests first" >&2; exit 1; }
+  rm -rf "$WORK/apicurio-context" && mkdir -p "$WORK/apicurio-context"
+  cp -r "$unpacked" "$WORK/apicurio-context/apicurio"
+  build scorestream/apicurio:2.6.13 "$ROOT/docker/apicurio/Dockerfile" "$WORK/apicurio-context"
+}
+
+prometheus_image() {
+  have_image scorestream/prometheus:latest && return
+  build scorestream/prometheus:latest "$ROOT/docker/prometheus/Dockerfile" "$ROOT/docker/prometheus"
+}
+
+scorer_image() {   # always rebuilt: it carries the code under test
+  [ -f "$ROOT/scoring-topology/target/scorer.jar" ] \
+    || { echo "missing scoring-topology/target/scorer.jar: run mvn package first" >&2; exit 1; }
+  build scorestream/scorer:latest "$ROOT/docker/Dockerfile" "$ROOT" --build-arg JRE_IMAGE=scorestream/jre:17
+}
+
+started=$(date +%s)
+ensure_packages
+ensure_daemon
+base_image
+jre_image
+kafka_image
+apicurio_image
+prometheus_image
+scorer_image
+cat > "$ROOT/docker/images.env" <<ENV
+# Written by docker/build-images.sh: the locally built images, for docker-compose --env-file.
+KAFKA_IMAGE=scorestream/kafka:4.4.0
+REGISTRY_IMAGE=scorestream/apicurio:2.6.13
+SCORER_IMAGE=scorestream/scorer:latest
+PROMETHEUS_IMAGE=scorestream/prometheus:latest
+ENV
+step "done in $(( $(date +%s) - started )) s"
+"$DOCKER" images --format '{{.Repository}}:{{.Tag}} {{.Size}}' | grep '^scorestream/'
