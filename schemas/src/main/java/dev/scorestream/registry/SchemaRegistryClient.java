@@ -42,6 +42,12 @@ public final class SchemaRegistryClient implements SchemaLookup {
   private final HttpClient http;
   private final ObjectMapper json = new ObjectMapper();
   private final Map<Integer, Schema> byId;
+  /** Ids the registry said it does not know, until when (System.nanoTime) that answer is reused. */
+  private final Map<Integer, Unknown> unknownIds = new java.util.concurrent.ConcurrentHashMap<>();
+  private static final int MAX_UNKNOWN_IDS = 10_000;
+
+  private record Unknown(long until, String message) {
+  }
   private final Stats stats = new Stats();
   private final AtomicBoolean reachable = new AtomicBoolean(true);
 
@@ -76,9 +82,21 @@ public final class SchemaRegistryClient implements SchemaLookup {
       stats.cacheHits.increment();
       return cached;
     }
+    Unknown unknown = unknownIds.get(id);
+    if (unknown != null && System.nanoTime() - unknown.until() < 0) {
+      stats.cacheHits.increment();
+      throw new SchemaNotFoundException(id, unknown.message());
+    }
     Response response = call("GET", "/schemas/ids/" + id, null);
     if (response.status() == 404 && response.errorCode() == SCHEMA_NOT_FOUND) {
-      throw new SchemaNotFoundException(id, "schema id " + id + " is not registered: " + response.message());
+      String message = "schema id " + id + " is not registered: " + response.message();
+      if (!settings.unknownIdTtl().isZero()) {
+        if (unknownIds.size() >= MAX_UNKNOWN_IDS) {
+          unknownIds.clear();
+        }
+        unknownIds.put(id, new Unknown(System.nanoTime() + settings.unknownIdTtl().toNanos(), message));
+      }
+      throw new SchemaNotFoundException(id, message);
     }
     JsonNode body = response.requireOk("schema id " + id);
     String type = body.path("schemaType").asText("AVRO");

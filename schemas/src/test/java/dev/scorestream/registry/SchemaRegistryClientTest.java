@@ -67,8 +67,12 @@ class SchemaRegistryClientTest {
     exchange.close();
   }
 
+  String baseUrl() {
+    return "http://127.0.0.1:" + server.getAddress().getPort() + "/apis/ccompat/v7/";
+  }
+
   SchemaRegistryClient client(int attempts) {
-    String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/apis/ccompat/v7/";
+    String url = baseUrl();
     return new SchemaRegistryClient(RegistrySettings.of(url)
         .withRetries(attempts, Duration.ofMillis(1), Duration.ofMillis(5))
         .withRequestTimeout(Duration.ofMillis(500)));
@@ -139,6 +143,28 @@ class SchemaRegistryClientTest {
     assertThatThrownBy(() -> client(1).schemaById(42))
         .isInstanceOf(SchemaNotFoundException.class)
         .hasMessageContaining("42");
+  }
+
+  @Test
+  void shouldAnswerARepeatedUnknownIdFromMemoryWithinItsTtl() {
+    for (int i = 0; i < 3; i++) {
+      replies.add(new Reply(404, "{\"error_code\":40403,\"message\":\"Schema not found\"}", 0));
+    }
+    SchemaRegistryClient remembering = new SchemaRegistryClient(
+        RegistrySettings.of(baseUrl()).withRetries(1, Duration.ofMillis(1), Duration.ofMillis(1))
+            .withUnknownIdTtl(Duration.ofHours(1)));
+    for (int i = 0; i < 5; i++) {
+      assertThatThrownBy(() -> remembering.schemaById(42)).isInstanceOf(SchemaNotFoundException.class)
+          .hasMessageContaining("42");
+    }
+    assertThat(requests).as("one HTTP call for five lookups").hasValue(1);
+
+    SchemaRegistryClient asking = new SchemaRegistryClient(
+        RegistrySettings.of(baseUrl()).withRetries(1, Duration.ofMillis(1), Duration.ofMillis(1))
+            .withUnknownIdTtl(Duration.ZERO));
+    assertThatThrownBy(() -> asking.schemaById(42)).isInstanceOf(SchemaNotFoundException.class);
+    assertThatThrownBy(() -> asking.schemaById(42)).isInstanceOf(SchemaNotFoundException.class);
+    assertThat(requests).as("a zero TTL asks every time").hasValue(3);
   }
 
   @Test

@@ -34,6 +34,7 @@ public final class ScorerConfig extends AbstractConfig {
   public static final String REGISTRY_BACKOFF_MS = "schema.registry.backoff.initial.ms";
   public static final String REGISTRY_BACKOFF_MAX_MS = "schema.registry.backoff.max.ms";
   public static final String REGISTRY_CACHE_SIZE = "schema.registry.cache.size";
+  public static final String REGISTRY_UNKNOWN_ID_CACHE_MS = "schema.registry.unknown.id.cache.ms";
   public static final String REGISTRY_TRUSTSTORE = "schema.registry.ssl.truststore.location";
   public static final String REGISTRY_TRUSTSTORE_PASSWORD = "schema.registry.ssl.truststore.password";
   public static final String REGISTRY_OUTAGE_MAX_BLOCK_MS = "schema.registry.outage.max.block.ms";
@@ -100,6 +101,10 @@ public final class ScorerConfig extends AbstractConfig {
           "Upper bound of one registry backoff.")
       .define(REGISTRY_CACHE_SIZE, Type.INT, 0, Range.atLeast(0), Importance.LOW,
           "Schemas cached by id; 0 = unbounded (ids are immutable).")
+      .define(REGISTRY_UNKNOWN_ID_CACHE_MS, Type.LONG, 1000L, Range.between(0L, 3_600_000L), Importance.LOW,
+          "How long an id the registry does not know is answered from memory, so a burst of records with a bad"
+              + " id is not a burst of registry calls; 0 asks every time. After registering a missing schema, wait"
+              + " this long before replaying its dead letters.")
       .define(REGISTRY_TRUSTSTORE, Type.STRING, "", Importance.LOW,
           "PKCS12 or JKS truststore for an https registry; empty uses the JVM's default trust.")
       .define(REGISTRY_TRUSTSTORE_PASSWORD, Type.PASSWORD, null, Importance.LOW, "Password of that truststore.")

@@ -79,7 +79,8 @@ public final class EmbeddedRegistry implements AutoCloseable {
         Optional.of(Path.of("target", "apicurio")));
     for (Optional<Path> candidate : candidates) {
       if (candidate.isPresent() && Files.isDirectory(candidate.get()) && findRunner(candidate.get()).isPresent()) {
-        return candidate.get();
+        // Absolute: the registry process runs in that directory, so a relative jar path would not resolve.
+        return candidate.get().toAbsolutePath();
       }
     }
     throw new IllegalStateException("Apicurio Registry not found. Build it into place with"

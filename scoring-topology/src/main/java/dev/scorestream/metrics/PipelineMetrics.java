@@ -65,12 +65,12 @@ public final class PipelineMetrics implements OutcomeListener, AutoCloseable {
     }
     this.scoring = Timer.builder("scorer.scoring.latency")
         .description("Decode, rules, features, predict and encode, per scored record")
-        .publishPercentiles(0.5, 0.99, 0.999).publishPercentileHistogram()
+        .publishPercentileHistogram()
         .minimumExpectedValue(Duration.ofNanos(1_000)).maximumExpectedValue(Duration.ofSeconds(1))
         .register(registry);
     this.endToEnd = Timer.builder("scorer.end.to.end.latency")
         .description("Input record timestamp to prediction, per scored record")
-        .publishPercentiles(0.5, 0.99, 0.999).publishPercentileHistogram()
+        .publishPercentileHistogram()
         .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofMinutes(10))
         .register(registry);
     this.driftWindows = Counter.builder("scorer.drift.windows")

@@ -33,6 +33,10 @@ final class PartialAggregator<K, V, P> implements Processor<K, V, String, byte[]
   private final Set<String> dirty = new HashSet<>();
   private ProcessorContext<String, byte[]> context;
   private KeyValueStore<String, byte[]> store;
+  // The window and group of the previous record, whose key is reused: almost every record has the same.
+  private long lastStart = Long.MIN_VALUE;
+  private String lastGroup;
+  private String lastKey;
 
   PartialAggregator(WindowedPartials<V, P> spec, String storeName, Duration flushInterval) {
     this.spec = spec;
@@ -60,7 +64,12 @@ final class PartialAggregator<K, V, P> implements Processor<K, V, String, byte[]
     long time = spec.time(value, record.timestamp());
     long start = spec.windowStart(time);
     String group = spec.group(value);
-    String key = WindowedPartials.key(start, group);
+    if (start != lastStart || !group.equals(lastGroup)) {
+      lastStart = start;
+      lastGroup = group;
+      lastKey = WindowedPartials.key(start, group);
+    }
+    String key = lastKey;
     WindowedPartials.Envelope<P> envelope = partials.get(key);
     if (envelope == null || envelope.maxTime() < time) {
       P partial = envelope == null ? spec.create(value) : envelope.partial();

@@ -8,6 +8,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.scorestream.cli.ScorerCli;
 import dev.scorestream.codec.WireFormatEncoder;
+import dev.scorestream.config.ScorerConfig;
 import dev.scorestream.demo.OutputCollector;
 import dev.scorestream.demo.PaymentGenerator;
 import dev.scorestream.embedded.EmbeddedStack;
@@ -69,7 +70,8 @@ class ReplayIT {
 
   @Test
   void shouldReplayUnknownSchemaIdOnceTheSchemaIsRegistered() throws Exception {
-    try (RunningPipeline pipeline = RunningPipeline.start(stack.kafka(), stack.registry().url(), "replay-unknown-", dir, Map.of());
+    try (RunningPipeline pipeline = RunningPipeline.start(stack.kafka(), stack.registry().url(), "replay-unknown-", dir,
+        Map.of(ScorerConfig.REGISTRY_UNKNOWN_ID_CACHE_MS, 500L));
         Admin admin = stack.kafka().admin()) {
       SchemaRegistryClient registry = new SchemaRegistryClient(RegistrySettings.of(stack.registry().url()));
       // The id the producer "meant": the next content id the registry will hand out.
@@ -94,6 +96,7 @@ class ReplayIT {
       assertThat(inspect).containsPattern("UNKNOWN_SCHEMA_ID\\s+200").containsPattern("NOT_WIRE_FORMAT\\s+20");
 
       assertThat(registry.register("replay-unknown-events-value", writer)).as("schema lands on the id producers used").isEqualTo(meant);
+      Thread.sleep(600);   // the operator's procedure: wait schema.registry.unknown.id.cache.ms before replaying
       String replay = scorer("replay", "--bootstrap", stack.kafka().bootstrapServers(), "--from", pipeline.deadLetters,
           "--reason", "UNKNOWN_SCHEMA_ID");
       assertThat(replay).contains("UNKNOWN_SCHEMA_ID -> " + pipeline.events).endsWith("replayed=200 skipped=20 refused=0\n");

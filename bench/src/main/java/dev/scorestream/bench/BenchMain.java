@@ -1,0 +1,608 @@
+package dev.scorestream.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.scorestream.deadletter.RatePacer;
+import dev.scorestream.embedded.EmbeddedStack;
+import dev.scorestream.embedded.FreePort;
+import dev.scorestream.embedded.TempDirectories;
+import dev.scorestream.registry.RegistrySettings;
+import dev.scorestream.registry.SchemaRegistryClient;
+import dev.scorestream.schemas.Contracts;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code scorer bench}: one broker, one registry, one set of generated records, the same Streams settings;
+ * the scoring pipeline and a passthrough topology measured in alternating runs, end-to-end latency at fixed
+ * rates, scoring cost by JMH, the pipeline's memory. Prints a table with PASS/FAIL per target and writes
+ * {@code bench/results/<date>-<git sha>.json}.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+    description = "Benchmark the pipeline against a passthrough Kafka Streams topology on the same broker and data.")
+public final class BenchMain implements Callable<Integer> {
+
+  static final String INPUT = "bench-events";
+  static final int PARTITIONS = 4;
+
+  @Option(names = "--events", defaultValue = "1000000", description = "Records per throughput run (default ${DEFAULT-VALUE}).")
+  int events;
+
+  @Option(names = "--runs", defaultValue = "3", description = "Alternating pipeline/passthrough runs (default ${DEFAULT-VALUE}).")
+  int runs;
+
+  @Option(names = "--rates", split = ",", defaultValue = "1000,5000", description = "Fixed rates for latency (default ${DEFAULT-VALUE}).")
+  List<Integer> rates;
+
+  @Option(names = "--latency-seconds", defaultValue = "30", description = "Measured seconds per rate (default ${DEFAULT-VALUE}).")
+  int latencySeconds;
+
+  @Option(names = "--commit-interval-ms", defaultValue = "100", description = "commit.interval.ms of every run (default ${DEFAULT-VALUE}).")
+  long commitIntervalMs;
+
+  @Option(names = "--skip-jmh", description = "Skip the JMH scoring-cost benchmark.")
+  boolean skipJmh;
+
+  @Option(names = "--skip-scale", description = "Skip the 2-thread and 2-instance runs.")
+  boolean skipScale;
+
+  @Option(names = "--child-jvm-option", paramLabel = "OPTION",
+      description = "Extra JVM option for the measured processes, e.g. -XX:StartFlightRecording=filename=p.jfr (repeatable).")
+  List<String> childJvmOptions = new ArrayList<>();
+
+  @Option(names = "--pipeline-option", paramLabel = "KEY=VALUE",
+      description = "Override a scorer setting in every pipeline run, e.g. drift.enabled=false (repeatable).")
+  Map<String, String> pipelineOptions = new LinkedHashMap<>();
+
+  @Option(names = "--out", defaultValue = "bench/results", description = "Directory of the results JSON (default ${DEFAULT-VALUE}).")
+  Path out;
+
+  private final Map<String, Object> results = new LinkedHashMap<>();
+  private final List<Map<String, Object>> targets = new ArrayList<>();
+  private Path jar;
+  private Path work;
+  private EmbeddedStack stack;
+  private String registryUrl;
+  private Path modelDir;
+  private long expectedPredictions;
+  private long expectedDeadLetters;
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new BenchMain()).execute(args));
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    if (events < 10_000 || runs < 1 || latencySeconds < 5) {
+      throw new CommandLine.ParameterException(new CommandLine(this), "--events >= 10000, --runs >= 1, --latency-seconds >= 5");
+    }
+    jar = Path.of(BenchMain.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+    Child.EXTRA_OPTIONS.addAll(childJvmOptions);
+    work = TempDirectories.create("scorestream-bench-");
+    results.put("date", LocalDate.now().toString());
+    results.put("git_sha", gitSha());
+    results.put("machine", Map.of("cores", Runtime.getRuntime().availableProcessors(),
+        "java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"),
+        "child_jvm_options", Child.JVM_OPTIONS));
+    results.put("settings", Map.of("events", events, "partitions", PARTITIONS, "malformed_share", Workload.MALFORMED_SHARE,
+        "processing_guarantee", "exactly_once_v2", "commit_interval_ms", commitIntervalMs, "runs", runs,
+        "pipeline", "decode, rules, features, logistic regression, prediction write, drift aggregation; feedback off",
+        "pipeline_overrides", pipelineOptions));
+    try (EmbeddedStack embedded = EmbeddedStack.start()) {
+      stack = embedded;
+      registryUrl = stack.registry().url();
+      SchemaRegistryClient registry = new SchemaRegistryClient(RegistrySettings.of(registryUrl));
+      int readerId = registry.register(INPUT + "-value", Contracts.paymentEvent());
+      modelDir = work.resolve("model");
+      Workload.trainModel(modelDir);
+      say("model trained; generating %,d records (5%% malformed)", events);
+      List<Workload.Event> data = Workload.events(events, readerId, 42);
+      expectedDeadLetters = data.stream().filter(Workload.Event::malformed).count();
+      expectedPredictions = events - expectedDeadLetters;
+      results.put("record_bytes_avg", data.stream().mapToInt(e -> e.value().length).average().orElse(0));
+      stack.kafka().createTopics(Map.of(INPUT, PARTITIONS));
+      long started = System.nanoTime();
+      produce(INPUT, data);
+      results.put("produce_per_second", events / seconds(started));
+      say("produced %,d records in %.1f s", events, seconds(started));
+      throughput();
+      if (!skipScale) {
+        scale();
+      }
+      latency(data);
+    } finally {
+      TempDirectories.delete(work);
+    }
+    if (!skipJmh) {
+      jmh();
+    }
+    results.put("targets", targets);
+    report();
+    return targets.stream().allMatch(t -> (Boolean) t.get("pass")) ? 0 : 1;
+  }
+
+  // ---- throughput ----
+
+  private void throughput() throws Exception {
+    List<Double> pipeline = new ArrayList<>();
+    List<Double> passthrough = new ArrayList<>();
+    for (int run = 1; run <= runs; run++) {
+      pipeline.add(pipelineRun("p" + run, 1, 1));
+      passthrough.add(passthroughRun("t" + run));
+    }
+    Map<String, Object> summary = new LinkedHashMap<>();
+    summary.put("pipeline", stats(pipeline));
+    summary.put("passthrough", stats(passthrough));
+    double ratio = median(pipeline) / median(passthrough);
+    summary.put("ratio", ratio);
+    results.put("throughput", summary);
+    target("throughput pipeline / passthrough", ratio, ">=", 0.80);
+  }
+
+  private void scale() throws Exception {
+    Map<String, Object> scale = new LinkedHashMap<>();
+    scale.put("1 instance x 2 threads", pipelineRun("s2t", 2, 1));
+    scale.put("2 instances x 1 thread", pipelineRun("s2i", 1, 2));
+    results.put("scale_records_per_second", scale);
+  }
+
+  /** One pipeline run over the whole input; checks every record came out once; returns records/s. */
+  private double pipelineRun(String id, int threads, int instances) throws Exception {
+    String predictions = "bench-predictions-" + id;
+    String deadLetters = "bench-dlq-" + id;
+    String drift = "bench-drift-" + id;
+    stack.kafka().createTopics(Map.of(predictions, PARTITIONS, deadLetters, 1, drift, 1));
+    String appId = "bench-pipeline-" + id;
+    List<Child> children = new ArrayList<>();
+    try {
+      for (int i = 0; i < instances; i++) {
+        Properties config = pipelineConfig(appId, INPUT, predictions, deadLetters, drift, threads, id + "-" + i, 0);
+        children.add(Child.start(jar, "dev.scorestream.cli.ScorerCli", List.of("run", "--config",
+            Child.writeProperties(work.resolve(appId + "-" + i + ".properties"), config).toString()),
+            work.resolve(appId + "-" + i + ".log")));
+      }
+      double rate = measure(appId, children);
+      long outPredictions = count(predictions);
+      long outDeadLetters = count(deadLetters);
+      if (outPredictions != expectedPredictions || outDeadLetters != expectedDeadLetters) {
+        throw new IllegalStateException(String.format("run %s lost or duplicated records: predictions %d (expected %d),"
+            + " dead letters %d (expected %d)", id, outPredictions, expectedPredictions, outDeadLetters, expectedDeadLetters));
+      }
+      say("pipeline %s (%d instance(s) x %d thread(s)): %,.0f records/s; %,d predictions + %,d dead letters, as expected",
+          id, instances, threads, rate, outPredictions, outDeadLetters);
+      return rate;
+    } finally {
+      children.forEach(Child::close);
+    }
+  }
+
+  private double passthroughRun(String id) throws Exception {
+    String output = "bench-passthrough-" + id;
+    stack.kafka().createTopics(Map.of(output, PARTITIONS));
+    String appId = "bench-passthrough-" + id;
+    Properties props = streamsBase(appId, 1, id);
+    props.put("bench.input", INPUT);
+    props.put("bench.output", output);
+    try (Child child = Child.start(jar, Passthrough.class.getName(),
+        List.of(Child.writeProperties(work.resolve(appId + ".properties"), props).toString()), work.resolve(appId + ".log"))) {
+      double rate = measure(appId, List.of(child));
+      say("passthrough %s: %,.0f records/s", id, rate);
+      return rate;
+    }
+  }
+
+  private Properties streamsBase(String appId, int threads, String stateId) {
+    Properties props = new Properties();
+    props.put("application.id", appId);
+    props.put("bootstrap.servers", stack.kafka().bootstrapServers());
+    props.put("processing.guarantee", "exactly_once_v2");
+    props.put("commit.interval.ms", String.valueOf(commitIntervalMs));
+    props.put("num.stream.threads", String.valueOf(threads));
+    props.put("state.dir", work.resolve("state-" + stateId).toString());
+    props.put("max.task.idle.ms", "-1");   // as the scorer sets it (ScorerApp.streamsProperties)
+    return props;
+  }
+
+  private Properties pipelineConfig(String appId, String input, String predictions, String deadLetters, String drift,
+      int threads, String stateId, int httpPort) {
+    Properties props = streamsBase(appId, threads, stateId);
+    props.put("schema.registry.url", registryUrl);
+    props.put("model.dir", modelDir.toString());
+    props.put("topic.events", input);
+    props.put("topic.predictions", predictions);
+    props.put("topic.dlq", deadLetters);
+    props.put("topic.drift", drift);
+    props.put("feedback.enabled", "false");
+    props.put("http.port", String.valueOf(httpPort));
+    props.putAll(pipelineOptions);
+    return props;
+  }
+
+  /**
+   * Records/s of a consumer group over the input: from 10% of the input committed (JIT warm, start-up
+   * excluded) to all of it, read from the group's committed offsets every 50 ms.
+   */
+  private double measure(String group, List<Child> children) throws Exception {
+    Admin admin = stack.kafka().admin();
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
+    long startCount = -1;
+    long startNanos = 0;
+    while (System.nanoTime() < deadline) {
+      for (Child child : children) {
+        if (!child.alive()) {
+          throw new IllegalStateException(group + " died:\n" + child.tail());
+        }
+      }
+      long committed = committed(admin, group);
+      if (startCount < 0 && committed >= events / 10) {
+        startCount = committed;
+        startNanos = System.nanoTime();
+      }
+      if (committed >= events) {
+        return (committed - startCount) / seconds(startNanos);
+      }
+      Thread.sleep(50);
+    }
+    throw new IllegalStateException(group + " did not finish within 10 minutes:\n" + children.get(0).tail());
+  }
+
+  private static long committed(Admin admin, String group) throws Exception {
+    Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(group)
+        .partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
+    return offsets.entrySet().stream().filter(e -> e.getKey().topic().equals(INPUT) && e.getValue() != null)
+        .mapToLong(e -> e.getValue().offset()).sum();
+  }
+
+  /** Committed records in a topic, read as read_committed from the beginning to the last stable offset. */
+  private long count(String topic) throws Exception {
+    Admin admin = stack.kafka().admin();
+    int partitions = admin.describeTopics(List.of(topic)).allTopicNames().get(10, TimeUnit.SECONDS).get(topic)
+        .partitions().size();
+    Map<TopicPartition, OffsetSpec> request = new HashMap<>();
+    for (int p = 0; p < partitions; p++) {
+      request.put(new TopicPartition(topic, p), OffsetSpec.latest());
+    }
+    Map<TopicPartition, Long> ends = new HashMap<>();
+    admin.listOffsets(request, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all().get(10, TimeUnit.SECONDS)
+        .forEach((tp, info) -> ends.put(tp, info.offset()));
+    long count = 0;
+    try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
+      consumer.assign(ends.keySet());
+      consumer.seekToBeginning(ends.keySet());
+      while (ends.entrySet().stream().anyMatch(e -> consumer.position(e.getKey()) < e.getValue())) {
+        count += consumer.poll(Duration.ofMillis(500)).count();
+      }
+    }
+    return count;
+  }
+
+  private KafkaConsumer<byte[], byte[]> consumer() {
+    Properties props = new Properties();
+    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka().bootstrapServers());
+    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
+    return new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+  }
+
+  private void produce(String topic, List<Workload.Event> data) {
+    Properties props = new Properties();
+    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka().bootstrapServers());
+    props.put(ProducerConfig.ACKS_CONFIG, "all");
+    props.put(ProducerConfig.LINGER_MS_CONFIG, 20);
+    props.put(ProducerConfig.BATCH_SIZE_CONFIG, 262_144);
+    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props, new ByteArraySerializer(),
+        new ByteArraySerializer())) {
+      for (Workload.Event event : data) {
+        producer.send(new ProducerRecord<>(topic, event.key(), event.value()));
+      }
+      producer.flush();
+    }
+  }
+
+  // ---- latency and memory ----
+
+  private void latency(List<Workload.Event> data) throws Exception {
+    List<Workload.Event> valid = data.stream().filter(e -> !e.malformed()).limit(200_000).toList();
+    Map<String, Object> latency = new LinkedHashMap<>();
+    for (int rate : rates) {
+      latency.put(String.valueOf(rate), latencyRun(rate, valid));
+    }
+    results.put("latency_ms", latency);
+  }
+
+  @SuppressWarnings("unchecked")
+  private Map<String, Object> latencyRun(int rate, List<Workload.Event> valid) throws Exception {
+    String id = "lat" + rate;
+    String input = "bench-events-" + id;
+    String predictions = "bench-predictions-" + id;
+    stack.kafka().createTopics(Map.of(input, PARTITIONS, predictions, PARTITIONS, "bench-dlq-" + id, 1,
+        "bench-drift-" + id, 1));
+    int httpPort = FreePort.pick();
+    Properties config = pipelineConfig("bench-pipeline-" + id, input, predictions, "bench-dlq-" + id,
+        "bench-drift-" + id, 1, id, httpPort);
+    List<Long> latencies = new ArrayList<>();
+    long[] peakRss = {0};
+    double[] peakHeap = {0};
+    try (Child child = Child.start(jar, "dev.scorestream.cli.ScorerCli", List.of("run", "--config",
+        Child.writeProperties(work.resolve(id + ".properties"), config).toString()), work.resolve(id + ".log"))) {
+      HttpClient http = HttpClient.newHttpClient();
+      String base = "http://127.0.0.1:" + httpPort;
+      waitReady(http, base, child);
+      AtomicBoolean consuming = new AtomicBoolean(true);
+      long[] measureFrom = {Long.MAX_VALUE};
+      Thread reader = new Thread(() -> {
+        try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
+          List<TopicPartition> partitions = new ArrayList<>();
+          for (int p = 0; p < PARTITIONS; p++) {
+            partitions.add(new TopicPartition(predictions, p));
+          }
+          consumer.assign(partitions);
+          consumer.seekToBeginning(partitions);
+          while (consuming.get()) {
+            for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(20))) {
+              long now = System.currentTimeMillis();
+              if (record.timestamp() >= measureFrom[0]) {
+                synchronized (latencies) {
+                  latencies.add(now - record.timestamp());
+                }
+              }
+            }
+          }
+        }
+      }, "latency-reader");
+      reader.start();
+      Properties props = new Properties();
+      props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka().bootstrapServers());
+      props.put(ProducerConfig.ACKS_CONFIG, "all");
+      props.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+      int warmup = 5;
+      long total = (long) rate * (warmup + latencySeconds);
+      RatePacer pacer = new RatePacer(rate);
+      long nextSample = 0;
+      try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props, new ByteArraySerializer(),
+          new ByteArraySerializer())) {
+        long start = System.currentTimeMillis();
+        for (long i = 0; i < total; i++) {
+          if (i == (long) rate * warmup) {
+            measureFrom[0] = System.currentTimeMillis();
+          }
+          Workload.Event event = valid.get((int) (i % valid.size()));
+          producer.send(new ProducerRecord<>(input, null, System.currentTimeMillis(), event.key(), event.value()));
+          pacer.pace(i + 1);
+          if (System.currentTimeMillis() >= nextSample && i >= (long) rate * warmup) {
+            nextSample = System.currentTimeMillis() + 500;
+            peakRss[0] = Math.max(peakRss[0], child.rss()[0]);
+            peakHeap[0] = Math.max(peakHeap[0], heapUsed(http, base));
+          }
+        }
+        producer.flush();
+        say("latency run at %,d/s: produced %,d in %.1f s", rate, total, (System.currentTimeMillis() - start) / 1000.0);
+      }
+      Thread.sleep(3_000);
+      consuming.set(false);
+      reader.join(10_000);
+      long[] hwm = child.rss();
+      List<Long> sorted;
+      synchronized (latencies) {
+        sorted = new ArrayList<>(latencies);
+      }
+      sorted.sort(null);
+      Map<String, Object> summary = new LinkedHashMap<>();
+      summary.put("measured", sorted.size());
+      summary.put("expected", (long) rate * latencySeconds);
+      summary.put("p50", percentile(sorted, 0.50));
+      summary.put("p99", percentile(sorted, 0.99));
+      summary.put("p999", percentile(sorted, 0.999));
+      summary.put("max", sorted.isEmpty() ? -1 : sorted.get(sorted.size() - 1));
+      summary.put("peak_rss_mb", peakRss[0] / 1048576.0);
+      summary.put("process_peak_rss_mb_including_startup", hwm[1] / 1048576.0);
+      summary.put("peak_heap_used_mb", peakHeap[0] / 1048576.0);
+      say("latency at %,d/s: p50 %d ms, p99 %d ms, p999 %d ms over %,d records; peak RSS %.0f MB, heap %.0f MB", rate,
+          percentile(sorted, 0.5), percentile(sorted, 0.99), percentile(sorted, 0.999), sorted.size(),
+          peakRss[0] / 1048576.0, peakHeap[0] / 1048576.0);
+      if (rate == 5000) {
+        target("p99 end-to-end at 5k/s (ms)", percentile(sorted, 0.99), "<=", 100);
+        target("pipeline RSS at 5k/s (MB)", peakRss[0] / 1048576.0, "<=", 512);
+      }
+      return summary;
+    }
+  }
+
+  private static void waitReady(HttpClient http, String base, Child child) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+    while (System.nanoTime() < deadline) {
+      if (!child.alive()) {
+        throw new IllegalStateException("pipeline died:\n" + child.tail());
+      }
+      try {
+        if (http.send(HttpRequest.newBuilder(URI.create(base + "/health/ready")).build(),
+            HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+          return;
+        }
+      } catch (IOException e) {
+        // not listening yet
+      }
+      Thread.sleep(200);
+    }
+    throw new IllegalStateException("pipeline not ready within 2 minutes:\n" + child.tail());
+  }
+
+  /** jvm_memory_used_bytes summed over the heap pools, from the child's /metrics. */
+  private static double heapUsed(HttpClient http, String base) {
+    try {
+      String body = http.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
+          HttpResponse.BodyHandlers.ofString()).body();
+      return body.lines().filter(l -> l.startsWith("jvm_memory_used_bytes{") && l.contains("area=\"heap\""))
+          .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+    } catch (IOException | RuntimeException e) {
+      return 0;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return 0;
+    }
+  }
+
+  static long percentile(List<Long> sorted, double q) {
+    if (sorted.isEmpty()) {
+      return -1;
+    }
+    return sorted.get((int) Math.min(sorted.size() - 1, Math.ceil(q * sorted.size()) - 1));
+  }
+
+  // ---- JMH ----
+
+  private void jmh() throws RunnerException {
+    say("JMH: scoring cost per record vs raw Tribuo predict (1 fork, 3 x 2 s warm-up, 5 x 2 s measured)");
+    Collection<RunResult> runs = new Runner(new OptionsBuilder()
+        .include(ScoringBenchmark.class.getName() + ".*")
+        .forks(1).warmupIterations(3).warmupTime(TimeValue.seconds(2))
+        .measurementIterations(5).measurementTime(TimeValue.seconds(2))
+        .jvmArgs("-Xmx512m").build()).run();
+    Map<String, Object> jmh = new LinkedHashMap<>();
+    double scoring = 0;
+    double raw = 0;
+    for (RunResult run : runs) {
+      String name = run.getParams().getBenchmark();
+      double score = run.getPrimaryResult().getScore();
+      jmh.put(name.substring(name.lastIndexOf('.') + 1) + "_ns", Map.of("score", score,
+          "error", run.getPrimaryResult().getScoreError()));
+      if (name.endsWith("scoreFromWireBytes")) {
+        scoring = score;
+      } else {
+        raw = score;
+      }
+    }
+    jmh.put("ratio", scoring / raw);
+    results.put("jmh", jmh);
+    target("scoring cost / raw Tribuo predict", scoring / raw, "<=", 1.5);
+  }
+
+  // ---- reporting ----
+
+  private void target(String name, double value, String op, double threshold) {
+    boolean pass = op.equals(">=") ? value >= threshold : value <= threshold;
+    Map<String, Object> t = new LinkedHashMap<>();
+    t.put("name", name);
+    t.put("value", value);
+    t.put("threshold", op + " " + threshold);
+    t.put("pass", pass);
+    targets.add(t);
+  }
+
+  @SuppressWarnings("unchecked")
+  private void report() throws IOException {
+    System.out.println();
+    Map<String, Object> throughput = (Map<String, Object>) results.get("throughput");
+    System.out.printf("%-44s %14s %14s %14s%n", "throughput (records/s)", "median", "min", "max");
+    for (String kind : List.of("pipeline", "passthrough")) {
+      Map<String, Object> s = (Map<String, Object>) throughput.get(kind);
+      System.out.printf("%-44s %,14.0f %,14.0f %,14.0f%n", kind, s.get("median"), s.get("min"), s.get("max"));
+    }
+    if (results.containsKey("scale_records_per_second")) {
+      ((Map<String, Object>) results.get("scale_records_per_second")).forEach((k, v) ->
+          System.out.printf("%-44s %,14.0f%n", "pipeline, " + k, v));
+    }
+    Map<String, Object> latency = (Map<String, Object>) results.get("latency_ms");
+    System.out.printf("%n%-44s %8s %8s %8s %10s %10s%n", "end-to-end latency (ms)", "p50", "p99", "p999", "RSS MB",
+        "heap MB");
+    latency.forEach((rate, value) -> {
+      Map<String, Object> s = (Map<String, Object>) value;
+      System.out.printf("%-44s %8d %8d %8d %10.0f %10.0f%n", "at " + rate + " events/s", s.get("p50"), s.get("p99"),
+          s.get("p999"), s.get("peak_rss_mb"), s.get("peak_heap_used_mb"));
+    });
+    if (results.containsKey("jmh")) {
+      Map<String, Object> jmh = (Map<String, Object>) results.get("jmh");
+      System.out.printf("%n%-44s %14.0f%n", "JMH scoring per record (ns)",
+          ((Map<String, Object>) jmh.get("scoreFromWireBytes_ns")).get("score"));
+      System.out.printf("%-44s %14.0f%n", "JMH raw Tribuo predict (ns)",
+          ((Map<String, Object>) jmh.get("rawTribuoPredict_ns")).get("score"));
+    }
+    System.out.printf("%n%-44s %12s %12s  %s%n", "target", "value", "threshold", "");
+    for (Map<String, Object> t : targets) {
+      System.out.printf("%-44s %12.3f %12s  %s%n", t.get("name"), t.get("value"), t.get("threshold"),
+          (Boolean) t.get("pass") ? "PASS" : "FAIL");
+    }
+    Files.createDirectories(out);
+    Path file = out.resolve(results.get("date") + "-" + results.get("git_sha") + ".json");
+    new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), results);
+    System.out.println("\nwrote " + file);
+  }
+
+  private static Map<String, Object> stats(List<Double> values) {
+    Map<String, Object> stats = new LinkedHashMap<>();
+    stats.put("median", median(values));
+    stats.put("min", values.stream().mapToDouble(Double::doubleValue).min().orElse(0));
+    stats.put("max", values.stream().mapToDouble(Double::doubleValue).max().orElse(0));
+    stats.put("runs", values);
+    return stats;
+  }
+
+  static double median(List<Double> values) {
+    List<Double> sorted = new ArrayList<>(values);
+    sorted.sort(null);
+    int n = sorted.size();
+    return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+  }
+
+  private static double seconds(long startNanos) {
+    return (System.nanoTime() - startNanos) / 1e9;
+  }
+
+  private static String gitSha() {
+    try {
+      Process git = new ProcessBuilder("git", "rev-parse", "--short", "HEAD").redirectErrorStream(true).start();
+      String sha = new String(git.getInputStream().readAllBytes()).trim();
+      return git.waitFor() == 0 && !sha.isEmpty() ? sha : "unknown";
+    } catch (IOException e) {
+      return "unknown";
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "unknown";
+    }
+  }
+
+  private static void say(String format, Object... args) {
+    System.out.printf("[bench] " + format + "%n", args);
+    System.out.flush();
+  }
+}

@@ -1,0 +1,107 @@
+package dev.scorestream.bench;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+
+/** A JVM the harness starts (a pipeline or a passthrough instance), measured from outside, stopped by its PID. */
+final class Child implements AutoCloseable {
+
+  /** JVM options of every measured process, pipeline and passthrough alike. */
+  static final List<String> JVM_OPTIONS = List.of("-Xms256m", "-Xmx256m", "-XX:+UseG1GC");
+
+  private final Process process;
+  private final Path log;
+
+  private Child(Process process, Path log) {
+    this.process = process;
+    this.log = log;
+  }
+
+  /** Extra JVM options for every child, e.g. {@code -XX:StartFlightRecording=...} to profile. */
+  static final List<String> EXTRA_OPTIONS = new ArrayList<>();
+
+  static Child start(Path jar, String mainClass, List<String> args, Path log) {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(JVM_OPTIONS);
+    command.addAll(EXTRA_OPTIONS);
+    command.addAll(List.of("-cp", jar.toString(), mainClass));
+    command.addAll(args);
+    try {
+      Process process = new ProcessBuilder(command).redirectErrorStream(true)
+          .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+      return new Child(process, log);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot start " + mainClass, e);
+    }
+  }
+
+  static Path writeProperties(Path file, Properties props) {
+    try {
+      try (var writer = Files.newBufferedWriter(file)) {
+        props.store(writer, "written by the benchmark harness");
+      }
+      return file;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  long pid() {
+    return process.pid();
+  }
+
+  boolean alive() {
+    return process.isAlive();
+  }
+
+  /** Resident set size now and at its peak (VmRSS, VmHWM from /proc), in bytes; -1 where unreadable. */
+  long[] rss() {
+    long rss = -1;
+    long peak = -1;
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(process.pid()), "status"))) {
+        if (line.startsWith("VmRSS:")) {
+          rss = kilobytes(line) * 1024;
+        } else if (line.startsWith("VmHWM:")) {
+          peak = kilobytes(line) * 1024;
+        }
+      }
+    } catch (IOException e) {
+      // the process ended, or no /proc here
+    }
+    return new long[] {rss, peak};
+  }
+
+  private static long kilobytes(String line) {
+    return Long.parseLong(line.replaceAll("[^0-9]", ""));
+  }
+
+  String tail() {
+    try {
+      List<String> lines = Files.readAllLines(log);
+      return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
+    } catch (IOException e) {
+      return "(no log)";
+    }
+  }
+
+  @Override
+  public void close() {
+    process.destroy();
+    try {
+      if (!process.waitFor(60, TimeUnit.SECONDS)) {
+        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      process.destroyForcibly();
+    }
+  }
+}

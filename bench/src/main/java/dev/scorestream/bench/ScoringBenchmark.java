@@ -1,0 +1,89 @@
+package dev.scorestream.bench;
+
+import dev.scorestream.codec.DecodeResult;
+import dev.scorestream.codec.WireFormatDecoder;
+import dev.scorestream.codec.WireFormatEncoder;
+import dev.scorestream.demo.PaymentGenerator;
+import dev.scorestream.features.FeatureExtractor;
+import dev.scorestream.model.ModelArtifact;
+import dev.scorestream.model.ModelScorer;
+import dev.scorestream.registry.SchemaNotFoundException;
+import dev.scorestream.schemas.Contracts;
+import dev.scorestream.topology.ActiveModel;
+import dev.scorestream.topology.EventScorer;
+import dev.scorestream.validation.RecordValidator;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.apache.avro.Schema;
+import org.tribuo.Example;
+import org.tribuo.Model;
+import org.tribuo.Prediction;
+import org.tribuo.classification.Label;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+
+/**
+ * Scoring cost per record: wire-format bytes to a score (decode, sanitize, rules, features, predict)
+ * against Tribuo's own {@code predict} on the same events, already turned into examples.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+public class ScoringBenchmark {
+
+  static final int EVENTS = 1024;
+
+  private byte[][] wire;
+  private Example<Label>[] examples;
+  private WireFormatDecoder decoder;
+  private EventScorer scorer;
+  private Model<Label> model;
+  private int next;
+
+  @Setup
+  @SuppressWarnings("unchecked")
+  public void setUp() throws IOException {
+    Schema reader = Contracts.paymentEvent();
+    Path dir = Files.createTempDirectory("bench-model");
+    ModelArtifact artifact = Workload.trainModel(dir.resolve("model"));
+    FeatureExtractor extractor = FeatureExtractor.forSchema(reader);
+    model = (Model<Label>) artifact.model();
+    scorer = new EventScorer(RecordValidator.forSchema(reader), extractor,
+        new ActiveModel(new ModelScorer(artifact)));
+    decoder = new WireFormatDecoder(reader, id -> {
+      if (id != 1) {
+        throw new SchemaNotFoundException(id, "unknown id " + id);
+      }
+      return reader;
+    });
+    WireFormatEncoder encoder = new WireFormatEncoder(reader, 1);
+    PaymentGenerator generator = new PaymentGenerator(reader, 7);
+    wire = new byte[EVENTS][];
+    examples = new Example[EVENTS];
+    for (int i = 0; i < EVENTS; i++) {
+      var record = generator.next(1_764_000_000_000L + i).record();
+      wire[i] = encoder.encode(record);
+      examples[i] = extractor.extract(record);
+    }
+  }
+
+  /** Decode + sanitize + rules + features + predict, as the stream does per record. */
+  @Benchmark
+  public EventScorer.Evaluated scoreFromWireBytes() {
+    DecodeResult decoded = decoder.decode(wire[next++ & (EVENTS - 1)]);
+    return scorer.evaluate(((DecodeResult.Decoded) decoded).record());
+  }
+
+  /** Tribuo's predict alone, on examples extracted beforehand. */
+  @Benchmark
+  public Prediction<Label> rawTribuoPredict() {
+    return model.predict(examples[next++ & (EVENTS - 1)]);
+  }
+}
