@@ -1,0 +1,62 @@
+package dev.scorestream.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.scorestream.codec.DecodeResult;
+import dev.scorestream.codec.WireFormatDecoder;
+import dev.scorestream.registry.SchemaNotFoundException;
+import dev.scorestream.schemas.Contracts;
+import dev.scorestream.validation.RecordValidator;
+import java.util.List;
+import org.apache.avro.Schema;
+import org.junit.jupiter.api.Test;
+
+class WorkloadTest {
+
+  @Test
+  void shouldMakeExactlyFivePercentMalformedAndEachSoForItsOwnReason() {
+    Schema reader = Contracts.paymentEvent();
+    List<Workload.Event> events = Workload.events(6000, 1, 42);
+    WireFormatDecoder decoder = new WireFormatDecoder(reader, id -> {
+      if (id != 1) {
+        throw new SchemaNotFoundException(id, "unknown");
+      }
+      return reader;
+    });
+    RecordValidator validator = RecordValidator.forSchema(reader);
+    int notWire = 0;
+    int unknown = 0;
+    int violations = 0;
+    for (Workload.Event event : events) {
+      DecodeResult result = decoder.decode(event.value());
+      boolean bad;
+      if (result instanceof DecodeResult.Failed failed) {
+        bad = true;
+        switch (failed.failure()) {
+          case NOT_WIRE_FORMAT -> notWire++;
+          case UNKNOWN_SCHEMA_ID -> unknown++;
+          default -> throw new AssertionError("unexpected " + failed.failure());
+        }
+      } else {
+        bad = !validator.sanitizeAndValidate(((DecodeResult.Decoded) result).record()).isEmpty();
+        if (bad) {
+          violations++;
+        }
+      }
+      assertThat(bad).as("event marked malformed iff the pipeline must dead-letter it").isEqualTo(event.malformed());
+    }
+    assertThat(events.stream().filter(Workload.Event::malformed).count()).isEqualTo(300);
+    assertThat(List.of(notWire, violations, unknown)).containsExactly(100, 100, 100);
+  }
+
+  @Test
+  void shouldTakeMedianAndNearestRankPercentiles() {
+    assertThat(BenchMain.median(List.of(3.0, 1.0, 2.0))).isEqualTo(2.0);
+    assertThat(BenchMain.median(List.of(4.0, 1.0, 2.0, 3.0))).isEqualTo(2.5);
+    List<Long> sorted = java.util.stream.LongStream.rangeClosed(1, 1000).boxed().toList();
+    assertThat(BenchMain.percentile(sorted, 0.5)).isEqualTo(500);
+    assertThat(BenchMain.percentile(sorted, 0.99)).isEqualTo(990);
+    assertThat(BenchMain.percentile(sorted, 0.999)).isEqualTo(999);
+    assertThat(BenchMain.percentile(List.of(), 0.5)).isEqualTo(-1);
+  }
+}
