@@ -49,12 +49,6 @@ public final class PredictionBuilder {
     return id == null ? "" : id.toString();
   }
 
-  /** The event time from the configured field, or {@code fallback} when there is none. */
-  public long eventTime(GenericRecord event, long fallback) {
-    Object time = eventTimePosition < 0 ? null : event.get(eventTimePosition);
-    return time instanceof Number number ? number.longValue() : fallback;
-  }
-
   /**
    * @param key the input record's key bytes, or null
    * @param recordTimestamp the input record's Kafka timestamp, the start of the latency measurement

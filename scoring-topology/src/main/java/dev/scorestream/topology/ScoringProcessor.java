@@ -87,8 +87,10 @@ final class ScoringProcessor implements FixedKeyProcessor<Bytes, byte[], Outcome
     byte[] key = record.key() == null ? null : record.key().get();
     GenericRecord prediction = predictions.build(event, key, valid.result(), model.name(), model.version(),
         valid.challenger(), clock.millis(), record.timestamp());
-    return new Outcome.Scored(encoder.encode(prediction), model, event, valid.result(), predictions.eventId(event),
-        predictions.eventTime(event, record.timestamp()));
+    // The prediction already holds the event id and time: read them back rather than extract them again.
+    Object eventTime = prediction.get("event_time");
+    return new Outcome.Scored(encoder.encode(prediction), model, event, valid.result(),
+        (String) prediction.get("event_id"), eventTime == null ? record.timestamp() : (Long) eventTime);
   }
 
   private DecodeResult decodeWaitingOutOutage(byte[] value) {

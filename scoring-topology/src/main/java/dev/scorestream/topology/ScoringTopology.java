@@ -11,7 +11,6 @@ import dev.scorestream.feedback.PerformanceReports;
 import dev.scorestream.feedback.PredictionSnapshots;
 import dev.scorestream.model.ModelScorer;
 import dev.scorestream.schemas.Contracts;
-import dev.scorestream.training.TrainingExamples;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -32,9 +31,6 @@ import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
-import org.apache.kafka.streams.processor.api.Processor;
-import org.apache.kafka.streams.processor.api.ProcessorContext;
-import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.Stores;
 
 /**
@@ -255,67 +251,5 @@ public final class ScoringTopology {
   /** Report key: the window start as an ISO-8601 instant. */
   static Bytes windowKey(long windowStart) {
     return Bytes.wrap(Instant.ofEpochMilli(windowStart).toString().getBytes(StandardCharsets.UTF_8));
-  }
-
-  /** Re-keys a scored event by its event id, with a snapshot of what the join will need, at event time. */
-  static final class SnapshotProcessor implements Processor<Bytes, Outcome.Scored, Bytes, byte[]> {
-    private final PredictionSnapshots snapshots;
-    private ProcessorContext<Bytes, byte[]> context;
-
-    private SnapshotProcessor(PredictionSnapshots snapshots) {
-      this.snapshots = snapshots;
-    }
-
-    static org.apache.kafka.streams.processor.api.ProcessorSupplier<Bytes, Outcome.Scored, Bytes, byte[]> supplier(
-        org.apache.avro.Schema reader) {
-      return () -> new SnapshotProcessor(new PredictionSnapshots(reader));
-    }
-
-    @Override
-    public void init(ProcessorContext<Bytes, byte[]> context) {
-      this.context = context;
-    }
-
-    @Override
-    public void process(Record<Bytes, Outcome.Scored> record) {
-      Outcome.Scored scored = record.value();
-      Map<String, Double> scores = scored.result().scores();
-      Double value = scores.size() == 1 ? scores.get(ModelScorer.VALUE) : null;
-      byte[] snapshot = snapshots.encode(new PredictionSnapshots.Snapshot(scored.eventId(), scored.modelVersion(),
-          scored.result().label(), value, scores, scored.eventTime(), scored.event()));
-      context.forward(new Record<>(Bytes.wrap(scored.eventId().getBytes(StandardCharsets.UTF_8)), snapshot,
-          scored.eventTime(), record.headers()));
-    }
-  }
-
-  /** A matched label as a {@code TrainingExample} (wire format, registered schema). */
-  static final class TrainingExampleProcessor
-      implements org.apache.kafka.streams.processor.api.FixedKeyProcessor<Bytes, FeedbackResult, byte[]> {
-    private final TrainingExamples examples;
-    private final WireFormatEncoder encoder;
-    private org.apache.kafka.streams.processor.api.FixedKeyProcessorContext<Bytes, byte[]> context;
-
-    private TrainingExampleProcessor(TrainingExamples examples, WireFormatEncoder encoder) {
-      this.examples = examples;
-      this.encoder = encoder;
-    }
-
-    static org.apache.kafka.streams.processor.api.FixedKeyProcessorSupplier<Bytes, FeedbackResult, byte[]> supplier(
-        org.apache.avro.Schema reader, Supplier<WireFormatEncoder> encoders) {
-      return () -> new TrainingExampleProcessor(new TrainingExamples(reader), encoders.get());
-    }
-
-    @Override
-    public void init(org.apache.kafka.streams.processor.api.FixedKeyProcessorContext<Bytes, byte[]> context) {
-      this.context = context;
-    }
-
-    @Override
-    public void process(org.apache.kafka.streams.processor.api.FixedKeyRecord<Bytes, FeedbackResult> record) {
-      FeedbackResult.Matched matched = (FeedbackResult.Matched) record.value();
-      PredictionSnapshots.Snapshot prediction = matched.prediction();
-      context.forward(record.withValue(encoder.encode(examples.create(prediction.eventId(), matched.label(),
-          matched.labelTime(), prediction.predictedLabel(), prediction.modelVersion(), prediction.event()))));
-    }
   }
 }

@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.HostConfig;
 import dev.scorestream.demo.ConservationCheck;
-import dev.scorestream.model.TestModels;
 import dev.scorestream.testkit.LocalImages;
 import dev.scorestream.testkit.MessyTraffic;
 import java.io.IOException;
@@ -48,10 +47,7 @@ class ComposeSmokeIT {
     for (int port : new int[] {9092, 9093, 8081, 8080, 9090}) {
       Assumptions.assumeTrue(free(port), "port " + port + " is taken; the compose file uses fixed ports");
     }
-    Path models = Path.of("target", "compose-it-models").toAbsolutePath();
-    ScorerContainerIT.deleteRecursively(models);
-    TestModels.logistic().save(models.resolve("fraud-v1"));
-    ScorerContainerIT.makeReadable(models);
+    Path models = LocalImages.modelsDirectory(Path.of("target", "compose-it-models").toAbsolutePath());
     Map<String, String> env = Map.of("KAFKA_IMAGE", LocalImages.KAFKA, "REGISTRY_IMAGE", LocalImages.REGISTRY,
         "SCORER_IMAGE", LocalImages.SCORER, "PROMETHEUS_IMAGE", LocalImages.PROMETHEUS, "MODELS_DIR", models.toString());
     try {

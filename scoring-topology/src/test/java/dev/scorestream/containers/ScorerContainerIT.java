@@ -4,17 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.scorestream.demo.ConservationCheck;
 import dev.scorestream.embedded.FreePort;
-import dev.scorestream.model.TestModels;
 import dev.scorestream.testkit.LocalImages;
 import dev.scorestream.testkit.MessyTraffic;
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -82,10 +78,7 @@ class ScorerContainerIT {
     registry.start();
     createTopics();
 
-    Path models = Path.of("target", "container-it-models").toAbsolutePath();
-    deleteRecursively(models);
-    TestModels.logistic().save(models.resolve("fraud-v1"));
-    makeReadable(models);
+    Path models = LocalImages.modelsDirectory(Path.of("target", "container-it-models").toAbsolutePath());
     scorer = new GenericContainer<>(DockerImageName.parse(LocalImages.SCORER))
         .withNetworkMode("host")
         .withImagePullPolicy(image -> false)
@@ -141,24 +134,5 @@ class ScorerContainerIT {
         .contains("scorer_model_info{").contains("jvm_memory_used_bytes");
     assertThat(scorer.getCurrentContainerInfo().getState().getHealth().getStatus()).isEqualTo("healthy");
     assertThat(scorer.getCurrentContainerInfo().getConfig().getUser()).isEqualTo("10001:10001");
-  }
-
-  static void makeReadable(Path root) throws IOException {
-    try (var paths = Files.walk(root)) {
-      for (Path path : paths.toList()) {
-        Files.setPosixFilePermissions(path, PosixFilePermissions.fromString(Files.isDirectory(path) ? "rwxr-xr-x" : "rw-r--r--"));
-      }
-    }
-  }
-
-  static void deleteRecursively(Path root) throws IOException {
-    if (!Files.exists(root)) {
-      return;
-    }
-    try (var paths = Files.walk(root)) {
-      for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.delete(path);
-      }
-    }
   }
 }

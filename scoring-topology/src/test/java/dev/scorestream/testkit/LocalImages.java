@@ -1,5 +1,11 @@
 package dev.scorestream.testkit;
 
+import dev.scorestream.embedded.TempDirectories;
+import dev.scorestream.model.TestModels;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import org.junit.jupiter.api.Assumptions;
 import org.testcontainers.DockerClientFactory;
@@ -32,5 +38,20 @@ public final class LocalImages {
       }
       Assumptions.assumeTrue(present, "image " + image + " not built: run docker/build-images.sh (nothing is pulled)");
     }
+  }
+
+  /**
+   * A fresh models directory at {@code root} holding {@link TestModels#logistic()} as {@code fraud-v1},
+   * readable by the images' non-root user (10001).
+   */
+  public static Path modelsDirectory(Path root) throws IOException {
+    TempDirectories.delete(root);
+    TestModels.logistic().save(root.resolve("fraud-v1"));
+    try (var paths = Files.walk(root)) {
+      for (Path path : paths.toList()) {
+        Files.setPosixFilePermissions(path, PosixFilePermissions.fromString(Files.isDirectory(path) ? "rwxr-xr-x" : "rw-r--r--"));
+      }
+    }
+    return root;
   }
 }

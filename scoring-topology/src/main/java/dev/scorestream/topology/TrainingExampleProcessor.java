@@ -1,0 +1,44 @@
+package dev.scorestream.topology;
+
+import dev.scorestream.codec.WireFormatEncoder;
+import dev.scorestream.feedback.FeedbackResult;
+import dev.scorestream.feedback.PredictionSnapshots;
+import dev.scorestream.training.TrainingExamples;
+import java.util.function.Supplier;
+import org.apache.avro.Schema;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
+import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
+import org.apache.kafka.streams.processor.api.FixedKeyProcessorSupplier;
+import org.apache.kafka.streams.processor.api.FixedKeyRecord;
+
+/** A matched label as a {@code TrainingExample} (wire format, registered schema). */
+final class TrainingExampleProcessor implements FixedKeyProcessor<Bytes, FeedbackResult, byte[]> {
+
+  private final TrainingExamples examples;
+  private final WireFormatEncoder encoder;
+  private FixedKeyProcessorContext<Bytes, byte[]> context;
+
+  private TrainingExampleProcessor(TrainingExamples examples, WireFormatEncoder encoder) {
+    this.examples = examples;
+    this.encoder = encoder;
+  }
+
+  static FixedKeyProcessorSupplier<Bytes, FeedbackResult, byte[]> supplier(Schema reader,
+      Supplier<WireFormatEncoder> encoders) {
+    return () -> new TrainingExampleProcessor(new TrainingExamples(reader), encoders.get());
+  }
+
+  @Override
+  public void init(FixedKeyProcessorContext<Bytes, byte[]> context) {
+    this.context = context;
+  }
+
+  @Override
+  public void process(FixedKeyRecord<Bytes, FeedbackResult> record) {
+    FeedbackResult.Matched matched = (FeedbackResult.Matched) record.value();
+    PredictionSnapshots.Snapshot prediction = matched.prediction();
+    context.forward(record.withValue(encoder.encode(examples.create(prediction.eventId(), matched.label(),
+        matched.labelTime(), prediction.predictedLabel(), prediction.modelVersion(), prediction.event()))));
+  }
+}
