@@ -67,6 +67,11 @@ public final class BenchMain implements Callable<Integer> {
   @Option(names = "--events", defaultValue = "1000000", description = "Records per throughput run (default ${DEFAULT-VALUE}).")
   int events;
 
+  @Option(names = "--warmup-events", defaultValue = "500000",
+      description = "Records each throughput run processes before measuring, so the JIT has compiled the hot path"
+          + " (default ${DEFAULT-VALUE}).")
+  int warmupEvents;
+
   @Option(names = "--runs", defaultValue = "3", description = "Alternating pipeline/passthrough runs (default ${DEFAULT-VALUE}).")
   int runs;
 
@@ -112,8 +117,9 @@ public final class BenchMain implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (events < 10_000 || runs < 1 || latencySeconds < 5) {
-      throw new CommandLine.ParameterException(new CommandLine(this), "--events >= 10000, --runs >= 1, --latency-seconds >= 5");
+    if (events < 10_000 || warmupEvents < 0 || runs < 1 || latencySeconds < 5) {
+      throw new CommandLine.ParameterException(new CommandLine(this),
+          "--events >= 10000, --warmup-events >= 0, --runs >= 1, --latency-seconds >= 5");
     }
     jar = Path.of(BenchMain.class.getProtectionDomain().getCodeSource().getLocation().toURI());
     Child.EXTRA_OPTIONS.addAll(childJvmOptions);
@@ -123,7 +129,7 @@ public final class BenchMain implements Callable<Integer> {
     results.put("machine", Map.of("cores", Runtime.getRuntime().availableProcessors(),
         "java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"),
         "child_jvm_options", Child.JVM_OPTIONS));
-    results.put("settings", Map.of("events", events, "partitions", PARTITIONS, "malformed_share", Workload.MALFORMED_SHARE,
+    results.put("settings", Map.of("events", events, "warmup_events", warmupEvents, "partitions", PARTITIONS, "malformed_share", Workload.MALFORMED_SHARE,
         "processing_guarantee", "exactly_once_v2", "commit_interval_ms", commitIntervalMs, "runs", runs,
         "pipeline", "decode, rules, features, logistic regression, prediction write, drift aggregation; feedback off",
         "pipeline_overrides", pipelineOptions));
@@ -134,16 +140,16 @@ public final class BenchMain implements Callable<Integer> {
       int readerId = registry.register(INPUT + "-value", Contracts.paymentEvent());
       modelDir = work.resolve("model");
       Workload.trainModel(modelDir);
-      say("model trained; generating %,d records (5%% malformed)", events);
-      List<Workload.Event> data = Workload.events(events, readerId, 42);
+      say("model trained; generating %,d + %,d warm-up records (5%% malformed)", events, warmupEvents);
+      List<Workload.Event> data = Workload.events(warmupEvents + events, readerId, 42);
       expectedDeadLetters = data.stream().filter(Workload.Event::malformed).count();
-      expectedPredictions = events - expectedDeadLetters;
+      expectedPredictions = data.size() - expectedDeadLetters;
       results.put("record_bytes_avg", data.stream().mapToInt(e -> e.value().length).average().orElse(0));
       stack.kafka().createTopics(Map.of(INPUT, PARTITIONS));
       long started = System.nanoTime();
       produce(INPUT, data);
-      results.put("produce_per_second", events / seconds(started));
-      say("produced %,d records in %.1f s", events, seconds(started));
+      results.put("produce_per_second", data.size() / seconds(started));
+      say("produced %,d records in %.1f s", data.size(), seconds(started));
       throughput();
       if (!skipScale) {
         scale();
@@ -163,8 +169,8 @@ public final class BenchMain implements Callable<Integer> {
   // ---- throughput ----
 
   private void throughput() throws Exception {
-    List<Double> pipeline = new ArrayList<>();
-    List<Double> passthrough = new ArrayList<>();
+    List<Run> pipeline = new ArrayList<>();
+    List<Run> passthrough = new ArrayList<>();
     for (int run = 1; run <= runs; run++) {
       pipeline.add(pipelineRun("p" + run, 1, 1));
       passthrough.add(passthroughRun("t" + run));
@@ -172,21 +178,25 @@ public final class BenchMain implements Callable<Integer> {
     Map<String, Object> summary = new LinkedHashMap<>();
     summary.put("pipeline", stats(pipeline));
     summary.put("passthrough", stats(passthrough));
-    double ratio = median(pipeline) / median(passthrough);
+    double ratio = median(rates(pipeline)) / median(rates(passthrough));
     summary.put("ratio", ratio);
     results.put("throughput", summary);
     target("throughput pipeline / passthrough", ratio, ">=", 0.80);
   }
 
-  private void scale() throws Exception {
-    Map<String, Object> scale = new LinkedHashMap<>();
-    scale.put("1 instance x 2 threads", pipelineRun("s2t", 2, 1));
-    scale.put("2 instances x 1 thread", pipelineRun("s2i", 1, 2));
-    results.put("scale_records_per_second", scale);
+  private static List<Double> rates(List<Run> runs) {
+    return runs.stream().map(Run::rate).toList();
   }
 
-  /** One pipeline run over the whole input; checks every record came out once; returns records/s. */
-  private double pipelineRun(String id, int threads, int instances) throws Exception {
+  private void scale() throws Exception {
+    Map<String, Object> scale = new LinkedHashMap<>();
+    scale.put("1 instance x 2 threads", pipelineRun("s2t", 2, 1).json());
+    scale.put("2 instances x 1 thread", pipelineRun("s2i", 1, 2).json());
+    results.put("scale", scale);
+  }
+
+  /** One pipeline run over the whole input; checks every record came out once. */
+  private Run pipelineRun(String id, int threads, int instances) throws Exception {
     String predictions = "bench-predictions-" + id;
     String deadLetters = "bench-dlq-" + id;
     String drift = "bench-drift-" + id;
@@ -200,22 +210,22 @@ public final class BenchMain implements Callable<Integer> {
             Child.writeProperties(work.resolve(appId + "-" + i + ".properties"), config).toString()),
             work.resolve(appId + "-" + i + ".log")));
       }
-      double rate = measure(appId, children);
+      Run run = measure(appId, children);
       long outPredictions = count(predictions);
       long outDeadLetters = count(deadLetters);
       if (outPredictions != expectedPredictions || outDeadLetters != expectedDeadLetters) {
         throw new IllegalStateException(String.format("run %s lost or duplicated records: predictions %d (expected %d),"
             + " dead letters %d (expected %d)", id, outPredictions, expectedPredictions, outDeadLetters, expectedDeadLetters));
       }
-      say("pipeline %s (%d instance(s) x %d thread(s)): %,.0f records/s; %,d predictions + %,d dead letters, as expected",
-          id, instances, threads, rate, outPredictions, outDeadLetters);
-      return rate;
+      say("pipeline %s (%d instance(s) x %d thread(s)): %s; %,d predictions + %,d dead letters, as expected",
+          id, instances, threads, run, outPredictions, outDeadLetters);
+      return run;
     } finally {
       children.forEach(Child::close);
     }
   }
 
-  private double passthroughRun(String id) throws Exception {
+  private Run passthroughRun(String id) throws Exception {
     String output = "bench-passthrough-" + id;
     stack.kafka().createTopics(Map.of(output, PARTITIONS));
     String appId = "bench-passthrough-" + id;
@@ -224,9 +234,9 @@ public final class BenchMain implements Callable<Integer> {
     props.put("bench.output", output);
     try (Child child = Child.start(jar, Passthrough.class.getName(),
         List.of(Child.writeProperties(work.resolve(appId + ".properties"), props).toString()), work.resolve(appId + ".log"))) {
-      double rate = measure(appId, List.of(child));
-      say("passthrough %s: %,.0f records/s", id, rate);
-      return rate;
+      Run run = measure(appId, List.of(child));
+      say("passthrough %s: %s", id, run);
+      return run;
     }
   }
 
@@ -258,37 +268,81 @@ public final class BenchMain implements Callable<Integer> {
   }
 
   /**
-   * Records/s of a consumer group over the input: from 10% of the input committed (JIT warm, start-up
-   * excluded) to all of it, read from the group's committed offsets every 50 ms.
+   * Records/s of a consumer group over the input: from the warm-up records committed (JIT warm, start-up
+   * excluded) to all of them, read from the group's committed offsets every 50 ms. Over the same interval, CPU
+   * time per record of the measured processes and of this one (broker, registry, harness), and how busy the
+   * machine was: on a 2-core machine the processes compete, so CPU per record explains a rate.
    */
-  private double measure(String group, List<Child> children) throws Exception {
+  private Run measure(String group, List<Child> children) throws Exception {
     Admin admin = stack.kafka().admin();
     long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
     long startCount = -1;
     long startNanos = 0;
+    long startChildCpu = 0;
+    long startOwnCpu = 0;
+    long[] startMachine = null;
+    Map<String, Long> startThreads = Map.of();
     while (System.nanoTime() < deadline) {
       for (Child child : children) {
         if (!child.alive()) {
           throw new IllegalStateException(group + " died:\n" + child.tail());
         }
       }
-      long committed = committed(admin, group);
-      if (startCount < 0 && committed >= events / 10) {
+      long committed = committed(admin, group, INPUT);
+      if (startCount < 0 && committed >= warmupEvents) {
         startCount = committed;
         startNanos = System.nanoTime();
+        startChildCpu = children.stream().mapToLong(Child::cpuNanos).sum();
+        startOwnCpu = Child.processCpuNanos(ProcessHandle.current().pid());
+        startMachine = Child.machineJiffies();
+        startThreads = children.get(0).threadCpuNanos();
       }
-      if (committed >= events) {
-        return (committed - startCount) / seconds(startNanos);
+      if (committed >= warmupEvents + events) {
+        long records = committed - startCount;
+        double childCpu = children.stream().mapToLong(Child::cpuNanos).sum() - startChildCpu;
+        double ownCpu = Child.processCpuNanos(ProcessHandle.current().pid()) - startOwnCpu;
+        long[] machine = Child.machineJiffies();
+        double busy = (double) (machine[0] - startMachine[0]) / Math.max(1, machine[1] - startMachine[1]);
+        Map<String, Double> threads = new LinkedHashMap<>();
+        Map<String, Long> before = startThreads;
+        children.get(0).threadCpuNanos().entrySet().stream()
+            .map(e -> Map.entry(e.getKey(), (e.getValue() - before.getOrDefault(e.getKey(), 0L)) / (double) records / 1000))
+            .filter(e -> e.getValue() >= 0.1).sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+            .forEach(e -> threads.put(e.getKey(), e.getValue()));
+        return new Run(records / seconds(startNanos), childCpu / records / 1000, ownCpu / records / 1000, busy, threads);
       }
       Thread.sleep(50);
     }
     throw new IllegalStateException(group + " did not finish within 10 minutes:\n" + children.get(0).tail());
   }
 
-  private static long committed(Admin admin, String group) throws Exception {
+  /**
+   * One measured run: records/s; CPU microseconds per record in the measured JVMs and in the harness JVM
+   * (broker, registry); the machine's busy share (1.0 = all cores busy).
+   */
+  record Run(double rate, double cpuMicros, double brokerCpuMicros, double machineBusy, Map<String, Double> threads) {
+
+    Map<String, Object> json() {
+      Map<String, Object> json = new LinkedHashMap<>();
+      json.put("records_per_second", rate);
+      json.put("cpu_us_per_record", cpuMicros);
+      json.put("broker_cpu_us_per_record", brokerCpuMicros);
+      json.put("machine_busy", machineBusy);
+      json.put("cpu_us_per_record_by_thread", threads);
+      return json;
+    }
+
+    @Override
+    public String toString() {
+      return String.format("%,.0f records/s; CPU per record %.1f us here + %.1f us broker; machine %.0f%% busy;"
+          + " by thread (first instance, us/record) %s", rate, cpuMicros, brokerCpuMicros, machineBusy * 100, threads);
+    }
+  }
+
+  private static long committed(Admin admin, String group, String topic) throws Exception {
     Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(group)
         .partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
-    return offsets.entrySet().stream().filter(e -> e.getKey().topic().equals(INPUT) && e.getValue() != null)
+    return offsets.entrySet().stream().filter(e -> e.getKey().topic().equals(topic) && e.getValue() != null)
         .mapToLong(e -> e.getValue().offset()).sum();
   }
 
@@ -368,6 +422,7 @@ public final class BenchMain implements Callable<Integer> {
       HttpClient http = HttpClient.newHttpClient();
       String base = "http://127.0.0.1:" + httpPort;
       waitReady(http, base, child);
+      warmUp(input, "bench-pipeline-" + id, valid, child);
       AtomicBoolean consuming = new AtomicBoolean(true);
       long[] measureFrom = {Long.MAX_VALUE};
       Thread reader = new Thread(() -> {
@@ -446,6 +501,24 @@ public final class BenchMain implements Callable<Integer> {
       }
       return summary;
     }
+  }
+
+  /**
+   * Sends up to {@code --warmup-events} valid records as fast as they go and waits until the pipeline has
+   * committed them: the paced run then measures a warmed JVM, not the JIT compiling the hot path.
+   */
+  private void warmUp(String input, String group, List<Workload.Event> valid, Child child) throws Exception {
+    int count = Math.min(warmupEvents, valid.size());
+    produce(input, valid.subList(0, count));
+    Admin admin = stack.kafka().admin();
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+    while (committed(admin, group, input) < count) {
+      if (!child.alive() || System.nanoTime() > deadline) {
+        throw new IllegalStateException("pipeline did not process the warm-up records:\n" + child.tail());
+      }
+      Thread.sleep(100);
+    }
+    say("latency run warmed up with %,d records", count);
   }
 
   private static void waitReady(HttpClient http, String base, Child child) throws Exception {
@@ -533,14 +606,19 @@ public final class BenchMain implements Callable<Integer> {
   private void report() throws IOException {
     System.out.println();
     Map<String, Object> throughput = (Map<String, Object>) results.get("throughput");
-    System.out.printf("%-44s %14s %14s %14s%n", "throughput (records/s)", "median", "min", "max");
+    System.out.printf("%-44s %10s %10s %10s %10s %10s%n", "throughput (records/s)", "median", "min", "max",
+        "CPU us/rec", "broker us");
     for (String kind : List.of("pipeline", "passthrough")) {
       Map<String, Object> s = (Map<String, Object>) throughput.get(kind);
-      System.out.printf("%-44s %,14.0f %,14.0f %,14.0f%n", kind, s.get("median"), s.get("min"), s.get("max"));
+      System.out.printf("%-44s %,10.0f %,10.0f %,10.0f %10.1f %10.1f%n", kind, s.get("median"), s.get("min"), s.get("max"),
+          s.get("cpu_us_per_record_median"), s.get("broker_cpu_us_per_record_median"));
     }
-    if (results.containsKey("scale_records_per_second")) {
-      ((Map<String, Object>) results.get("scale_records_per_second")).forEach((k, v) ->
-          System.out.printf("%-44s %,14.0f%n", "pipeline, " + k, v));
+    if (results.containsKey("scale")) {
+      ((Map<String, Object>) results.get("scale")).forEach((k, v) -> {
+        Map<String, Object> s = (Map<String, Object>) v;
+        System.out.printf("%-44s %,10.0f %10s %10s %10.1f %10.1f%n", "pipeline, " + k, s.get("records_per_second"), "", "",
+            s.get("cpu_us_per_record"), s.get("broker_cpu_us_per_record"));
+      });
     }
     Map<String, Object> latency = (Map<String, Object>) results.get("latency_ms");
     System.out.printf("%n%-44s %8s %8s %8s %10s %10s%n", "end-to-end latency (ms)", "p50", "p99", "p999", "RSS MB",
@@ -568,12 +646,15 @@ public final class BenchMain implements Callable<Integer> {
     System.out.println("\nwrote " + file);
   }
 
-  private static Map<String, Object> stats(List<Double> values) {
+  private static Map<String, Object> stats(List<Run> runs) {
+    List<Double> values = rates(runs);
     Map<String, Object> stats = new LinkedHashMap<>();
     stats.put("median", median(values));
     stats.put("min", values.stream().mapToDouble(Double::doubleValue).min().orElse(0));
     stats.put("max", values.stream().mapToDouble(Double::doubleValue).max().orElse(0));
-    stats.put("runs", values);
+    stats.put("cpu_us_per_record_median", median(runs.stream().map(Run::cpuMicros).toList()));
+    stats.put("broker_cpu_us_per_record_median", median(runs.stream().map(Run::brokerCpuMicros).toList()));
+    stats.put("runs", runs.stream().map(Run::json).toList());
     return stats;
   }
 

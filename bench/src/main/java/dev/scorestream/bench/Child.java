@@ -6,7 +6,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
 /** A JVM the harness starts (a pipeline or a passthrough instance), measured from outside, stopped by its PID. */
@@ -78,6 +80,65 @@ final class Child implements AutoCloseable {
     }
     return new long[] {rss, peak};
   }
+
+  /** CPU time the process has used so far (user + system, from /proc/PID/stat), in nanoseconds; -1 where unreadable. */
+  long cpuNanos() {
+    return processCpuNanos(process.pid());
+  }
+
+  static long processCpuNanos(long pid) {
+    try {
+      String stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
+      // fields after the command name, which is in parentheses and may contain spaces
+      String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);   // utime, stime
+      return ticks * (1_000_000_000L / CLOCK_TICKS_PER_SECOND);
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
+  }
+
+  /**
+   * CPU nanoseconds used so far per thread name (from /proc/PID/task/TID/stat; names truncated to 15
+   * characters by the kernel, threads of the same name summed).
+   */
+  Map<String, Long> threadCpuNanos() {
+    Map<String, Long> threads = new TreeMap<>();
+    try (var tasks = Files.list(Path.of("/proc", String.valueOf(process.pid()), "task"))) {
+      tasks.forEach(task -> {
+        try {
+          String stat = Files.readString(task.resolve("stat"));
+          String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replaceAll("[0-9]+", "N");
+          String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+          long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+          threads.merge(name, ticks * (1_000_000_000L / CLOCK_TICKS_PER_SECOND), Long::sum);
+        } catch (IOException | RuntimeException e) {
+          // the thread ended
+        }
+      });
+    } catch (IOException | RuntimeException e) {
+      // the process ended, or no /proc here
+    }
+    return threads;
+  }
+
+  /** Busy and total jiffies of the whole machine (first line of /proc/stat); {-1, -1} where unreadable. */
+  static long[] machineJiffies() {
+    try {
+      String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+      long total = 0;
+      for (int i = 1; i < f.length; i++) {
+        total += Long.parseLong(f[i]);
+      }
+      long idle = Long.parseLong(f[4]) + Long.parseLong(f[5]);   // idle, iowait
+      return new long[] {total - idle, total};
+    } catch (IOException | RuntimeException e) {
+      return new long[] {-1, -1};
+    }
+  }
+
+  /** USER_HZ: 100 on every Linux architecture the JDK runs on. */
+  private static final long CLOCK_TICKS_PER_SECOND = 100;
 
   private static long kilobytes(String line) {
     return Long.parseLong(line.replaceAll("[^0-9]", ""));
