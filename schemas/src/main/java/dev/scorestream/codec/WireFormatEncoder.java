@@ -7,6 +7,7 @@ import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericDatumWriter;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.Encoder;
 import org.apache.avro.io.EncoderFactory;
 
 /**
@@ -29,6 +30,29 @@ public final class WireFormatEncoder {
 
   public int schemaId() {
     return schemaId;
+  }
+
+  /** Writes one record's Avro body straight to the encoder (see {@link #encode(BodyWriter)}). */
+  @FunctionalInterface
+  public interface BodyWriter {
+    void write(Encoder out) throws IOException;
+  }
+
+  /**
+   * Header plus whatever {@code body} writes: for a hand-written encoder of a fixed schema on a hot path,
+   * which must write exactly what {@link GenericDatumWriter} would for that schema.
+   */
+  public byte[] encode(BodyWriter body) {
+    buffer.reset();
+    buffer.writeBytes(header);
+    encoder = EncoderFactory.get().directBinaryEncoder(buffer, encoder);
+    try {
+      body.write(encoder);
+      encoder.flush();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot encode the record of schema id " + schemaId, e);
+    }
+    return buffer.toByteArray();
   }
 
   public byte[] encode(GenericRecord record) {

@@ -2,6 +2,7 @@ package dev.scorestream.features;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -13,7 +14,6 @@ import org.tribuo.Example;
 import org.tribuo.Output;
 import org.tribuo.classification.Label;
 import org.tribuo.classification.LabelFactory;
-import org.tribuo.impl.ArrayExample;
 
 /**
  * Maps records of one reader schema to Tribuo examples.
@@ -40,12 +40,24 @@ public final class FeatureExtractor {
 
   private final Schema schema;
   private final FeatureField[] fields;
+  /**
+   * The fields in the order their feature names sort (Tribuo keeps an example's features sorted by name):
+   * a one-hot name {@code field=value} sorts by {@code field=} whatever the value, because Avro names
+   * cannot contain '='. Extracting in this order gives sorted names without sorting per record.
+   */
+  private final FeatureField[] nameOrder;
   /** Interned one-hot names, so a hot path does not concatenate strings per record. */
   private final Map<String, Map<String, String>> oneHotNames = new ConcurrentHashMap<>();
 
   private FeatureExtractor(Schema schema, FeatureField[] fields) {
     this.schema = schema;
     this.fields = fields;
+    this.nameOrder = fields.clone();
+    Arrays.sort(nameOrder, Comparator.comparing(FeatureExtractor::sortKey));
+  }
+
+  private static String sortKey(FeatureField field) {
+    return field.kind() == FeatureKind.CATEGORICAL ? field.name() + "=" : field.name();
   }
 
   /**
@@ -105,10 +117,10 @@ public final class FeatureExtractor {
 
   /** An example with output {@code label} (a Label, or a Regressor for regression), for training and evaluation. */
   public <T extends Output<T>> Example<T> extract(GenericRecord record, T label) {
-    String[] names = new String[fields.length];
-    double[] values = new double[fields.length];
+    String[] names = new String[nameOrder.length];
+    double[] values = new double[nameOrder.length];
     int size = 0;
-    for (FeatureField field : fields) {
+    for (FeatureField field : nameOrder) {
       Object value = record.get(field.position());
       if (value == null) {
         continue;
@@ -132,11 +144,11 @@ public final class FeatureExtractor {
         default -> throw new IllegalStateException("unhandled kind " + field.kind());
       }
     }
-    if (size < fields.length) {
+    if (size < nameOrder.length) {
       names = Arrays.copyOf(names, size);
       values = Arrays.copyOf(values, size);
     }
-    return new ArrayExample<>(label, names, values);
+    return PresortedExample.of(label, names, values);
   }
 
   /**

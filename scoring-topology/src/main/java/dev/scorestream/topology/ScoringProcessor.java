@@ -85,12 +85,12 @@ final class ScoringProcessor implements FixedKeyProcessor<Bytes, byte[], Outcome
     }
     EventScorer.Valid valid = (EventScorer.Valid) evaluated;
     byte[] key = record.key() == null ? null : record.key().get();
-    GenericRecord prediction = predictions.build(event, key, valid.result(), model.name(), model.version(),
-        valid.challenger(), clock.millis(), record.timestamp());
-    // The prediction already holds the event id and time: read them back rather than extract them again.
-    Object eventTime = prediction.get("event_time");
-    return new Outcome.Scored(encoder.encode(prediction), model, event, valid.result(),
-        (String) prediction.get("event_id"), eventTime == null ? record.timestamp() : (Long) eventTime);
+    String eventId = predictions.eventId(event);
+    Long eventTime = predictions.eventTime(event);
+    byte[] prediction = predictions.encode(encoder, eventId, eventTime, key, valid.result(), model.name(),
+        model.version(), valid.challenger(), clock.millis(), record.timestamp());
+    return new Outcome.Scored(prediction, model, event, valid.result(), eventId,
+        eventTime == null ? record.timestamp() : eventTime);
   }
 
   private DecodeResult decodeWaitingOutOutage(byte[] value) {

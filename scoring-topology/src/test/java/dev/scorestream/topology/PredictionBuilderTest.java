@@ -1,0 +1,72 @@
+package dev.scorestream.topology;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.scorestream.codec.WireFormatEncoder;
+import dev.scorestream.demo.PaymentGenerator;
+import dev.scorestream.model.ModelScorer;
+import dev.scorestream.model.ScoreResult;
+import dev.scorestream.schemas.Contracts;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericRecord;
+
+/**
+ * The stream writes predictions field by field; the bytes must be exactly what Avro's generic writer makes
+ * of the record {@link PredictionBuilder#build} returns, for every shape a prediction can take.
+ */
+class PredictionBuilderTest {
+
+  static final Schema READER = Contracts.paymentEvent();
+  final WireFormatEncoder encoder = new WireFormatEncoder(Contracts.prediction(), 17);
+
+  record Case(boolean withTime, byte[] key, ScoreResult result, EventScorer.Challenged challenger, long scoredAt,
+      long recordTimestamp, long seed) {
+  }
+
+  @Property(tries = 300)
+  void shouldWriteWhatTheGenericWriterWrites(@ForAll("cases") Case c) {
+    PredictionBuilder builder = new PredictionBuilder(Contracts.prediction(), READER, "event_id",
+        c.withTime() ? "event_time" : "");
+    GenericRecord event = new PaymentGenerator(READER, c.seed()).next(1_764_000_000_000L + c.seed()).record();
+
+    byte[] direct = builder.encode(encoder, builder.eventId(event), builder.eventTime(event), c.key(), c.result(),
+        "fraud", "v-1", c.challenger(), c.scoredAt(), c.recordTimestamp());
+    byte[] generic = encoder.encode(builder.build(event, c.key(), c.result(), "fraud", "v-1", c.challenger(),
+        c.scoredAt(), c.recordTimestamp()));
+
+    assertThat(direct).isEqualTo(generic);
+  }
+
+  @Provide
+  Arbitrary<Case> cases() {
+    Arbitrary<byte[]> keys = Arbitraries.bytes().array(byte[].class).ofMaxSize(40).injectNull(0.3);
+    Arbitrary<ScoreResult> results = Arbitraries.oneOf(classifications(), regressions());
+    Arbitrary<EventScorer.Challenged> challengers = Combinators.combine(classifications(),
+        Arbitraries.strings().ofMaxLength(12)).as(EventScorer.Challenged::new).injectNull(0.5);
+    Arbitrary<Long> times = Arbitraries.longs().between(0, 4_000_000_000_000L);
+    return Combinators.combine(Arbitraries.of(true, false), keys, results, challengers, times, times,
+        Arbitraries.longs().between(1, 10_000)).as(Case::new);
+  }
+
+  private static Arbitrary<ScoreResult> classifications() {
+    return Arbitraries.maps(Arbitraries.strings().ofMinLength(1).ofMaxLength(10),
+        Arbitraries.doubles().between(0, 1)).ofMaxSize(4).map(scores -> {
+          Map<String, Double> ordered = new LinkedHashMap<>(scores);
+          String label = ordered.isEmpty() ? "" : List.copyOf(ordered.keySet()).get(0);
+          return new ScoreResult(label, ordered);
+        });
+  }
+
+  private static Arbitrary<ScoreResult> regressions() {
+    return Arbitraries.doubles().map(v -> new ScoreResult(Double.toString(v), Map.of(ModelScorer.VALUE, v)));
+  }
+}
