@@ -84,6 +84,15 @@ public final class BenchMain implements Callable<Integer> {
   @Option(names = "--commit-interval-ms", defaultValue = "100", description = "commit.interval.ms of every run (default ${DEFAULT-VALUE}).")
   long commitIntervalMs;
 
+  @Option(names = "--latency-commit-interval-ms", defaultValue = "20",
+      description = "commit.interval.ms of the latency runs (default ${DEFAULT-VALUE}).")
+  long latencyCommitIntervalMs;
+
+  @Option(names = "--latency-drift-checkpoint", defaultValue = "1s",
+      description = "drift.checkpoint.interval of the pipeline's latency runs (default ${DEFAULT-VALUE};"
+          + " 0ms = every commit).")
+  String latencyDriftCheckpoint;
+
   @Option(names = "--skip-jmh", description = "Skip the JMH scoring-cost benchmark.")
   boolean skipJmh;
 
@@ -129,10 +138,20 @@ public final class BenchMain implements Callable<Integer> {
     results.put("machine", Map.of("cores", Runtime.getRuntime().availableProcessors(),
         "java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"),
         "child_jvm_options", Child.JVM_OPTIONS));
-    results.put("settings", Map.of("events", events, "warmup_events", warmupEvents, "partitions", PARTITIONS, "malformed_share", Workload.MALFORMED_SHARE,
-        "processing_guarantee", "exactly_once_v2", "commit_interval_ms", commitIntervalMs, "runs", runs,
-        "pipeline", "decode, rules, features, logistic regression, prediction write, drift aggregation; feedback off",
-        "pipeline_overrides", pipelineOptions));
+    Map<String, Object> settings = new LinkedHashMap<>();
+    settings.put("events", events);
+    settings.put("warmup_events", warmupEvents);
+    settings.put("partitions", PARTITIONS);
+    settings.put("malformed_share", Workload.MALFORMED_SHARE);
+    settings.put("processing_guarantee", "exactly_once_v2");
+    settings.put("commit_interval_ms", commitIntervalMs);
+    settings.put("latency_commit_interval_ms", latencyCommitIntervalMs);
+    settings.put("latency_drift_checkpoint_interval", latencyDriftCheckpoint);
+    settings.put("runs", runs);
+    settings.put("pipeline", "decode, rules, features, logistic regression, prediction write, drift aggregation;"
+        + " feedback off");
+    settings.put("pipeline_overrides", pipelineOptions);
+    results.put("settings", settings);
     try (EmbeddedStack embedded = EmbeddedStack.start()) {
       stack = embedded;
       registryUrl = stack.registry().url();
@@ -398,31 +417,53 @@ public final class BenchMain implements Callable<Integer> {
   private void latency(List<Workload.Event> data) throws Exception {
     List<Workload.Event> valid = data.stream().filter(e -> !e.malformed()).limit(200_000).toList();
     Map<String, Object> latency = new LinkedHashMap<>();
+    Map<String, Object> reference = new LinkedHashMap<>();
     for (int rate : rates) {
-      latency.put(String.valueOf(rate), latencyRun(rate, valid));
+      latency.put(String.valueOf(rate), latencyRun(rate, valid, false));
+      reference.put(String.valueOf(rate), latencyRun(rate, valid, true));
     }
     results.put("latency_ms", latency);
+    results.put("latency_ms_passthrough", reference);
   }
 
   @SuppressWarnings("unchecked")
-  private Map<String, Object> latencyRun(int rate, List<Workload.Event> valid) throws Exception {
-    String id = "lat" + rate;
+  /**
+   * End-to-end latency at a fixed rate, of the pipeline or (as the floor exactly-once sets on this machine)
+   * of the passthrough topology.
+   */
+  private Map<String, Object> latencyRun(int rate, List<Workload.Event> valid, boolean passthrough) throws Exception {
+    String id = (passthrough ? "plat" : "lat") + rate;
+    String kind = passthrough ? "passthrough" : "pipeline";
     String input = "bench-events-" + id;
     String predictions = "bench-predictions-" + id;
     stack.kafka().createTopics(Map.of(input, PARTITIONS, predictions, PARTITIONS, "bench-dlq-" + id, 1,
         "bench-drift-" + id, 1));
     int httpPort = FreePort.pick();
-    Properties config = pipelineConfig("bench-pipeline-" + id, input, predictions, "bench-dlq-" + id,
-        "bench-drift-" + id, 1, id, httpPort);
+    String appId = "bench-" + kind + "-" + id;
+    Properties config;
+    if (passthrough) {
+      config = streamsBase(appId, 1, id);
+      config.put("bench.input", input);
+      config.put("bench.output", predictions);
+    } else {
+      config = pipelineConfig(appId, input, predictions, "bench-dlq-" + id, "bench-drift-" + id, 1, id, httpPort);
+      config.putIfAbsent("drift.checkpoint.interval", latencyDriftCheckpoint);
+    }
+    config.put("commit.interval.ms", String.valueOf(latencyCommitIntervalMs));
     List<Long> latencies = new ArrayList<>();
     long[] peakRss = {0};
     double[] peakHeap = {0};
-    try (Child child = Child.start(jar, "dev.scorestream.cli.ScorerCli", List.of("run", "--config",
-        Child.writeProperties(work.resolve(id + ".properties"), config).toString()), work.resolve(id + ".log"))) {
+    String configFile = Child.writeProperties(work.resolve(id + ".properties"), config).toString();
+    try (Child child = passthrough
+        ? Child.start(jar, Passthrough.class.getName(), List.of(configFile), work.resolve(id + ".log"))
+        : Child.start(jar, "dev.scorestream.cli.ScorerCli", List.of("run", "--config", configFile),
+            work.resolve(id + ".log"))) {
       HttpClient http = HttpClient.newHttpClient();
       String base = "http://127.0.0.1:" + httpPort;
-      waitReady(http, base, child);
-      warmUp(input, "bench-pipeline-" + id, valid, child);
+      if (!passthrough) {
+        waitReady(http, base, child);
+      }
+      warmUp(input, appId, valid, child);
       AtomicBoolean consuming = new AtomicBoolean(true);
       long[] measureFrom = {Long.MAX_VALUE};
       Thread reader = new Thread(() -> {
@@ -467,11 +508,12 @@ public final class BenchMain implements Callable<Integer> {
           if (System.currentTimeMillis() >= nextSample && i >= (long) rate * warmup) {
             nextSample = System.currentTimeMillis() + 500;
             peakRss[0] = Math.max(peakRss[0], child.rss()[0]);
-            peakHeap[0] = Math.max(peakHeap[0], heapUsed(http, base));
+            peakHeap[0] = passthrough ? 0 : Math.max(peakHeap[0], heapUsed(http, base));
           }
         }
         producer.flush();
-        say("latency run at %,d/s: produced %,d in %.1f s", rate, total, (System.currentTimeMillis() - start) / 1000.0);
+        say("%s latency run at %,d/s: produced %,d in %.1f s", kind, rate, total,
+            (System.currentTimeMillis() - start) / 1000.0);
       }
       Thread.sleep(3_000);
       consuming.set(false);
@@ -492,10 +534,10 @@ public final class BenchMain implements Callable<Integer> {
       summary.put("peak_rss_mb", peakRss[0] / 1048576.0);
       summary.put("process_peak_rss_mb_including_startup", hwm[1] / 1048576.0);
       summary.put("peak_heap_used_mb", peakHeap[0] / 1048576.0);
-      say("latency at %,d/s: p50 %d ms, p99 %d ms, p999 %d ms over %,d records; peak RSS %.0f MB, heap %.0f MB", rate,
+      say("%s latency at %,d/s: p50 %d ms, p99 %d ms, p999 %d ms over %,d records; peak RSS %.0f MB, heap %.0f MB", kind, rate,
           percentile(sorted, 0.5), percentile(sorted, 0.99), percentile(sorted, 0.999), sorted.size(),
           peakRss[0] / 1048576.0, peakHeap[0] / 1048576.0);
-      if (rate == 5000) {
+      if (rate == 5000 && !passthrough) {
         target("p99 end-to-end at 5k/s (ms)", percentile(sorted, 0.99), "<=", 100);
         target("pipeline RSS at 5k/s (MB)", peakRss[0] / 1048576.0, "<=", 512);
       }
@@ -620,14 +662,19 @@ public final class BenchMain implements Callable<Integer> {
             s.get("cpu_us_per_record"), s.get("broker_cpu_us_per_record"));
       });
     }
-    Map<String, Object> latency = (Map<String, Object>) results.get("latency_ms");
     System.out.printf("%n%-44s %8s %8s %8s %10s %10s%n", "end-to-end latency (ms)", "p50", "p99", "p999", "RSS MB",
         "heap MB");
-    latency.forEach((rate, value) -> {
-      Map<String, Object> s = (Map<String, Object>) value;
-      System.out.printf("%-44s %8d %8d %8d %10.0f %10.0f%n", "at " + rate + " events/s", s.get("p50"), s.get("p99"),
-          s.get("p999"), s.get("peak_rss_mb"), s.get("peak_heap_used_mb"));
-    });
+    System.out.printf("  (commit.interval.ms=%d, drift.checkpoint.interval=%s)%n", latencyCommitIntervalMs,
+        latencyDriftCheckpoint);
+    for (String kind : List.of("pipeline", "passthrough")) {
+      Map<String, Object> latency = (Map<String, Object>) results.get(kind.equals("pipeline") ? "latency_ms"
+          : "latency_ms_passthrough");
+      latency.forEach((rate, value) -> {
+        Map<String, Object> s = (Map<String, Object>) value;
+        System.out.printf("%-44s %8d %8d %8d %10.0f %10.0f%n", kind + " at " + rate + " events/s", s.get("p50"),
+            s.get("p99"), s.get("p999"), s.get("peak_rss_mb"), s.get("peak_heap_used_mb"));
+      });
+    }
     if (results.containsKey("jmh")) {
       Map<String, Object> jmh = (Map<String, Object>) results.get("jmh");
       System.out.printf("%n%-44s %14.0f%n", "JMH scoring per record (ns)",

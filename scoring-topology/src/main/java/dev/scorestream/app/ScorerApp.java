@@ -300,7 +300,7 @@ public final class ScorerApp implements AutoCloseable {
       int schemaId = registry.register(topic + "-value", Contracts.driftReport());
       drift = new ScoringTopology.DriftSettings(topic, config.getDuration(ScorerConfig.DRIFT_WINDOW),
           config.getDuration(ScorerConfig.DRIFT_GRACE), config.getDuration(ScorerConfig.DRIFT_FLUSH_INTERVAL),
-          thresholds(config), () -> new WireFormatEncoder(Contracts.driftReport(), schemaId));
+          config.getDuration(ScorerConfig.DRIFT_CHECKPOINT_INTERVAL), thresholds(config), () -> new WireFormatEncoder(Contracts.driftReport(), schemaId));
     }
     ScoringTopology.FeedbackSettings feedback = null;
     if (config.getBoolean(ScorerConfig.FEEDBACK_ENABLED)) {

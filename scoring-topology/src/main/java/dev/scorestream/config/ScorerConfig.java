@@ -58,6 +58,7 @@ public final class ScorerConfig extends AbstractConfig {
   public static final String DRIFT_WINDOW = "drift.window";
   public static final String DRIFT_GRACE = "drift.grace";
   public static final String DRIFT_FLUSH_INTERVAL = "drift.flush.interval";
+  public static final String DRIFT_CHECKPOINT_INTERVAL = "drift.checkpoint.interval";
   public static final String DRIFT_MIN_COUNT = "drift.min.count";
   public static final String DRIFT_PSI_WARN = "drift.psi.warn";
   public static final String DRIFT_PSI_ALERT = "drift.psi.alert";
@@ -153,6 +154,11 @@ public final class ScorerConfig extends AbstractConfig {
           "How long after its end a drift window still accepts events; later ones are counted as late.")
       .define(DRIFT_FLUSH_INTERVAL, Type.STRING, "1s", new DurationValidator(1), Importance.LOW,
           "How often each task sends its partial drift and performance aggregates to the merger.")
+      .define(DRIFT_CHECKPOINT_INTERVAL, Type.STRING, "0ms", new DurationValidator(0), Importance.LOW,
+          "0ms: each task writes its partial drift aggregates to its changelog at every commit, so a crash loses"
+              + " nothing. Longer (e.g. 1s): written that often instead, which takes the changelog partitions out of"
+              + " most transactions (about 40 ms less p99 latency at commit.interval.ms=30), and a crash can lose up"
+              + " to that much of the drift statistics (never predictions). Rebalances and shutdowns lose nothing.")
       .define(DRIFT_MIN_COUNT, Type.LONG, 200L, Range.atLeast(1L), Importance.LOW,
           "Below this many values a feature gets INSUFFICIENT_DATA instead of a verdict.")
       .define(DRIFT_PSI_WARN, Type.DOUBLE, 0.1, Range.atLeast(0.0), Importance.LOW, "PSI at which a feature WARNs.")

@@ -17,10 +17,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The per-task half of {@link WindowedPartials}: folds each record into an in-memory partial (no
- * serialization per record), copies changed partials into a changelogged store on a 1 ms wall-clock
- * punctuation (Kafka Streams punctuates right before it commits, so the store holds what the committed
- * offsets imply), and every {@code flushInterval} forwards all partials, keyed by window and group, and
- * clears them. Partials restored from the changelog after a failover are picked up in {@link #init}.
+ * serialization per record), copies changed partials into a changelogged store right before each commit
+ * ({@link CommitHookStore}, so the store holds exactly what the committed offsets imply), and every
+ * {@code flushInterval} forwards all partials, keyed by window and group, and clears them. Partials
+ * restored from the changelog after a failover are picked up in {@link #init}.
+ *
+ * <p>Until 2026-11 the copy ran on a 1 ms wall-clock punctuation: at 5k events/s that serialized every
+ * partial about once per event and added about 40 ms to the p99 end-to-end latency (bench, commit
+ * interval 30 ms: 120 ms with it, 79 ms with one copy per commit).
  */
 final class PartialAggregator<K, V, P> implements Processor<K, V, String, byte[]> {
 
@@ -29,6 +33,7 @@ final class PartialAggregator<K, V, P> implements Processor<K, V, String, byte[]
   private final WindowedPartials<V, P> spec;
   private final String storeName;
   private final Duration flushInterval;
+  private final Duration checkpointInterval;
   private final Map<String, WindowedPartials.Envelope<P>> partials = new LinkedHashMap<>();
   private final Set<String> dirty = new HashSet<>();
   private ProcessorContext<String, byte[]> context;
@@ -38,10 +43,18 @@ final class PartialAggregator<K, V, P> implements Processor<K, V, String, byte[]
   private String lastGroup;
   private String lastKey;
 
-  PartialAggregator(WindowedPartials<V, P> spec, String storeName, Duration flushInterval) {
+  /**
+   * @param checkpointInterval zero: copy changed partials into the store right before every commit, so it
+   *     always matches the committed offsets; longer: on a wall-clock punctuation that often, so most
+   *     transactions do not touch the store's changelog, and a crash loses up to that much (see
+   *     {@code drift.checkpoint.interval})
+   */
+  PartialAggregator(WindowedPartials<V, P> spec, String storeName, Duration flushInterval,
+      Duration checkpointInterval) {
     this.spec = spec;
     this.storeName = storeName;
     this.flushInterval = flushInterval;
+    this.checkpointInterval = checkpointInterval;
   }
 
   @Override
@@ -54,7 +67,11 @@ final class PartialAggregator<K, V, P> implements Processor<K, V, String, byte[]
         partials.put(entry.key, spec.decode(entry.value));
       }
     }
-    context.schedule(Duration.ofMillis(1), PunctuationType.WALL_CLOCK_TIME, now -> checkpoint());
+    if (checkpointInterval.isZero()) {
+      CommitHookStore.of(store).beforeCommit(this::checkpoint);
+    } else {
+      context.schedule(checkpointInterval, PunctuationType.WALL_CLOCK_TIME, now -> checkpoint());
+    }
     context.schedule(flushInterval, PunctuationType.WALL_CLOCK_TIME, now -> flush());
   }
 

@@ -88,10 +88,12 @@ public final class ScoringTopology {
    * Windowed drift against the serving model's baseline.
    *
    * @param flushInterval how often each task sends its partial aggregates to the merger
+   * @param checkpointInterval zero: each task changelogs its partials at every commit (exact after a crash);
+   *     longer: that often (fewer partitions per transaction, a crash loses up to that much drift data)
    * @param reportEncoders DriftReport encoders (registered schema id), one per merger task
    */
   public record DriftSettings(String topic, Duration window, Duration grace, Duration flushInterval,
-      DriftThresholds thresholds, Supplier<WireFormatEncoder> reportEncoders) {
+      Duration checkpointInterval, DriftThresholds thresholds, Supplier<WireFormatEncoder> reportEncoders) {
   }
 
   /**
@@ -176,7 +178,8 @@ public final class ScoringTopology {
         }
       };
     };
-    windowed(builder, scored, spec, DRIFT_PARTIALS_STORE, DRIFT_WINDOWS_STORE, drift.flushInterval(), reporters)
+    windowed(builder, scored, spec, DRIFT_PARTIALS_STORE, DRIFT_WINDOWS_STORE, drift.flushInterval(),
+        drift.checkpointInterval(), reporters)
         .to(drift.topic(), Produced.with(Serdes.Bytes(), Serdes.ByteArray()));
   }
 
@@ -228,19 +231,19 @@ public final class ScoringTopology {
       };
     };
     windowed(builder, joined, spec, PERFORMANCE_PARTIALS_STORE, PERFORMANCE_WINDOWS_STORE, feedback.flushInterval(),
-        reporters).to(feedback.performanceTopic(), Produced.with(Serdes.Bytes(), Serdes.ByteArray()));
+        Duration.ZERO, reporters).to(feedback.performanceTopic(), Produced.with(Serdes.Bytes(), Serdes.ByteArray()));
   }
 
   /** Per-task partials, one partition to the merger, merged reports out. */
   private static <V, P> KStream<Bytes, byte[]> windowed(StreamsBuilder builder, KStream<Bytes, V> input,
       WindowedPartials<V, P> spec, String partialsStore, String windowsStore, Duration flushInterval,
-      Supplier<PartialMerger.Reporter<P>> reporters) {
-    builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(partialsStore), Serdes.String(),
-        Serdes.ByteArray()).withCachingEnabled());
+      Duration checkpointInterval, Supplier<PartialMerger.Reporter<P>> reporters) {
+    builder.addStateStore(CommitHookStore.wrap(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(partialsStore),
+        Serdes.String(), Serdes.ByteArray()).withCachingEnabled()));
     builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(windowsStore), Serdes.String(),
         Serdes.ByteArray()));
     return input
-        .process(() -> new PartialAggregator<Bytes, V, P>(spec, partialsStore, flushInterval),
+        .process(() -> new PartialAggregator<Bytes, V, P>(spec, partialsStore, flushInterval, checkpointInterval),
             Named.as(spec.name() + "-aggregate"), partialsStore)
         .repartition(Repartitioned.with(Serdes.String(), Serdes.ByteArray()).withName(spec.name() + "-partials")
             .withNumberOfPartitions(1))

@@ -13,6 +13,7 @@ import dev.scorestream.demo.PaymentGenerator;
 import dev.scorestream.drift.DriftReports;
 import dev.scorestream.drift.DriftStatus;
 import dev.scorestream.drift.DriftThresholds;
+import dev.scorestream.features.FeatureExtractor;
 import dev.scorestream.model.TestModels;
 import dev.scorestream.schemas.Contracts;
 import java.nio.charset.StandardCharsets;
@@ -28,6 +29,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.BytesDeserializer;
 import org.apache.kafka.common.serialization.BytesSerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
@@ -129,6 +131,60 @@ class DriftTopologyTest {
   static GenericRecord feature(GenericRecord report, String name) {
     return ((List<?>) report.get("features")).stream().map(GenericRecord.class::cast)
         .filter(f -> f.get("name").toString().equals(name)).findFirst().orElseThrow();
+  }
+
+  /**
+   * The per-task partials reach their changelog at every commit (TopologyTestDriver commits after each
+   * record) with no wall-clock time passing: no punctuation runs, only the pre-commit hook. A failover
+   * therefore restores exactly what the committed offsets imply.
+   */
+  @Test
+  void shouldChangelogEveryProcessedEventAtEachCommitWithoutAnyPunctuation() {
+    TestOutputTopic<String, byte[]> changelog = partialsChangelog();
+    PaymentGenerator generator = new PaymentGenerator(READER, 5);
+    Map<String, byte[]> latest = new TreeMap<>();
+    for (int i = 1; i <= 3; i++) {
+      pipe(generator, T0 + i);
+
+      latest.putAll(changelog.readKeyValuesToMap());
+      assertThat(events(latest)).as("events in the changelogged partials after commit %d", i).isEqualTo(i);
+    }
+    assertThat(drift.isEmpty()).as("nothing flushed to the merger yet").isTrue();
+  }
+
+  /** drift.checkpoint.interval=500ms: commits leave the changelog alone until the interval passes. */
+  @Test
+  void shouldChangelogPartialsOnlyEveryCheckpointIntervalWhenOneIsSet() {
+    driver.close();
+    driver = new TopologyFixture(TestModels.logistic())
+        .driver(TopologyFixture.analytics(DriftThresholds.DEFAULTS, Duration.ofMillis(500)), OutcomeListener.NONE);
+    events = driver.createInputTopic("events", new BytesSerializer(), new ByteArraySerializer());
+    TestOutputTopic<String, byte[]> changelog = partialsChangelog();
+    PaymentGenerator generator = new PaymentGenerator(READER, 5);
+    for (int i = 1; i <= 3; i++) {
+      pipe(generator, T0 + i);
+    }
+    assertThat(changelog.isEmpty()).as("three commits, no checkpoint yet").isTrue();
+
+    driver.advanceWallClockTime(Duration.ofMillis(500));
+
+    assertThat(events(changelog.readKeyValuesToMap())).isEqualTo(3);
+  }
+
+  private TestOutputTopic<String, byte[]> partialsChangelog() {
+    return driver.createOutputTopic("scoring-test-" + ScoringTopology.DRIFT_PARTIALS_STORE + "-changelog",
+        new StringDeserializer(), new ByteArrayDeserializer());
+  }
+
+  private void pipe(PaymentGenerator generator, long time) {
+    events.pipeInput(new TestRecord<>(Bytes.wrap(("k" + time).getBytes(StandardCharsets.UTF_8)),
+        encoder.encode(generator.next(time).record()), new RecordHeaders(), time));
+  }
+
+  private static long events(Map<String, byte[]> partials) {
+    DriftWindows spec = new DriftWindows(Duration.ofMinutes(1), Duration.ofSeconds(10),
+        FeatureExtractor.forSchema(READER).fields());
+    return partials.values().stream().mapToLong(bytes -> spec.decode(bytes).partial().events).sum();
   }
 
   @Test

@@ -75,9 +75,14 @@ final class TopologyFixture {
    * labels wait 30 s (wall clock) for a prediction.
    */
   static ScoringTopology.Analytics analytics(DriftThresholds thresholds) {
+    return analytics(thresholds, Duration.ZERO);
+  }
+
+  /** @param checkpointInterval drift.checkpoint.interval (zero: at every commit) */
+  static ScoringTopology.Analytics analytics(DriftThresholds thresholds, Duration checkpointInterval) {
     return new ScoringTopology.Analytics(
         new ScoringTopology.DriftSettings("events.drift", Duration.ofMinutes(1), Duration.ofSeconds(10),
-            Duration.ofSeconds(1), thresholds, () -> new WireFormatEncoder(Contracts.driftReport(), DRIFT_ID)),
+            Duration.ofSeconds(1), checkpointInterval, thresholds, () -> new WireFormatEncoder(Contracts.driftReport(), DRIFT_ID)),
         new ScoringTopology.FeedbackSettings("events.labels", "events.performance", "events.training", 1,
             Duration.ofHours(1), LABEL_WAIT, Duration.ofMinutes(1), Duration.ofSeconds(10), Duration.ofSeconds(1),
             () -> new WireFormatDecoder(Contracts.labelFeedback(), REGISTRY),
