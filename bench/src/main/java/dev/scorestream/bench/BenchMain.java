@@ -26,9 +26,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -38,6 +42,8 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.GroupState;
+import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -67,7 +73,7 @@ public final class BenchMain implements Callable<Integer> {
   @Option(names = "--events", defaultValue = "1000000", description = "Records per throughput run (default ${DEFAULT-VALUE}).")
   int events;
 
-  @Option(names = "--warmup-events", defaultValue = "500000",
+  @Option(names = "--warmup-events", defaultValue = "1000000",
       description = "Records each throughput run processes before measuring, so the JIT has compiled the hot path"
           + " (default ${DEFAULT-VALUE}).")
   int warmupEvents;
@@ -397,18 +403,30 @@ public final class BenchMain implements Callable<Integer> {
     return new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
   }
 
+  /** Sends every record and waits for all of them; fails naming the first error if any send failed. */
   private void produce(String topic, List<Workload.Event> data) {
     Properties props = new Properties();
     props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka().bootstrapServers());
     props.put(ProducerConfig.ACKS_CONFIG, "all");
     props.put(ProducerConfig.LINGER_MS_CONFIG, 20);
     props.put(ProducerConfig.BATCH_SIZE_CONFIG, 262_144);
+    AtomicLong failed = new AtomicLong();
+    AtomicReference<Exception> firstError = new AtomicReference<>();
     try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props, new ByteArraySerializer(),
         new ByteArraySerializer())) {
       for (Workload.Event event : data) {
-        producer.send(new ProducerRecord<>(topic, event.key(), event.value()));
+        producer.send(new ProducerRecord<>(topic, event.key(), event.value()), (metadata, error) -> {
+          if (error != null) {
+            failed.incrementAndGet();
+            firstError.compareAndSet(null, error);
+          }
+        });
       }
       producer.flush();
+    }
+    if (failed.get() > 0) {
+      throw new IllegalStateException(failed.get() + " of " + data.size() + " records could not be sent to " + topic,
+          firstError.get());
     }
   }
 
@@ -460,10 +478,16 @@ public final class BenchMain implements Callable<Integer> {
             work.resolve(id + ".log"))) {
       HttpClient http = HttpClient.newHttpClient();
       String base = "http://127.0.0.1:" + httpPort;
-      if (!passthrough) {
+      // Produce only once the process is up: producing while the previous process shut down and this one
+      // started has had batches expire here (120 s without a broker response).
+      if (passthrough) {
+        awaitStableGroup(appId, child);
+      } else {
         waitReady(http, base, child);
       }
-      warmUp(input, appId, valid, child);
+      int warmupCount = Math.min(warmupEvents, valid.size());
+      produce(input, valid.subList(0, warmupCount));
+      awaitCommitted(input, appId, warmupCount, child);
       AtomicBoolean consuming = new AtomicBoolean(true);
       long[] measureFrom = {Long.MAX_VALUE};
       Thread reader = new Thread(() -> {
@@ -546,21 +570,43 @@ public final class BenchMain implements Callable<Integer> {
   }
 
   /**
-   * Sends up to {@code --warmup-events} valid records as fast as they go and waits until the pipeline has
-   * committed them: the paced run then measures a warmed JVM, not the JIT compiling the hot path.
+   * Waits until the process has committed {@code count} records of {@code input} (the warm-up): the paced
+   * run then measures a warmed JVM, not the JIT compiling the hot path.
    */
-  private void warmUp(String input, String group, List<Workload.Event> valid, Child child) throws Exception {
-    int count = Math.min(warmupEvents, valid.size());
-    produce(input, valid.subList(0, count));
+  private void awaitCommitted(String input, String group, long count, Child child) throws Exception {
     Admin admin = stack.kafka().admin();
     long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
     while (committed(admin, group, input) < count) {
       if (!child.alive() || System.nanoTime() > deadline) {
-        throw new IllegalStateException("pipeline did not process the warm-up records:\n" + child.tail());
+        throw new IllegalStateException(group + " did not process the warm-up records:\n" + child.tail());
       }
       Thread.sleep(100);
     }
-    say("latency run warmed up with %,d records", count);
+    say("%s warmed up with %,d records", group, count);
+  }
+
+  /** Waits until the consumer group of a Streams app is stable with every member assigned. */
+  private void awaitStableGroup(String group, Child child) throws Exception {
+    Admin admin = stack.kafka().admin();
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+    while (System.nanoTime() < deadline && child.alive()) {
+      ConsumerGroupDescription description;
+      try {
+        description = admin.describeConsumerGroups(List.of(group)).all().get(10, TimeUnit.SECONDS).get(group);
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof GroupIdNotFoundException)) {
+          throw e;
+        }
+        Thread.sleep(200);   // not created yet
+        continue;
+      }
+      if (description.groupState() == GroupState.STABLE && !description.members().isEmpty()
+          && description.members().stream().allMatch(m -> !m.assignment().topicPartitions().isEmpty())) {
+        return;
+      }
+      Thread.sleep(200);
+    }
+    throw new IllegalStateException(group + " did not join its group within 2 minutes:\n" + child.tail());
   }
 
   private static void waitReady(HttpClient http, String base, Child child) throws Exception {
