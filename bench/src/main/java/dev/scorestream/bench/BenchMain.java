@@ -653,10 +653,10 @@ public final class BenchMain implements Callable<Integer> {
   // ---- JMH ----
 
   private void jmh() throws RunnerException {
-    say("JMH: scoring cost per record vs raw Tribuo predict (1 fork, 3 x 2 s warm-up, 5 x 2 s measured)");
+    say("JMH: scoring cost per record vs raw Tribuo predict (3 forks, 5 x 2 s warm-up, 5 x 2 s measured each)");
     Collection<RunResult> runs = new Runner(new OptionsBuilder()
         .include(ScoringBenchmark.class.getName() + ".*")
-        .forks(1).warmupIterations(3).warmupTime(TimeValue.seconds(2))
+        .forks(3).warmupIterations(5).warmupTime(TimeValue.seconds(2))
         .measurementIterations(5).measurementTime(TimeValue.seconds(2))
         .jvmArgs("-Xmx512m").build()).run();
     Map<String, Object> jmh = new LinkedHashMap<>();
