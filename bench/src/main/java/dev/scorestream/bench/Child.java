@@ -88,14 +88,18 @@ final class Child implements AutoCloseable {
 
   static long processCpuNanos(long pid) {
     try {
-      String stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
-      // fields after the command name, which is in parentheses and may contain spaces
-      String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-      long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);   // utime, stime
-      return ticks * (1_000_000_000L / CLOCK_TICKS_PER_SECOND);
+      return cpuNanos(Files.readString(Path.of("/proc", String.valueOf(pid), "stat")));
     } catch (IOException | RuntimeException e) {
       return -1;
     }
+  }
+
+  /** utime + stime of a {@code /proc/.../stat} line, in nanoseconds. */
+  private static long cpuNanos(String stat) {
+    // fields after the command name, which is in parentheses and may contain spaces
+    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+    return ticks * (1_000_000_000L / CLOCK_TICKS_PER_SECOND);
   }
 
   /**
@@ -109,9 +113,7 @@ final class Child implements AutoCloseable {
         try {
           String stat = Files.readString(task.resolve("stat"));
           String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replaceAll("[0-9]+", "N");
-          String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-          long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
-          threads.merge(name, ticks * (1_000_000_000L / CLOCK_TICKS_PER_SECOND), Long::sum);
+          threads.merge(name, cpuNanos(stat), Long::sum);
         } catch (IOException | RuntimeException e) {
           // the thread ended
         }

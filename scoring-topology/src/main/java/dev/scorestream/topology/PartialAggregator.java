@@ -22,9 +22,10 @@ import org.slf4j.LoggerFactory;
  * {@code flushInterval} forwards all partials, keyed by window and group, and clears them. Partials
  * restored from the changelog after a failover are picked up in {@link #init}.
  *
- * <p>Until 2026-11 the copy ran on a 1 ms wall-clock punctuation: at 5k events/s that serialized every
- * partial about once per event and added about 40 ms to the p99 end-to-end latency (bench, commit
- * interval 30 ms: 120 ms with it, 79 ms with one copy per commit).
+ * <p>Until 2026-11 the copy ran on a 1 ms wall-clock punctuation, which at 5k events/s serialized every
+ * partial about once per event. One copy per commit removes that CPU but not the latency it costs: the
+ * store's changelog partitions still join every transaction (bench, commit interval 30 ms, p99 at 5k/s:
+ * 120-132 ms; 79-110 ms with {@code drift.checkpoint.interval=1s}).
  */
 final class PartialAggregator<K, V, P> implements Processor<K, V, String, byte[]> {
 
