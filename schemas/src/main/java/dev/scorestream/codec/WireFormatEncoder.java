@@ -12,7 +12,9 @@ import org.apache.avro.io.EncoderFactory;
 
 /**
  * Encodes records of one registered schema into the Confluent wire format. Not thread-safe: it reuses
- * its buffer and encoder; create one per stream task or per producer thread.
+ * its buffer and encoder; create one per stream task or per producer thread. The encoder is Avro's
+ * buffered one, flushed once per record: the direct encoder wrote each varint byte by byte into the
+ * (synchronized) output stream.
  */
 public final class WireFormatEncoder {
 
@@ -45,7 +47,7 @@ public final class WireFormatEncoder {
   public byte[] encode(BodyWriter body) {
     buffer.reset();
     buffer.writeBytes(header);
-    encoder = EncoderFactory.get().directBinaryEncoder(buffer, encoder);
+    encoder = EncoderFactory.get().binaryEncoder(buffer, encoder);
     try {
       body.write(encoder);
       encoder.flush();
@@ -58,7 +60,7 @@ public final class WireFormatEncoder {
   public byte[] encode(GenericRecord record) {
     buffer.reset();
     buffer.writeBytes(header);
-    encoder = EncoderFactory.get().directBinaryEncoder(buffer, encoder);
+    encoder = EncoderFactory.get().binaryEncoder(buffer, encoder);
     try {
       writer.write(record, encoder);
       encoder.flush();

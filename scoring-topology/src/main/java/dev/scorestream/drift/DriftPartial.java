@@ -6,6 +6,7 @@ import dev.scorestream.model.BaselineProfile;
 import dev.scorestream.model.BaselineProfiler;
 import dev.scorestream.model.ModelScorer;
 import dev.scorestream.model.ScoreResult;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -44,7 +45,7 @@ public final class DriftPartial {
 
   /** One categorical feature, or the predicted labels. */
   public static final class CategoricalStats {
-    public Map<String, Long> counts = new TreeMap<>();
+    public Map<String, Long> counts = new HashMap<>();   // hashed: merged per event; reports sort them
     public long missing;
 
     void add(String value) {
@@ -69,7 +70,7 @@ public final class DriftPartial {
   public Map<String, NumericStats> numeric = new TreeMap<>();
   public Map<String, CategoricalStats> categorical = new TreeMap<>();
   public CategoricalStats predictedLabels = new CategoricalStats();
-  public Map<String, RunningMoments> scores = new TreeMap<>();
+  public Map<String, RunningMoments> scores = new HashMap<>();
   public RunningMoments predictedValue = new RunningMoments();
 
   // Per-field slots for add(), set by empty(); a partial read back from JSON only merges.

@@ -11,6 +11,7 @@ import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.io.Encoder;
+import org.apache.avro.util.Utf8;
 
 /**
  * Builds {@code Prediction} records (schemas module, {@code Prediction.avsc}) from a scored event. Reads
@@ -63,73 +64,110 @@ public final class PredictionBuilder {
     return eventTime instanceof Number time ? time.longValue() : null;
   }
 
+  /** A writer of Predictions for one stream task: {@code encoder} and the writer are not thread-safe. */
+  public Writer writer(WireFormatEncoder encoder) {
+    return new Writer(encoder);
+  }
+
   /**
-   * The Prediction in wire format: the same bytes as {@code encoder.encode(build(...))}, written field by
-   * field in the order of {@code Prediction.avsc} without building a record (the stream's hot path:
-   * building and writing a generic record cost about a tenth of the stream thread).
-   *
-   * @param eventId as {@link #eventId}
-   * @param eventTime as {@link #eventTime}
+   * Writes Predictions in wire format: the same bytes as {@code encoder.encode(build(...))}, written field
+   * by field in the order of {@code Prediction.avsc} without building a record (the stream's hot path:
+   * building and writing a generic record cost about a tenth of the stream thread). The strings every record
+   * repeats (model name and version, labels) are encoded to UTF-8 once.
    */
-  public byte[] encode(WireFormatEncoder encoder, String eventId, Long eventTime, byte[] key, ScoreResult result,
-      String modelName, String modelVersion, EventScorer.Challenged challenger, long scoredAt, long recordTimestamp) {
-    if (!direct) {
-      return encoder.encode(build(eventId, eventTime, key, result, modelName, modelVersion, challenger, scoredAt,
-          recordTimestamp));
+  public final class Writer {
+
+    private final WireFormatEncoder encoder;
+    private final Utf8Cache constants = new Utf8Cache();
+
+    private Writer(WireFormatEncoder encoder) {
+      this.encoder = encoder;
     }
-    return encoder.encode(out -> {
-      out.writeString(eventId);
-      if (key == null) {
+
+    /**
+     * @param eventId as {@link #eventId}
+     * @param eventTime as {@link #eventTime}
+     */
+    public byte[] encode(String eventId, Long eventTime, byte[] key, ScoreResult result, String modelName,
+        String modelVersion, EventScorer.Challenged challenger, long scoredAt, long recordTimestamp) {
+      if (!direct) {
+        return encoder.encode(build(eventId, eventTime, key, result, modelName, modelVersion, challenger, scoredAt,
+            recordTimestamp));
+      }
+      return encoder.encode(out -> {
+        out.writeString(eventId);
+        if (key == null) {
+          out.writeIndex(0);
+        } else {
+          out.writeIndex(1);
+          out.writeBytes(key);
+        }
+        out.writeString(constants.of(modelName));
+        out.writeString(constants.of(modelVersion));
+        writeAnswer(out, result);
+        out.writeLong(scoredAt);
+        if (eventTime == null) {
+          out.writeIndex(0);
+        } else {
+          out.writeIndex(1);
+          out.writeLong(eventTime);
+        }
+        out.writeLong(Math.max(0, scoredAt - recordTimestamp));
+        if (challenger == null) {
+          out.writeIndex(0);
+        } else {
+          out.writeIndex(1);
+          out.writeString(constants.of(challenger.version()));
+          out.writeString(constants.of(challenger.result().label()));
+          out.writeIndex(0);   // predicted_value: build() leaves it null for challengers too
+          writeScores(out, challenger.result().scores());
+        }
+      });
+    }
+
+    /** predicted_label, predicted_value, scores. */
+    private void writeAnswer(Encoder out, ScoreResult result) throws IOException {
+      out.writeString(constants.of(result.label()));
+      Double value = regressionValue(result);
+      if (value == null) {
         out.writeIndex(0);
       } else {
         out.writeIndex(1);
-        out.writeBytes(key);
+        out.writeDouble(value);
       }
-      out.writeString(modelName);
-      out.writeString(modelVersion);
-      writeAnswer(out, result);
-      out.writeLong(scoredAt);
-      if (eventTime == null) {
-        out.writeIndex(0);
-      } else {
-        out.writeIndex(1);
-        out.writeLong(eventTime);
+      writeScores(out, result.scores());
+    }
+
+    private void writeScores(Encoder out, Map<String, Double> scores) throws IOException {
+      out.writeMapStart();
+      out.setItemCount(scores.size());
+      for (Map.Entry<String, Double> score : scores.entrySet()) {
+        out.startItem();
+        out.writeString(constants.of(score.getKey()));
+        out.writeDouble(score.getValue());
       }
-      out.writeLong(Math.max(0, scoredAt - recordTimestamp));
-      if (challenger == null) {
-        out.writeIndex(0);
-      } else {
-        out.writeIndex(1);
-        out.writeString(challenger.version());
-        out.writeString(challenger.result().label());
-        out.writeIndex(0);   // predicted_value: build() leaves it null for challengers too
-        writeScores(out, challenger.result().scores());
-      }
-    });
+      out.writeMapEnd();
+    }
   }
 
-  /** predicted_label, predicted_value, scores. */
-  private static void writeAnswer(Encoder out, ScoreResult result) throws IOException {
-    out.writeString(result.label());
-    Double value = regressionValue(result);
-    if (value == null) {
-      out.writeIndex(0);
-    } else {
-      out.writeIndex(1);
-      out.writeDouble(value);
-    }
-    writeScores(out, result.scores());
-  }
+  /**
+   * UTF-8 of the strings a task writes on every record, keyed by identity: a model's name, version and
+   * labels are the same String objects record after record. Holds at most {@link #SLOTS}; a string that
+   * is new each time (or collides) is encoded again, never confused with another.
+   */
+  static final class Utf8Cache {
+    static final int SLOTS = 32;
+    private final String[] strings = new String[SLOTS];
+    private final Utf8[] encoded = new Utf8[SLOTS];
 
-  private static void writeScores(Encoder out, Map<String, Double> scores) throws IOException {
-    out.writeMapStart();
-    out.setItemCount(scores.size());
-    for (Map.Entry<String, Double> score : scores.entrySet()) {
-      out.startItem();
-      out.writeString(score.getKey());
-      out.writeDouble(score.getValue());
+    Utf8 of(String string) {
+      int slot = System.identityHashCode(string) & (SLOTS - 1);
+      if (strings[slot] != string) {
+        strings[slot] = string;
+        encoded[slot] = new Utf8(string);
+      }
+      return encoded[slot];
     }
-    out.writeMapEnd();
   }
 
   private static Double regressionValue(ScoreResult result) {

@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Turns each input record (bytes) into an {@link Outcome}. One instance per stream task, so the decoder
- * and encoder it reuses are never shared between threads.
+ * and prediction writer it reuses are never shared between threads.
  *
  * <p>A registry outage blocks the task with backoff (the record is not the problem) up to
  * {@code outageMaxBlock}; after that it throws {@link RegistryOutageException} so the stream thread is
@@ -31,9 +31,9 @@ final class ScoringProcessor implements FixedKeyProcessor<Bytes, byte[], Outcome
   private static final Logger LOG = LoggerFactory.getLogger(ScoringProcessor.class);
 
   private final WireFormatDecoder decoder;
-  private final WireFormatEncoder encoder;
   private final EventScorer scorer;
   private final PredictionBuilder predictions;
+  private final PredictionBuilder.Writer writer;
   private final Clock clock;
   private final Health health;
   private final Duration outageMaxBlock;
@@ -43,9 +43,9 @@ final class ScoringProcessor implements FixedKeyProcessor<Bytes, byte[], Outcome
   ScoringProcessor(WireFormatDecoder decoder, WireFormatEncoder encoder, EventScorer scorer,
       PredictionBuilder predictions, Clock clock, Health health, Duration outageMaxBlock, OutcomeListener listener) {
     this.decoder = decoder;
-    this.encoder = encoder;
     this.scorer = scorer;
     this.predictions = predictions;
+    this.writer = predictions.writer(encoder);
     this.clock = clock;
     this.health = health;
     this.outageMaxBlock = outageMaxBlock;
@@ -87,7 +87,7 @@ final class ScoringProcessor implements FixedKeyProcessor<Bytes, byte[], Outcome
     byte[] key = record.key() == null ? null : record.key().get();
     String eventId = predictions.eventId(event);
     Long eventTime = predictions.eventTime(event);
-    byte[] prediction = predictions.encode(encoder, eventId, eventTime, key, valid.result(), model.name(),
+    byte[] prediction = writer.encode(eventId, eventTime, key, valid.result(), model.name(),
         model.version(), valid.challenger(), clock.millis(), record.timestamp());
     return new Outcome.Scored(prediction, model, event, valid.result(), eventId,
         eventTime == null ? record.timestamp() : eventTime);

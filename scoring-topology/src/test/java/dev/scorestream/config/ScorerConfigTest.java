@@ -109,6 +109,17 @@ class ScorerConfigTest {
   }
 
   @Test
+  void shouldBatchProducerRecordsIn128KilobytesUnlessOverridden() {
+    assertThat(ScorerApp.streamsProperties(ScorerConfig.of(minimal())).get("producer.batch.size"))
+        .isEqualTo(131_072);
+
+    Map<String, Object> overridden = minimal();
+    overridden.put("kafka.producer.batch.size", "32768");
+    assertThat(ScorerApp.streamsProperties(ScorerConfig.of(overridden)).get("producer.batch.size"))
+        .isEqualTo("32768");
+  }
+
+  @Test
   void shouldNameAnUnreadableConfigFile() {
     assertThatThrownBy(() -> ScorerConfig.load(dir.resolve("missing.properties"), Map.of()))
         .hasMessageContaining("missing.properties");

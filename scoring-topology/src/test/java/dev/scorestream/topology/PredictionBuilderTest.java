@@ -38,12 +38,61 @@ class PredictionBuilderTest {
         c.withTime() ? "event_time" : "");
     GenericRecord event = new PaymentGenerator(READER, c.seed()).next(1_764_000_000_000L + c.seed()).record();
 
-    byte[] direct = builder.encode(encoder, builder.eventId(event), builder.eventTime(event), c.key(), c.result(),
+    byte[] direct = builder.writer(encoder).encode(builder.eventId(event), builder.eventTime(event), c.key(), c.result(),
         "fraud", "v-1", c.challenger(), c.scoredAt(), c.recordTimestamp());
     byte[] generic = encoder.encode(builder.build(event, c.key(), c.result(), "fraud", "v-1", c.challenger(),
         c.scoredAt(), c.recordTimestamp()));
 
     assertThat(direct).isEqualTo(generic);
+  }
+
+  @Property(tries = 200)
+  void shouldWriteTheSameBytesWhenOneWriterServesRecordAfterRecord(@ForAll("caseLists") List<Case> cases) {
+    PredictionBuilder builder = new PredictionBuilder(Contracts.prediction(), READER, "event_id", "event_time");
+    PredictionBuilder.Writer writer = builder.writer(encoder);
+    String[] versions = {"v-1", "v-2", new String("v-1".toCharArray())};   // equal text, another object
+    for (int i = 0; i < cases.size(); i++) {
+      Case c = cases.get(i);
+      GenericRecord event = new PaymentGenerator(READER, c.seed()).next(1_764_000_000_000L + c.seed()).record();
+      String version = versions[i % versions.length];
+
+      byte[] direct = writer.encode(builder.eventId(event), builder.eventTime(event), c.key(), c.result(), "fraud",
+          version, c.challenger(), c.scoredAt(), c.recordTimestamp());
+
+      assertThat(direct).isEqualTo(encoder.encode(builder.build(event, c.key(), c.result(), "fraud", version,
+          c.challenger(), c.scoredAt(), c.recordTimestamp())));
+    }
+  }
+
+  @Property(tries = 300)
+  void shouldCacheUtf8ByIdentityWithoutEverConfusingTwoStrings(
+      @ForAll("picks") List<Integer> picks, @ForAll("strings") List<String> pool) {
+    PredictionBuilder.Utf8Cache cache = new PredictionBuilder.Utf8Cache();
+    List<String> strings = new java.util.ArrayList<>(pool);
+    strings.add("fraud");
+    for (int pick : picks) {
+      String string = strings.get(pick % strings.size());
+      assertThat(cache.of(string).toString()).isEqualTo(string);
+      // a new object with the same text, then the old one again
+      String copy = new String(string.toCharArray());
+      assertThat(cache.of(copy).toString()).isEqualTo(string);
+      assertThat(cache.of(string).toString()).isEqualTo(string);
+    }
+  }
+
+  @Provide
+  Arbitrary<List<String>> strings() {
+    return Arbitraries.strings().ofMaxLength(8).list().ofMinSize(1).ofMaxSize(80);
+  }
+
+  @Provide
+  Arbitrary<List<Integer>> picks() {
+    return Arbitraries.integers().between(0, 1000).list().ofMaxSize(200);
+  }
+
+  @Provide
+  Arbitrary<List<Case>> caseLists() {
+    return cases().list().ofMinSize(1).ofMaxSize(20);
   }
 
   @Provide
