@@ -2,6 +2,7 @@ package dev.scorestream.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.scorestream.app.ScorerApp;
 import dev.scorestream.deadletter.RatePacer;
 import dev.scorestream.embedded.EmbeddedStack;
 import dev.scorestream.embedded.FreePort;
@@ -99,11 +100,19 @@ public final class BenchMain implements Callable<Integer> {
           + " 0ms = every commit).")
   String latencyDriftCheckpoint;
 
+  @Option(names = "--latency-batch-size", defaultValue = "16384",
+      description = "Producer batch.size of the latency runs, pipeline and passthrough (default ${DEFAULT-VALUE};"
+          + " the scorer's own default, 131072, adds about 15 ms to p99 at 5k/s).")
+  int latencyBatchSize;
+
   @Option(names = "--skip-jmh", description = "Skip the JMH scoring-cost benchmark.")
   boolean skipJmh;
 
   @Option(names = "--skip-scale", description = "Skip the 2-thread and 2-instance runs.")
   boolean skipScale;
+
+  @Option(names = "--skip-throughput", description = "Skip the throughput and scale runs (to tune latency).")
+  boolean skipThroughput;
 
   @Option(names = "--child-jvm-option", paramLabel = "OPTION",
       description = "Extra JVM option for the measured processes, e.g. -XX:StartFlightRecording=filename=p.jfr (repeatable).")
@@ -153,6 +162,8 @@ public final class BenchMain implements Callable<Integer> {
     settings.put("commit_interval_ms", commitIntervalMs);
     settings.put("latency_commit_interval_ms", latencyCommitIntervalMs);
     settings.put("latency_drift_checkpoint_interval", latencyDriftCheckpoint);
+    settings.put("latency_producer_batch_size", latencyBatchSize);
+    settings.put("producer_batch_size", ScorerApp.PRODUCER_BATCH_BYTES);
     settings.put("runs", runs);
     settings.put("pipeline", "decode, rules, features, logistic regression, prediction write, drift aggregation;"
         + " feedback off");
@@ -175,8 +186,10 @@ public final class BenchMain implements Callable<Integer> {
       produce(INPUT, data);
       results.put("produce_per_second", data.size() / seconds(started));
       say("produced %,d records in %.1f s", data.size(), seconds(started));
-      throughput();
-      if (!skipScale) {
+      if (!skipThroughput) {
+        throughput();
+      }
+      if (!skipScale && !skipThroughput) {
         scale();
       }
       latency(data);
@@ -273,7 +286,9 @@ public final class BenchMain implements Callable<Integer> {
     props.put("commit.interval.ms", String.valueOf(commitIntervalMs));
     props.put("num.stream.threads", String.valueOf(threads));
     props.put("state.dir", work.resolve("state-" + stateId).toString());
-    props.put("max.task.idle.ms", "-1");   // as the scorer sets it (ScorerApp.streamsProperties)
+    // as the scorer sets them (ScorerApp.streamsProperties)
+    props.put("max.task.idle.ms", "-1");
+    props.put("producer.batch.size", String.valueOf(ScorerApp.PRODUCER_BATCH_BYTES));
     return props;
   }
 
@@ -307,6 +322,7 @@ public final class BenchMain implements Callable<Integer> {
     long startOwnCpu = 0;
     long[] startMachine = null;
     Map<String, Long> startThreads = Map.of();
+    Map<String, Long> startOwnThreads = Map.of();
     while (System.nanoTime() < deadline) {
       for (Child child : children) {
         if (!child.alive()) {
@@ -321,6 +337,7 @@ public final class BenchMain implements Callable<Integer> {
         startOwnCpu = Child.processCpuNanos(ProcessHandle.current().pid());
         startMachine = Child.machineJiffies();
         startThreads = children.get(0).threadCpuNanos();
+        startOwnThreads = Child.threadCpuNanos(ProcessHandle.current().pid());
       }
       if (committed >= warmupEvents + events) {
         long records = committed - startCount;
@@ -328,13 +345,9 @@ public final class BenchMain implements Callable<Integer> {
         double ownCpu = Child.processCpuNanos(ProcessHandle.current().pid()) - startOwnCpu;
         long[] machine = Child.machineJiffies();
         double busy = (double) (machine[0] - startMachine[0]) / Math.max(1, machine[1] - startMachine[1]);
-        Map<String, Double> threads = new LinkedHashMap<>();
-        Map<String, Long> before = startThreads;
-        children.get(0).threadCpuNanos().entrySet().stream()
-            .map(e -> Map.entry(e.getKey(), (e.getValue() - before.getOrDefault(e.getKey(), 0L)) / (double) records / 1000))
-            .filter(e -> e.getValue() >= 0.1).sorted(Map.Entry.<String, Double>comparingByValue().reversed())
-            .forEach(e -> threads.put(e.getKey(), e.getValue()));
-        return new Run(records / seconds(startNanos), childCpu / records / 1000, ownCpu / records / 1000, busy, threads);
+        return new Run(records / seconds(startNanos), childCpu / records / 1000, ownCpu / records / 1000, busy,
+            perRecord(startThreads, children.get(0).threadCpuNanos(), records),
+            perRecord(startOwnThreads, Child.threadCpuNanos(ProcessHandle.current().pid()), records));
       }
       Thread.sleep(50);
     }
@@ -345,7 +358,8 @@ public final class BenchMain implements Callable<Integer> {
    * One measured run: records/s; CPU microseconds per record in the measured JVMs and in the harness JVM
    * (broker, registry); the machine's busy share (1.0 = all cores busy).
    */
-  record Run(double rate, double cpuMicros, double brokerCpuMicros, double machineBusy, Map<String, Double> threads) {
+  record Run(double rate, double cpuMicros, double brokerCpuMicros, double machineBusy, Map<String, Double> threads,
+      Map<String, Double> brokerThreads) {
 
     Map<String, Object> json() {
       Map<String, Object> json = new LinkedHashMap<>();
@@ -354,14 +368,26 @@ public final class BenchMain implements Callable<Integer> {
       json.put("broker_cpu_us_per_record", brokerCpuMicros);
       json.put("machine_busy", machineBusy);
       json.put("cpu_us_per_record_by_thread", threads);
+      json.put("broker_cpu_us_per_record_by_thread", brokerThreads);
       return json;
     }
 
     @Override
     public String toString() {
       return String.format("%,.0f records/s; CPU per record %.1f us here + %.1f us broker; machine %.0f%% busy;"
-          + " by thread (first instance, us/record) %s", rate, cpuMicros, brokerCpuMicros, machineBusy * 100, threads);
+          + " by thread (first instance, us/record) %s; harness by thread %s", rate, cpuMicros, brokerCpuMicros,
+          machineBusy * 100, threads, brokerThreads);
     }
+  }
+
+  /** CPU microseconds per record by thread name between two snapshots, threads under 0.1 us left out. */
+  private static Map<String, Double> perRecord(Map<String, Long> before, Map<String, Long> after, long records) {
+    Map<String, Double> threads = new LinkedHashMap<>();
+    after.entrySet().stream()
+        .map(e -> Map.entry(e.getKey(), (e.getValue() - before.getOrDefault(e.getKey(), 0L)) / (double) records / 1000))
+        .filter(e -> e.getValue() >= 0.1).sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+        .forEach(e -> threads.put(e.getKey(), e.getValue()));
+    return threads;
   }
 
   private static long committed(Admin admin, String group, String topic) throws Exception {
@@ -463,9 +489,11 @@ public final class BenchMain implements Callable<Integer> {
       config = streamsBase(appId, 1, id);
       config.put("bench.input", input);
       config.put("bench.output", predictions);
+      config.put("producer.batch.size", String.valueOf(latencyBatchSize));
     } else {
       config = pipelineConfig(appId, input, predictions, "bench-dlq-" + id, "bench-drift-" + id, 1, id, httpPort);
       config.putIfAbsent("drift.checkpoint.interval", latencyDriftCheckpoint);
+      config.putIfAbsent("kafka.producer.batch.size", String.valueOf(latencyBatchSize));
     }
     config.put("commit.interval.ms", String.valueOf(latencyCommitIntervalMs));
     List<Long> latencies = new ArrayList<>();
@@ -696,7 +724,7 @@ public final class BenchMain implements Callable<Integer> {
     Map<String, Object> throughput = (Map<String, Object>) results.get("throughput");
     System.out.printf("%-44s %10s %10s %10s %10s %10s%n", "throughput (records/s)", "median", "min", "max",
         "CPU us/rec", "broker us");
-    for (String kind : List.of("pipeline", "passthrough")) {
+    for (String kind : throughput == null ? List.<String>of() : List.of("pipeline", "passthrough")) {
       Map<String, Object> s = (Map<String, Object>) throughput.get(kind);
       System.out.printf("%-44s %,10.0f %,10.0f %,10.0f %10.1f %10.1f%n", kind, s.get("median"), s.get("min"), s.get("max"),
           s.get("cpu_us_per_record_median"), s.get("broker_cpu_us_per_record_median"));
@@ -710,8 +738,8 @@ public final class BenchMain implements Callable<Integer> {
     }
     System.out.printf("%n%-44s %8s %8s %8s %10s %10s%n", "end-to-end latency (ms)", "p50", "p99", "p999", "RSS MB",
         "heap MB");
-    System.out.printf("  (commit.interval.ms=%d, drift.checkpoint.interval=%s)%n", latencyCommitIntervalMs,
-        latencyDriftCheckpoint);
+    System.out.printf("  (commit.interval.ms=%d, drift.checkpoint.interval=%s, producer batch.size=%d)%n",
+        latencyCommitIntervalMs, latencyDriftCheckpoint, latencyBatchSize);
     for (String kind : List.of("pipeline", "passthrough")) {
       Map<String, Object> latency = (Map<String, Object>) results.get(kind.equals("pipeline") ? "latency_ms"
           : "latency_ms_passthrough");

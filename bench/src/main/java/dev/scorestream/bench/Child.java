@@ -107,8 +107,13 @@ final class Child implements AutoCloseable {
    * characters by the kernel, threads of the same name summed).
    */
   Map<String, Long> threadCpuNanos() {
+    return threadCpuNanos(process.pid());
+  }
+
+  /** As {@link #threadCpuNanos()}, for any process (the harness's own: broker and registry threads). */
+  static Map<String, Long> threadCpuNanos(long pid) {
     Map<String, Long> threads = new TreeMap<>();
-    try (var tasks = Files.list(Path.of("/proc", String.valueOf(process.pid()), "task"))) {
+    try (var tasks = Files.list(Path.of("/proc", String.valueOf(pid), "task"))) {
       tasks.forEach(task -> {
         try {
           String stat = Files.readString(task.resolve("stat"));
