@@ -152,20 +152,32 @@ public final class PredictionBuilder {
 
   /**
    * UTF-8 of the strings a task writes on every record, keyed by identity: a model's name, version and
-   * labels are the same String objects record after record. Holds at most {@link #SLOTS}; a string that
-   * is new each time (or collides) is encoded again, never confused with another.
+   * labels are the same String objects record after record. {@link #SLOTS} slots, each string looked up
+   * in the {@link #WAYS} slots from its identity hash on (so a few strings that collide do not evict each
+   * other record after record); a string that is new each time is encoded again, never confused with another.
    */
   static final class Utf8Cache {
-    static final int SLOTS = 32;
+    static final int SLOTS = 64;
+    static final int WAYS = 4;
     private final String[] strings = new String[SLOTS];
     private final Utf8[] encoded = new Utf8[SLOTS];
+    private int victim;
 
     Utf8 of(String string) {
-      int slot = System.identityHashCode(string) & (SLOTS - 1);
-      if (strings[slot] != string) {
-        strings[slot] = string;
-        encoded[slot] = new Utf8(string);
+      int first = System.identityHashCode(string);
+      int free = -1;
+      for (int way = 0; way < WAYS; way++) {
+        int slot = (first + way) & (SLOTS - 1);
+        if (strings[slot] == string) {
+          return encoded[slot];
+        }
+        if (free < 0 && strings[slot] == null) {
+          free = slot;
+        }
       }
+      int slot = free >= 0 ? free : (first + (victim++ & (WAYS - 1))) & (SLOTS - 1);
+      strings[slot] = string;
+      encoded[slot] = new Utf8(string);
       return encoded[slot];
     }
   }

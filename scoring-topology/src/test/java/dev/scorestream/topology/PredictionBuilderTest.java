@@ -80,6 +80,21 @@ class PredictionBuilderTest {
     }
   }
 
+  @Property(tries = 200)
+  void shouldEncodeEachOfAFewRepeatedStringsOnlyOnce(@ForAll("strings") List<String> texts) {
+    PredictionBuilder.Utf8Cache cache = new PredictionBuilder.Utf8Cache();
+    // a model's name, version and two labels: never more than WAYS strings, so none can evict another
+    List<String> constants = texts.stream().limit(PredictionBuilder.Utf8Cache.WAYS)
+        .map(t -> new String(t.toCharArray())).toList();
+    List<Object> first = constants.stream().map(cache::of).map(Object.class::cast).toList();
+
+    for (int round = 0; round < 3; round++) {
+      for (int i = 0; i < constants.size(); i++) {
+        assertThat((Object) cache.of(constants.get(i))).isSameAs(first.get(i));
+      }
+    }
+  }
+
   @Provide
   Arbitrary<List<String>> strings() {
     return Arbitraries.strings().ofMaxLength(8).list().ofMinSize(1).ofMaxSize(80);
