@@ -46,6 +46,19 @@ class DivergenceTest {
   }
 
   @Test
+  void shouldMatchScipysPublishedJensenShannonExamples() {
+    // docs.scipy.org, scipy.spatial.distance.jensenshannon, "Examples":
+    //   jensenshannon([1.0, 0.0, 0.0], [0.0, 1.0, 0.0], 2.0) == 1.0
+    //   jensenshannon([1.0, 0.0], [0.5, 0.5]) == 0.46450140402245893   (natural logarithm, scipy's default)
+    //   jensenshannon([1.0, 0.0, 0.0], [1.0, 0.0, 0.0]) == 0.0
+    // Ours is base 2; the natural-log distance is the base-2 one times sqrt(ln 2).
+    assertThat(Divergence.jensenShannon(new double[] {1, 0, 0}, new double[] {0, 1, 0})).isCloseTo(1.0, offset(1e-12));
+    assertThat(Divergence.jensenShannon(new double[] {1, 0}, new double[] {0.5, 0.5}) * Math.sqrt(Math.log(2)))
+        .isCloseTo(0.46450140402245893, offset(1e-12));
+    assertThat(Divergence.jensenShannon(new double[] {1, 0, 0}, new double[] {1, 0, 0})).isZero();
+  }
+
+  @Test
   void shouldGiveZeroSharesForNoCounts() {
     assertThat(Divergence.shares(new long[] {0, 0})).containsExactly(0.0, 0.0);
     assertThat(Divergence.shares(new long[] {1, 3})).containsExactly(0.25, 0.75);
