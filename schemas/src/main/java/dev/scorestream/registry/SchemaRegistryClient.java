@@ -117,11 +117,24 @@ public final class SchemaRegistryClient implements SchemaLookup {
    * Registers {@code schema} under {@code subject} and returns its id; registering the same schema again
    * returns the same id.
    *
+   * <p>A 409 is not always a refusal: Apicurio answers it when the same schema was registered under the
+   * subject concurrently (two instances starting together) or by an earlier attempt of this very call whose
+   * answer was lost (a timeout, then the retry). So a 409 is followed by a lookup of the schema under the
+   * subject, and only a schema that is not there is refused.
+   *
    * @throws RegistryRejectedException when the registry refuses it (409 incompatible, 422 invalid)
    */
   public int register(String subject, Schema schema) {
     ObjectNode request = json.createObjectNode().put("schema", schema.toString());
     Response response = call("POST", "/subjects/" + encode(subject) + "/versions", request);
+    if (response.status() == 409) {
+      Response existing = call("POST", "/subjects/" + encode(subject), request);
+      int id = existing.status() == 200 ? existing.body().path("id").asInt(-1) : -1;
+      if (id >= 0) {
+        byId.putIfAbsent(id, schema);
+        return id;
+      }
+    }
     if (response.status() == 409 || response.status() == 422) {
       throw new RegistryRejectedException(response.status(),
           "registry refused schema for subject " + subject + ": " + response.message());

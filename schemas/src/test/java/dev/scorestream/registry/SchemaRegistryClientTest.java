@@ -177,11 +177,34 @@ class SchemaRegistryClientTest {
   @Test
   void shouldRefuseIncompatibleRegistrationDefinitely() {
     replies.add(new Reply(409, "{\"error_code\":409,\"message\":\"Incompatible\"}", 0));
+    replies.add(new Reply(404, "{\"error_code\":40403,\"message\":\"Schema not found\"}", 0));
 
     assertThatThrownBy(() -> client(3).register("t-value", SCHEMA))
         .isInstanceOf(RegistryRejectedException.class)
-        .hasMessageContaining("t-value");
-    assertThat(requests).hasValue(1);
+        .hasMessageContaining("t-value").hasMessageContaining("Incompatible");
+    assertThat(requests).as("the registration, then the lookup that finds nothing").hasValue(2);
+  }
+
+  /** Apicurio's answer when another instance registered the same schema a moment earlier. */
+  @Test
+  void shouldReturnTheIdOfTheSameSchemaRegisteredConcurrently() {
+    replies.add(new Reply(409, "{\"error_code\":409,\"message\":\"An artifact with ID 't-value' in group 'null'"
+        + " already exists.\"}", 0));
+    replies.add(new Reply(200, "{\"subject\":\"t-value\",\"id\":7,\"version\":1,\"schema\":\"{}\"}", 0));
+
+    assertThat(client(3).register("t-value", SCHEMA)).isEqualTo(7);
+    assertThat(requests).hasValue(2);
+  }
+
+  /** The first POST registered the schema but its answer came too late; the retry is told it exists. */
+  @Test
+  void shouldReturnTheIdWhenARetriedRegistrationFindsItsOwnFirstAttempt() {
+    replies.add(new Reply(200, "{\"id\":7}", 800));
+    replies.add(new Reply(409, "{\"error_code\":409,\"message\":\"already exists\"}", 0));
+    replies.add(new Reply(200, "{\"subject\":\"t-value\",\"id\":7,\"version\":1,\"schema\":\"{}\"}", 0));
+
+    assertThat(client(3).register("t-value", SCHEMA)).isEqualTo(7);
+    assertThat(requests).hasValue(3);
   }
 
   @Test

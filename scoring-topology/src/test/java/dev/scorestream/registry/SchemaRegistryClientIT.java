@@ -8,6 +8,12 @@ import dev.scorestream.embedded.EmbeddedStack;
 import dev.scorestream.embedded.RealComponents;
 import dev.scorestream.schemas.Contracts;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaBuilder;
 import org.junit.jupiter.api.Test;
@@ -33,6 +39,33 @@ class SchemaRegistryClientIT {
     assertThat(fetched).isEqualTo(Contracts.paymentEvent());
     assertThat(fetched.getField("amount").getObjectProp("rules")).isNotNull();
     assertThat(client.register("client-it-payments-value", Contracts.paymentEvent())).isEqualTo(id);
+  }
+
+  /**
+   * Scorers starting together register the same schemas at the same moment; Apicurio answers all but the
+   * first with 409 "already exists" when they race. Every one must get the same id, none a refusal.
+   */
+  @Test
+  void shouldGiveEveryConcurrentRegistrationOfTheSameSchemaTheSameId() throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(6);
+    try {
+      for (int round = 0; round < 5; round++) {
+        String subject = "client-it-race-" + round + "-value";
+        List<Callable<Integer>> registrations = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+          SchemaRegistryClient instance = new SchemaRegistryClient(client.settings());
+          registrations.add(() -> instance.register(subject, Contracts.prediction()));
+        }
+        List<Integer> ids = new ArrayList<>();
+        for (Future<Integer> id : pool.invokeAll(registrations)) {
+          ids.add(id.get());
+        }
+
+        assertThat(ids).as(subject).containsOnly(client.register(subject, Contracts.prediction()));
+      }
+    } finally {
+      pool.shutdownNow();
+    }
   }
 
   @Test
