@@ -308,7 +308,8 @@ public final class ScorerApp implements AutoCloseable {
       int schemaId = registry.register(topic + "-value", Contracts.driftReport());
       drift = new ScoringTopology.DriftSettings(topic, config.getDuration(ScorerConfig.DRIFT_WINDOW),
           config.getDuration(ScorerConfig.DRIFT_GRACE), config.getDuration(ScorerConfig.DRIFT_FLUSH_INTERVAL),
-          config.getDuration(ScorerConfig.DRIFT_CHECKPOINT_INTERVAL), thresholds(config), () -> new WireFormatEncoder(Contracts.driftReport(), schemaId));
+          config.getDuration(ScorerConfig.DRIFT_CHECKPOINT_INTERVAL), config.getDuration(ScorerConfig.DRIFT_IDLE_TIMEOUT),
+          thresholds(config), () -> new WireFormatEncoder(Contracts.driftReport(), schemaId));
     }
     ScoringTopology.FeedbackSettings feedback = null;
     if (config.getBoolean(ScorerConfig.FEEDBACK_ENABLED)) {
@@ -322,7 +323,7 @@ public final class ScorerApp implements AutoCloseable {
           partitions.getOrDefault(labels, 1), config.getDuration(ScorerConfig.FEEDBACK_RETENTION),
           config.getDuration(ScorerConfig.FEEDBACK_LABEL_WAIT),
           config.getDuration(ScorerConfig.FEEDBACK_WINDOW), config.getDuration(ScorerConfig.FEEDBACK_GRACE),
-          config.getDuration(ScorerConfig.DRIFT_FLUSH_INTERVAL),
+          config.getDuration(ScorerConfig.DRIFT_FLUSH_INTERVAL), config.getDuration(ScorerConfig.DRIFT_IDLE_TIMEOUT),
           () -> new WireFormatDecoder(Contracts.labelFeedback(), registry),
           () -> new WireFormatEncoder(Contracts.performanceReport(), performanceId),
           () -> new WireFormatEncoder(trainingSchema, trainingId));

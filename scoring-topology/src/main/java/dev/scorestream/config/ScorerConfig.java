@@ -58,6 +58,7 @@ public final class ScorerConfig extends AbstractConfig {
   public static final String DRIFT_WINDOW = "drift.window";
   public static final String DRIFT_GRACE = "drift.grace";
   public static final String DRIFT_FLUSH_INTERVAL = "drift.flush.interval";
+  public static final String DRIFT_IDLE_TIMEOUT = "drift.idle.timeout";
   public static final String DRIFT_CHECKPOINT_INTERVAL = "drift.checkpoint.interval";
   public static final String DRIFT_MIN_COUNT = "drift.min.count";
   public static final String DRIFT_PSI_WARN = "drift.psi.warn";
@@ -154,6 +155,10 @@ public final class ScorerConfig extends AbstractConfig {
           "How long after its end a drift window still accepts events; later ones are counted as late.")
       .define(DRIFT_FLUSH_INTERVAL, Type.STRING, "1s", new DurationValidator(1), Importance.LOW,
           "How often each task sends its partial drift and performance aggregates to the merger.")
+      .define(DRIFT_IDLE_TIMEOUT, Type.STRING, "1m", new DurationValidator(0), Importance.LOW,
+          "When no events (or labels) have arrived for this long, drift and performance windows close as if event"
+              + " time kept pace with the wall clock, so a quiet stream's last window is still reported: about its"
+              + " grace after its end, and no sooner than this after the last event. 0ms: windows close only when newer events arrive.")
       .define(DRIFT_CHECKPOINT_INTERVAL, Type.STRING, "0ms", new DurationValidator(0), Importance.LOW,
           "0ms: each task writes its partial drift aggregates to its changelog at every commit, so a crash loses"
               + " nothing. Longer (e.g. 1s): written that often instead, which takes the changelog partitions out of"

@@ -1,10 +1,12 @@
 package dev.scorestream.topology;
 
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -18,6 +20,12 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * A partial for a window that already closed is late: its records are counted and the count travels with
  * the next report, never merged into a closed window. State (open windows, clock, late count) lives in a
  * changelogged store.
+ *
+ * <p>Event time alone would leave the last windows of a stream that goes quiet open forever. With an idle
+ * timeout, once no partial has arrived for that long (wall clock), the clock moves on as if event time
+ * kept pace with the wall clock since the last partial: a window then closes about {@code grace} after its
+ * end even without new events, as it would have with steady traffic. The moved clock is persisted like any
+ * other, so partials for those windows that arrive later are late, never a second report.
  */
 final class PartialMerger<V, P> implements Processor<String, byte[], Bytes, byte[]> {
 
@@ -36,15 +44,21 @@ final class PartialMerger<V, P> implements Processor<String, byte[], Bytes, byte
   private final WindowedPartials<V, P> spec;
   private final String storeName;
   private final Reporter<P> reporter;
+  private final long idleTimeoutMs;
   private ProcessorContext<Bytes, byte[]> context;
   private KeyValueStore<String, byte[]> store;
   private long clock;
   private long late;
+  // Wall-clock time of the last partial (or of start-up), and the clock as that partial left it.
+  private long lastArrival;
+  private long clockAtArrival;
 
-  PartialMerger(WindowedPartials<V, P> spec, String storeName, Reporter<P> reporter) {
+  /** @param idleTimeout zero: windows close on event time only; else see the class comment */
+  PartialMerger(WindowedPartials<V, P> spec, String storeName, Reporter<P> reporter, Duration idleTimeout) {
     this.spec = spec;
     this.storeName = storeName;
     this.reporter = reporter;
+    this.idleTimeoutMs = idleTimeout.toMillis();
   }
 
   @Override
@@ -53,6 +67,25 @@ final class PartialMerger<V, P> implements Processor<String, byte[], Bytes, byte
     this.store = context.getStateStore(storeName);
     clock = readLong(CLOCK, Long.MIN_VALUE);
     late = readLong(LATE, 0);
+    lastArrival = context.currentSystemTimeMs();
+    clockAtArrival = clock;
+    if (idleTimeoutMs > 0) {
+      context.schedule(Duration.ofMillis(Math.min(idleTimeoutMs, 1_000)), PunctuationType.WALL_CLOCK_TIME,
+          this::advanceIfIdle);
+    }
+  }
+
+  private void advanceIfIdle(long now) {
+    long idle = now - lastArrival;
+    if (clockAtArrival == Long.MIN_VALUE || idle < idleTimeoutMs) {
+      return;
+    }
+    long advanced = clockAtArrival + idle;
+    if (advanced > clock) {
+      clock = advanced;
+      writeLong(CLOCK, clock);
+      closeWindows();
+    }
   }
 
   @Override
@@ -79,6 +112,8 @@ final class PartialMerger<V, P> implements Processor<String, byte[], Bytes, byte
       clock = partial.maxTime();
       writeLong(CLOCK, clock);
     }
+    lastArrival = context.currentSystemTimeMs();
+    clockAtArrival = clock;
     closeWindows();
   }
 

@@ -90,10 +90,13 @@ public final class ScoringTopology {
    * @param flushInterval how often each task sends its partial aggregates to the merger
    * @param checkpointInterval zero: each task changelogs its partials at every commit (exact after a crash);
    *     longer: that often (fewer partitions per transaction, a crash loses up to that much drift data)
+   * @param idleTimeout after this long without partials the merger's clock follows the wall clock, so a
+   *     quiet stream's windows still close (zero: event time only)
    * @param reportEncoders DriftReport encoders (registered schema id), one per merger task
    */
   public record DriftSettings(String topic, Duration window, Duration grace, Duration flushInterval,
-      Duration checkpointInterval, DriftThresholds thresholds, Supplier<WireFormatEncoder> reportEncoders) {
+      Duration checkpointInterval, Duration idleTimeout, DriftThresholds thresholds,
+      Supplier<WireFormatEncoder> reportEncoders) {
   }
 
   /**
@@ -102,10 +105,11 @@ public final class ScoringTopology {
    * @param partitions partitions of the labels topic; predictions are repartitioned by event id to match
    * @param retention how long a prediction waits for its label
    * @param labelWait how long a label that found no prediction waits for it before it counts as unmatched
+   * @param idleTimeout as {@link DriftSettings#idleTimeout}, for the performance windows
    */
   public record FeedbackSettings(String labelsTopic, String performanceTopic, String trainingTopic, int partitions,
       Duration retention, Duration labelWait, Duration window, Duration grace, Duration flushInterval,
-      Supplier<WireFormatDecoder> labelDecoders, Supplier<WireFormatEncoder> performanceEncoders,
+      Duration idleTimeout, Supplier<WireFormatDecoder> labelDecoders, Supplier<WireFormatEncoder> performanceEncoders,
       Supplier<WireFormatEncoder> trainingEncoders) {
   }
 
@@ -179,7 +183,7 @@ public final class ScoringTopology {
       };
     };
     windowed(builder, scored, spec, DRIFT_PARTIALS_STORE, DRIFT_WINDOWS_STORE, drift.flushInterval(),
-        drift.checkpointInterval(), reporters)
+        drift.checkpointInterval(), drift.idleTimeout(), reporters)
         .to(drift.topic(), Produced.with(Serdes.Bytes(), Serdes.ByteArray()));
   }
 
@@ -231,13 +235,13 @@ public final class ScoringTopology {
       };
     };
     windowed(builder, joined, spec, PERFORMANCE_PARTIALS_STORE, PERFORMANCE_WINDOWS_STORE, feedback.flushInterval(),
-        Duration.ZERO, reporters).to(feedback.performanceTopic(), Produced.with(Serdes.Bytes(), Serdes.ByteArray()));
+        Duration.ZERO, feedback.idleTimeout(), reporters).to(feedback.performanceTopic(), Produced.with(Serdes.Bytes(), Serdes.ByteArray()));
   }
 
   /** Per-task partials, one partition to the merger, merged reports out. */
   private static <V, P> KStream<Bytes, byte[]> windowed(StreamsBuilder builder, KStream<Bytes, V> input,
       WindowedPartials<V, P> spec, String partialsStore, String windowsStore, Duration flushInterval,
-      Duration checkpointInterval, Supplier<PartialMerger.Reporter<P>> reporters) {
+      Duration checkpointInterval, Duration idleTimeout, Supplier<PartialMerger.Reporter<P>> reporters) {
     builder.addStateStore(CommitHookStore.wrap(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(partialsStore),
         Serdes.String(), Serdes.ByteArray()).withCachingEnabled()));
     builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(windowsStore), Serdes.String(),
@@ -247,7 +251,8 @@ public final class ScoringTopology {
             Named.as(spec.name() + "-aggregate"), partialsStore)
         .repartition(Repartitioned.with(Serdes.String(), Serdes.ByteArray()).withName(spec.name() + "-partials")
             .withNumberOfPartitions(1))
-        .process(() -> new PartialMerger<V, P>(spec, windowsStore, reporters.get()), Named.as(spec.name() + "-merge"),
+        .process(() -> new PartialMerger<V, P>(spec, windowsStore, reporters.get(), idleTimeout),
+            Named.as(spec.name() + "-merge"),
             windowsStore);
   }
 

@@ -53,9 +53,11 @@ class DriftTopologyTest {
   TestOutputTopic<Bytes, byte[]> drift;
   TestOutputTopic<Bytes, byte[]> predictions;
 
+  OutcomeListener listener;
+
   @BeforeEach
   void start() {
-    OutcomeListener listener = new OutcomeListener() {
+    listener = new OutcomeListener() {
       @Override
       public void scored(long scoringNanos, long endToEndMillis) {
       }
@@ -150,6 +152,46 @@ class DriftTopologyTest {
       assertThat(events(latest)).as("events in the changelogged partials after commit %d", i).isEqualTo(i);
     }
     assertThat(drift.isEmpty()).as("nothing flushed to the merger yet").isTrue();
+  }
+
+  /** With drift.idle.timeout=0 (this class's fixture) only newer events close a window, however long it waits. */
+  @Test
+  void shouldKeepAQuietStreamsWindowOpenWithoutAnIdleTimeout() {
+    send(new PaymentGenerator(READER, 5), 300, T0);
+
+    driver.advanceWallClockTime(Duration.ofMinutes(10));
+
+    assertThat(drift.isEmpty()).isTrue();
+  }
+
+  /**
+   * drift.idle.timeout=30s: the stream stops after 50 s of a window; 30 s later the merger's clock follows
+   * the wall clock from the last event time, so the window (end + 10 s grace) closes with no new event.
+   * Stragglers for it afterwards are late, never a second report.
+   */
+  @Test
+  void shouldCloseTheLastWindowOfAQuietStreamOnceTheIdleTimeoutPasses() {
+    driver.close();
+    driver = new TopologyFixture(TestModels.logistic()).driver(
+        TopologyFixture.analytics(DriftThresholds.DEFAULTS, Duration.ZERO, Duration.ofSeconds(30)), listener);
+    events = driver.createInputTopic("events", new BytesSerializer(), new ByteArraySerializer());
+    drift = driver.createOutputTopic("events.drift", new BytesDeserializer(), new ByteArrayDeserializer());
+    PaymentGenerator generator = new PaymentGenerator(READER, 5);
+    send(generator, 300, T0);   // event times T0 .. T0 + 49.8 s; partials reach the merger
+
+    driver.advanceWallClockTime(Duration.ofSeconds(28));
+    assertThat(drift.isEmpty()).as("29 s without partials: not idle yet").isTrue();
+
+    driver.advanceWallClockTime(Duration.ofSeconds(2));
+    assertThat(reports()).singleElement().satisfies(r -> {
+      assertThat(r.get("window_start")).isEqualTo(T0);
+      assertThat(r.get("event_count")).isEqualTo(300L);
+    });
+
+    send(generator, 5, T0 + 1_000);
+    driver.advanceWallClockTime(Duration.ofMinutes(5));
+    assertThat(late).containsExactly(5L);
+    assertThat(drift.isEmpty()).as("the closed window is not reported again").isTrue();
   }
 
   /** drift.checkpoint.interval=500ms: commits leave the changelog alone until the interval passes. */

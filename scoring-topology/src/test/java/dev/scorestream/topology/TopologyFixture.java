@@ -80,12 +80,19 @@ final class TopologyFixture {
 
   /** @param checkpointInterval drift.checkpoint.interval (zero: at every commit) */
   static ScoringTopology.Analytics analytics(DriftThresholds thresholds, Duration checkpointInterval) {
+    return analytics(thresholds, checkpointInterval, Duration.ZERO);
+  }
+
+  /** @param idleTimeout drift.idle.timeout (zero, as in the other fixtures: event time only) */
+  static ScoringTopology.Analytics analytics(DriftThresholds thresholds, Duration checkpointInterval,
+      Duration idleTimeout) {
     return new ScoringTopology.Analytics(
         new ScoringTopology.DriftSettings("events.drift", Duration.ofMinutes(1), Duration.ofSeconds(10),
-            Duration.ofSeconds(1), checkpointInterval, thresholds, () -> new WireFormatEncoder(Contracts.driftReport(), DRIFT_ID)),
+            Duration.ofSeconds(1), checkpointInterval, idleTimeout, thresholds,
+            () -> new WireFormatEncoder(Contracts.driftReport(), DRIFT_ID)),
         new ScoringTopology.FeedbackSettings("events.labels", "events.performance", "events.training", 1,
             Duration.ofHours(1), LABEL_WAIT, Duration.ofMinutes(1), Duration.ofSeconds(10), Duration.ofSeconds(1),
-            () -> new WireFormatDecoder(Contracts.labelFeedback(), REGISTRY),
+            idleTimeout, () -> new WireFormatDecoder(Contracts.labelFeedback(), REGISTRY),
             () -> new WireFormatEncoder(Contracts.performanceReport(), PERFORMANCE_ID),
             () -> new WireFormatEncoder(TRAINING, TRAINING_ID)));
   }
