@@ -81,11 +81,22 @@ final class PartialMerger<V, P> implements Processor<String, byte[], Bytes, byte
       return;
     }
     long advanced = clockAtArrival + idle;
-    if (advanced > clock) {
+    // Moved (and written to the changelog) only when that closes a window: an idle merger writes nothing.
+    if (advanced > clock && firstWindowClosesBy(advanced)) {
       clock = advanced;
       writeLong(CLOCK, clock);
       closeWindows();
     }
+  }
+
+  private boolean firstWindowClosesBy(long time) {
+    try (KeyValueIterator<String, byte[]> open = store.range("0", "9")) {
+      return open.hasNext() && windowStart(open.next().key) + spec.size() + spec.grace() <= time;
+    }
+  }
+
+  private static long windowStart(String key) {
+    return Long.parseLong(key.substring(0, key.indexOf('/')));
   }
 
   @Override
@@ -122,8 +133,7 @@ final class PartialMerger<V, P> implements Processor<String, byte[], Bytes, byte
     try (KeyValueIterator<String, byte[]> open = store.range("0", "9")) {
       while (open.hasNext()) {
         KeyValue<String, byte[]> entry = open.next();
-        long start = Long.parseLong(entry.key.substring(0, entry.key.indexOf('/')));
-        if (start + spec.size() + spec.grace() > clock) {
+        if (windowStart(entry.key) + spec.size() + spec.grace() > clock) {
           break;
         }
         closed.add(entry);

@@ -188,6 +188,13 @@ class DriftTopologyTest {
       assertThat(r.get("event_count")).isEqualTo(300L);
     });
 
+    TestOutputTopic<String, byte[]> windows = driver.createOutputTopic(
+        "scoring-test-" + ScoringTopology.DRIFT_WINDOWS_STORE + "-changelog", new StringDeserializer(),
+        new ByteArrayDeserializer());
+    windows.readRecordsToList();
+    driver.advanceWallClockTime(Duration.ofMinutes(5));
+    assertThat(windows.isEmpty()).as("an idle merger with no open window writes nothing").isTrue();
+
     send(generator, 5, T0 + 1_000);
     driver.advanceWallClockTime(Duration.ofMinutes(5));
     assertThat(late).containsExactly(5L);
