@@ -52,21 +52,12 @@ public final class WireFormatEncoder {
       body.write(encoder);
       encoder.flush();
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot encode the record of schema id " + schemaId, e);
+      throw new UncheckedIOException("cannot encode a record of schema id " + schemaId, e);
     }
     return buffer.toByteArray();
   }
 
   public byte[] encode(GenericRecord record) {
-    buffer.reset();
-    buffer.writeBytes(header);
-    encoder = EncoderFactory.get().binaryEncoder(buffer, encoder);
-    try {
-      writer.write(record, encoder);
-      encoder.flush();
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot encode " + record.getSchema().getFullName(), e);
-    }
-    return buffer.toByteArray();
+    return encode(out -> writer.write(record, out));
   }
 }

@@ -259,10 +259,10 @@ public final class ScorerApp implements AutoCloseable {
     }
   }
 
-  /** Kafka Streams properties: ours first, then every {@code kafka.*} pass-through key. */
   /** Producer batch.size of every scorer (see {@link #streamsProperties}). */
   public static final int PRODUCER_BATCH_BYTES = 131_072;
 
+  /** Kafka Streams properties: ours first, then every {@code kafka.*} pass-through key. */
   public static Properties streamsProperties(ScorerConfig config) {
     Properties props = new Properties();
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.getString(ScorerConfig.APPLICATION_ID));
