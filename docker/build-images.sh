@@ -5,13 +5,13 @@
 #   scorestream/jre:17             jlink runtime of the build machine's JDK 17 on the base
 #   scorestream/kafka:4.4.0        Apache Kafka (KRaft) from the Maven Central jars
 #   scorestream/apicurio:2.6.13    Apicurio Registry from the Maven Central tarball (in-memory)
-#   scorestream/scorer:latest      docker/Dockerfile with scoring-topology/target/scorer.jar
+#   scorestream/scorer:latest      docker/Dockerfile with app/target/scorer.jar
 #   scorestream/prometheus:latest  Debian's prometheus package on the base
 #
 # As root on Debian 12: installs docker.io, containerd, runc, iptables, debootstrap and docker-compose if
 # missing, and starts dockerd (--bridge=none --iptables=false: containers use host networking only) if no
 # daemon answers; its PID goes to $WORK/dockerd.pid. Writes docker/images.env for docker-compose.
-# Needs scoring-topology/target/scorer.jar and .../target/apicurio (mvn -pl scoring-topology -am package).
+# Needs app/target/scorer.jar and .../target/apicurio (mvn -pl app,testkit -am package).
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 WORK="${SCORESTREAM_DOCKER_WORK:-/var/tmp/scorestream-docker}"
@@ -101,9 +101,9 @@ kafka_image() {
 
 apicurio_image() {
   have_image scorestream/apicurio:2.6.13 && return
-  local unpacked="$ROOT/scoring-topology/target/apicurio"
+  local unpacked="$ROOT/testkit/target/apicurio"
   [ -f "$unpacked/apicurio-registry-app-2.6.13.Final-runner.jar" ] \
-    || { echo "missing $unpacked: run mvn -pl scoring-topology -am package -DskipTests first" >&2; exit 1; }
+    || { echo "missing $unpacked: run mvn -pl app,testkit -am package -DskipTests first" >&2; exit 1; }
   rm -rf "$WORK/apicurio-context" && mkdir -p "$WORK/apicurio-context"
   cp -r "$unpacked" "$WORK/apicurio-context/apicurio"
   build scorestream/apicurio:2.6.13 "$ROOT/docker/apicurio/Dockerfile" "$WORK/apicurio-context"
@@ -115,8 +115,8 @@ prometheus_image() {
 }
 
 scorer_image() {   # always rebuilt: it carries the code under test
-  [ -f "$ROOT/scoring-topology/target/scorer.jar" ] \
-    || { echo "missing scoring-topology/target/scorer.jar: run mvn package first" >&2; exit 1; }
+  [ -f "$ROOT/app/target/scorer.jar" ] \
+    || { echo "missing app/target/scorer.jar: run mvn package first" >&2; exit 1; }
   build scorestream/scorer:latest "$ROOT/docker/Dockerfile" "$ROOT" --build-arg JRE_IMAGE=scorestream/jre:17
 }
 

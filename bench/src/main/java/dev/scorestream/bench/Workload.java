@@ -1,9 +1,9 @@
 package dev.scorestream.bench;
 
 import dev.scorestream.codec.WireFormatEncoder;
-import dev.scorestream.demo.PaymentGenerator;
+import dev.scorestream.samples.PaymentGenerator;
 import dev.scorestream.features.FeatureExtractor;
-import dev.scorestream.model.LabelledRecord;
+import dev.scorestream.schemas.LabelledRecord;
 import dev.scorestream.model.ModelArtifact;
 import dev.scorestream.model.ModelTrainer;
 import dev.scorestream.model.TrainerKind;

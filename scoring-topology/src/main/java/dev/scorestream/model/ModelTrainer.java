@@ -1,5 +1,6 @@
 package dev.scorestream.model;
 
+import dev.scorestream.schemas.LabelledRecord;
 import dev.scorestream.features.FeatureExtractor;
 import dev.scorestream.features.JsonEvents;
 import java.time.Clock;

@@ -1,5 +1,6 @@
 package dev.scorestream.topology;
 
+import dev.scorestream.serving.Outcome;
 import dev.scorestream.deadletter.DeadLetter;
 import dev.scorestream.deadletter.DeadLetterHeaders;
 import java.time.Clock;

@@ -1,5 +1,6 @@
 package dev.scorestream.topology;
 
+import dev.scorestream.serving.Outcome;
 import dev.scorestream.drift.DriftPartial;
 import dev.scorestream.features.FeatureExtractor.FeatureField;
 import java.time.Duration;

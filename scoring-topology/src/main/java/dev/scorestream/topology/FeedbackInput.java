@@ -1,5 +1,7 @@
 package dev.scorestream.topology;
 
+import dev.scorestream.serving.Outcome;
+
 /** What reaches the feedback join: a stored-to-be prediction, a decoded label, or a label to dead-letter. */
 sealed interface FeedbackInput {
 

@@ -1,5 +1,6 @@
 package dev.scorestream.topology;
 
+import dev.scorestream.serving.Outcome;
 import dev.scorestream.codec.DecodeResult;
 import dev.scorestream.codec.WireFormatDecoder;
 import dev.scorestream.deadletter.Reason;

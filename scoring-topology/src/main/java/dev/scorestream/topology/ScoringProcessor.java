@@ -1,5 +1,9 @@
 package dev.scorestream.topology;
 
+import dev.scorestream.serving.EventScorer;
+import dev.scorestream.serving.PredictionBuilder;
+import dev.scorestream.serving.Outcome;
+import dev.scorestream.serving.Health;
 import dev.scorestream.codec.DecodeResult;
 import dev.scorestream.codec.WireFormatDecoder;
 import dev.scorestream.codec.WireFormatEncoder;

@@ -1,5 +1,6 @@
 package dev.scorestream.topology;
 
+import dev.scorestream.serving.Outcome;
 import dev.scorestream.feedback.PredictionSnapshots;
 import dev.scorestream.model.ModelScorer;
 import java.nio.charset.StandardCharsets;

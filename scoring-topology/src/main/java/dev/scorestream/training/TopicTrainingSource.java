@@ -4,7 +4,7 @@ import dev.scorestream.codec.DecodeResult;
 import dev.scorestream.codec.WireFormatDecoder;
 import dev.scorestream.deadletter.BoundedTopicReader;
 import dev.scorestream.deadletter.DeadLetterFilter;
-import dev.scorestream.model.LabelledRecord;
+import dev.scorestream.schemas.LabelledRecord;
 import dev.scorestream.registry.SchemaLookup;
 import dev.scorestream.validation.RecordValidator;
 import dev.scorestream.validation.Violation;

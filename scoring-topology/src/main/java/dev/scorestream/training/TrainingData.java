@@ -3,7 +3,7 @@ package dev.scorestream.training;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
-import dev.scorestream.model.LabelledRecord;
+import dev.scorestream.schemas.LabelledRecord;
 import dev.scorestream.validation.RecordValidator;
 import dev.scorestream.validation.Violation;
 import java.io.IOException;

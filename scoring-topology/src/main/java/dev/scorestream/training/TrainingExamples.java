@@ -1,6 +1,6 @@
 package dev.scorestream.training;
 
-import dev.scorestream.model.LabelledRecord;
+import dev.scorestream.schemas.LabelledRecord;
 import java.util.List;
 import org.apache.avro.LogicalTypes;
 import org.apache.avro.Schema;

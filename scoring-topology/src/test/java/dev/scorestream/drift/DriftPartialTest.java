@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.data.Offset.offset;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.scorestream.demo.PaymentGenerator;
+import dev.scorestream.samples.PaymentGenerator;
 import dev.scorestream.features.FeatureExtractor;
 import dev.scorestream.model.BaselineProfile;
 import dev.scorestream.model.ModelScorer;

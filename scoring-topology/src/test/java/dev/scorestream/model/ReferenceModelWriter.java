@@ -1,5 +1,6 @@
 package dev.scorestream.model;
 
+import dev.scorestream.schemas.LabelledRecord;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;

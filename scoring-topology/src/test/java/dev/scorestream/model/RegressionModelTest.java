@@ -1,5 +1,6 @@
 package dev.scorestream.model;
 
+import dev.scorestream.schemas.LabelledRecord;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.data.Offset.offset;

@@ -1,6 +1,7 @@
 package dev.scorestream.model;
 
-import dev.scorestream.demo.PaymentGenerator;
+import dev.scorestream.schemas.LabelledRecord;
+import dev.scorestream.samples.PaymentGenerator;
 import dev.scorestream.features.FeatureExtractor;
 import dev.scorestream.schemas.Contracts;
 import java.time.Clock;

@@ -11,7 +11,7 @@ import dev.scorestream.codec.DecodeResult;
 import dev.scorestream.codec.WireFormatDecoder;
 import dev.scorestream.codec.WireFormatEncoder;
 import dev.scorestream.deadletter.DeadLetterHeaders;
-import dev.scorestream.demo.PaymentGenerator;
+import dev.scorestream.samples.PaymentGenerator;
 import dev.scorestream.drift.DriftThresholds;
 import dev.scorestream.feedback.FeedbackResult;
 import dev.scorestream.model.TestModels;

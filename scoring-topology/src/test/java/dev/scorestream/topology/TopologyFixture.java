@@ -1,8 +1,12 @@
 package dev.scorestream.topology;
 
+import dev.scorestream.serving.EventScorer;
+import dev.scorestream.serving.ActiveModel;
+import dev.scorestream.serving.PredictionBuilder;
+import dev.scorestream.serving.Health;
 import dev.scorestream.codec.WireFormatDecoder;
 import dev.scorestream.codec.WireFormatEncoder;
-import dev.scorestream.demo.DemoSchemas;
+import dev.scorestream.samples.SampleSchemas;
 import dev.scorestream.drift.DriftThresholds;
 import dev.scorestream.training.TrainingExamples;
 import dev.scorestream.features.FeatureExtractor;
@@ -42,8 +46,8 @@ final class TopologyFixture {
 
   static final Schema TRAINING = new TrainingExamples(READER).schema();
 
-  static final Map<Integer, Schema> SCHEMAS = Map.of(READER_ID, READER, EVOLVED_ID, DemoSchemas.evolved(),
-      WALLET_ID, DemoSchemas.walletChannel(), PREDICTION_ID, Contracts.prediction(), DRIFT_ID, Contracts.driftReport(),
+  static final Map<Integer, Schema> SCHEMAS = Map.of(READER_ID, READER, EVOLVED_ID, SampleSchemas.evolved(),
+      WALLET_ID, SampleSchemas.walletChannel(), PREDICTION_ID, Contracts.prediction(), DRIFT_ID, Contracts.driftReport(),
       PERFORMANCE_ID, Contracts.performanceReport(), TRAINING_ID, TRAINING, LABEL_ID, Contracts.labelFeedback());
 
   static final SchemaLookup REGISTRY = id -> {

@@ -1,6 +1,6 @@
 package dev.scorestream.training;
 
-import dev.scorestream.model.LabelledRecord;
+import dev.scorestream.schemas.LabelledRecord;
 import dev.scorestream.schemas.Contracts;
 import java.io.IOException;
 import java.nio.file.Files;

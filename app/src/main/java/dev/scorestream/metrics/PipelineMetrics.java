@@ -1,0 +1,246 @@
+package dev.scorestream.metrics;
+
+import dev.scorestream.deadletter.Reason;
+import dev.scorestream.model.ModelScorer;
+import dev.scorestream.registry.SchemaRegistryClient;
+import dev.scorestream.serving.ActiveModel;
+import dev.scorestream.serving.Health;
+import dev.scorestream.topology.OutcomeListener;
+import dev.scorestream.drift.DriftReports;
+import dev.scorestream.drift.DriftStatus;
+import dev.scorestream.drift.FeatureDrift;
+import dev.scorestream.feedback.FeedbackResult;
+import dev.scorestream.feedback.PerformanceReports;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.apache.kafka.streams.KafkaStreams;
+
+/**
+ * The scorer's meters. Counters and timers are created once (no per-record lookups); tags are
+ * low-cardinality: outcome, reason, model role and version.
+ */
+public final class PipelineMetrics implements OutcomeListener, AutoCloseable {
+
+  private final MeterRegistry registry;
+  private final Counter predictions;
+  private final Map<Reason, Counter> deadLetters = new EnumMap<>(Reason.class);
+  private final Timer scoring;
+  private final Timer endToEnd;
+  private final MultiGauge modelInfo;
+  private final List<AutoCloseable> binders = new ArrayList<>();
+  private final List<Object> stateKeptAlive = new ArrayList<>();
+  private final Map<String, double[]> driftGauges = new java.util.concurrent.ConcurrentHashMap<>();
+  /** Overall drift status, live accuracy, baseline accuracy, live log loss. */
+  private final double[] live = {Double.NaN, Double.NaN, Double.NaN, Double.NaN};
+  private final Map<String, Counter> labels = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Counter driftWindows;
+  private final Counter driftLate;
+
+  public PipelineMetrics(MeterRegistry registry) {
+    this.registry = registry;
+    this.predictions = Counter.builder("scorer.records").tag("outcome", "prediction")
+        .description("Input records by outcome").register(registry);
+    for (Reason reason : Reason.values()) {
+      deadLetters.put(reason, Counter.builder("scorer.records").tag("outcome", "dead_letter")
+          .tag("reason", reason.name()).description("Input records by outcome").register(registry));
+    }
+    this.scoring = Timer.builder("scorer.scoring.latency")
+        .description("Decode, rules, features, predict and encode, per scored record")
+        .publishPercentileHistogram()
+        .minimumExpectedValue(Duration.ofNanos(1_000)).maximumExpectedValue(Duration.ofSeconds(1))
+        .register(registry);
+    this.endToEnd = Timer.builder("scorer.end.to.end.latency")
+        .description("Input record timestamp to prediction, per scored record")
+        .publishPercentileHistogram()
+        .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofMinutes(10))
+        .register(registry);
+    this.driftWindows = Counter.builder("scorer.drift.windows")
+        .description("Drift windows closed and reported (per model version)").register(registry);
+    this.driftLate = Counter.builder("scorer.drift.late.events")
+        .description("Scored events that arrived after their drift window closed").register(registry);
+    this.modelInfo = MultiGauge.builder("scorer.model.info")
+        .description("1 for each serving model, tagged with role and version").register(registry);
+  }
+
+  @Override
+  public void scored(long scoringNanos, long endToEndMillis) {
+    predictions.increment();
+    scoring.record(scoringNanos, TimeUnit.NANOSECONDS);
+    endToEnd.record(endToEndMillis, TimeUnit.MILLISECONDS);
+  }
+
+  @Override
+  public void rejected(Reason reason) {
+    deadLetters.get(reason).increment();
+  }
+
+  /** Serving models, challenger agreement, registry and readiness, read when scraped. */
+  public PipelineMetrics bindApplication(ActiveModel model, SchemaRegistryClient client, Health health,
+      BooleanSupplier ready) {
+    // Micrometer holds the state of gauges and function counters weakly; keep it here so a meter never
+    // reads NaN because its state was collected (the readiness lambda had no other owner).
+    stateKeptAlive.addAll(List.of(model, client, health, ready));
+    refreshModels(model);
+    FunctionCounter.builder("scorer.challenger.scored", model, ActiveModel::challengerScored)
+        .description("Events the challenger scored").register(registry);
+    FunctionCounter.builder("scorer.challenger.agreed", model, ActiveModel::challengerAgreed)
+        .description("Events where the challenger's label equalled the champion's").register(registry);
+    FunctionCounter.builder("scorer.challenger.failed", model, ActiveModel::challengerFailed)
+        .description("Events the challenger failed on").register(registry);
+    FunctionCounter.builder("scorer.registry.calls", client, c -> c.stats().calls())
+        .description("HTTP calls to the schema registry").register(registry);
+    FunctionCounter.builder("scorer.registry.errors", client, c -> c.stats().errors())
+        .description("Registry calls that got no answer (timeouts, refused, 5xx)").register(registry);
+    FunctionCounter.builder("scorer.registry.cache.hits", client, c -> c.stats().cacheHits())
+        .description("Schema lookups answered from the cache").register(registry);
+    FunctionCounter.builder("scorer.registry.outage.waits", health, Health::registryOutageWaits)
+        .description("Times a record waited for an unreachable registry").register(registry);
+    Gauge.builder("scorer.registry.reachable", health, h -> h.registryReachable() ? 1 : 0).strongReference(true)
+        .description("1 while the schema registry answers").register(registry);
+    Gauge.builder("scorer.ready", ready, r -> r.getAsBoolean() ? 1 : 0).strongReference(true)
+        .description("1 while Kafka Streams is RUNNING and the registry reachable").register(registry);
+    return this;
+  }
+
+  /** Re-publishes {@code scorer.model.info} after a swap. */
+  public void refreshModels(ActiveModel model) {
+    List<MultiGauge.Row<?>> rows = new ArrayList<>();
+    rows.add(row("champion", model.current()));
+    model.challenger().ifPresent(challenger -> rows.add(row("challenger", challenger)));
+    modelInfo.register(rows, true);
+  }
+
+  private static MultiGauge.Row<?> row(String role, ModelScorer scorer) {
+    return MultiGauge.Row.of(Tags.of("role", role, "name", scorer.name(), "version", scorer.version()), 1);
+  }
+
+  /** Kafka Streams client metrics, JVM and process binders; closed with this object. */
+  public PipelineMetrics bindRuntime(KafkaStreams streams) {
+    KafkaStreamsMetrics kafka = new KafkaStreamsMetrics(streams);
+    kafka.bindTo(registry);
+    binders.add(kafka);
+    JvmGcMetrics gc = new JvmGcMetrics();
+    gc.bindTo(registry);
+    binders.add(gc);
+    new JvmMemoryMetrics().bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    new ClassLoaderMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+    new UptimeMetrics().bindTo(registry);
+    return this;
+  }
+
+  /** Value a drift gauge shows per status: INSUFFICIENT_DATA 0, OK 1, WARN 2, ALERT 3. */
+  public static double statusLevel(DriftStatus status) {
+    return status.ordinal();
+  }
+
+  /** The tag value of the prediction distribution among the per-feature drift gauges. */
+  public static final String PREDICTION_FEATURE = "_prediction";
+
+  /**
+   * Drift and live-performance meters: gauges per feature (NaN until the first window closes on this
+   * instance; only the instance running the single merger task reports), label and late counters.
+   */
+  public PipelineMetrics bindAnalytics(List<String> features) {
+    List<String> names = new ArrayList<>(features);
+    names.add(PREDICTION_FEATURE);
+    for (String feature : names) {
+      double[] values = {Double.NaN, Double.NaN, Double.NaN};
+      driftGauges.put(feature, values);
+      Gauge.builder("scorer.drift.psi", values, v -> v[0]).tag("feature", feature).strongReference(true)
+          .description("PSI of the last closed drift window against the training baseline").register(registry);
+      Gauge.builder("scorer.drift.js", values, v -> v[1]).tag("feature", feature).strongReference(true)
+          .description("Jensen-Shannon distance of the last closed drift window").register(registry);
+      Gauge.builder("scorer.drift.status", values, v -> v[2]).tag("feature", feature).strongReference(true)
+          .description("Drift status of the last closed window: 0 insufficient data, 1 OK, 2 WARN, 3 ALERT")
+          .register(registry);
+    }
+    Gauge.builder("scorer.drift.overall.status", live, v -> v[0]).strongReference(true)
+        .description("Worst drift status of the last closed window: 0 insufficient data, 1 OK, 2 WARN, 3 ALERT")
+        .register(registry);
+    Gauge.builder("scorer.live.accuracy", live, v -> v[1]).strongReference(true)
+        .description("Accuracy of the last closed label window (labels joined with predictions)").register(registry);
+    Gauge.builder("scorer.live.baseline.accuracy", live, v -> v[2]).strongReference(true)
+        .description("Held-out accuracy of the model judged in the last closed label window").register(registry);
+    Gauge.builder("scorer.live.log.loss", live, v -> v[3]).strongReference(true)
+        .description("Log loss of the last closed label window").register(registry);
+    for (String result : List.of("matched", "unmatched", "duplicate")) {
+      labels.put(result, Counter.builder("scorer.feedback.labels").tag("result", result)
+          .description("Labels by what they met in the prediction store").register(registry));
+    }
+    return this;
+  }
+
+  @Override
+  public void drift(DriftReports.Summary summary) {
+    driftWindows.increment();
+    summary.features().forEach((feature, drift) -> setDrift(feature, drift));
+    setDrift(PREDICTION_FEATURE, summary.prediction());
+    live[0] = statusLevel(summary.overall());
+  }
+
+  private void setDrift(String feature, FeatureDrift drift) {
+    double[] values = driftGauges.get(feature);
+    if (values != null) {
+      values[0] = drift.psi();
+      values[1] = drift.jensenShannon();
+      values[2] = statusLevel(drift.status());
+    }
+  }
+
+  @Override
+  public void driftLate(long events) {
+    driftLate.increment(events);
+  }
+
+  @Override
+  public void label(FeedbackResult result) {
+    String kind = result instanceof FeedbackResult.Matched ? "matched"
+        : result instanceof FeedbackResult.Duplicate ? "duplicate" : "unmatched";
+    Counter counter = labels.get(kind);
+    if (counter != null) {
+      counter.increment();
+    }
+  }
+
+  @Override
+  public void performance(PerformanceReports.Summary summary) {
+    if (summary.matched() == 0) {
+      return;
+    }
+    live[1] = summary.accuracy() == null ? Double.NaN : summary.accuracy();
+    live[2] = summary.baselineAccuracy() == null ? Double.NaN : summary.baselineAccuracy();
+    live[3] = summary.logLoss() == null ? Double.NaN : summary.logLoss();
+  }
+
+  @Override
+  public void close() {
+    for (AutoCloseable binder : binders) {
+      try {
+        binder.close();
+      } catch (Exception e) {
+        // closing a binder only unregisters listeners; nothing to recover
+      }
+    }
+  }
+}

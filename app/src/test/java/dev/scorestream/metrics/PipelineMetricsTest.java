@@ -1,0 +1,66 @@
+package dev.scorestream.metrics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.scorestream.deadletter.Reason;
+import dev.scorestream.model.ModelScorer;
+import dev.scorestream.model.TestModels;
+import dev.scorestream.model.TrainerKind;
+import dev.scorestream.registry.RegistrySettings;
+import dev.scorestream.registry.SchemaRegistryClient;
+import dev.scorestream.serving.ActiveModel;
+import dev.scorestream.serving.Health;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+
+class PipelineMetricsTest {
+
+  final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+  final PipelineMetrics metrics = new PipelineMetrics(registry);
+
+  @Test
+  void shouldCountOutcomesByReasonAndTimeScoredRecords() {
+    metrics.scored(2_000_000, 15);
+    metrics.scored(1_000_000, 25);
+    metrics.rejected(Reason.RULE_VIOLATION);
+
+    assertThat(registry.get("scorer.records").tag("outcome", "prediction").counter().count()).isEqualTo(2);
+    assertThat(registry.get("scorer.records").tag("reason", "RULE_VIOLATION").counter().count()).isEqualTo(1);
+    assertThat(registry.get("scorer.records").tag("reason", "UNDECODABLE").counter().count()).isZero();
+    assertThat(registry.get("scorer.scoring.latency").timer().count()).isEqualTo(2);
+    assertThat(registry.get("scorer.end.to.end.latency").timer().max(TimeUnit.MILLISECONDS))
+        .isEqualTo(25);
+  }
+
+  @Test
+  void shouldKeepReadinessGaugeAliveAcrossGarbageCollection() {
+    ActiveModel model = new ActiveModel(new ModelScorer(TestModels.logistic()));
+    AtomicBoolean up = new AtomicBoolean(true);
+    // capturing, like the app's (streams, health): a fresh object only the meter would hold
+    metrics.bindApplication(model, new SchemaRegistryClient(RegistrySettings.of("http://127.0.0.1:1")), new Health(),
+        () -> up.get());
+
+    for (int i = 0; i < 5; i++) {
+      System.gc();
+    }
+
+    assertThat(registry.get("scorer.ready").gauge().value()).isEqualTo(1.0);
+    assertThat(registry.get("scorer.registry.reachable").gauge().value()).isEqualTo(1.0);
+  }
+
+  @Test
+  void shouldPublishServingModelsAndFollowSwaps() {
+    ActiveModel model = new ActiveModel(new ModelScorer(TestModels.logistic()));
+    metrics.refreshModels(model);
+    assertThat(registry.get("scorer.model.info").tag("role", "champion").tag("version", "test-v1").gauge().value())
+        .isEqualTo(1);
+
+    model.swap(new ModelScorer(TestModels.train("test-v9", TrainerKind.CART, 300, 1)));
+    metrics.refreshModels(model);
+
+    assertThat(registry.find("scorer.model.info").tag("version", "test-v1").gauge()).isNull();
+    assertThat(registry.get("scorer.model.info").tag("version", "test-v9").gauge().value()).isEqualTo(1);
+  }
+}

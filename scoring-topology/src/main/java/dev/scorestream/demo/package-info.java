@@ -1,6 +1,0 @@
-/**
- * The one-command demo: an embedded broker and registry, a model trained on generated payments, and a
- * producer of realistic messy traffic whose expected outcome is known per record, so the demo can check
- * conservation (every input became exactly one prediction or dead letter) and the reasons.
- */
-package dev.scorestream.demo;
