@@ -15,12 +15,14 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code scorer dlq ...}: looking into dead-letter topics. */
-@Command(name = "dlq", mixinStandardHelpOptions = true, description = "Inspect a dead-letter topic.",
+@Command(
+    name = "dlq",
+    mixinStandardHelpOptions = true,
+    description = "Inspect a dead-letter topic.",
     subcommands = {DlqCommand.Inspect.class})
 final class DlqCommand implements Runnable {
 
-  @Spec
-  CommandSpec spec;
+  @Spec CommandSpec spec;
 
   @Override
   public void run() {
@@ -28,21 +30,25 @@ final class DlqCommand implements Runnable {
   }
 
   /** {@code scorer dlq inspect}: counts, first/last failure and an example per reason. */
-  @Command(name = "inspect", mixinStandardHelpOptions = true,
-      description = "Read a dead-letter topic (no offsets committed) and report counts by reason, rule, schema id and"
-          + " source, first/last failure per reason and one example per reason. Values are shown as escaped text or hex.")
+  @Command(
+      name = "inspect",
+      mixinStandardHelpOptions = true,
+      description =
+          "Read a dead-letter topic (no offsets committed) and report counts by reason, rule, schema id and"
+              + " source, first/last failure per reason and one example per reason. Values are shown as escaped text or hex.")
   static final class Inspect implements Callable<Integer> {
 
-    @Spec
-    CommandSpec spec;
+    @Spec CommandSpec spec;
 
-    @Mixin
-    KafkaClientOptions kafka;
+    @Mixin KafkaClientOptions kafka;
 
-    @Mixin
-    FilterOptions filter;
+    @Mixin FilterOptions filter;
 
-    @Option(names = "--topic", required = true, paramLabel = "DLQ_TOPIC", description = "Dead-letter topic.")
+    @Option(
+        names = "--topic",
+        required = true,
+        paramLabel = "DLQ_TOPIC",
+        description = "Dead-letter topic.")
     String topic;
 
     @Option(names = "--json", description = "Print the report as JSON.")
@@ -52,17 +58,23 @@ final class DlqCommand implements Runnable {
     public Integer call() throws Exception {
       PrintWriter out = spec.commandLine().getOut();
       PrintWriter err = spec.commandLine().getErr();
-      InspectionReport report = new DeadLetterInspector(kafka.properties()).inspect(topic, filter.filter(),
-          read -> {
-            err.printf("\rread %,d dead letters", read);
-            err.flush();
-          });
+      InspectionReport report =
+          new DeadLetterInspector(kafka.properties())
+              .inspect(
+                  topic,
+                  filter.filter(),
+                  read -> {
+                    err.printf("\rread %,d dead letters", read);
+                    err.flush();
+                  });
       err.println();
       if (json) {
-        out.println(new ObjectMapper().registerModule(new JavaTimeModule())
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-            .enable(SerializationFeature.INDENT_OUTPUT)
-            .writeValueAsString(report));
+        out.println(
+            new ObjectMapper()
+                .registerModule(new JavaTimeModule())
+                .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+                .enable(SerializationFeature.INDENT_OUTPUT)
+                .writeValueAsString(report));
       } else {
         report.print(out);
       }

@@ -12,16 +12,23 @@ import picocli.CommandLine.Option;
 
 /**
  * Kafka client options shared by the tools that talk to Kafka directly: bootstrap servers, a client
- * properties file (security settings, like Kafka's own {@code --command-config}) and {@code KAFKA_*}
- * environment variables, exactly as {@code scorer run} maps them.
+ * properties file (security settings, like Kafka's own {@code --command-config}) and {@code
+ * KAFKA_*} environment variables, exactly as {@code scorer run} maps them.
  */
 final class KafkaClientOptions {
 
-  @Option(names = "--bootstrap", required = true, paramLabel = "HOST:PORT", description = "Kafka bootstrap servers.")
+  @Option(
+      names = "--bootstrap",
+      required = true,
+      paramLabel = "HOST:PORT",
+      description = "Kafka bootstrap servers.")
   String bootstrap;
 
-  @Option(names = "--client-config", paramLabel = "FILE",
-      description = "Kafka client properties (security.protocol, sasl.*, ssl.*); KAFKA_* environment variables add to it.")
+  @Option(
+      names = "--client-config",
+      paramLabel = "FILE",
+      description =
+          "Kafka client properties (security.protocol, sasl.*, ssl.*); KAFKA_* environment variables add to it.")
   Path clientConfig;
 
   Properties properties() {

@@ -15,26 +15,34 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code scorer models --dir DIR}: what is in a models directory and which artifact serves. */
-@Command(name = "models", mixinStandardHelpOptions = true,
-    description = "List the artifacts in a models directory, newest first, each checked as the scorer would check it;"
-        + " marks the one that serves (the newest valid).")
+@Command(
+    name = "models",
+    mixinStandardHelpOptions = true,
+    description =
+        "List the artifacts in a models directory, newest first, each checked as the scorer would check it;"
+            + " marks the one that serves (the newest valid).")
 final class ModelsCommand implements Callable<Integer> {
 
-  @Spec
-  CommandSpec spec;
+  @Spec CommandSpec spec;
 
-  @Option(names = "--dir", required = true, paramLabel = "DIR", description = "Models directory (model.dir of the scorer).")
+  @Option(
+      names = "--dir",
+      required = true,
+      paramLabel = "DIR",
+      description = "Models directory (model.dir of the scorer).")
   Path dir;
 
-  @Mixin
-  ReaderSchemaOption readerSchema;
+  @Mixin ReaderSchemaOption readerSchema;
 
   @Override
   public Integer call() {
     Schema reader = readerSchema.reader();
-    List<ModelDirectory.Entry> entries = new ModelDirectory(dir, FeatureExtractor.forSchema(reader)).list();
+    List<ModelDirectory.Entry> entries =
+        new ModelDirectory(dir, FeatureExtractor.forSchema(reader)).list();
     PrintWriter out = spec.commandLine().getOut();
-    out.printf("%-7s %-28s %-16s %-9s %-8s %-24s %s%n", "", "directory", "version", "trainer", "accuracy", "created", "status");
+    out.printf(
+        "%-7s %-28s %-16s %-9s %-8s %-24s %s%n",
+        "", "directory", "version", "trainer", "accuracy", "created", "status");
     boolean activeFound = false;
     for (ModelDirectory.Entry entry : entries) {
       String marker = "";
@@ -44,12 +52,23 @@ final class ModelsCommand implements Callable<Integer> {
       }
       if (entry.valid()) {
         ModelMetadata m = entry.artifact().get().metadata();
-        out.printf("%-7s %-28s %-16s %-9s %-8s %-24s %s%n", marker, entry.path().getFileName(), m.version(), m.trainer(),
-            m.evaluation() == null ? "-" : m.evaluation().accuracy() != null
-                ? String.format("%.4f", m.evaluation().accuracy()) : String.format("R²%.3f", m.evaluation().r2()), m.createdAt(), "ok");
+        out.printf(
+            "%-7s %-28s %-16s %-9s %-8s %-24s %s%n",
+            marker,
+            entry.path().getFileName(),
+            m.version(),
+            m.trainer(),
+            m.evaluation() == null
+                ? "-"
+                : m.evaluation().accuracy() != null
+                    ? String.format("%.4f", m.evaluation().accuracy())
+                    : String.format("R²%.3f", m.evaluation().r2()),
+            m.createdAt(),
+            "ok");
       } else {
-        out.printf("%-7s %-28s %-16s %-9s %-8s %-24s %s%n", "", entry.path().getFileName(), "-", "-", "-", "-",
-            "INVALID: " + entry.problem());
+        out.printf(
+            "%-7s %-28s %-16s %-9s %-8s %-24s %s%n",
+            "", entry.path().getFileName(), "-", "-", "-", "-", "INVALID: " + entry.problem());
       }
     }
     if (entries.isEmpty()) {

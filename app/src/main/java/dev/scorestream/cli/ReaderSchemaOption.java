@@ -5,10 +5,16 @@ import java.nio.file.Path;
 import org.apache.avro.Schema;
 import picocli.CommandLine.Option;
 
-/** {@code --schema AVSC}: the reader schema a command works with; the bundled PaymentEvent by default. */
+/**
+ * {@code --schema AVSC}: the reader schema a command works with; the bundled PaymentEvent by
+ * default.
+ */
 final class ReaderSchemaOption {
 
-  @Option(names = "--schema", paramLabel = "AVSC", description = "Reader schema (.avsc); default: the bundled PaymentEvent.")
+  @Option(
+      names = "--schema",
+      paramLabel = "AVSC",
+      description = "Reader schema (.avsc); default: the bundled PaymentEvent.")
   Path schema;
 
   Schema reader() {

@@ -13,58 +13,83 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code scorer replay}: dead letters back to their original topic, exactly once and resumable. */
-@Command(name = "replay", mixinStandardHelpOptions = true,
-    description = "Re-publish dead letters (original key, value and headers, replay count + 1) to their original topic"
-        + " or --to. Exactly once and resumable through its consumer group; --dry-run writes nothing.")
+@Command(
+    name = "replay",
+    mixinStandardHelpOptions = true,
+    description =
+        "Re-publish dead letters (original key, value and headers, replay count + 1) to their original topic"
+            + " or --to. Exactly once and resumable through its consumer group; --dry-run writes nothing.")
 final class ReplayCommand implements Callable<Integer> {
 
-  @Spec
-  CommandSpec spec;
+  @Spec CommandSpec spec;
 
-  @Mixin
-  KafkaClientOptions kafka;
+  @Mixin KafkaClientOptions kafka;
 
-  @Mixin
-  FilterOptions filter;
+  @Mixin FilterOptions filter;
 
-  @Option(names = "--from", required = true, paramLabel = "DLQ_TOPIC", description = "Dead-letter topic to replay.")
+  @Option(
+      names = "--from",
+      required = true,
+      paramLabel = "DLQ_TOPIC",
+      description = "Dead-letter topic to replay.")
   String from;
 
-  @Option(names = "--to", paramLabel = "TOPIC", description = "Write every record here instead of its original topic.")
+  @Option(
+      names = "--to",
+      paramLabel = "TOPIC",
+      description = "Write every record here instead of its original topic.")
   String to;
 
-  @Option(names = "--group", paramLabel = "GROUP",
-      description = "Consumer group keeping replay progress (default scorestream-replay-<DLQ_TOPIC>, plus a hash of"
-          + " the filters when there are any, so each selection resumes on its own).")
+  @Option(
+      names = "--group",
+      paramLabel = "GROUP",
+      description =
+          "Consumer group keeping replay progress (default scorestream-replay-<DLQ_TOPIC>, plus a hash of"
+              + " the filters when there are any, so each selection resumes on its own).")
   String group;
 
-  @Option(names = "--max-replays", defaultValue = "3", paramLabel = "N",
+  @Option(
+      names = "--max-replays",
+      defaultValue = "3",
+      paramLabel = "N",
       description = "Refuse records already replayed N times (default ${DEFAULT-VALUE}).")
   int maxReplays;
 
-  @Option(names = "--rate", defaultValue = "0", paramLabel = "PER_SEC", description = "Records per second; 0 = no limit.")
+  @Option(
+      names = "--rate",
+      defaultValue = "0",
+      paramLabel = "PER_SEC",
+      description = "Records per second; 0 = no limit.")
   int rate;
 
-  @Option(names = "--dry-run", description = "Print what would be replayed, by reason and target; write and commit nothing.")
+  @Option(
+      names = "--dry-run",
+      description = "Print what would be replayed, by reason and target; write and commit nothing.")
   boolean dryRun;
 
   @Override
   public Integer call() {
     if (maxReplays < 1) {
-      throw new CommandLine.ParameterException(spec.commandLine(), "--max-replays must be at least 1");
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "--max-replays must be at least 1");
     }
     if (rate < 0) {
       throw new CommandLine.ParameterException(spec.commandLine(), "--rate must be >= 0");
     }
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    ReplayOptions options = new ReplayOptions(from, to, group, filter.filter(), maxReplays, rate, dryRun);
-    ReplayResult result = new ReplayEngine(kafka.properties()).replay(options, new ProgressBar(err));
+    ReplayOptions options =
+        new ReplayOptions(from, to, group, filter.filter(), maxReplays, rate, dryRun);
+    ReplayResult result =
+        new ReplayEngine(kafka.properties()).replay(options, new ProgressBar(err));
     err.println();
-    out.println(dryRun
-        ? "dry run: nothing written, nothing committed (group " + options.group() + ")"
-        : "replay committed its progress in group " + options.group());
-    out.printf("%-50s %8s%n", dryRun ? "would replay (reason -> target)" : "replayed (reason -> target)", "count");
+    out.println(
+        dryRun
+            ? "dry run: nothing written, nothing committed (group " + options.group() + ")"
+            : "replay committed its progress in group " + options.group());
+    out.printf(
+        "%-50s %8s%n",
+        dryRun ? "would replay (reason -> target)" : "replayed (reason -> target)", "count");
     result.byReasonAndTarget().forEach((key, count) -> out.printf("%-50s %8d%n", key, count));
     out.println(result.summary());
     return 0;
@@ -88,8 +113,9 @@ final class ReplayCommand implements Callable<Integer> {
       lastDrawn = now;
       int width = 30;
       int filled = total == 0 ? width : (int) Math.min(width, read * width / total);
-      err.printf("\r[%s%s] %,d/%,d read, %,d replayed", "#".repeat(filled), ".".repeat(width - filled), read, total,
-          replayed);
+      err.printf(
+          "\r[%s%s] %,d/%,d read, %,d replayed",
+          "#".repeat(filled), ".".repeat(width - filled), read, total, replayed);
       err.flush();
     }
   }

@@ -12,12 +12,18 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code scorer run --config FILE}: runs the pipeline until SIGTERM. */
-@Command(name = "run", mixinStandardHelpOptions = true,
-    description = "Run the scoring pipeline against your Kafka and schema registry until SIGTERM/Ctrl-C.")
+@Command(
+    name = "run",
+    mixinStandardHelpOptions = true,
+    description =
+        "Run the scoring pipeline against your Kafka and schema registry until SIGTERM/Ctrl-C.")
 final class RunCommand implements Callable<Integer> {
 
-  @Option(names = "--config", paramLabel = "FILE",
-      description = "Properties file (see README, Configuration); SCORER_* and KAFKA_* environment variables override it.")
+  @Option(
+      names = "--config",
+      paramLabel = "FILE",
+      description =
+          "Properties file (see README, Configuration); SCORER_* and KAFKA_* environment variables override it.")
   Path config;
 
   @Override
@@ -25,10 +31,14 @@ final class RunCommand implements Callable<Integer> {
     ScorerConfig effective = ScorerConfig.load(config, System.getenv());
     ScorerApp app = ScorerApp.start(effective, Clock.systemUTC());
     CountDownLatch closed = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      app.close();
-      closed.countDown();
-    }, "scorer-shutdown"));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  app.close();
+                  closed.countDown();
+                },
+                "scorer-shutdown"));
     app.awaitTermination();
     boolean failed = app.streams().state() == KafkaStreams.State.ERROR;
     if (failed) {

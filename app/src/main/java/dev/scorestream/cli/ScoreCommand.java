@@ -25,34 +25,48 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code scorer score --model DIR < events.jsonl}: offline scoring, one JSON answer per input line. */
-@Command(name = "score", mixinStandardHelpOptions = true,
-    description = "Score JSON events from stdin (one object per line) with a model artifact, offline. Each output line is"
-        + " the prediction, or {\"error\": ..., \"line\": n} with the violated rules: the same checks as the stream.")
+/**
+ * {@code scorer score --model DIR < events.jsonl}: offline scoring, one JSON answer per input line.
+ */
+@Command(
+    name = "score",
+    mixinStandardHelpOptions = true,
+    description =
+        "Score JSON events from stdin (one object per line) with a model artifact, offline. Each output line is"
+            + " the prediction, or {\"error\": ..., \"line\": n} with the violated rules: the same checks as the stream.")
 final class ScoreCommand implements Callable<Integer> {
 
-  @Spec
-  CommandSpec spec;
+  @Spec CommandSpec spec;
 
-  @Option(names = "--model", required = true, paramLabel = "DIR", description = "Model artifact directory.")
+  @Option(
+      names = "--model",
+      required = true,
+      paramLabel = "DIR",
+      description = "Model artifact directory.")
   Path model;
 
-  @Mixin
-  ReaderSchemaOption readerSchema;
+  @Mixin ReaderSchemaOption readerSchema;
 
   @Override
   public Integer call() throws IOException {
     Schema reader = readerSchema.reader();
     FeatureExtractor extractor = FeatureExtractor.forSchema(reader);
     ActiveModel active = new ActiveModel(new ModelScorer(ModelArtifact.load(model, extractor)));
-    JsonScorer scorer = new JsonScorer(new JsonEvents(reader),
-        new EventScorer(RecordValidator.forSchema(reader), extractor, active),
-        new PredictionBuilder(Contracts.prediction(), reader, "event_id",
-            reader.getField("event_time") == null ? "" : "event_time"), Clock.systemUTC());
+    JsonScorer scorer =
+        new JsonScorer(
+            new JsonEvents(reader),
+            new EventScorer(RecordValidator.forSchema(reader), extractor, active),
+            new PredictionBuilder(
+                Contracts.prediction(),
+                reader,
+                "event_id",
+                reader.getField("event_time") == null ? "" : "event_time"),
+            Clock.systemUTC());
     PrintWriter out = spec.commandLine().getOut();
     long lines = 0;
     long failed = 0;
-    BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+    BufferedReader in =
+        new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
     for (String line = in.readLine(); line != null; line = in.readLine()) {
       lines++;
       if (line.isBlank()) {

@@ -8,21 +8,34 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** Entry point of {@code scorer.jar}. */
-@Command(name = "scorer", mixinStandardHelpOptions = true, versionProvider = ScorerCli.Version.class,
-    description = "Kafka Streams scoring pipeline: Avro events in, Tribuo predictions out, dead letters for the rest.",
-    subcommands = {RunCommand.class, TrainCommand.class, ScoreCommand.class, ModelsCommand.class,
-        ReplayCommand.class, DlqCommand.class, ConfigCommand.class,
-        CommandLine.HelpCommand.class})
+@Command(
+    name = "scorer",
+    mixinStandardHelpOptions = true,
+    versionProvider = ScorerCli.Version.class,
+    description =
+        "Kafka Streams scoring pipeline: Avro events in, Tribuo predictions out, dead letters for the rest.",
+    subcommands = {
+      RunCommand.class,
+      TrainCommand.class,
+      ScoreCommand.class,
+      ModelsCommand.class,
+      ReplayCommand.class,
+      DlqCommand.class,
+      ConfigCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public final class ScorerCli implements Runnable {
 
-  @CommandLine.Spec
-  CommandLine.Model.CommandSpec spec;
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   public static void main(String[] args) {
-    exit(args, cli -> { });
+    exit(args, cli -> {});
   }
 
-  /** Runs the command line, extended by {@code extend}, on stdout/stderr and exits the JVM with its code. */
+  /**
+   * Runs the command line, extended by {@code extend}, on stdout/stderr and exits the JVM with its
+   * code.
+   */
   public static void exit(String[] args, Consumer<CommandLine> extend) {
     PrintWriter out = new PrintWriter(System.out, true);
     PrintWriter err = new PrintWriter(System.err, true);
@@ -34,15 +47,16 @@ public final class ScorerCli implements Runnable {
 
   /** Runs the CLI with the given streams; returns the exit code (2 for usage errors). */
   public static int execute(String[] args, PrintWriter out, PrintWriter err) {
-    return commandLine(out, err, cli -> { }).execute(args);
+    return commandLine(out, err, cli -> {}).execute(args);
   }
 
   /**
-   * The {@code scorer} command line, writing to the given streams: usage errors exit 2, failures print
-   * {@code error: ...} and exit 1. {@code extend} may add or replace commands first (the development build
-   * adds its own), so they get the same streams and handlers.
+   * The {@code scorer} command line, writing to the given streams: usage errors exit 2, failures
+   * print {@code error: ...} and exit 1. {@code extend} may add or replace commands first (the
+   * development build adds its own), so they get the same streams and handlers.
    */
-  public static CommandLine commandLine(PrintWriter out, PrintWriter err, Consumer<CommandLine> extend) {
+  public static CommandLine commandLine(
+      PrintWriter out, PrintWriter err, Consumer<CommandLine> extend) {
     // Tribuo and parts of Kafka log through java.util.logging: route it to slf4j/logback.
     SLF4JBridgeHandler.removeHandlersForRootLogger();
     SLF4JBridgeHandler.install();
@@ -50,17 +64,23 @@ public final class ScorerCli implements Runnable {
     extend.accept(cli);
     cli.setOut(out);
     cli.setErr(err);
-    cli.setExecutionExceptionHandler((exception, commandLine, parseResult) -> {
-      commandLine.getErr().println("error: " + describe(exception));
-      return 1;
-    });
+    cli.setExecutionExceptionHandler(
+        (exception, commandLine, parseResult) -> {
+          commandLine.getErr().println("error: " + describe(exception));
+          return 1;
+        });
     return cli;
   }
 
   static String describe(Throwable exception) {
-    String message = exception.getMessage() == null ? exception.getClass().getSimpleName() : exception.getMessage();
-    return exception.getCause() != null && exception.getCause() != exception && exception.getCause().getMessage() != null
-        && !message.contains(exception.getCause().getMessage())
+    String message =
+        exception.getMessage() == null
+            ? exception.getClass().getSimpleName()
+            : exception.getMessage();
+    return exception.getCause() != null
+            && exception.getCause() != exception
+            && exception.getCause().getMessage() != null
+            && !message.contains(exception.getCause().getMessage())
         ? message + ": " + exception.getCause().getMessage()
         : message;
   }

@@ -2,12 +2,12 @@ package dev.scorestream.cli;
 
 import dev.scorestream.features.FeatureExtractor;
 import dev.scorestream.model.Evaluation;
-import dev.scorestream.schemas.LabelledRecord;
 import dev.scorestream.model.ModelArtifact;
 import dev.scorestream.model.ModelTrainer;
 import dev.scorestream.model.TrainerKind;
 import dev.scorestream.registry.RegistrySettings;
 import dev.scorestream.registry.SchemaRegistryClient;
+import dev.scorestream.schemas.LabelledRecord;
 import dev.scorestream.training.TopicTrainingSource;
 import dev.scorestream.training.TrainingData;
 import dev.scorestream.training.TrainingExamples;
@@ -31,87 +31,142 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code scorer train}: labelled Avro/CSV files to a model artifact directory, with an evaluation report. */
-@Command(name = "train", mixinStandardHelpOptions = true,
-    description = "Train a model artifact (Tribuo model + metadata + baseline profile + smoke examples) from labelled"
-        + " .avro or .csv files, or from a topic of TrainingExample records.")
+/**
+ * {@code scorer train}: labelled Avro/CSV files to a model artifact directory, with an evaluation
+ * report.
+ */
+@Command(
+    name = "train",
+    mixinStandardHelpOptions = true,
+    description =
+        "Train a model artifact (Tribuo model + metadata + baseline profile + smoke examples) from labelled"
+            + " .avro or .csv files, or from a topic of TrainingExample records.")
 public class TrainCommand implements Callable<Integer> {
 
-  @Spec
-  protected CommandSpec spec;
+  @Spec protected CommandSpec spec;
 
-  @Option(names = {"--input", "-i"}, arity = "1..*", paramLabel = "FILE",
-      description = "Labelled training data: .avro container files or .csv files with a header row.")
+  @Option(
+      names = {"--input", "-i"},
+      arity = "1..*",
+      paramLabel = "FILE",
+      description =
+          "Labelled training data: .avro container files or .csv files with a header row.")
   List<Path> inputs = List.of();
 
-  @Option(names = "--from-topic", paramLabel = "TOPIC",
-      description = "Train from a topic of TrainingExample records (e.g. events.training) instead of files;"
-          + " needs --bootstrap and --registry.")
+  @Option(
+      names = "--from-topic",
+      paramLabel = "TOPIC",
+      description =
+          "Train from a topic of TrainingExample records (e.g. events.training) instead of files;"
+              + " needs --bootstrap and --registry.")
   String fromTopic;
 
-  @Option(names = "--bootstrap", paramLabel = "HOST:PORT", description = "Kafka bootstrap servers, with --from-topic.")
+  @Option(
+      names = "--bootstrap",
+      paramLabel = "HOST:PORT",
+      description = "Kafka bootstrap servers, with --from-topic.")
   String bootstrap;
 
-  @Option(names = "--registry", paramLabel = "URL", description = "Schema registry URL, with --from-topic.")
+  @Option(
+      names = "--registry",
+      paramLabel = "URL",
+      description = "Schema registry URL, with --from-topic.")
   String registryUrl;
 
-  @Option(names = "--since", paramLabel = "INSTANT",
+  @Option(
+      names = "--since",
+      paramLabel = "INSTANT",
       description = "With --from-topic: only examples written at or after this ISO-8601 instant.")
   Instant since;
 
-  @Option(names = {"--out", "-o"}, required = true, paramLabel = "DIR", description = "Artifact directory to create (must not exist).")
+  @Option(
+      names = {"--out", "-o"},
+      required = true,
+      paramLabel = "DIR",
+      description = "Artifact directory to create (must not exist).")
   Path out;
 
-  @Option(names = "--label", defaultValue = "label", description = "Label column/field (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--label",
+      defaultValue = "label",
+      description = "Label column/field (default ${DEFAULT-VALUE}).")
   String label;
 
-  @Option(names = "--name", defaultValue = "fraud", description = "Model name (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--name",
+      defaultValue = "fraud",
+      description = "Model name (default ${DEFAULT-VALUE}).")
   String name;
 
-  @Option(names = "--model-version", paramLabel = "V", description = "Model version; default: derived from the Tribuo provenance hash.")
+  @Option(
+      names = "--model-version",
+      paramLabel = "V",
+      description = "Model version; default: derived from the Tribuo provenance hash.")
   String version;
 
-  @Option(names = "--trainer", defaultValue = "logistic", description = "logistic, cart, forest (classification), linear-regression or tree-regression (numeric labels); default ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--trainer",
+      defaultValue = "logistic",
+      description =
+          "logistic, cart, forest (classification), linear-regression or tree-regression (numeric labels); default ${DEFAULT-VALUE}.")
   String trainer;
 
-  @Option(names = "--test-fraction", defaultValue = "0.2", description = "Share held out per label for evaluation (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--test-fraction",
+      defaultValue = "0.2",
+      description = "Share held out per label for evaluation (default ${DEFAULT-VALUE}).")
   double testFraction;
 
-  @Option(names = "--seed", defaultValue = "42", description = "Seed of split and trainer (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--seed",
+      defaultValue = "42",
+      description = "Seed of split and trainer (default ${DEFAULT-VALUE}).")
   protected long seed;
 
-  @Option(names = "--compare-with", paramLabel = "MODEL_DIR",
-      description = "Also evaluate this existing artifact (e.g. the serving model) on the new model's held-out rows"
-          + " and print which of the two is better.")
+  @Option(
+      names = "--compare-with",
+      paramLabel = "MODEL_DIR",
+      description =
+          "Also evaluate this existing artifact (e.g. the serving model) on the new model's held-out rows"
+              + " and print which of the two is better.")
   Path compareWith;
 
-  @Mixin
-  ReaderSchemaOption readerSchema;
+  @Mixin ReaderSchemaOption readerSchema;
 
   @Override
   public Integer call() throws IOException {
     PrintWriter console = spec.commandLine().getOut();
     TrainerKind kind = parseTrainer();
     if (Files.exists(out)) {
-      throw new CommandLine.ParameterException(spec.commandLine(), "--out " + out + " already exists; choose a new directory");
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "--out " + out + " already exists; choose a new directory");
     }
-    int sources = (inputs.isEmpty() ? 0 : 1) + (fromTopic == null ? 0 : 1) + (otherSourceGiven() ? 1 : 0);
+    int sources =
+        (inputs.isEmpty() ? 0 : 1) + (fromTopic == null ? 0 : 1) + (otherSourceGiven() ? 1 : 0);
     if (sources != 1) {
-      throw new CommandLine.ParameterException(spec.commandLine(), "give exactly one of " + (otherSourceUsage().isEmpty()
-          ? "--input FILE... or --from-topic TOPIC" : "--input FILE..., --from-topic TOPIC or " + otherSourceUsage()));
+      throw new CommandLine.ParameterException(
+          spec.commandLine(),
+          "give exactly one of "
+              + (otherSourceUsage().isEmpty()
+                  ? "--input FILE... or --from-topic TOPIC"
+                  : "--input FILE..., --from-topic TOPIC or " + otherSourceUsage()));
     }
     if (fromTopic != null && (bootstrap == null || registryUrl == null)) {
-      throw new CommandLine.ParameterException(spec.commandLine(), "--from-topic needs --bootstrap and --registry");
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "--from-topic needs --bootstrap and --registry");
     }
     Schema reader = readerSchema.reader();
     List<LabelledRecord> rows = new ArrayList<>();
     if (fromTopic != null) {
       Properties client = new Properties();
       client.put("bootstrap.servers", bootstrap);
-      TopicTrainingSource source = new TopicTrainingSource(client,
-          new SchemaRegistryClient(RegistrySettings.of(registryUrl)), new TrainingExamples(reader),
-          RecordValidator.forSchema(reader));
-      report(console, fromTopic, source.read(fromTopic, since, read -> { }), rows);
+      TopicTrainingSource source =
+          new TopicTrainingSource(
+              client,
+              new SchemaRegistryClient(RegistrySettings.of(registryUrl)),
+              new TrainingExamples(reader),
+              RecordValidator.forSchema(reader));
+      report(console, fromTopic, source.read(fromTopic, since, read -> {}), rows);
     }
     if (otherSourceGiven()) {
       readOtherSource(reader, rows, console);
@@ -126,14 +181,18 @@ public class TrainCommand implements Callable<Integer> {
       try {
         incumbent = ModelArtifact.load(compareWith, extractor);
       } catch (RuntimeException e) {
-        throw new CommandLine.ParameterException(spec.commandLine(), "--compare-with " + compareWith + ": " + e.getMessage());
+        throw new CommandLine.ParameterException(
+            spec.commandLine(), "--compare-with " + compareWith + ": " + e.getMessage());
       }
     }
     ModelTrainer modelTrainer = new ModelTrainer(extractor, Clock.systemUTC());
-    ModelTrainer.Options options = new ModelTrainer.Options(name, version, kind, testFraction, seed, label);
+    ModelTrainer.Options options =
+        new ModelTrainer.Options(name, version, kind, testFraction, seed, label);
     ModelArtifact artifact = modelTrainer.train(rows, options, console::println);
     artifact.save(out);
-    console.printf("wrote model %s version %s to %s%n", artifact.metadata().name(), artifact.metadata().version(), out);
+    console.printf(
+        "wrote model %s version %s to %s%n",
+        artifact.metadata().name(), artifact.metadata().version(), out);
     if (artifact.metadata().evaluation() != null) {
       printEvaluation(console, artifact.metadata().evaluation());
     }
@@ -154,15 +213,20 @@ public class TrainCommand implements Callable<Integer> {
   }
 
   /** Adds that source's rows (validated and sanitized on {@code reader}) to {@code rows}. */
-  protected void readOtherSource(Schema reader, List<LabelledRecord> rows, PrintWriter console) {
-  }
+  protected void readOtherSource(Schema reader, List<LabelledRecord> rows, PrintWriter console) {}
 
   /** Old and new model on the same held-out rows, side by side, and the verdict. */
-  private static void compare(PrintWriter console, ModelTrainer trainer, List<LabelledRecord> rows,
-      ModelTrainer.Options options, ModelArtifact candidate, ModelArtifact incumbent) {
+  private static void compare(
+      PrintWriter console,
+      ModelTrainer trainer,
+      List<LabelledRecord> rows,
+      ModelTrainer.Options options,
+      ModelArtifact candidate,
+      ModelArtifact incumbent) {
     if (candidate.task() != incumbent.task()) {
-      console.printf("cannot compare: the new model is %s, %s is %s%n", candidate.task(), incumbent.metadata().version(),
-          incumbent.task());
+      console.printf(
+          "cannot compare: the new model is %s, %s is %s%n",
+          candidate.task(), incumbent.metadata().version(), incumbent.task());
       return;
     }
     List<LabelledRecord> heldOut = trainer.heldOut(rows, options);
@@ -173,7 +237,8 @@ public class TrainCommand implements Callable<Integer> {
     console.printf("comparison on the same %,d held-out records:%n", heldOut.size());
     if (fresh.rmse() != null) {
       console.printf("  %-28s %10s %10s %10s%n", "model", "RMSE", "MAE", "R²");
-      console.printf("  %-28s %10.4f %10.4f %10.4f%n", newName, fresh.rmse(), fresh.mae(), fresh.r2());
+      console.printf(
+          "  %-28s %10.4f %10.4f %10.4f%n", newName, fresh.rmse(), fresh.mae(), fresh.r2());
       console.printf("  %-28s %10.4f %10.4f %10.4f%n", oldName, old.rmse(), old.mae(), old.r2());
     } else {
       console.printf("  %-28s %10s %10s%n", "model", "accuracy", "log loss");
@@ -181,12 +246,19 @@ public class TrainCommand implements Callable<Integer> {
       console.printf("  %-28s %10.4f %10.4f%n", oldName, old.accuracy(), old.logLoss());
     }
     int verdict = ModelTrainer.compare(fresh, old);
-    console.println(verdict > 0 ? "verdict: the new model is better; publish it into the models directory to swap it in"
-        : verdict < 0 ? "verdict: the old model is better; keep serving it" : "verdict: a tie");
+    console.println(
+        verdict > 0
+            ? "verdict: the new model is better; publish it into the models directory to swap it in"
+            : verdict < 0 ? "verdict: the old model is better; keep serving it" : "verdict: a tie");
   }
 
-  private static void report(PrintWriter console, String source, TrainingData.Loaded loaded, List<LabelledRecord> rows) {
-    console.printf("read %,d rows from %s, skipped %,d%s%n", loaded.rows().size(), source, loaded.skipped(),
+  private static void report(
+      PrintWriter console, String source, TrainingData.Loaded loaded, List<LabelledRecord> rows) {
+    console.printf(
+        "read %,d rows from %s, skipped %,d%s%n",
+        loaded.rows().size(),
+        source,
+        loaded.skipped(),
         loaded.skippedBy().isEmpty() ? "" : " " + loaded.skippedBy());
     rows.addAll(loaded.rows());
   }
@@ -194,24 +266,30 @@ public class TrainCommand implements Callable<Integer> {
   private TrainerKind parseTrainer() {
     TrainerKind kind = TrainerKind.of(trainer);
     if (kind == null) {
-      throw new CommandLine.ParameterException(spec.commandLine(),
-          "--trainer must be logistic, cart, forest, linear-regression or tree-regression, got " + trainer);
+      throw new CommandLine.ParameterException(
+          spec.commandLine(),
+          "--trainer must be logistic, cart, forest, linear-regression or tree-regression, got "
+              + trainer);
     }
     return kind;
   }
 
   static void printEvaluation(PrintWriter console, Evaluation evaluation) {
     if (evaluation.rmse() != null) {
-      console.printf("evaluation on %,d held-out records: RMSE %.4f, MAE %.4f, R² %.4f%n", evaluation.testExamples(),
-          evaluation.rmse(), evaluation.mae(), evaluation.r2());
+      console.printf(
+          "evaluation on %,d held-out records: RMSE %.4f, MAE %.4f, R² %.4f%n",
+          evaluation.testExamples(), evaluation.rmse(), evaluation.mae(), evaluation.r2());
       return;
     }
-    console.printf("evaluation on %,d held-out records: accuracy %.4f, log loss %.4f%n", evaluation.testExamples(),
-        evaluation.accuracy(), evaluation.logLoss());
+    console.printf(
+        "evaluation on %,d held-out records: accuracy %.4f, log loss %.4f%n",
+        evaluation.testExamples(), evaluation.accuracy(), evaluation.logLoss());
     console.printf("  %-12s %9s %9s %9s %9s%n", "label", "precision", "recall", "f1", "support");
     for (Map.Entry<String, Evaluation.ClassMetrics> entry : evaluation.perClass().entrySet()) {
       Evaluation.ClassMetrics m = entry.getValue();
-      console.printf("  %-12s %9.4f %9.4f %9.4f %9d%n", entry.getKey(), m.precision(), m.recall(), m.f1(), m.support());
+      console.printf(
+          "  %-12s %9.4f %9.4f %9.4f %9d%n",
+          entry.getKey(), m.precision(), m.recall(), m.f1(), m.support());
     }
     console.println("  confusion (true -> predicted): " + evaluation.confusion());
   }

@@ -4,19 +4,24 @@ import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Human durations in settings: a whole number and a unit, {@code 250ms}, {@code 30s}, {@code 5m}, {@code 2h}, {@code 7d}. */
+/**
+ * Human durations in settings: a whole number and a unit, {@code 250ms}, {@code 30s}, {@code 5m},
+ * {@code 2h}, {@code 7d}.
+ */
 public final class Durations {
 
   private static final Pattern FORMAT = Pattern.compile("(\\d{1,12})\\s*(ms|s|m|h|d)");
 
-  private Durations() {
-  }
+  private Durations() {}
 
-  /** @throws IllegalArgumentException saying what is expected */
+  /**
+   * @throws IllegalArgumentException saying what is expected
+   */
   public static Duration parse(String text) {
     Matcher matcher = FORMAT.matcher(text == null ? "" : text.trim());
     if (!matcher.matches()) {
-      throw new IllegalArgumentException("expected a duration such as 250ms, 30s, 5m, 2h or 7d, got '" + text + "'");
+      throw new IllegalArgumentException(
+          "expected a duration such as 250ms, 30s, 5m, 2h or 7d, got '" + text + "'");
     }
     long amount = Long.parseLong(matcher.group(1));
     return switch (matcher.group(2)) {

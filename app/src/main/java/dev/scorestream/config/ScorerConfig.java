@@ -20,8 +20,8 @@ import org.apache.kafka.streams.StreamsConfig;
 
 /**
  * Every setting of the scorer, with type, default, validator and documentation. Keys starting with
- * {@code kafka.} are passed to the Kafka Streams clients without the prefix (e.g.
- * {@code kafka.security.protocol}); environment variables {@code KAFKA_SECURITY_PROTOCOL} do the same.
+ * {@code kafka.} are passed to the Kafka Streams clients without the prefix (e.g. {@code
+ * kafka.security.protocol}); environment variables {@code KAFKA_SECURITY_PROTOCOL} do the same.
  */
 public final class ScorerConfig extends AbstractConfig {
 
@@ -36,7 +36,8 @@ public final class ScorerConfig extends AbstractConfig {
   public static final String REGISTRY_CACHE_SIZE = "schema.registry.cache.size";
   public static final String REGISTRY_UNKNOWN_ID_CACHE_MS = "schema.registry.unknown.id.cache.ms";
   public static final String REGISTRY_TRUSTSTORE = "schema.registry.ssl.truststore.location";
-  public static final String REGISTRY_TRUSTSTORE_PASSWORD = "schema.registry.ssl.truststore.password";
+  public static final String REGISTRY_TRUSTSTORE_PASSWORD =
+      "schema.registry.ssl.truststore.password";
   public static final String REGISTRY_OUTAGE_MAX_BLOCK_MS = "schema.registry.outage.max.block.ms";
   public static final String TOPIC_EVENTS = "topic.events";
   public static final String TOPIC_PREDICTIONS = "topic.predictions";
@@ -78,132 +79,376 @@ public final class ScorerConfig extends AbstractConfig {
   /** Prefix of keys passed through to the Kafka clients. */
   public static final String KAFKA_PREFIX = "kafka.";
 
-  public static final ConfigDef DEFINITION = new ConfigDef()
-      .define(APPLICATION_ID, Type.STRING, "scorestream", new ConfigDef.NonEmptyString(), Importance.HIGH,
-          "Kafka Streams application id: consumer group, transactional id prefix and internal topic prefix.")
-      .define(BOOTSTRAP_SERVERS, Type.LIST, ConfigDef.NO_DEFAULT_VALUE, ConfigDef.LambdaValidator.with(
-              (name, value) -> {
-                if (value == null || ((java.util.List<?>) value).isEmpty()) {
-                  throw new ConfigException(name, value, "must list at least one host:port");
-                }
-              }, () -> "non-empty list of host:port"),
-          Importance.HIGH, "Kafka bootstrap servers, host:port[,host:port].")
-      .define(REGISTRY_URL, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new UrlValidator(), Importance.HIGH,
-          "Base URL of a Confluent-compatible schema registry, e.g. http://registry:8081 or"
-              + " http://apicurio:8080/apis/ccompat/v7.")
-      .define(REGISTRY_BASIC_AUTH, Type.PASSWORD, null, Importance.MEDIUM,
-          "user:password for HTTP basic auth against the registry; unset for none.")
-      .define(REGISTRY_TIMEOUT_MS, Type.INT, 5000, Range.atLeast(1), Importance.LOW,
-          "Timeout of one registry request.")
-      .define(REGISTRY_MAX_ATTEMPTS, Type.INT, 4, Range.between(1, 100), Importance.LOW,
-          "Attempts per registry call before it counts as an outage.")
-      .define(REGISTRY_BACKOFF_MS, Type.INT, 100, Range.atLeast(1), Importance.LOW,
-          "Backoff before the second registry attempt; doubles per attempt, with jitter.")
-      .define(REGISTRY_BACKOFF_MAX_MS, Type.INT, 2000, Range.atLeast(1), Importance.LOW,
-          "Upper bound of one registry backoff.")
-      .define(REGISTRY_CACHE_SIZE, Type.INT, 0, Range.atLeast(0), Importance.LOW,
-          "Schemas cached by id; 0 = unbounded (ids are immutable).")
-      .define(REGISTRY_UNKNOWN_ID_CACHE_MS, Type.LONG, 1000L, Range.between(0L, 3_600_000L), Importance.LOW,
-          "How long an id the registry does not know is answered from memory, so a burst of records with a bad"
-              + " id is not a burst of registry calls; 0 asks every time. After registering a missing schema, wait"
-              + " this long before replaying its dead letters.")
-      .define(REGISTRY_TRUSTSTORE, Type.STRING, "", Importance.LOW,
-          "PKCS12 or JKS truststore for an https registry; empty uses the JVM's default trust.")
-      .define(REGISTRY_TRUSTSTORE_PASSWORD, Type.PASSWORD, null, Importance.LOW, "Password of that truststore.")
-      .define(REGISTRY_OUTAGE_MAX_BLOCK_MS, Type.LONG, 60_000L, Range.between(1_000L, 240_000L), Importance.MEDIUM,
-          "How long a stream thread waits for an unreachable registry before it restarts from the last commit."
-              + " Records are never dead-lettered for an outage. Keep below max.poll.interval.ms.")
-      .define(TOPIC_EVENTS, Type.STRING, "events", new ConfigDef.NonEmptyString(), Importance.HIGH,
-          "Input topic: Confluent wire-format Avro events.")
-      .define(TOPIC_PREDICTIONS, Type.STRING, "events.predictions", new ConfigDef.NonEmptyString(), Importance.HIGH,
-          "Output topic for Prediction records (same key as the input).")
-      .define(TOPIC_DLQ, Type.STRING, "events.dlq", new ConfigDef.NonEmptyString(), Importance.HIGH,
-          "Dead-letter topic: original bytes plus dead-letter headers.")
-      .define(READER_SCHEMA_PATH, Type.STRING, "", Importance.MEDIUM,
-          "Reader schema (.avsc) the pipeline decodes onto; empty uses the bundled PaymentEvent schema.")
-      .define(MODEL_DIR, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(), Importance.HIGH,
-          "A model artifact directory (from `scorer train`), or a models directory of artifacts: then the newest"
-              + " valid one serves and newly published ones (atomic rename into it) are swapped in without a restart.")
-      .define(MODEL_POLL_INTERVAL_MS, Type.LONG, 2000L, Range.atLeast(100L), Importance.LOW,
-          "How often a models directory is checked for newly published artifacts.")
-      .define(CHALLENGER_DIR, Type.STRING, "", Importance.MEDIUM,
-          "Optional challenger artifact scored in shadow; its answer rides in each prediction's challenger field.")
-      .define(HTTP_HOST, Type.STRING, "127.0.0.1", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
-          "Bind address of the HTTP server (REST scoring, model info).")
-      .define(HTTP_PORT, Type.INT, 8080, Range.between(-1, 65535), Importance.MEDIUM,
-          "HTTP port; 0 picks a free port, -1 disables the server.")
-      .define(EVENT_ID_FIELD, Type.STRING, "event_id", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
-          "Reader-schema field holding the event id (copied into predictions; the join key for labels).")
-      .define(EVENT_TIME_FIELD, Type.STRING, "event_time", Importance.LOW,
-          "Reader-schema field holding the event time in epoch millis; empty if the schema has none.")
-      .define(PROCESSING_GUARANTEE, Type.STRING, StreamsConfig.EXACTLY_ONCE_V2,
-          ValidString.in(StreamsConfig.EXACTLY_ONCE_V2, StreamsConfig.AT_LEAST_ONCE), Importance.MEDIUM,
-          "exactly_once_v2 (every input yields exactly one prediction or dead letter) or at_least_once.")
-      .define(NUM_STREAM_THREADS, Type.INT, 1, Range.between(1, 64), Importance.MEDIUM,
-          "Stream threads in this instance.")
-      .define(COMMIT_INTERVAL_MS, Type.LONG, 100L, Range.atLeast(1L), Importance.MEDIUM,
-          "How often offsets and transactions commit; lower means lower end-to-end latency under exactly-once.")
-      .define(STATE_DIR, Type.STRING, "", Importance.LOW,
-          "Kafka Streams state directory; empty uses a directory under java.io.tmpdir.")
-      .define(DRIFT_ENABLED, Type.BOOLEAN, true, Importance.MEDIUM,
-          "Compute windowed drift of features and predictions against the model's training baseline.")
-      .define(TOPIC_DRIFT, Type.STRING, "events.drift", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
-          "Topic of DriftReport records, one per closed window and model version.")
-      .define(DRIFT_WINDOW, Type.STRING, "5m", new DurationValidator(1), Importance.MEDIUM,
-          "Drift window size (event time, tumbling), e.g. 5m, 1h.")
-      .define(DRIFT_GRACE, Type.STRING, "30s", new DurationValidator(0), Importance.MEDIUM,
-          "How long after its end a drift window still accepts events; later ones are counted as late.")
-      .define(DRIFT_FLUSH_INTERVAL, Type.STRING, "1s", new DurationValidator(1), Importance.LOW,
-          "How often each task sends its partial drift and performance aggregates to the merger.")
-      .define(DRIFT_IDLE_TIMEOUT, Type.STRING, "1m", new DurationValidator(0), Importance.LOW,
-          "When no events (or labels) have arrived for this long, drift and performance windows close as if event"
-              + " time kept pace with the wall clock, so a quiet stream's last window is still reported: about its"
-              + " grace after its end, and no sooner than this after the last event. 0ms: windows close only when newer events arrive.")
-      .define(DRIFT_CHECKPOINT_INTERVAL, Type.STRING, "0ms", new DurationValidator(0), Importance.LOW,
-          "0ms: each task writes its partial drift aggregates to its changelog at every commit, so a crash loses"
-              + " nothing. Longer (e.g. 1s): written that often instead, which takes the changelog partitions out of"
-              + " most transactions (about 40 ms less p99 latency at commit.interval.ms=30), and a crash can lose up"
-              + " to that much of the drift statistics (never predictions). Rebalances and shutdowns lose nothing.")
-      .define(DRIFT_MIN_COUNT, Type.LONG, 200L, Range.atLeast(1L), Importance.LOW,
-          "Below this many values a feature gets INSUFFICIENT_DATA instead of a verdict.")
-      .define(DRIFT_PSI_WARN, Type.DOUBLE, 0.1, Range.atLeast(0.0), Importance.LOW, "PSI at which a feature WARNs.")
-      .define(DRIFT_PSI_ALERT, Type.DOUBLE, 0.25, Range.atLeast(0.0), Importance.LOW, "PSI at which a feature ALERTs.")
-      .define(DRIFT_JS_WARN, Type.DOUBLE, 0.1, Range.between(0.0, 1.0), Importance.LOW,
-          "Jensen-Shannon distance at which a feature WARNs.")
-      .define(DRIFT_JS_ALERT, Type.DOUBLE, 0.2, Range.between(0.0, 1.0), Importance.LOW,
-          "Jensen-Shannon distance at which a feature ALERTs.")
-      .define(DRIFT_MISSING_RATE_DELTA, Type.DOUBLE, 0.1, Range.between(0.0, 1.0), Importance.LOW,
-          "Change of a feature's missing rate against training that WARNs (twice this ALERTs).")
-      .define(FEEDBACK_ENABLED, Type.BOOLEAN, true, Importance.MEDIUM,
-          "Join labels with predictions: live performance reports and training examples.")
-      .define(TOPIC_LABELS, Type.STRING, "events.labels", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
-          "Topic of LabelFeedback records, keyed by event id.")
-      .define(TOPIC_PERFORMANCE, Type.STRING, "events.performance", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
-          "Topic of PerformanceReport records, one per closed label window and model version.")
-      .define(TOPIC_TRAINING, Type.STRING, "events.training", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
-          "Topic of TrainingExample records (labelled events), read by scorer train --from-topic.")
-      .define(FEEDBACK_RETENTION, Type.STRING, "7d", new DurationValidator(60_000), Importance.MEDIUM,
-          "How long a prediction waits for its label (a changelogged RocksDB store holds it meanwhile).")
-      .define(FEEDBACK_LABEL_WAIT, Type.STRING, "5m", new DurationValidator(0), Importance.LOW,
-          "How long a label that found no prediction waits for it (labels can overtake predictions on their way"
-              + " to the join) before it counts as unmatched.")
-      .define(FEEDBACK_WINDOW, Type.STRING, "15m", new DurationValidator(1), Importance.LOW,
-          "Performance window size (label time, tumbling).")
-      .define(FEEDBACK_GRACE, Type.STRING, "1m", new DurationValidator(0), Importance.LOW,
-          "How long after its end a performance window still accepts labels.");
+  public static final ConfigDef DEFINITION =
+      new ConfigDef()
+          .define(
+              APPLICATION_ID,
+              Type.STRING,
+              "scorestream",
+              new ConfigDef.NonEmptyString(),
+              Importance.HIGH,
+              "Kafka Streams application id: consumer group, transactional id prefix and internal topic prefix.")
+          .define(
+              BOOTSTRAP_SERVERS,
+              Type.LIST,
+              ConfigDef.NO_DEFAULT_VALUE,
+              ConfigDef.LambdaValidator.with(
+                  (name, value) -> {
+                    if (value == null || ((java.util.List<?>) value).isEmpty()) {
+                      throw new ConfigException(name, value, "must list at least one host:port");
+                    }
+                  },
+                  () -> "non-empty list of host:port"),
+              Importance.HIGH,
+              "Kafka bootstrap servers, host:port[,host:port].")
+          .define(
+              REGISTRY_URL,
+              Type.STRING,
+              ConfigDef.NO_DEFAULT_VALUE,
+              new UrlValidator(),
+              Importance.HIGH,
+              "Base URL of a Confluent-compatible schema registry, e.g. http://registry:8081 or"
+                  + " http://apicurio:8080/apis/ccompat/v7.")
+          .define(
+              REGISTRY_BASIC_AUTH,
+              Type.PASSWORD,
+              null,
+              Importance.MEDIUM,
+              "user:password for HTTP basic auth against the registry; unset for none.")
+          .define(
+              REGISTRY_TIMEOUT_MS,
+              Type.INT,
+              5000,
+              Range.atLeast(1),
+              Importance.LOW,
+              "Timeout of one registry request.")
+          .define(
+              REGISTRY_MAX_ATTEMPTS,
+              Type.INT,
+              4,
+              Range.between(1, 100),
+              Importance.LOW,
+              "Attempts per registry call before it counts as an outage.")
+          .define(
+              REGISTRY_BACKOFF_MS,
+              Type.INT,
+              100,
+              Range.atLeast(1),
+              Importance.LOW,
+              "Backoff before the second registry attempt; doubles per attempt, with jitter.")
+          .define(
+              REGISTRY_BACKOFF_MAX_MS,
+              Type.INT,
+              2000,
+              Range.atLeast(1),
+              Importance.LOW,
+              "Upper bound of one registry backoff.")
+          .define(
+              REGISTRY_CACHE_SIZE,
+              Type.INT,
+              0,
+              Range.atLeast(0),
+              Importance.LOW,
+              "Schemas cached by id; 0 = unbounded (ids are immutable).")
+          .define(
+              REGISTRY_UNKNOWN_ID_CACHE_MS,
+              Type.LONG,
+              1000L,
+              Range.between(0L, 3_600_000L),
+              Importance.LOW,
+              "How long an id the registry does not know is answered from memory, so a burst of records with a bad"
+                  + " id is not a burst of registry calls; 0 asks every time. After registering a missing schema, wait"
+                  + " this long before replaying its dead letters.")
+          .define(
+              REGISTRY_TRUSTSTORE,
+              Type.STRING,
+              "",
+              Importance.LOW,
+              "PKCS12 or JKS truststore for an https registry; empty uses the JVM's default trust.")
+          .define(
+              REGISTRY_TRUSTSTORE_PASSWORD,
+              Type.PASSWORD,
+              null,
+              Importance.LOW,
+              "Password of that truststore.")
+          .define(
+              REGISTRY_OUTAGE_MAX_BLOCK_MS,
+              Type.LONG,
+              60_000L,
+              Range.between(1_000L, 240_000L),
+              Importance.MEDIUM,
+              "How long a stream thread waits for an unreachable registry before it restarts from the last commit."
+                  + " Records are never dead-lettered for an outage. Keep below max.poll.interval.ms.")
+          .define(
+              TOPIC_EVENTS,
+              Type.STRING,
+              "events",
+              new ConfigDef.NonEmptyString(),
+              Importance.HIGH,
+              "Input topic: Confluent wire-format Avro events.")
+          .define(
+              TOPIC_PREDICTIONS,
+              Type.STRING,
+              "events.predictions",
+              new ConfigDef.NonEmptyString(),
+              Importance.HIGH,
+              "Output topic for Prediction records (same key as the input).")
+          .define(
+              TOPIC_DLQ,
+              Type.STRING,
+              "events.dlq",
+              new ConfigDef.NonEmptyString(),
+              Importance.HIGH,
+              "Dead-letter topic: original bytes plus dead-letter headers.")
+          .define(
+              READER_SCHEMA_PATH,
+              Type.STRING,
+              "",
+              Importance.MEDIUM,
+              "Reader schema (.avsc) the pipeline decodes onto; empty uses the bundled PaymentEvent schema.")
+          .define(
+              MODEL_DIR,
+              Type.STRING,
+              ConfigDef.NO_DEFAULT_VALUE,
+              new ConfigDef.NonEmptyString(),
+              Importance.HIGH,
+              "A model artifact directory (from `scorer train`), or a models directory of artifacts: then the newest"
+                  + " valid one serves and newly published ones (atomic rename into it) are swapped in without a restart.")
+          .define(
+              MODEL_POLL_INTERVAL_MS,
+              Type.LONG,
+              2000L,
+              Range.atLeast(100L),
+              Importance.LOW,
+              "How often a models directory is checked for newly published artifacts.")
+          .define(
+              CHALLENGER_DIR,
+              Type.STRING,
+              "",
+              Importance.MEDIUM,
+              "Optional challenger artifact scored in shadow; its answer rides in each prediction's challenger field.")
+          .define(
+              HTTP_HOST,
+              Type.STRING,
+              "127.0.0.1",
+              new ConfigDef.NonEmptyString(),
+              Importance.MEDIUM,
+              "Bind address of the HTTP server (REST scoring, model info).")
+          .define(
+              HTTP_PORT,
+              Type.INT,
+              8080,
+              Range.between(-1, 65535),
+              Importance.MEDIUM,
+              "HTTP port; 0 picks a free port, -1 disables the server.")
+          .define(
+              EVENT_ID_FIELD,
+              Type.STRING,
+              "event_id",
+              new ConfigDef.NonEmptyString(),
+              Importance.MEDIUM,
+              "Reader-schema field holding the event id (copied into predictions; the join key for labels).")
+          .define(
+              EVENT_TIME_FIELD,
+              Type.STRING,
+              "event_time",
+              Importance.LOW,
+              "Reader-schema field holding the event time in epoch millis; empty if the schema has none.")
+          .define(
+              PROCESSING_GUARANTEE,
+              Type.STRING,
+              StreamsConfig.EXACTLY_ONCE_V2,
+              ValidString.in(StreamsConfig.EXACTLY_ONCE_V2, StreamsConfig.AT_LEAST_ONCE),
+              Importance.MEDIUM,
+              "exactly_once_v2 (every input yields exactly one prediction or dead letter) or at_least_once.")
+          .define(
+              NUM_STREAM_THREADS,
+              Type.INT,
+              1,
+              Range.between(1, 64),
+              Importance.MEDIUM,
+              "Stream threads in this instance.")
+          .define(
+              COMMIT_INTERVAL_MS,
+              Type.LONG,
+              100L,
+              Range.atLeast(1L),
+              Importance.MEDIUM,
+              "How often offsets and transactions commit; lower means lower end-to-end latency under exactly-once.")
+          .define(
+              STATE_DIR,
+              Type.STRING,
+              "",
+              Importance.LOW,
+              "Kafka Streams state directory; empty uses a directory under java.io.tmpdir.")
+          .define(
+              DRIFT_ENABLED,
+              Type.BOOLEAN,
+              true,
+              Importance.MEDIUM,
+              "Compute windowed drift of features and predictions against the model's training baseline.")
+          .define(
+              TOPIC_DRIFT,
+              Type.STRING,
+              "events.drift",
+              new ConfigDef.NonEmptyString(),
+              Importance.MEDIUM,
+              "Topic of DriftReport records, one per closed window and model version.")
+          .define(
+              DRIFT_WINDOW,
+              Type.STRING,
+              "5m",
+              new DurationValidator(1),
+              Importance.MEDIUM,
+              "Drift window size (event time, tumbling), e.g. 5m, 1h.")
+          .define(
+              DRIFT_GRACE,
+              Type.STRING,
+              "30s",
+              new DurationValidator(0),
+              Importance.MEDIUM,
+              "How long after its end a drift window still accepts events; later ones are counted as late.")
+          .define(
+              DRIFT_FLUSH_INTERVAL,
+              Type.STRING,
+              "1s",
+              new DurationValidator(1),
+              Importance.LOW,
+              "How often each task sends its partial drift and performance aggregates to the merger.")
+          .define(
+              DRIFT_IDLE_TIMEOUT,
+              Type.STRING,
+              "1m",
+              new DurationValidator(0),
+              Importance.LOW,
+              "When no events (or labels) have arrived for this long, drift and performance windows close as if event"
+                  + " time kept pace with the wall clock, so a quiet stream's last window is still reported: about its"
+                  + " grace after its end, and no sooner than this after the last event. 0ms: windows close only when newer events arrive.")
+          .define(
+              DRIFT_CHECKPOINT_INTERVAL,
+              Type.STRING,
+              "0ms",
+              new DurationValidator(0),
+              Importance.LOW,
+              "0ms: each task writes its partial drift aggregates to its changelog at every commit, so a crash loses"
+                  + " nothing. Longer (e.g. 1s): written that often instead, which takes the changelog partitions out of"
+                  + " most transactions (about 40 ms less p99 latency at commit.interval.ms=30), and a crash can lose up"
+                  + " to that much of the drift statistics (never predictions). Rebalances and shutdowns lose nothing.")
+          .define(
+              DRIFT_MIN_COUNT,
+              Type.LONG,
+              200L,
+              Range.atLeast(1L),
+              Importance.LOW,
+              "Below this many values a feature gets INSUFFICIENT_DATA instead of a verdict.")
+          .define(
+              DRIFT_PSI_WARN,
+              Type.DOUBLE,
+              0.1,
+              Range.atLeast(0.0),
+              Importance.LOW,
+              "PSI at which a feature WARNs.")
+          .define(
+              DRIFT_PSI_ALERT,
+              Type.DOUBLE,
+              0.25,
+              Range.atLeast(0.0),
+              Importance.LOW,
+              "PSI at which a feature ALERTs.")
+          .define(
+              DRIFT_JS_WARN,
+              Type.DOUBLE,
+              0.1,
+              Range.between(0.0, 1.0),
+              Importance.LOW,
+              "Jensen-Shannon distance at which a feature WARNs.")
+          .define(
+              DRIFT_JS_ALERT,
+              Type.DOUBLE,
+              0.2,
+              Range.between(0.0, 1.0),
+              Importance.LOW,
+              "Jensen-Shannon distance at which a feature ALERTs.")
+          .define(
+              DRIFT_MISSING_RATE_DELTA,
+              Type.DOUBLE,
+              0.1,
+              Range.between(0.0, 1.0),
+              Importance.LOW,
+              "Change of a feature's missing rate against training that WARNs (twice this ALERTs).")
+          .define(
+              FEEDBACK_ENABLED,
+              Type.BOOLEAN,
+              true,
+              Importance.MEDIUM,
+              "Join labels with predictions: live performance reports and training examples.")
+          .define(
+              TOPIC_LABELS,
+              Type.STRING,
+              "events.labels",
+              new ConfigDef.NonEmptyString(),
+              Importance.MEDIUM,
+              "Topic of LabelFeedback records, keyed by event id.")
+          .define(
+              TOPIC_PERFORMANCE,
+              Type.STRING,
+              "events.performance",
+              new ConfigDef.NonEmptyString(),
+              Importance.MEDIUM,
+              "Topic of PerformanceReport records, one per closed label window and model version.")
+          .define(
+              TOPIC_TRAINING,
+              Type.STRING,
+              "events.training",
+              new ConfigDef.NonEmptyString(),
+              Importance.MEDIUM,
+              "Topic of TrainingExample records (labelled events), read by scorer train --from-topic.")
+          .define(
+              FEEDBACK_RETENTION,
+              Type.STRING,
+              "7d",
+              new DurationValidator(60_000),
+              Importance.MEDIUM,
+              "How long a prediction waits for its label (a changelogged RocksDB store holds it meanwhile).")
+          .define(
+              FEEDBACK_LABEL_WAIT,
+              Type.STRING,
+              "5m",
+              new DurationValidator(0),
+              Importance.LOW,
+              "How long a label that found no prediction waits for it (labels can overtake predictions on their way"
+                  + " to the join) before it counts as unmatched.")
+          .define(
+              FEEDBACK_WINDOW,
+              Type.STRING,
+              "15m",
+              new DurationValidator(1),
+              Importance.LOW,
+              "Performance window size (label time, tumbling).")
+          .define(
+              FEEDBACK_GRACE,
+              Type.STRING,
+              "1m",
+              new DurationValidator(0),
+              Importance.LOW,
+              "How long after its end a performance window still accepts labels.");
 
   private ScorerConfig(Map<String, ?> values) {
     super(DEFINITION, values, false);
   }
 
-  /** Validates {@code values} (keys as in the file); throws {@link ConfigException} naming the bad key. */
+  /**
+   * Validates {@code values} (keys as in the file); throws {@link ConfigException} naming the bad
+   * key.
+   */
   public static ScorerConfig of(Map<String, ?> values) {
     return new ScorerConfig(values);
   }
 
   /**
-   * Reads {@code file} (may be null), then applies overrides from {@code env}: {@code SCORER_MODEL_DIR}
-   * sets {@code model.dir}, {@code KAFKA_SECURITY_PROTOCOL} sets {@code kafka.security.protocol}.
+   * Reads {@code file} (may be null), then applies overrides from {@code env}: {@code
+   * SCORER_MODEL_DIR} sets {@code model.dir}, {@code KAFKA_SECURITY_PROTOCOL} sets {@code
+   * kafka.security.protocol}.
    */
   public static ScorerConfig load(Path file, Map<String, String> env) {
     Map<String, Object> values = new TreeMap<>();
@@ -214,7 +459,9 @@ public final class ScorerConfig extends AbstractConfig {
       } catch (IOException e) {
         throw new ConfigException("cannot read config file " + file + ": " + e.getMessage());
       }
-      properties.stringPropertyNames().forEach(key -> values.put(key, properties.getProperty(key).trim()));
+      properties
+          .stringPropertyNames()
+          .forEach(key -> values.put(key, properties.getProperty(key).trim()));
     }
     values.putAll(fromEnvironment(env));
     return of(values);
@@ -223,23 +470,28 @@ public final class ScorerConfig extends AbstractConfig {
   /** The keys that environment variables set. */
   static Map<String, String> fromEnvironment(Map<String, String> env) {
     Map<String, String> values = new TreeMap<>();
-    env.forEach((name, value) -> {
-      if (name.startsWith("SCORER_")) {
-        values.put(toKey(name.substring("SCORER_".length())), value);
-      }
-    });
+    env.forEach(
+        (name, value) -> {
+          if (name.startsWith("SCORER_")) {
+            values.put(toKey(name.substring("SCORER_".length())), value);
+          }
+        });
     kafkaClientProperties(env).forEach((key, value) -> values.put(KAFKA_PREFIX + key, value));
     return values;
   }
 
-  /** Kafka client properties from {@code KAFKA_*} variables: {@code KAFKA_SECURITY_PROTOCOL} is {@code security.protocol}. */
+  /**
+   * Kafka client properties from {@code KAFKA_*} variables: {@code KAFKA_SECURITY_PROTOCOL} is
+   * {@code security.protocol}.
+   */
   public static Map<String, String> kafkaClientProperties(Map<String, String> env) {
     Map<String, String> values = new TreeMap<>();
-    env.forEach((name, value) -> {
-      if (name.startsWith("KAFKA_")) {
-        values.put(toKey(name.substring("KAFKA_".length())), value);
-      }
-    });
+    env.forEach(
+        (name, value) -> {
+          if (name.startsWith("KAFKA_")) {
+            values.put(toKey(name.substring("KAFKA_".length())), value);
+          }
+        });
     return values;
   }
 
@@ -253,23 +505,34 @@ public final class ScorerConfig extends AbstractConfig {
   }
 
   /**
-   * Every effective setting, secrets masked, for {@code scorer config}. Kafka pass-through keys whose
-   * name suggests a secret are masked too.
+   * Every effective setting, secrets masked, for {@code scorer config}. Kafka pass-through keys
+   * whose name suggests a secret are masked too.
    */
   public Map<String, String> describe() {
     Map<String, String> out = new TreeMap<>();
     for (String key : DEFINITION.names()) {
       Object value = get(key);
-      out.put(key, value instanceof Password ? (value == null ? "" : Password.HIDDEN) : String.valueOf(value));
+      out.put(
+          key,
+          value instanceof Password
+              ? (value == null ? "" : Password.HIDDEN)
+              : String.valueOf(value));
     }
-    kafkaOverrides().forEach((key, value) -> out.put(KAFKA_PREFIX + key,
-        looksSecret(key) ? Password.HIDDEN : String.valueOf(value)));
+    kafkaOverrides()
+        .forEach(
+            (key, value) ->
+                out.put(
+                    KAFKA_PREFIX + key,
+                    looksSecret(key) ? Password.HIDDEN : String.valueOf(value)));
     return out;
   }
 
   private static boolean looksSecret(String key) {
     String lower = key.toLowerCase(Locale.ROOT);
-    return lower.contains("password") || lower.contains("secret") || lower.contains("jaas") || lower.contains("token");
+    return lower.contains("password")
+        || lower.contains("secret")
+        || lower.contains("jaas")
+        || lower.contains("token");
   }
 
   /** Accepts http(s) URLs only, so a typo fails at start-up instead of at the first record. */
@@ -323,7 +586,9 @@ public final class ScorerConfig extends AbstractConfig {
     }
   }
 
-  /** The configuration documented as a Markdown table (used to keep README in sync; see the test). */
+  /**
+   * The configuration documented as a Markdown table (used to keep README in sync; see the test).
+   */
   public static String markdownTable() {
     StringBuilder table = new StringBuilder("| key | default | description |\n|---|---|---|\n");
     for (ConfigDef.ConfigKey key : DEFINITION.configKeys().values()) {
@@ -334,8 +599,14 @@ public final class ScorerConfig extends AbstractConfig {
       if (defaultValue.isEmpty()) {
         defaultValue = "(empty)";
       }
-      table.append("| `").append(key.name).append("` | `").append(defaultValue).append("` | ")
-          .append(key.documentation.replace("|", "\\|")).append(" |\n");
+      table
+          .append("| `")
+          .append(key.name)
+          .append("` | `")
+          .append(defaultValue)
+          .append("` | ")
+          .append(key.documentation.replace("|", "\\|"))
+          .append(" |\n");
     }
     return table.toString();
   }

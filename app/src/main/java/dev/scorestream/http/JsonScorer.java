@@ -14,24 +14,24 @@ import java.time.Clock;
 import org.apache.avro.generic.GenericRecord;
 
 /**
- * One JSON event in, one JSON answer out, with the HTTP status it deserves: 200 and the prediction, 400
- * for JSON that is not an event of the reader schema, 422 for rule violations (every rule listed) or no
- * usable feature, 500 when the model fails. Thread-safe.
+ * One JSON event in, one JSON answer out, with the HTTP status it deserves: 200 and the prediction,
+ * 400 for JSON that is not an event of the reader schema, 422 for rule violations (every rule
+ * listed) or no usable feature, 500 when the model fails. Thread-safe.
  */
 public final class JsonScorer {
 
   static final ObjectMapper JSON = new ObjectMapper();
 
   /** An HTTP status and a JSON body. */
-  public record Answer(int status, ObjectNode body) {
-  }
+  public record Answer(int status, ObjectNode body) {}
 
   private final JsonEvents events;
   private final EventScorer scorer;
   private final PredictionBuilder predictions;
   private final Clock clock;
 
-  public JsonScorer(JsonEvents events, EventScorer scorer, PredictionBuilder predictions, Clock clock) {
+  public JsonScorer(
+      JsonEvents events, EventScorer scorer, PredictionBuilder predictions, Clock clock) {
     this.events = events;
     this.scorer = scorer;
     this.predictions = predictions;
@@ -47,19 +47,34 @@ public final class JsonScorer {
     }
     EventScorer.Evaluated evaluated = scorer.evaluate(event);
     if (evaluated instanceof EventScorer.Invalid invalid) {
-      Answer answer = error(invalid.reason() == Reason.SCORING_ERROR ? 500 : 422, invalid.reason().name(), invalid.message());
+      Answer answer =
+          error(
+              invalid.reason() == Reason.SCORING_ERROR ? 500 : 422,
+              invalid.reason().name(),
+              invalid.message());
       ArrayNode rules = answer.body().putArray("rules");
       invalid.rules().forEach(rules::add);
       return answer;
     }
     EventScorer.Valid valid = (EventScorer.Valid) evaluated;
     long now = clock.millis();
-    GenericRecord prediction = predictions.build(event, null, valid.result(), valid.scorer().name(),
-        valid.scorer().version(), valid.challenger(), now, now);
+    GenericRecord prediction =
+        predictions.build(
+            event,
+            null,
+            valid.result(),
+            valid.scorer().name(),
+            valid.scorer().version(),
+            valid.challenger(),
+            now,
+            now);
     return new Answer(200, JsonEvents.toJson(prediction));
   }
 
-  /** {@code GET /v1/model}: champion and challenger metadata (with evaluation) and challenger agreement. */
+  /**
+   * {@code GET /v1/model}: champion and challenger metadata (with evaluation) and challenger
+   * agreement.
+   */
   public ObjectNode modelInfo() {
     ActiveModel model = scorer.model();
     ObjectNode body = JSON.createObjectNode();
@@ -75,7 +90,9 @@ public final class JsonScorer {
   private static ObjectNode describe(ModelScorer scorer) {
     ModelMetadata metadata = scorer.artifact().metadata();
     ObjectNode node = ModelJson.MAPPER.valueToTree(metadata);
-    node.put("directory", scorer.artifact().directory() == null ? null : scorer.artifact().directory().toString());
+    node.put(
+        "directory",
+        scorer.artifact().directory() == null ? null : scorer.artifact().directory().toString());
     return node;
   }
 

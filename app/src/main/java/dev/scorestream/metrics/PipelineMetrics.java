@@ -1,16 +1,16 @@
 package dev.scorestream.metrics;
 
 import dev.scorestream.deadletter.Reason;
-import dev.scorestream.model.ModelScorer;
-import dev.scorestream.registry.SchemaRegistryClient;
-import dev.scorestream.serving.ActiveModel;
-import dev.scorestream.serving.Health;
-import dev.scorestream.topology.OutcomeListener;
 import dev.scorestream.drift.DriftReports;
 import dev.scorestream.drift.DriftStatus;
 import dev.scorestream.drift.FeatureDrift;
 import dev.scorestream.feedback.FeedbackResult;
 import dev.scorestream.feedback.PerformanceReports;
+import dev.scorestream.model.ModelScorer;
+import dev.scorestream.registry.SchemaRegistryClient;
+import dev.scorestream.serving.ActiveModel;
+import dev.scorestream.serving.Health;
+import dev.scorestream.topology.OutcomeListener;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -49,36 +49,56 @@ public final class PipelineMetrics implements OutcomeListener, AutoCloseable {
   private final List<AutoCloseable> binders = new ArrayList<>();
   private final List<Object> stateKeptAlive = new ArrayList<>();
   private final Map<String, double[]> driftGauges = new java.util.concurrent.ConcurrentHashMap<>();
+
   /** Overall drift status, live accuracy, baseline accuracy, live log loss. */
   private final double[] live = {Double.NaN, Double.NaN, Double.NaN, Double.NaN};
+
   private final Map<String, Counter> labels = new java.util.concurrent.ConcurrentHashMap<>();
   private final Counter driftWindows;
   private final Counter driftLate;
 
   public PipelineMetrics(MeterRegistry registry) {
     this.registry = registry;
-    this.predictions = Counter.builder("scorer.records").tag("outcome", "prediction")
-        .description("Input records by outcome").register(registry);
+    this.predictions =
+        Counter.builder("scorer.records")
+            .tag("outcome", "prediction")
+            .description("Input records by outcome")
+            .register(registry);
     for (Reason reason : Reason.values()) {
-      deadLetters.put(reason, Counter.builder("scorer.records").tag("outcome", "dead_letter")
-          .tag("reason", reason.name()).description("Input records by outcome").register(registry));
+      deadLetters.put(
+          reason,
+          Counter.builder("scorer.records")
+              .tag("outcome", "dead_letter")
+              .tag("reason", reason.name())
+              .description("Input records by outcome")
+              .register(registry));
     }
-    this.scoring = Timer.builder("scorer.scoring.latency")
-        .description("Decode, rules, features, predict and encode, per scored record")
-        .publishPercentileHistogram()
-        .minimumExpectedValue(Duration.ofNanos(1_000)).maximumExpectedValue(Duration.ofSeconds(1))
-        .register(registry);
-    this.endToEnd = Timer.builder("scorer.end.to.end.latency")
-        .description("Input record timestamp to prediction, per scored record")
-        .publishPercentileHistogram()
-        .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofMinutes(10))
-        .register(registry);
-    this.driftWindows = Counter.builder("scorer.drift.windows")
-        .description("Drift windows closed and reported (per model version)").register(registry);
-    this.driftLate = Counter.builder("scorer.drift.late.events")
-        .description("Scored events that arrived after their drift window closed").register(registry);
-    this.modelInfo = MultiGauge.builder("scorer.model.info")
-        .description("1 for each serving model, tagged with role and version").register(registry);
+    this.scoring =
+        Timer.builder("scorer.scoring.latency")
+            .description("Decode, rules, features, predict and encode, per scored record")
+            .publishPercentileHistogram()
+            .minimumExpectedValue(Duration.ofNanos(1_000))
+            .maximumExpectedValue(Duration.ofSeconds(1))
+            .register(registry);
+    this.endToEnd =
+        Timer.builder("scorer.end.to.end.latency")
+            .description("Input record timestamp to prediction, per scored record")
+            .publishPercentileHistogram()
+            .minimumExpectedValue(Duration.ofMillis(1))
+            .maximumExpectedValue(Duration.ofMinutes(10))
+            .register(registry);
+    this.driftWindows =
+        Counter.builder("scorer.drift.windows")
+            .description("Drift windows closed and reported (per model version)")
+            .register(registry);
+    this.driftLate =
+        Counter.builder("scorer.drift.late.events")
+            .description("Scored events that arrived after their drift window closed")
+            .register(registry);
+    this.modelInfo =
+        MultiGauge.builder("scorer.model.info")
+            .description("1 for each serving model, tagged with role and version")
+            .register(registry);
   }
 
   @Override
@@ -94,30 +114,42 @@ public final class PipelineMetrics implements OutcomeListener, AutoCloseable {
   }
 
   /** Serving models, challenger agreement, registry and readiness, read when scraped. */
-  public PipelineMetrics bindApplication(ActiveModel model, SchemaRegistryClient client, Health health,
-      BooleanSupplier ready) {
-    // Micrometer holds the state of gauges and function counters weakly; keep it here so a meter never
+  public PipelineMetrics bindApplication(
+      ActiveModel model, SchemaRegistryClient client, Health health, BooleanSupplier ready) {
+    // Micrometer holds the state of gauges and function counters weakly; keep it here so a meter
+    // never
     // reads NaN because its state was collected (the readiness lambda had no other owner).
     stateKeptAlive.addAll(List.of(model, client, health, ready));
     refreshModels(model);
     FunctionCounter.builder("scorer.challenger.scored", model, ActiveModel::challengerScored)
-        .description("Events the challenger scored").register(registry);
+        .description("Events the challenger scored")
+        .register(registry);
     FunctionCounter.builder("scorer.challenger.agreed", model, ActiveModel::challengerAgreed)
-        .description("Events where the challenger's label equalled the champion's").register(registry);
+        .description("Events where the challenger's label equalled the champion's")
+        .register(registry);
     FunctionCounter.builder("scorer.challenger.failed", model, ActiveModel::challengerFailed)
-        .description("Events the challenger failed on").register(registry);
+        .description("Events the challenger failed on")
+        .register(registry);
     FunctionCounter.builder("scorer.registry.calls", client, c -> c.stats().calls())
-        .description("HTTP calls to the schema registry").register(registry);
+        .description("HTTP calls to the schema registry")
+        .register(registry);
     FunctionCounter.builder("scorer.registry.errors", client, c -> c.stats().errors())
-        .description("Registry calls that got no answer (timeouts, refused, 5xx)").register(registry);
+        .description("Registry calls that got no answer (timeouts, refused, 5xx)")
+        .register(registry);
     FunctionCounter.builder("scorer.registry.cache.hits", client, c -> c.stats().cacheHits())
-        .description("Schema lookups answered from the cache").register(registry);
+        .description("Schema lookups answered from the cache")
+        .register(registry);
     FunctionCounter.builder("scorer.registry.outage.waits", health, Health::registryOutageWaits)
-        .description("Times a record waited for an unreachable registry").register(registry);
-    Gauge.builder("scorer.registry.reachable", health, h -> h.registryReachable() ? 1 : 0).strongReference(true)
-        .description("1 while the schema registry answers").register(registry);
-    Gauge.builder("scorer.ready", ready, r -> r.getAsBoolean() ? 1 : 0).strongReference(true)
-        .description("1 while Kafka Streams is RUNNING and the registry reachable").register(registry);
+        .description("Times a record waited for an unreachable registry")
+        .register(registry);
+    Gauge.builder("scorer.registry.reachable", health, h -> h.registryReachable() ? 1 : 0)
+        .strongReference(true)
+        .description("1 while the schema registry answers")
+        .register(registry);
+    Gauge.builder("scorer.ready", ready, r -> r.getAsBoolean() ? 1 : 0)
+        .strongReference(true)
+        .description("1 while Kafka Streams is RUNNING and the registry reachable")
+        .register(registry);
     return this;
   }
 
@@ -130,7 +162,8 @@ public final class PipelineMetrics implements OutcomeListener, AutoCloseable {
   }
 
   private static MultiGauge.Row<?> row(String role, ModelScorer scorer) {
-    return MultiGauge.Row.of(Tags.of("role", role, "name", scorer.name(), "version", scorer.version()), 1);
+    return MultiGauge.Row.of(
+        Tags.of("role", role, "name", scorer.name(), "version", scorer.version()), 1);
   }
 
   /** Kafka Streams client metrics, JVM and process binders; closed with this object. */
@@ -158,8 +191,9 @@ public final class PipelineMetrics implements OutcomeListener, AutoCloseable {
   public static final String PREDICTION_FEATURE = "_prediction";
 
   /**
-   * Drift and live-performance meters: gauges per feature (NaN until the first window closes on this
-   * instance; only the instance running the single merger task reports), label and late counters.
+   * Drift and live-performance meters: gauges per feature (NaN until the first window closes on
+   * this instance; only the instance running the single merger task reports), label and late
+   * counters.
    */
   public PipelineMetrics bindAnalytics(List<String> features) {
     List<String> names = new ArrayList<>(features);
@@ -167,26 +201,47 @@ public final class PipelineMetrics implements OutcomeListener, AutoCloseable {
     for (String feature : names) {
       double[] values = {Double.NaN, Double.NaN, Double.NaN};
       driftGauges.put(feature, values);
-      Gauge.builder("scorer.drift.psi", values, v -> v[0]).tag("feature", feature).strongReference(true)
-          .description("PSI of the last closed drift window against the training baseline").register(registry);
-      Gauge.builder("scorer.drift.js", values, v -> v[1]).tag("feature", feature).strongReference(true)
-          .description("Jensen-Shannon distance of the last closed drift window").register(registry);
-      Gauge.builder("scorer.drift.status", values, v -> v[2]).tag("feature", feature).strongReference(true)
-          .description("Drift status of the last closed window: 0 insufficient data, 1 OK, 2 WARN, 3 ALERT")
+      Gauge.builder("scorer.drift.psi", values, v -> v[0])
+          .tag("feature", feature)
+          .strongReference(true)
+          .description("PSI of the last closed drift window against the training baseline")
+          .register(registry);
+      Gauge.builder("scorer.drift.js", values, v -> v[1])
+          .tag("feature", feature)
+          .strongReference(true)
+          .description("Jensen-Shannon distance of the last closed drift window")
+          .register(registry);
+      Gauge.builder("scorer.drift.status", values, v -> v[2])
+          .tag("feature", feature)
+          .strongReference(true)
+          .description(
+              "Drift status of the last closed window: 0 insufficient data, 1 OK, 2 WARN, 3 ALERT")
           .register(registry);
     }
-    Gauge.builder("scorer.drift.overall.status", live, v -> v[0]).strongReference(true)
-        .description("Worst drift status of the last closed window: 0 insufficient data, 1 OK, 2 WARN, 3 ALERT")
+    Gauge.builder("scorer.drift.overall.status", live, v -> v[0])
+        .strongReference(true)
+        .description(
+            "Worst drift status of the last closed window: 0 insufficient data, 1 OK, 2 WARN, 3 ALERT")
         .register(registry);
-    Gauge.builder("scorer.live.accuracy", live, v -> v[1]).strongReference(true)
-        .description("Accuracy of the last closed label window (labels joined with predictions)").register(registry);
-    Gauge.builder("scorer.live.baseline.accuracy", live, v -> v[2]).strongReference(true)
-        .description("Held-out accuracy of the model judged in the last closed label window").register(registry);
-    Gauge.builder("scorer.live.log.loss", live, v -> v[3]).strongReference(true)
-        .description("Log loss of the last closed label window").register(registry);
+    Gauge.builder("scorer.live.accuracy", live, v -> v[1])
+        .strongReference(true)
+        .description("Accuracy of the last closed label window (labels joined with predictions)")
+        .register(registry);
+    Gauge.builder("scorer.live.baseline.accuracy", live, v -> v[2])
+        .strongReference(true)
+        .description("Held-out accuracy of the model judged in the last closed label window")
+        .register(registry);
+    Gauge.builder("scorer.live.log.loss", live, v -> v[3])
+        .strongReference(true)
+        .description("Log loss of the last closed label window")
+        .register(registry);
     for (String result : List.of("matched", "unmatched", "duplicate")) {
-      labels.put(result, Counter.builder("scorer.feedback.labels").tag("result", result)
-          .description("Labels by what they met in the prediction store").register(registry));
+      labels.put(
+          result,
+          Counter.builder("scorer.feedback.labels")
+              .tag("result", result)
+              .description("Labels by what they met in the prediction store")
+              .register(registry));
     }
     return this;
   }
@@ -215,8 +270,10 @@ public final class PipelineMetrics implements OutcomeListener, AutoCloseable {
 
   @Override
   public void label(FeedbackResult result) {
-    String kind = result instanceof FeedbackResult.Matched ? "matched"
-        : result instanceof FeedbackResult.Duplicate ? "duplicate" : "unmatched";
+    String kind =
+        result instanceof FeedbackResult.Matched
+            ? "matched"
+            : result instanceof FeedbackResult.Duplicate ? "duplicate" : "unmatched";
     Counter counter = labels.get(kind);
     if (counter != null) {
       counter.increment();

@@ -2,26 +2,25 @@ package dev.scorestream.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.scorestream.samples.PaymentGenerator;
-import dev.scorestream.schemas.LabelledRecord;
 import dev.scorestream.model.ModelArtifact;
-import dev.scorestream.schemas.Contracts;
-import java.util.ArrayList;
-import java.util.List;
 import dev.scorestream.model.TestModels;
+import dev.scorestream.samples.PaymentGenerator;
+import dev.scorestream.schemas.Contracts;
+import dev.scorestream.schemas.LabelledRecord;
 import dev.scorestream.training.TrainingFiles;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ScorerCliTest {
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   final StringWriter out = new StringWriter();
   final StringWriter err = new StringWriter();
@@ -41,19 +40,33 @@ class ScorerCliTest {
     Path csv = TrainingFiles.writeCsv(dir.resolve("train.csv"), TestModels.payments(1500, 8));
     Path model = dir.resolve("model");
 
-    int code = run("train", "--input", csv.toString(), "--out", model.toString(), "--model-version", "cli-1");
+    int code =
+        run(
+            "train",
+            "--input",
+            csv.toString(),
+            "--out",
+            model.toString(),
+            "--model-version",
+            "cli-1");
 
     assertThat(code).as(err.toString()).isZero();
-    assertThat(out.toString()).contains("read 1,500 rows").contains("wrote model fraud version cli-1")
-        .contains("accuracy").contains("FRAUD").contains("LEGIT");
-    assertThat(ModelArtifact.load(model, TestModels.extractor()).metadata().version()).isEqualTo("cli-1");
+    assertThat(out.toString())
+        .contains("read 1,500 rows")
+        .contains("wrote model fraud version cli-1")
+        .contains("accuracy")
+        .contains("FRAUD")
+        .contains("LEGIT");
+    assertThat(ModelArtifact.load(model, TestModels.extractor()).metadata().version())
+        .isEqualTo("cli-1");
   }
 
   @Test
   void shouldCompareTheNewModelWithTheOldOnTheSameHeldOutRows() throws IOException {
     // Production changed: a new country with far more fraud, which the old model never saw.
-    PaymentGenerator generator = new PaymentGenerator(Contracts.paymentEvent(), 31)
-        .shift(new PaymentGenerator.Shift(1.0, "BR", 0.4, -1, 4.0));
+    PaymentGenerator generator =
+        new PaymentGenerator(Contracts.paymentEvent(), 31)
+            .shift(new PaymentGenerator.Shift(1.0, "BR", 0.4, -1, 4.0));
     List<LabelledRecord> shifted = new ArrayList<>();
     for (int i = 0; i < 3000; i++) {
       shifted.add(generator.next(1_764_000_000_000L + i));
@@ -62,16 +75,41 @@ class ScorerCliTest {
     Path old = dir.resolve("old");
     TestModels.logistic().save(old);
 
-    assertThat(run("train", "-i", csv.toString(), "-o", dir.resolve("new").toString(), "--model-version", "retrained",
-        "--compare-with", old.toString())).as(err.toString()).isZero();
-    assertThat(out.toString()).contains("comparison on the same 600 held-out records")
-        .contains("new retrained").contains("old test-v1")
+    assertThat(
+            run(
+                "train",
+                "-i",
+                csv.toString(),
+                "-o",
+                dir.resolve("new").toString(),
+                "--model-version",
+                "retrained",
+                "--compare-with",
+                old.toString()))
+        .as(err.toString())
+        .isZero();
+    assertThat(out.toString())
+        .contains("comparison on the same 600 held-out records")
+        .contains("new retrained")
+        .contains("old test-v1")
         .contains("verdict: the new model is better");
 
     out.getBuffer().setLength(0);
-    assertThat(run("train", "-i", csv.toString(), "-o", dir.resolve("again").toString(), "--model-version", "again",
-        "--compare-with", dir.resolve("new").toString())).isZero();
-    assertThat(out.toString()).as("the same data and seed train the same model").contains("verdict: a tie");
+    assertThat(
+            run(
+                "train",
+                "-i",
+                csv.toString(),
+                "-o",
+                dir.resolve("again").toString(),
+                "--model-version",
+                "again",
+                "--compare-with",
+                dir.resolve("new").toString()))
+        .isZero();
+    assertThat(out.toString())
+        .as("the same data and seed train the same model")
+        .contains("verdict: a tie");
   }
 
   @Test
@@ -79,8 +117,16 @@ class ScorerCliTest {
     Path csv = TrainingFiles.writeCsv(dir.resolve("train.csv"), TestModels.payments(200, 8));
     Files.createDirectories(dir.resolve("empty"));
 
-    assertThat(run("train", "-i", csv.toString(), "-o", dir.resolve("m").toString(), "--compare-with",
-        dir.resolve("empty").toString())).isEqualTo(2);
+    assertThat(
+            run(
+                "train",
+                "-i",
+                csv.toString(),
+                "-o",
+                dir.resolve("m").toString(),
+                "--compare-with",
+                dir.resolve("empty").toString()))
+        .isEqualTo(2);
     assertThat(err.toString()).contains("--compare-with").contains("Usage: scorer train");
     assertThat(dir.resolve("m")).doesNotExist();
   }
@@ -90,8 +136,11 @@ class ScorerCliTest {
     Path avro = TrainingFiles.writeAvro(dir.resolve("train.avro"), TestModels.payments(800, 8));
     Path model = dir.resolve("cart");
 
-    assertThat(run("train", "-i", avro.toString(), "-o", model.toString(), "--trainer", "cart")).as(err.toString()).isZero();
-    assertThat(ModelArtifact.load(model, TestModels.extractor()).metadata().trainer()).isEqualTo("cart");
+    assertThat(run("train", "-i", avro.toString(), "-o", model.toString(), "--trainer", "cart"))
+        .as(err.toString())
+        .isZero();
+    assertThat(ModelArtifact.load(model, TestModels.extractor()).metadata().trainer())
+        .isEqualTo("cart");
   }
 
   @Test
@@ -99,27 +148,52 @@ class ScorerCliTest {
     Path csv = TrainingFiles.writeCsv(dir.resolve("costs.csv"), TestModels.numericTargets(1000, 2));
     Path model = dir.resolve("cost");
 
-    assertThat(run("train", "-i", csv.toString(), "-o", model.toString(), "--trainer", "tree-regression",
-        "--name", "cost")).as(err.toString()).isZero();
+    assertThat(
+            run(
+                "train",
+                "-i",
+                csv.toString(),
+                "-o",
+                model.toString(),
+                "--trainer",
+                "tree-regression",
+                "--name",
+                "cost"))
+        .as(err.toString())
+        .isZero();
     assertThat(out.toString()).contains("RMSE").contains("R²");
-    assertThat(ModelArtifact.load(model, TestModels.extractor()).metadata().task()).isEqualTo("regression");
+    assertThat(ModelArtifact.load(model, TestModels.extractor()).metadata().task())
+        .isEqualTo("regression");
   }
 
   @Test
   void shouldRefuseUnknownTrainerAndExistingOutput() throws IOException {
     Path csv = TrainingFiles.writeCsv(dir.resolve("t.csv"), TestModels.payments(50, 8));
-    assertThat(run("train", "-i", csv.toString(), "-o", dir.resolve("x").toString(), "--trainer", "svm")).isEqualTo(2);
-    assertThat(err.toString()).contains("--trainer must be logistic, cart, forest, linear-regression or tree-regression");
+    assertThat(
+            run(
+                "train",
+                "-i",
+                csv.toString(),
+                "-o",
+                dir.resolve("x").toString(),
+                "--trainer",
+                "svm"))
+        .isEqualTo(2);
+    assertThat(err.toString())
+        .contains("--trainer must be logistic, cart, forest, linear-regression or tree-regression");
 
     Files.createDirectories(dir.resolve("exists"));
-    assertThat(run("train", "-i", csv.toString(), "-o", dir.resolve("exists").toString())).isEqualTo(2);
+    assertThat(run("train", "-i", csv.toString(), "-o", dir.resolve("exists").toString()))
+        .isEqualTo(2);
     assertThat(err.toString()).contains("already exists");
   }
 
   @Test
   void shouldReportBadConfigNamingTheKey() throws IOException {
-    Path config = Files.writeString(dir.resolve("scorer.properties"),
-        "bootstrap.servers=127.0.0.1:9\nschema.registry.url=http://127.0.0.1:1\nmodel.dir=/m\nnum.stream.threads=-3\n");
+    Path config =
+        Files.writeString(
+            dir.resolve("scorer.properties"),
+            "bootstrap.servers=127.0.0.1:9\nschema.registry.url=http://127.0.0.1:1\nmodel.dir=/m\nnum.stream.threads=-3\n");
 
     assertThat(run("run", "--config", config.toString())).isEqualTo(1);
     assertThat(err.toString()).contains("num.stream.threads").contains("-3");
@@ -137,10 +211,13 @@ class ScorerCliTest {
   void shouldScoreJsonLinesOfflineAndListModels() throws IOException {
     Path model = dir.resolve("models").resolve("fraud-1");
     TestModels.logistic().save(model);
-    String valid = dev.scorestream.features.JsonEvents.toJson(TestModels.payments(1, 3).get(0).record()).toString();
+    String valid =
+        dev.scorestream.features.JsonEvents.toJson(TestModels.payments(1, 3).get(0).record())
+            .toString();
     java.io.InputStream stdin = System.in;
     try {
-      System.setIn(new java.io.ByteArrayInputStream((valid + "\n{\"amount\": \"x\"}\n").getBytes()));
+      System.setIn(
+          new java.io.ByteArrayInputStream((valid + "\n{\"amount\": \"x\"}\n").getBytes()));
       assertThat(run("score", "--model", model.toString())).isZero();
     } finally {
       System.setIn(stdin);
@@ -156,6 +233,8 @@ class ScorerCliTest {
   @Test
   void shouldPrintConfigDocumentation() {
     assertThat(run("config", "--doc")).isZero();
-    assertThat(out.toString()).contains("| `schema.registry.url` |").contains("| `topic.dlq` | `events.dlq` |");
+    assertThat(out.toString())
+        .contains("| `schema.registry.url` |")
+        .contains("| `topic.dlq` | `events.dlq` |");
   }
 }

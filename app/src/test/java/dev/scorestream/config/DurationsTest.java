@@ -22,18 +22,42 @@ class DurationsTest {
   @Test
   void shouldRejectWhatIsNotADuration() {
     for (String bad : new String[] {"", "5", "m5", "5 minutes", "-5m", "1.5h"}) {
-      assertThatThrownBy(() -> Durations.parse(bad)).as(bad).isInstanceOf(IllegalArgumentException.class)
+      assertThatThrownBy(() -> Durations.parse(bad))
+          .as(bad)
+          .isInstanceOf(IllegalArgumentException.class)
           .hasMessageContaining("250ms, 30s, 5m");
     }
   }
 
   @Test
   void shouldStopStartUpNamingTheDurationKey() {
-    assertThatThrownBy(() -> ScorerConfig.of(Map.of("bootstrap.servers", "127.0.0.1:9092",
-        "schema.registry.url", "http://127.0.0.1:8081", "model.dir", "/m", "drift.window", "five minutes")))
-        .isInstanceOf(ConfigException.class).hasMessageContaining("drift.window");
-    assertThatThrownBy(() -> ScorerConfig.of(Map.of("bootstrap.servers", "127.0.0.1:9092",
-        "schema.registry.url", "http://127.0.0.1:8081", "model.dir", "/m", "feedback.retention", "10s")))
-        .isInstanceOf(ConfigException.class).hasMessageContaining("feedback.retention");
+    assertThatThrownBy(
+            () ->
+                ScorerConfig.of(
+                    Map.of(
+                        "bootstrap.servers",
+                        "127.0.0.1:9092",
+                        "schema.registry.url",
+                        "http://127.0.0.1:8081",
+                        "model.dir",
+                        "/m",
+                        "drift.window",
+                        "five minutes")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("drift.window");
+    assertThatThrownBy(
+            () ->
+                ScorerConfig.of(
+                    Map.of(
+                        "bootstrap.servers",
+                        "127.0.0.1:9092",
+                        "schema.registry.url",
+                        "http://127.0.0.1:8081",
+                        "model.dir",
+                        "/m",
+                        "feedback.retention",
+                        "10s")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("feedback.retention");
   }
 }

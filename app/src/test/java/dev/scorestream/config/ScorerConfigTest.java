@@ -17,8 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class ScorerConfigTest {
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   static Map<String, Object> minimal() {
     Map<String, Object> values = new HashMap<>();
@@ -61,7 +60,8 @@ class ScorerConfigTest {
     Map<String, Object> values = minimal();
     values.put(ScorerConfig.REGISTRY_URL, "registry:8081");
 
-    assertThatThrownBy(() -> ScorerConfig.of(values)).hasMessageContaining(ScorerConfig.REGISTRY_URL);
+    assertThatThrownBy(() -> ScorerConfig.of(values))
+        .hasMessageContaining(ScorerConfig.REGISTRY_URL);
   }
 
   @Test
@@ -69,7 +69,8 @@ class ScorerConfigTest {
     Map<String, Object> values = minimal();
     values.put(ScorerConfig.PROCESSING_GUARANTEE, "exactly_once");
 
-    assertThatThrownBy(() -> ScorerConfig.of(values)).hasMessageContaining(ScorerConfig.PROCESSING_GUARANTEE);
+    assertThatThrownBy(() -> ScorerConfig.of(values))
+        .hasMessageContaining(ScorerConfig.PROCESSING_GUARANTEE);
   }
 
   @Test
@@ -82,21 +83,27 @@ class ScorerConfigTest {
       props.store(out, null);
     }
 
-    ScorerConfig config = ScorerConfig.load(file, Map.of(
-        "SCORER_TOPIC_EVENTS", "from-env",
-        "KAFKA_SECURITY_PROTOCOL", "SASL_SSL",
-        "KAFKA_SASL_JAAS_CONFIG", "secret-stuff",
-        "SCORER_SCHEMA_REGISTRY_BASIC_AUTH_USER_INFO", "ops:pw",
-        "PATH", "/usr/bin"));
+    ScorerConfig config =
+        ScorerConfig.load(
+            file,
+            Map.of(
+                "SCORER_TOPIC_EVENTS", "from-env",
+                "KAFKA_SECURITY_PROTOCOL", "SASL_SSL",
+                "KAFKA_SASL_JAAS_CONFIG", "secret-stuff",
+                "SCORER_SCHEMA_REGISTRY_BASIC_AUTH_USER_INFO", "ops:pw",
+                "PATH", "/usr/bin"));
 
     assertThat(config.getString(ScorerConfig.TOPIC_EVENTS)).isEqualTo("from-env");
-    assertThat(ScorerApp.streamsProperties(config)).containsEntry("security.protocol", "SASL_SSL")
+    assertThat(ScorerApp.streamsProperties(config))
+        .containsEntry("security.protocol", "SASL_SSL")
         .containsEntry("processing.guarantee", "exactly_once_v2");
     Map<String, String> described = config.describe();
-    assertThat(described).containsEntry("kafka.sasl.jaas.config", "[hidden]")
+    assertThat(described)
+        .containsEntry("kafka.sasl.jaas.config", "[hidden]")
         .containsEntry(ScorerConfig.REGISTRY_BASIC_AUTH, "[hidden]")
         .containsEntry("kafka.security.protocol", "SASL_SSL");
-    assertThat(described.values()).noneMatch(value -> value.contains("secret-stuff") || value.contains("ops:pw"));
+    assertThat(described.values())
+        .noneMatch(value -> value.contains("secret-stuff") || value.contains("ops:pw"));
   }
 
   @Test

@@ -2,10 +2,10 @@ package dev.scorestream.containers;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.scorestream.samples.ConservationCheck;
-import dev.scorestream.testkit.FreePort;
 import dev.scorestream.fixtures.LocalImages;
 import dev.scorestream.fixtures.MessyTraffic;
+import dev.scorestream.samples.ConservationCheck;
+import dev.scorestream.testkit.FreePort;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -22,17 +22,17 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.output.Slf4jLogConsumer;
 import org.testcontainers.containers.wait.strategy.Wait;
 import org.testcontainers.utility.DockerImageName;
 import org.testcontainers.utility.MountableFile;
-import org.slf4j.LoggerFactory;
 
 /**
- * The three images as a user runs them (scorer, Kafka, registry; host networking, ports picked free):
- * messy events in, every one out exactly once as a prediction or a dead letter, metrics scraped, and the
- * image's own health check reporting ready.
+ * The three images as a user runs them (scorer, Kafka, registry; host networking, ports picked
+ * free): messy events in, every one out exactly once as a prediction or a dead letter, metrics
+ * scraped, and the image's own health check reporting ready.
  */
 class ScorerContainerIT {
 
@@ -51,48 +51,76 @@ class ScorerContainerIT {
     int controllerPort = FreePort.pick();
     registryPort = FreePort.pick();
     httpPort = FreePort.pick();
-    kafka = new GenericContainer<>(DockerImageName.parse(LocalImages.KAFKA))
-        .withNetworkMode("host")
-        .withImagePullPolicy(image -> false)
-        .withEnv(Map.ofEntries(
-            Map.entry("CLUSTER_ID", "scorestream-container-it"),
-            Map.entry("KAFKA_NODE_ID", "1"),
-            Map.entry("KAFKA_PROCESS_ROLES", "broker,controller"),
-            Map.entry("KAFKA_LISTENERS", "PLAINTEXT://127.0.0.1:" + kafkaPort + ",CONTROLLER://127.0.0.1:" + controllerPort),
-            Map.entry("KAFKA_ADVERTISED_LISTENERS", "PLAINTEXT://127.0.0.1:" + kafkaPort),
-            Map.entry("KAFKA_CONTROLLER_LISTENER_NAMES", "CONTROLLER"),
-            Map.entry("KAFKA_LISTENER_SECURITY_PROTOCOL_MAP", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT"),
-            Map.entry("KAFKA_CONTROLLER_QUORUM_VOTERS", "1@127.0.0.1:" + controllerPort),
-            Map.entry("KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR", "1"),
-            Map.entry("KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR", "1"),
-            Map.entry("KAFKA_TRANSACTION_STATE_LOG_MIN_ISR", "1"),
-            Map.entry("KAFKA_GROUP_INITIAL_REBALANCE_DELAY_MS", "0")))
-        .waitingFor(Wait.forLogMessage(".*Kafka Server started.*", 1).withStartupTimeout(Duration.ofMinutes(2)))
-        .withLogConsumer(new Slf4jLogConsumer(LoggerFactory.getLogger("container.kafka")));
-    registry = new GenericContainer<>(DockerImageName.parse(LocalImages.REGISTRY))
-        .withNetworkMode("host")
-        .withImagePullPolicy(image -> false)
-        .withEnv(Map.of("QUARKUS_HTTP_HOST", "127.0.0.1", "QUARKUS_HTTP_PORT", String.valueOf(registryPort)))
-        .waitingFor(Wait.forHealthcheck().withStartupTimeout(Duration.ofMinutes(2)));
+    kafka =
+        new GenericContainer<>(DockerImageName.parse(LocalImages.KAFKA))
+            .withNetworkMode("host")
+            .withImagePullPolicy(image -> false)
+            .withEnv(
+                Map.ofEntries(
+                    Map.entry("CLUSTER_ID", "scorestream-container-it"),
+                    Map.entry("KAFKA_NODE_ID", "1"),
+                    Map.entry("KAFKA_PROCESS_ROLES", "broker,controller"),
+                    Map.entry(
+                        "KAFKA_LISTENERS",
+                        "PLAINTEXT://127.0.0.1:"
+                            + kafkaPort
+                            + ",CONTROLLER://127.0.0.1:"
+                            + controllerPort),
+                    Map.entry("KAFKA_ADVERTISED_LISTENERS", "PLAINTEXT://127.0.0.1:" + kafkaPort),
+                    Map.entry("KAFKA_CONTROLLER_LISTENER_NAMES", "CONTROLLER"),
+                    Map.entry(
+                        "KAFKA_LISTENER_SECURITY_PROTOCOL_MAP",
+                        "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT"),
+                    Map.entry("KAFKA_CONTROLLER_QUORUM_VOTERS", "1@127.0.0.1:" + controllerPort),
+                    Map.entry("KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR", "1"),
+                    Map.entry("KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR", "1"),
+                    Map.entry("KAFKA_TRANSACTION_STATE_LOG_MIN_ISR", "1"),
+                    Map.entry("KAFKA_GROUP_INITIAL_REBALANCE_DELAY_MS", "0")))
+            .waitingFor(
+                Wait.forLogMessage(".*Kafka Server started.*", 1)
+                    .withStartupTimeout(Duration.ofMinutes(2)))
+            .withLogConsumer(new Slf4jLogConsumer(LoggerFactory.getLogger("container.kafka")));
+    registry =
+        new GenericContainer<>(DockerImageName.parse(LocalImages.REGISTRY))
+            .withNetworkMode("host")
+            .withImagePullPolicy(image -> false)
+            .withEnv(
+                Map.of(
+                    "QUARKUS_HTTP_HOST",
+                    "127.0.0.1",
+                    "QUARKUS_HTTP_PORT",
+                    String.valueOf(registryPort)))
+            .waitingFor(Wait.forHealthcheck().withStartupTimeout(Duration.ofMinutes(2)));
     kafka.start();
     registry.start();
     createTopics();
 
-    Path models = LocalImages.modelsDirectory(Path.of("target", "container-it-models").toAbsolutePath());
-    scorer = new GenericContainer<>(DockerImageName.parse(LocalImages.SCORER))
-        .withNetworkMode("host")
-        .withImagePullPolicy(image -> false)
-        .withEnv(Map.of(
-            "SCORER_BOOTSTRAP_SERVERS", "127.0.0.1:" + kafkaPort,
-            "SCORER_SCHEMA_REGISTRY_URL", "http://127.0.0.1:" + registryPort + "/apis/ccompat/v7",
-            "SCORER_HTTP_HOST", "127.0.0.1",
-            "SCORER_HTTP_PORT", String.valueOf(httpPort),
-            "SCORER_APPLICATION_ID", "container-it"))
-        // Copied in, not bind-mounted: Testcontainers checks bind mounts with an alpine image we cannot pull.
-        .withCopyFileToContainer(MountableFile.forHostPath(models, 0755), "/models")
-        .withCreateContainerCmdModifier(cmd -> cmd.getHostConfig().withMemory(768L * 1024 * 1024).withNanoCPUs(1_500_000_000L))
-        .waitingFor(Wait.forHealthcheck().withStartupTimeout(Duration.ofMinutes(2)))
-        .withLogConsumer(new Slf4jLogConsumer(LoggerFactory.getLogger("container.scorer")));
+    Path models =
+        LocalImages.modelsDirectory(Path.of("target", "container-it-models").toAbsolutePath());
+    scorer =
+        new GenericContainer<>(DockerImageName.parse(LocalImages.SCORER))
+            .withNetworkMode("host")
+            .withImagePullPolicy(image -> false)
+            .withEnv(
+                Map.of(
+                    "SCORER_BOOTSTRAP_SERVERS",
+                    "127.0.0.1:" + kafkaPort,
+                    "SCORER_SCHEMA_REGISTRY_URL",
+                    "http://127.0.0.1:" + registryPort + "/apis/ccompat/v7",
+                    "SCORER_HTTP_HOST",
+                    "127.0.0.1",
+                    "SCORER_HTTP_PORT",
+                    String.valueOf(httpPort),
+                    "SCORER_APPLICATION_ID",
+                    "container-it"))
+            // Copied in, not bind-mounted: Testcontainers checks bind mounts with an alpine image
+            // we cannot pull.
+            .withCopyFileToContainer(MountableFile.forHostPath(models, 0755), "/models")
+            .withCreateContainerCmdModifier(
+                cmd ->
+                    cmd.getHostConfig().withMemory(768L * 1024 * 1024).withNanoCPUs(1_500_000_000L))
+            .waitingFor(Wait.forHealthcheck().withStartupTimeout(Duration.ofMinutes(2)))
+            .withLogConsumer(new Slf4jLogConsumer(LoggerFactory.getLogger("container.scorer")));
     scorer.start();
   }
 
@@ -100,10 +128,18 @@ class ScorerContainerIT {
     Properties props = new Properties();
     props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:" + kafkaPort);
     try (Admin admin = Admin.create(props)) {
-      admin.createTopics(List.of(new NewTopic("events", 4, (short) 1), new NewTopic("events.predictions", 4, (short) 1),
-          new NewTopic("events.dlq", 1, (short) 1), new NewTopic("events.drift", 1, (short) 1),
-          new NewTopic("events.labels", 4, (short) 1), new NewTopic("events.performance", 1, (short) 1),
-          new NewTopic("events.training", 1, (short) 1))).all().get(60, TimeUnit.SECONDS);
+      admin
+          .createTopics(
+              List.of(
+                  new NewTopic("events", 4, (short) 1),
+                  new NewTopic("events.predictions", 4, (short) 1),
+                  new NewTopic("events.dlq", 1, (short) 1),
+                  new NewTopic("events.drift", 1, (short) 1),
+                  new NewTopic("events.labels", 4, (short) 1),
+                  new NewTopic("events.performance", 1, (short) 1),
+                  new NewTopic("events.training", 1, (short) 1)))
+          .all()
+          .get(60, TimeUnit.SECONDS);
     }
   }
 
@@ -118,8 +154,14 @@ class ScorerContainerIT {
 
   @Test
   void shouldScoreMessyEventsAndExposeMetricsFromTheImages() throws Exception {
-    ConservationCheck check = MessyTraffic.sendAndCheck("127.0.0.1:" + kafkaPort,
-        "http://127.0.0.1:" + registryPort + "/apis/ccompat/v7", "events", "events.predictions", "events.dlq", EVENTS);
+    ConservationCheck check =
+        MessyTraffic.sendAndCheck(
+            "127.0.0.1:" + kafkaPort,
+            "http://127.0.0.1:" + registryPort + "/apis/ccompat/v7",
+            "events",
+            "events.predictions",
+            "events.dlq",
+            EVENTS);
 
     assertThat(check.problems()).isEmpty();
     assertThat(check.in()).isEqualTo(EVENTS);
@@ -128,11 +170,18 @@ class ScorerContainerIT {
     assertThat(check.deadLetters()).isPositive();
 
     HttpClient http = HttpClient.newHttpClient();
-    String metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/metrics")).build(),
-        HttpResponse.BodyHandlers.ofString()).body();
-    assertThat(metrics).contains("scorer_records_total{outcome=\"prediction\"")
-        .contains("scorer_model_info{").contains("jvm_memory_used_bytes");
-    assertThat(scorer.getCurrentContainerInfo().getState().getHealth().getStatus()).isEqualTo("healthy");
+    String metrics =
+        http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/metrics"))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString())
+            .body();
+    assertThat(metrics)
+        .contains("scorer_records_total{outcome=\"prediction\"")
+        .contains("scorer_model_info{")
+        .contains("jvm_memory_used_bytes");
+    assertThat(scorer.getCurrentContainerInfo().getState().getHealth().getStatus())
+        .isEqualTo("healthy");
     assertThat(scorer.getCurrentContainerInfo().getConfig().getUser()).isEqualTo("10001:10001");
   }
 }

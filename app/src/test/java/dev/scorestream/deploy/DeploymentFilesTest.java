@@ -20,9 +20,9 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * Structure checks of the deployment files no cluster runs here: Kubernetes manifests (kubeconform is not
- * available), the compose file beyond what the compose smoke test exercises, Grafana provisioning (its
- * image cannot be built offline).
+ * Structure checks of the deployment files no cluster runs here: Kubernetes manifests (kubeconform
+ * is not available), the compose file beyond what the compose smoke test exercises, Grafana
+ * provisioning (its image cannot be built offline).
  */
 class DeploymentFilesTest {
 
@@ -33,7 +33,8 @@ class DeploymentFilesTest {
     Map<String, JsonNode> byKind = new HashMap<>();
     try (Stream<Path> files = Files.list(ROOT.resolve("deploy/k8s"))) {
       for (Path file : files.filter(f -> f.toString().endsWith(".yaml")).toList()) {
-        try (MappingIterator<JsonNode> documents = YAML.readerFor(JsonNode.class).readValues(file.toFile())) {
+        try (MappingIterator<JsonNode> documents =
+            YAML.readerFor(JsonNode.class).readValues(file.toFile())) {
           for (JsonNode document : documents.readAll()) {
             assertThat(document.path("apiVersion").asText()).as(file + " apiVersion").isNotEmpty();
             byKind.put(document.path("kind").asText(), document);
@@ -47,43 +48,59 @@ class DeploymentFilesTest {
   @Test
   void kubernetesManifestsShouldHoldTogether() throws IOException {
     Map<String, JsonNode> manifests = manifests();
-    assertThat(manifests).containsKeys("Deployment", "ConfigMap", "Service", "PodDisruptionBudget", "Kustomization");
+    assertThat(manifests)
+        .containsKeys("Deployment", "ConfigMap", "Service", "PodDisruptionBudget", "Kustomization");
 
     JsonNode deployment = manifests.get("Deployment");
     JsonNode labels = deployment.at("/spec/template/metadata/labels");
     assertThat(deployment.at("/spec/selector/matchLabels")).isEqualTo(labels);
-    assertThat(manifests.get("PodDisruptionBudget").at("/spec/selector/matchLabels")).isEqualTo(labels);
-    manifests.get("Service").at("/spec/selector").fields()
+    assertThat(manifests.get("PodDisruptionBudget").at("/spec/selector/matchLabels"))
+        .isEqualTo(labels);
+    manifests
+        .get("Service")
+        .at("/spec/selector")
+        .fields()
         .forEachRemaining(e -> assertThat(labels.path(e.getKey())).isEqualTo(e.getValue()));
 
     JsonNode container = deployment.at("/spec/template/spec/containers/0");
-    for (String path : List.of("/resources/requests/cpu", "/resources/requests/memory", "/resources/limits/cpu",
-        "/resources/limits/memory")) {
+    for (String path :
+        List.of(
+            "/resources/requests/cpu",
+            "/resources/requests/memory",
+            "/resources/limits/cpu",
+            "/resources/limits/memory")) {
       assertThat(container.at(path).asText()).as(path).isNotEmpty();
     }
     assertThat(container.at("/livenessProbe/httpGet/path").asText()).isEqualTo("/health/live");
     assertThat(container.at("/readinessProbe/httpGet/path").asText()).isEqualTo("/health/ready");
     assertThat(container.at("/ports/0/containerPort").asInt()).isEqualTo(8080);
-    assertThat(deployment.at("/spec/template/spec/securityContext/runAsUser").asInt()).isEqualTo(10001);
+    assertThat(deployment.at("/spec/template/spec/securityContext/runAsUser").asInt())
+        .isEqualTo(10001);
 
     List<String> mounted = new ArrayList<>();
     container.path("volumeMounts").forEach(mount -> mounted.add(mount.path("name").asText()));
     List<String> volumes = new ArrayList<>();
-    deployment.at("/spec/template/spec/volumes").forEach(volume -> volumes.add(volume.path("name").asText()));
+    deployment
+        .at("/spec/template/spec/volumes")
+        .forEach(volume -> volumes.add(volume.path("name").asText()));
     assertThat(volumes).containsExactlyInAnyOrderElementsOf(mounted);
 
     Properties properties = new Properties();
-    properties.load(new StringReader(manifests.get("ConfigMap").at("/data/scorer.properties").asText()));
+    properties.load(
+        new StringReader(manifests.get("ConfigMap").at("/data/scorer.properties").asText()));
     Map<String, Object> values = new HashMap<>();
     properties.stringPropertyNames().forEach(key -> values.put(key, properties.getProperty(key)));
     assertThat(ScorerConfig.DEFINITION.names()).containsAll(values.keySet());
     ScorerConfig config = ScorerConfig.of(values);
-    assertThat(config.getInt(ScorerConfig.HTTP_PORT)).isEqualTo(container.at("/ports/0/containerPort").asInt());
+    assertThat(config.getInt(ScorerConfig.HTTP_PORT))
+        .isEqualTo(container.at("/ports/0/containerPort").asInt());
     assertThat(config.getString(ScorerConfig.MODEL_DIR)).isEqualTo("/models");
 
     JsonNode kustomization = manifests.get("Kustomization");
-    kustomization.path("resources").forEach(resource ->
-        assertThat(ROOT.resolve("deploy/k8s").resolve(resource.asText())).exists());
+    kustomization
+        .path("resources")
+        .forEach(
+            resource -> assertThat(ROOT.resolve("deploy/k8s").resolve(resource.asText())).exists());
   }
 
   @Test
@@ -91,42 +108,63 @@ class DeploymentFilesTest {
     JsonNode compose = YAML.readTree(ROOT.resolve("docker-compose.yml").toFile());
     assertThat(compose.path("version").asText()).isEqualTo("2.4");
     JsonNode services = compose.path("services");
-    assertThat(services.fieldNames()).toIterable()
+    assertThat(services.fieldNames())
+        .toIterable()
         .contains("kafka", "topics", "registry", "scorer", "prometheus", "grafana");
-    services.fields().forEachRemaining(service -> {
-      JsonNode spec = service.getValue();
-      assertThat(spec.path("network_mode").asText()).as(service.getKey()).isEqualTo("host");
-      assertThat(spec.path("mem_limit").asText()).as(service.getKey() + " mem_limit").isNotEmpty();
-      assertThat(spec.path("image").asText()).as(service.getKey() + " image").matches("\\$\\{[A-Z_]+:-[^}]+}");
-      assertThat(spec.has("ports")).as(service.getKey() + ": host networking publishes no ports").isFalse();
-    });
+    services
+        .fields()
+        .forEachRemaining(
+            service -> {
+              JsonNode spec = service.getValue();
+              assertThat(spec.path("network_mode").asText()).as(service.getKey()).isEqualTo("host");
+              assertThat(spec.path("mem_limit").asText())
+                  .as(service.getKey() + " mem_limit")
+                  .isNotEmpty();
+              assertThat(spec.path("image").asText())
+                  .as(service.getKey() + " image")
+                  .matches("\\$\\{[A-Z_]+:-[^}]+}");
+              assertThat(spec.has("ports"))
+                  .as(service.getKey() + ": host networking publishes no ports")
+                  .isFalse();
+            });
     assertThat(services.at("/scorer/cpus").asDouble()).isPositive();
   }
 
   @Test
   void grafanaProvisioningShouldPointAtTheDashboardsAndPrometheus() throws IOException {
     Path provisioning = ROOT.resolve("monitoring/grafana/provisioning");
-    JsonNode datasource = YAML.readTree(provisioning.resolve("datasources/prometheus.yml").toFile())
-        .at("/datasources/0");
+    JsonNode datasource =
+        YAML.readTree(provisioning.resolve("datasources/prometheus.yml").toFile())
+            .at("/datasources/0");
     assertThat(datasource.path("type").asText()).isEqualTo("prometheus");
     assertThat(datasource.path("url").asText()).isEqualTo("http://127.0.0.1:9090");
     String uid = datasource.path("uid").asText();
 
-    JsonNode provider = YAML.readTree(provisioning.resolve("dashboards/scorestream.yml").toFile()).at("/providers/0");
+    JsonNode provider =
+        YAML.readTree(provisioning.resolve("dashboards/scorestream.yml").toFile())
+            .at("/providers/0");
     assertThat(provider.path("type").asText()).isEqualTo("file");
     JsonNode compose = YAML.readTree(ROOT.resolve("docker-compose.yml").toFile());
     assertThat(compose.at("/services/grafana/volumes").toString())
         .contains("./monitoring/grafana/dashboards:" + provider.at("/options/path").asText());
 
-    JsonNode dashboard = new ObjectMapper().readTree(ROOT.resolve("monitoring/grafana/dashboards/scorestream.json")
-        .toFile());
+    JsonNode dashboard =
+        new ObjectMapper()
+            .readTree(ROOT.resolve("monitoring/grafana/dashboards/scorestream.json").toFile());
     assertThat(dashboard.path("title").asText()).isNotEmpty();
     List<Integer> ids = new ArrayList<>();
-    dashboard.path("panels").forEach(panel -> {
-      ids.add(panel.path("id").asInt());
-      assertThat(panel.at("/datasource/uid").asText()).as(panel.path("title").asText()).isEqualTo(uid);
-      assertThat(panel.path("targets").size()).as(panel.path("title").asText()).isPositive();
-    });
+    dashboard
+        .path("panels")
+        .forEach(
+            panel -> {
+              ids.add(panel.path("id").asInt());
+              assertThat(panel.at("/datasource/uid").asText())
+                  .as(panel.path("title").asText())
+                  .isEqualTo(uid);
+              assertThat(panel.path("targets").size())
+                  .as(panel.path("title").asText())
+                  .isPositive();
+            });
     assertThat(ids).doesNotHaveDuplicates();
   }
 }

@@ -7,14 +7,14 @@ import dev.scorestream.codec.DecodeResult;
 import dev.scorestream.codec.WireFormatDecoder;
 import dev.scorestream.codec.WireFormatEncoder;
 import dev.scorestream.config.ScorerConfig;
-import dev.scorestream.testkit.OutputCollector;
-import dev.scorestream.samples.PaymentGenerator;
-import dev.scorestream.testkit.EmbeddedStack;
-import dev.scorestream.testkit.RealComponents;
+import dev.scorestream.fixtures.RunningPipeline;
 import dev.scorestream.registry.RegistrySettings;
 import dev.scorestream.registry.SchemaRegistryClient;
+import dev.scorestream.samples.PaymentGenerator;
 import dev.scorestream.schemas.Contracts;
-import dev.scorestream.fixtures.RunningPipeline;
+import dev.scorestream.testkit.EmbeddedStack;
+import dev.scorestream.testkit.OutputCollector;
+import dev.scorestream.testkit.RealComponents;
 import dev.scorestream.training.TrainingExamples;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -34,73 +34,117 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Drift and feedback on the real broker and registry. The same 1,200 events over three 1-minute windows go
- * through a pipeline reading a 1-partition topic and one reading an 8-partition topic: the DriftReports
- * must agree number for number (moments to 1e-9, since floating-point merges depend on how events were
- * split). Then labels, keyed by event id on a 4-partition topic, join every prediction of the 8-partition
- * pipeline: one training example each and a performance report that counts them all.
+ * Drift and feedback on the real broker and registry. The same 1,200 events over three 1-minute
+ * windows go through a pipeline reading a 1-partition topic and one reading an 8-partition topic:
+ * the DriftReports must agree number for number (moments to 1e-9, since floating-point merges
+ * depend on how events were split). Then labels, keyed by event id on a 4-partition topic, join
+ * every prediction of the 8-partition pipeline: one training example each and a performance report
+ * that counts them all.
  */
 @ExtendWith(RealComponents.class)
 class DriftAndFeedbackIT {
 
   static final long T0 = 1_764_000_000_000L - 1_764_000_000_000L % 60_000;
   static final int EVENTS = 1_200;
-  static final Map<String, Object> ANALYTICS = Map.of(ScorerConfig.DRIFT_WINDOW, "1m",
-      ScorerConfig.DRIFT_GRACE, "1h", ScorerConfig.DRIFT_FLUSH_INTERVAL, "200ms",
-      ScorerConfig.FEEDBACK_WINDOW, "1h", ScorerConfig.FEEDBACK_GRACE, "0s", ScorerConfig.FEEDBACK_LABEL_WAIT, "3s");
+  static final Map<String, Object> ANALYTICS =
+      Map.of(
+          ScorerConfig.DRIFT_WINDOW,
+          "1m",
+          ScorerConfig.DRIFT_GRACE,
+          "1h",
+          ScorerConfig.DRIFT_FLUSH_INTERVAL,
+          "200ms",
+          ScorerConfig.FEEDBACK_WINDOW,
+          "1h",
+          ScorerConfig.FEEDBACK_GRACE,
+          "0s",
+          ScorerConfig.FEEDBACK_LABEL_WAIT,
+          "3s");
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
-  void shouldReportTheSameDriftForOneAndEightPartitionsAndJoinEveryLabel(EmbeddedStack stack) throws Exception {
-    SchemaRegistryClient registry = new SchemaRegistryClient(RegistrySettings.of(stack.registry().url()));
+  void shouldReportTheSameDriftForOneAndEightPartitionsAndJoinEveryLabel(EmbeddedStack stack)
+      throws Exception {
+    SchemaRegistryClient registry =
+        new SchemaRegistryClient(RegistrySettings.of(stack.registry().url()));
     int readerId = registry.register("drift-it-events-value", Contracts.paymentEvent());
     WireFormatEncoder encoder = new WireFormatEncoder(Contracts.paymentEvent(), readerId);
     PaymentGenerator generator = new PaymentGenerator(Contracts.paymentEvent(), 404);
     List<GenericRecord> events = new ArrayList<>();
     for (int i = 0; i < EVENTS; i++) {
-      events.add(generator.next(T0 + i * 150L).record());   // 1,200 events over 180 s: three windows
+      events.add(generator.next(T0 + i * 150L).record()); // 1,200 events over 180 s: three windows
     }
 
     Map<Long, GenericRecord> one;
-    try (RunningPipeline pipeline = RunningPipeline.start(stack.kafka(), stack.registry().url(), "drift1-",
-        dir.resolve("one"), ANALYTICS, 1)) {
+    try (RunningPipeline pipeline =
+        RunningPipeline.start(
+            stack.kafka(), stack.registry().url(), "drift1-", dir.resolve("one"), ANALYTICS, 1)) {
       one = driftReports(stack, registry, pipeline, events, encoder);
     }
-    try (RunningPipeline pipeline = RunningPipeline.start(stack.kafka(), stack.registry().url(), "drift8-",
-        dir.resolve("eight"), ANALYTICS, 8)) {
+    try (RunningPipeline pipeline =
+        RunningPipeline.start(
+            stack.kafka(), stack.registry().url(), "drift8-", dir.resolve("eight"), ANALYTICS, 8)) {
       Map<Long, GenericRecord> eight = driftReports(stack, registry, pipeline, events, encoder);
       assertThat(eight.keySet()).containsExactly(T0, T0 + 60_000, T0 + 120_000);
       for (long window : one.keySet()) {
         assertSameDrift(one.get(window), eight.get(window));
       }
-      assertThat(one.values().stream().mapToLong(r -> (Long) r.get("event_count")).sum()).isEqualTo(EVENTS);
+      assertThat(one.values().stream().mapToLong(r -> (Long) r.get("event_count")).sum())
+          .isEqualTo(EVENTS);
 
       joinLabels(stack, registry, pipeline, events);
     }
   }
 
-  /** Sends the events and a closing tick; returns the DriftReports of the three windows by start. */
-  Map<Long, GenericRecord> driftReports(EmbeddedStack stack, SchemaRegistryClient registry, RunningPipeline pipeline,
-      List<GenericRecord> events, WireFormatEncoder encoder) throws Exception {
-    try (OutputCollector outputs = new OutputCollector(stack.kafka().bootstrapServers(),
-        List.of(pipeline.predictions, pipeline.drift))) {
+  /**
+   * Sends the events and a closing tick; returns the DriftReports of the three windows by start.
+   */
+  Map<Long, GenericRecord> driftReports(
+      EmbeddedStack stack,
+      SchemaRegistryClient registry,
+      RunningPipeline pipeline,
+      List<GenericRecord> events,
+      WireFormatEncoder encoder)
+      throws Exception {
+    try (OutputCollector outputs =
+        new OutputCollector(
+            stack.kafka().bootstrapServers(), List.of(pipeline.predictions, pipeline.drift))) {
       List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
       for (GenericRecord event : events) {
-        records.add(new ProducerRecord<>(pipeline.events, null, (Long) event.get("event_time"),
-            event.get("event_id").toString().getBytes(StandardCharsets.UTF_8), encoder.encode(event)));
+        records.add(
+            new ProducerRecord<>(
+                pipeline.events,
+                null,
+                (Long) event.get("event_time"),
+                event.get("event_id").toString().getBytes(StandardCharsets.UTF_8),
+                encoder.encode(event)));
       }
       pipeline.produce(records);
-      assertThat(outputs.pollUntil(() -> count(outputs, pipeline.predictions) >= EVENTS, Duration.ofMinutes(2), r -> { }))
+      assertThat(
+              outputs.pollUntil(
+                  () -> count(outputs, pipeline.predictions) >= EVENTS,
+                  Duration.ofMinutes(2),
+                  r -> {}))
           .isTrue();
-      // Partials reach the merger on the next flush (200 ms); leave several before the tick moves its clock.
+      // Partials reach the merger on the next flush (200 ms); leave several before the tick moves
+      // its clock.
       Thread.sleep(2_000);
-      GenericRecord tick = new PaymentGenerator(Contracts.paymentEvent(), 1).next(T0 + 2 * 3_600_000L).record();
-      pipeline.produce(List.of(new ProducerRecord<>(pipeline.events, null, T0 + 2 * 3_600_000L,
-          "tick".getBytes(StandardCharsets.UTF_8), encoder.encode(tick))));
-      assertThat(outputs.pollUntil(() -> count(outputs, pipeline.drift) >= 3, Duration.ofMinutes(1), r -> { }))
-          .as("three windows reported").isTrue();
+      GenericRecord tick =
+          new PaymentGenerator(Contracts.paymentEvent(), 1).next(T0 + 2 * 3_600_000L).record();
+      pipeline.produce(
+          List.of(
+              new ProducerRecord<>(
+                  pipeline.events,
+                  null,
+                  T0 + 2 * 3_600_000L,
+                  "tick".getBytes(StandardCharsets.UTF_8),
+                  encoder.encode(tick))));
+      assertThat(
+              outputs.pollUntil(
+                  () -> count(outputs, pipeline.drift) >= 3, Duration.ofMinutes(1), r -> {}))
+          .as("three windows reported")
+          .isTrue();
       WireFormatDecoder decoder = new WireFormatDecoder(Contracts.driftReport(), registry);
       Map<Long, GenericRecord> reports = new TreeMap<>();
       for (ConsumerRecord<byte[], byte[]> record : outputs.records()) {
@@ -119,8 +163,15 @@ class DriftAndFeedbackIT {
   }
 
   static void assertSameDrift(GenericRecord a, GenericRecord b) {
-    for (String field : List.of("window_start", "window_end", "event_count", "late_events", "model_version",
-        "baseline_id", "overall_status")) {
+    for (String field :
+        List.of(
+            "window_start",
+            "window_end",
+            "event_count",
+            "late_events",
+            "model_version",
+            "baseline_id",
+            "overall_status")) {
       assertThat(b.get(field)).as(field).isEqualTo(a.get(field));
     }
     List<?> featuresA = (List<?>) a.get("features");
@@ -130,14 +181,26 @@ class DriftAndFeedbackIT {
       GenericRecord fa = (GenericRecord) featuresA.get(i);
       GenericRecord fb = (GenericRecord) featuresB.get(i);
       String name = fa.get("name").toString();
-      for (String field : List.of("name", "count", "missing_rate", "histogram", "categories", "unseen", "psi",
-          "js_distance", "status", "min", "max")) {
+      for (String field :
+          List.of(
+              "name",
+              "count",
+              "missing_rate",
+              "histogram",
+              "categories",
+              "unseen",
+              "psi",
+              "js_distance",
+              "status",
+              "min",
+              "max")) {
         assertThat(fb.get(field)).as(name + "." + field).isEqualTo(fa.get(field));
       }
       for (String field : List.of("mean", "variance")) {
         if (fa.get(field) != null) {
           double expected = (Double) fa.get(field);
-          assertThat((Double) fb.get(field)).as(name + "." + field)
+          assertThat((Double) fb.get(field))
+              .as(name + "." + field)
               .isCloseTo(expected, offset(1e-9 * Math.max(1, Math.abs(expected))));
         }
       }
@@ -149,8 +212,12 @@ class DriftAndFeedbackIT {
     }
   }
 
-  void joinLabels(EmbeddedStack stack, SchemaRegistryClient registry, RunningPipeline pipeline,
-      List<GenericRecord> events) throws Exception {
+  void joinLabels(
+      EmbeddedStack stack,
+      SchemaRegistryClient registry,
+      RunningPipeline pipeline,
+      List<GenericRecord> events)
+      throws Exception {
     int labelId = registry.register(pipeline.labels + "-value", Contracts.labelFeedback());
     WireFormatEncoder encoder = new WireFormatEncoder(Contracts.labelFeedback(), labelId);
     long labelTime = T0 + 3 * 3_600_000L;
@@ -160,34 +227,57 @@ class DriftAndFeedbackIT {
       label.put("event_id", event.get("event_id").toString());
       label.put("label", PaymentGenerator.LEGIT);
       label.put("label_time", labelTime);
-      labels.add(new ProducerRecord<>(pipeline.labels, null, labelTime,
-          event.get("event_id").toString().getBytes(StandardCharsets.UTF_8), encoder.encode(label)));
+      labels.add(
+          new ProducerRecord<>(
+              pipeline.labels,
+              null,
+              labelTime,
+              event.get("event_id").toString().getBytes(StandardCharsets.UTF_8),
+              encoder.encode(label)));
     }
     pipeline.produce(labels);
-    try (OutputCollector outputs = new OutputCollector(stack.kafka().bootstrapServers(),
-        List.of(pipeline.training, pipeline.performance))) {
-      assertThat(outputs.pollUntil(() -> count(outputs, pipeline.training) >= EVENTS, Duration.ofMinutes(2), r -> { }))
-          .as("a training example per label, got %d", count(outputs, pipeline.training)).isTrue();
+    try (OutputCollector outputs =
+        new OutputCollector(
+            stack.kafka().bootstrapServers(), List.of(pipeline.training, pipeline.performance))) {
+      assertThat(
+              outputs.pollUntil(
+                  () -> count(outputs, pipeline.training) >= EVENTS,
+                  Duration.ofMinutes(2),
+                  r -> {}))
+          .as("a training example per label, got %d", count(outputs, pipeline.training))
+          .isTrue();
       Thread.sleep(2_000);
       GenericRecord closing = new GenericData.Record(Contracts.labelFeedback());
       closing.put("event_id", "no-such-event");
       closing.put("label", PaymentGenerator.LEGIT);
       closing.put("label_time", labelTime + 2 * 3_600_000L);
-      pipeline.produce(List.of(new ProducerRecord<>(pipeline.labels, null, labelTime + 2 * 3_600_000L,
-          "no-such-event".getBytes(StandardCharsets.UTF_8), encoder.encode(closing))));
-      assertThat(outputs.pollUntil(() -> count(outputs, pipeline.performance) >= 1, Duration.ofMinutes(1), r -> { }))
+      pipeline.produce(
+          List.of(
+              new ProducerRecord<>(
+                  pipeline.labels,
+                  null,
+                  labelTime + 2 * 3_600_000L,
+                  "no-such-event".getBytes(StandardCharsets.UTF_8),
+                  encoder.encode(closing))));
+      assertThat(
+              outputs.pollUntil(
+                  () -> count(outputs, pipeline.performance) >= 1, Duration.ofMinutes(1), r -> {}))
           .isTrue();
-      outputs.drain(Duration.ofSeconds(2), r -> { });
+      outputs.drain(Duration.ofSeconds(2), r -> {});
 
-      WireFormatDecoder trainingDecoder = new WireFormatDecoder(new TrainingExamples(Contracts.paymentEvent()).schema(),
-          registry);
-      WireFormatDecoder performanceDecoder = new WireFormatDecoder(Contracts.performanceReport(), registry);
+      WireFormatDecoder trainingDecoder =
+          new WireFormatDecoder(new TrainingExamples(Contracts.paymentEvent()).schema(), registry);
+      WireFormatDecoder performanceDecoder =
+          new WireFormatDecoder(Contracts.performanceReport(), registry);
       Set<String> examples = new HashSet<>();
       GenericRecord report = null;
       for (ConsumerRecord<byte[], byte[]> record : outputs.records()) {
         if (record.topic().equals(pipeline.training)) {
-          GenericRecord example = ((DecodeResult.Decoded) trainingDecoder.decode(record.value())).record();
-          assertThat(examples.add(example.get("event_id").toString())).as("each example once").isTrue();
+          GenericRecord example =
+              ((DecodeResult.Decoded) trainingDecoder.decode(record.value())).record();
+          assertThat(examples.add(example.get("event_id").toString()))
+              .as("each example once")
+              .isTrue();
         } else {
           report = ((DecodeResult.Decoded) performanceDecoder.decode(record.value())).record();
         }

@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.data.Offset.offset;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.scorestream.samples.PaymentGenerator;
 import dev.scorestream.features.FeatureExtractor;
 import dev.scorestream.features.JsonEvents;
 import dev.scorestream.model.ModelScorer;
 import dev.scorestream.model.ScoreResult;
 import dev.scorestream.model.TestModels;
+import dev.scorestream.samples.PaymentGenerator;
 import dev.scorestream.schemas.Contracts;
 import dev.scorestream.serving.ActiveModel;
 import dev.scorestream.serving.EventScorer;
@@ -26,10 +26,15 @@ class JsonScorerTest {
 
   static final Schema READER = Contracts.paymentEvent();
   final ModelScorer model = new ModelScorer(TestModels.logistic());
-  final JsonScorer scorer = new JsonScorer(new JsonEvents(READER),
-      new EventScorer(RecordValidator.forSchema(READER), FeatureExtractor.forSchema(READER), new ActiveModel(model)),
-      new PredictionBuilder(Contracts.prediction(), READER, "event_id", "event_time"),
-      Clock.fixed(Instant.parse("2026-11-26T12:00:00Z"), ZoneOffset.UTC));
+  final JsonScorer scorer =
+      new JsonScorer(
+          new JsonEvents(READER),
+          new EventScorer(
+              RecordValidator.forSchema(READER),
+              FeatureExtractor.forSchema(READER),
+              new ActiveModel(model)),
+          new PredictionBuilder(Contracts.prediction(), READER, "event_id", "event_time"),
+          Clock.fixed(Instant.parse("2026-11-26T12:00:00Z"), ZoneOffset.UTC));
 
   GenericRecord payment() {
     return new PaymentGenerator(READER, 17).next(1_764_000_000_000L).record();
@@ -46,8 +51,12 @@ class JsonScorerTest {
     assertThat(answer.body().get("model_version").asText()).isEqualTo("test-v1");
     assertThat(answer.body().get("event_id").asText()).isEqualTo(event.get("event_id").toString());
     assertThat(answer.body().get("predicted_label").asText()).isEqualTo(direct.label());
-    direct.scores().forEach((label, score) ->
-        assertThat(answer.body().get("scores").get(label).asDouble()).isCloseTo(score, offset(1e-12)));
+    direct
+        .scores()
+        .forEach(
+            (label, score) ->
+                assertThat(answer.body().get("scores").get(label).asDouble())
+                    .isCloseTo(score, offset(1e-12)));
   }
 
   @Test
@@ -81,7 +90,8 @@ class JsonScorerTest {
 
     assertThat(answer.status()).isEqualTo(422);
     assertThat(answer.body().get("error").asText()).isEqualTo("RULE_VIOLATION");
-    assertThat(answer.body().get("rules").toString()).isEqualTo("[\"amount.max\",\"currency.allowed\",\"hour_of_day.max\"]");
+    assertThat(answer.body().get("rules").toString())
+        .isEqualTo("[\"amount.max\",\"currency.allowed\",\"hour_of_day.max\"]");
   }
 
   @Test
@@ -100,7 +110,8 @@ class JsonScorerTest {
     ObjectNode info = scorer.modelInfo();
 
     assertThat(info.get("champion").get("version").asText()).isEqualTo("test-v1");
-    assertThat(info.get("champion").get("evaluation").get("accuracy").asDouble()).isGreaterThan(0.8);
+    assertThat(info.get("champion").get("evaluation").get("accuracy").asDouble())
+        .isGreaterThan(0.8);
     assertThat(info.get("challenger").isNull()).isTrue();
   }
 }

@@ -26,9 +26,12 @@ class PipelineMetricsTest {
     metrics.scored(1_000_000, 25);
     metrics.rejected(Reason.RULE_VIOLATION);
 
-    assertThat(registry.get("scorer.records").tag("outcome", "prediction").counter().count()).isEqualTo(2);
-    assertThat(registry.get("scorer.records").tag("reason", "RULE_VIOLATION").counter().count()).isEqualTo(1);
-    assertThat(registry.get("scorer.records").tag("reason", "UNDECODABLE").counter().count()).isZero();
+    assertThat(registry.get("scorer.records").tag("outcome", "prediction").counter().count())
+        .isEqualTo(2);
+    assertThat(registry.get("scorer.records").tag("reason", "RULE_VIOLATION").counter().count())
+        .isEqualTo(1);
+    assertThat(registry.get("scorer.records").tag("reason", "UNDECODABLE").counter().count())
+        .isZero();
     assertThat(registry.get("scorer.scoring.latency").timer().count()).isEqualTo(2);
     assertThat(registry.get("scorer.end.to.end.latency").timer().max(TimeUnit.MILLISECONDS))
         .isEqualTo(25);
@@ -39,7 +42,10 @@ class PipelineMetricsTest {
     ActiveModel model = new ActiveModel(new ModelScorer(TestModels.logistic()));
     AtomicBoolean up = new AtomicBoolean(true);
     // capturing, like the app's (streams, health): a fresh object only the meter would hold
-    metrics.bindApplication(model, new SchemaRegistryClient(RegistrySettings.of("http://127.0.0.1:1")), new Health(),
+    metrics.bindApplication(
+        model,
+        new SchemaRegistryClient(RegistrySettings.of("http://127.0.0.1:1")),
+        new Health(),
         () -> up.get());
 
     for (int i = 0; i < 5; i++) {
@@ -54,13 +60,20 @@ class PipelineMetricsTest {
   void shouldPublishServingModelsAndFollowSwaps() {
     ActiveModel model = new ActiveModel(new ModelScorer(TestModels.logistic()));
     metrics.refreshModels(model);
-    assertThat(registry.get("scorer.model.info").tag("role", "champion").tag("version", "test-v1").gauge().value())
+    assertThat(
+            registry
+                .get("scorer.model.info")
+                .tag("role", "champion")
+                .tag("version", "test-v1")
+                .gauge()
+                .value())
         .isEqualTo(1);
 
     model.swap(new ModelScorer(TestModels.train("test-v9", TrainerKind.CART, 300, 1)));
     metrics.refreshModels(model);
 
     assertThat(registry.find("scorer.model.info").tag("version", "test-v1").gauge()).isNull();
-    assertThat(registry.get("scorer.model.info").tag("version", "test-v9").gauge().value()).isEqualTo(1);
+    assertThat(registry.get("scorer.model.info").tag("version", "test-v9").gauge().value())
+        .isEqualTo(1);
   }
 }

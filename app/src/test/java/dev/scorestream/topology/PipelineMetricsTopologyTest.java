@@ -26,7 +26,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The topology reports each outcome to the app's metrics (PipelineMetrics as its OutcomeListener). */
+/**
+ * The topology reports each outcome to the app's metrics (PipelineMetrics as its OutcomeListener).
+ */
 class PipelineMetricsTopologyTest {
 
   static final long EVENT_TIMESTAMP = NOW.toEpochMilli() - 250;
@@ -65,9 +67,12 @@ class PipelineMetricsTopologyTest {
     pipe("b", "{}".getBytes(StandardCharsets.UTF_8), new RecordHeaders());
     pipe("c", encode(READER, 4242, payment()), new RecordHeaders());
 
-    assertThat(registry.get("scorer.records").tag("outcome", "prediction").counter().count()).isEqualTo(1);
-    assertThat(registry.get("scorer.records").tag("reason", "NOT_WIRE_FORMAT").counter().count()).isEqualTo(1);
-    assertThat(registry.get("scorer.records").tag("reason", "UNKNOWN_SCHEMA_ID").counter().count()).isEqualTo(1);
+    assertThat(registry.get("scorer.records").tag("outcome", "prediction").counter().count())
+        .isEqualTo(1);
+    assertThat(registry.get("scorer.records").tag("reason", "NOT_WIRE_FORMAT").counter().count())
+        .isEqualTo(1);
+    assertThat(registry.get("scorer.records").tag("reason", "UNKNOWN_SCHEMA_ID").counter().count())
+        .isEqualTo(1);
     assertThat(registry.get("scorer.end.to.end.latency").timer().count()).isEqualTo(1);
   }
 }

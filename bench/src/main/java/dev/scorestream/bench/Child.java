@@ -11,7 +11,10 @@ import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
-/** A JVM the harness starts (a pipeline or a passthrough instance), measured from outside, stopped by its PID. */
+/**
+ * A JVM the harness starts (a pipeline or a passthrough instance), measured from outside, stopped
+ * by its PID.
+ */
 final class Child implements AutoCloseable {
 
   /** JVM options of every measured process, pipeline and passthrough alike. */
@@ -36,8 +39,11 @@ final class Child implements AutoCloseable {
     command.addAll(List.of("-cp", jar.toString(), mainClass));
     command.addAll(args);
     try {
-      Process process = new ProcessBuilder(command).redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+      Process process =
+          new ProcessBuilder(command)
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+              .start();
       return new Child(process, log);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start " + mainClass, e);
@@ -63,12 +69,15 @@ final class Child implements AutoCloseable {
     return process.isAlive();
   }
 
-  /** Resident set size now and at its peak (VmRSS, VmHWM from /proc), in bytes; -1 where unreadable. */
+  /**
+   * Resident set size now and at its peak (VmRSS, VmHWM from /proc), in bytes; -1 where unreadable.
+   */
   long[] rss() {
     long rss = -1;
     long peak = -1;
     try {
-      for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(process.pid()), "status"))) {
+      for (String line :
+          Files.readAllLines(Path.of("/proc", String.valueOf(process.pid()), "status"))) {
         if (line.startsWith("VmRSS:")) {
           rss = kilobytes(line) * 1024;
         } else if (line.startsWith("VmHWM:")) {
@@ -81,7 +90,10 @@ final class Child implements AutoCloseable {
     return new long[] {rss, peak};
   }
 
-  /** CPU time the process has used so far (user + system, from /proc/PID/stat), in nanoseconds; -1 where unreadable. */
+  /**
+   * CPU time the process has used so far (user + system, from /proc/PID/stat), in nanoseconds; -1
+   * where unreadable.
+   */
   long cpuNanos() {
     return processCpuNanos(process.pid());
   }
@@ -103,33 +115,41 @@ final class Child implements AutoCloseable {
   }
 
   /**
-   * CPU nanoseconds used so far per thread name (from /proc/PID/task/TID/stat; names truncated to 15
-   * characters by the kernel, threads of the same name summed).
+   * CPU nanoseconds used so far per thread name (from /proc/PID/task/TID/stat; names truncated to
+   * 15 characters by the kernel, threads of the same name summed).
    */
   Map<String, Long> threadCpuNanos() {
     return threadCpuNanos(process.pid());
   }
 
-  /** As {@link #threadCpuNanos()}, for any process (the harness's own: broker and registry threads). */
+  /**
+   * As {@link #threadCpuNanos()}, for any process (the harness's own: broker and registry threads).
+   */
   static Map<String, Long> threadCpuNanos(long pid) {
     Map<String, Long> threads = new TreeMap<>();
     try (var tasks = Files.list(Path.of("/proc", String.valueOf(pid), "task"))) {
-      tasks.forEach(task -> {
-        try {
-          String stat = Files.readString(task.resolve("stat"));
-          String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replaceAll("[0-9]+", "N");
-          threads.merge(name, cpuNanos(stat), Long::sum);
-        } catch (IOException | RuntimeException e) {
-          // the thread ended
-        }
-      });
+      tasks.forEach(
+          task -> {
+            try {
+              String stat = Files.readString(task.resolve("stat"));
+              String name =
+                  stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'))
+                      .replaceAll("[0-9]+", "N");
+              threads.merge(name, cpuNanos(stat), Long::sum);
+            } catch (IOException | RuntimeException e) {
+              // the thread ended
+            }
+          });
     } catch (IOException | RuntimeException e) {
       // the process ended, or no /proc here
     }
     return threads;
   }
 
-  /** Busy and total jiffies of the whole machine (first line of /proc/stat); {-1, -1} where unreadable. */
+  /**
+   * Busy and total jiffies of the whole machine (first line of /proc/stat); {-1, -1} where
+   * unreadable.
+   */
   static long[] machineJiffies() {
     try {
       String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
@@ -137,7 +157,7 @@ final class Child implements AutoCloseable {
       for (int i = 1; i < f.length; i++) {
         total += Long.parseLong(f[i]);
       }
-      long idle = Long.parseLong(f[4]) + Long.parseLong(f[5]);   // idle, iowait
+      long idle = Long.parseLong(f[4]) + Long.parseLong(f[5]); // idle, iowait
       return new long[] {total - idle, total};
     } catch (IOException | RuntimeException e) {
       return new long[] {-1, -1};

@@ -13,14 +13,13 @@ import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.Produced;
 
 /**
- * The reference: a Kafka Streams topology that copies bytes from input to output (mapValues identity),
- * run with the same Streams settings as the pipeline. Arguments: a properties file with Streams settings
- * plus {@code bench.input} and {@code bench.output}.
+ * The reference: a Kafka Streams topology that copies bytes from input to output (mapValues
+ * identity), run with the same Streams settings as the pipeline. Arguments: a properties file with
+ * Streams settings plus {@code bench.input} and {@code bench.output}.
  */
 public final class Passthrough {
 
-  private Passthrough() {
-  }
+  private Passthrough() {}
 
   public static void main(String[] args) throws IOException, InterruptedException {
     Properties props = new Properties();
@@ -35,10 +34,13 @@ public final class Passthrough {
         .to(output, Produced.with(Serdes.Bytes(), Serdes.ByteArray()));
     KafkaStreams streams = new KafkaStreams(builder.build(), props);
     CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      streams.close();
-      stopped.countDown();
-    }));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  streams.close();
+                  stopped.countDown();
+                }));
     streams.start();
     stopped.await();
   }

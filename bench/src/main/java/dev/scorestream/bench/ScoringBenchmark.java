@@ -3,11 +3,11 @@ package dev.scorestream.bench;
 import dev.scorestream.codec.DecodeResult;
 import dev.scorestream.codec.WireFormatDecoder;
 import dev.scorestream.codec.WireFormatEncoder;
-import dev.scorestream.samples.PaymentGenerator;
 import dev.scorestream.features.FeatureExtractor;
 import dev.scorestream.model.ModelArtifact;
 import dev.scorestream.model.ModelScorer;
 import dev.scorestream.registry.SchemaNotFoundException;
+import dev.scorestream.samples.PaymentGenerator;
 import dev.scorestream.schemas.Contracts;
 import dev.scorestream.serving.ActiveModel;
 import dev.scorestream.serving.EventScorer;
@@ -17,10 +17,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.apache.avro.Schema;
-import org.tribuo.Example;
-import org.tribuo.Model;
-import org.tribuo.Prediction;
-import org.tribuo.classification.Label;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Mode;
@@ -28,10 +24,14 @@ import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.tribuo.Example;
+import org.tribuo.Model;
+import org.tribuo.Prediction;
+import org.tribuo.classification.Label;
 
 /**
- * Scoring cost per record: wire-format bytes to a score (decode, sanitize, rules, features, predict)
- * against Tribuo's own {@code predict} on the same events, already turned into examples.
+ * Scoring cost per record: wire-format bytes to a score (decode, sanitize, rules, features,
+ * predict) against Tribuo's own {@code predict} on the same events, already turned into examples.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -55,14 +55,20 @@ public class ScoringBenchmark {
     ModelArtifact artifact = Workload.trainModel(dir.resolve("model"));
     FeatureExtractor extractor = FeatureExtractor.forSchema(reader);
     model = (Model<Label>) artifact.model();
-    scorer = new EventScorer(RecordValidator.forSchema(reader), extractor,
-        new ActiveModel(new ModelScorer(artifact)));
-    decoder = new WireFormatDecoder(reader, id -> {
-      if (id != 1) {
-        throw new SchemaNotFoundException(id, "unknown id " + id);
-      }
-      return reader;
-    });
+    scorer =
+        new EventScorer(
+            RecordValidator.forSchema(reader),
+            extractor,
+            new ActiveModel(new ModelScorer(artifact)));
+    decoder =
+        new WireFormatDecoder(
+            reader,
+            id -> {
+              if (id != 1) {
+                throw new SchemaNotFoundException(id, "unknown id " + id);
+              }
+              return reader;
+            });
     WireFormatEncoder encoder = new WireFormatEncoder(reader, 1);
     PaymentGenerator generator = new PaymentGenerator(reader, 7);
     wire = new byte[EVENTS][];

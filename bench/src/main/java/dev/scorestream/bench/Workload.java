@@ -1,13 +1,13 @@
 package dev.scorestream.bench;
 
 import dev.scorestream.codec.WireFormatEncoder;
-import dev.scorestream.samples.PaymentGenerator;
 import dev.scorestream.features.FeatureExtractor;
-import dev.scorestream.schemas.LabelledRecord;
 import dev.scorestream.model.ModelArtifact;
 import dev.scorestream.model.ModelTrainer;
 import dev.scorestream.model.TrainerKind;
+import dev.scorestream.samples.PaymentGenerator;
 import dev.scorestream.schemas.Contracts;
+import dev.scorestream.schemas.LabelledRecord;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -22,13 +22,11 @@ import org.apache.avro.generic.GenericRecord;
 final class Workload {
 
   /** One input record: key, wire-format value, and whether the pipeline must dead-letter it. */
-  record Event(byte[] key, byte[] value, boolean malformed) {
-  }
+  record Event(byte[] key, byte[] value, boolean malformed) {}
 
   static final double MALFORMED_SHARE = 0.05;
 
-  private Workload() {
-  }
+  private Workload() {}
 
   /** The demo's model: logistic regression on 20,000 generated payments. */
   static ModelArtifact trainModel(Path target) throws IOException {
@@ -39,8 +37,12 @@ final class Workload {
     for (int i = 0; i < 20_000; i++) {
       rows.add(generator.next(start + i * 60_000L));
     }
-    ModelArtifact artifact = new ModelTrainer(FeatureExtractor.forSchema(reader), Clock.systemUTC())
-        .train(rows, new ModelTrainer.Options("fraud", "bench", TrainerKind.LOGISTIC, 0.2, 42, "label"), line -> { });
+    ModelArtifact artifact =
+        new ModelTrainer(FeatureExtractor.forSchema(reader), Clock.systemUTC())
+            .train(
+                rows,
+                new ModelTrainer.Options("fraud", "bench", TrainerKind.LOGISTIC, 0.2, 42, "label"),
+                line -> {});
     artifact.save(target);
     return artifact;
   }
@@ -64,19 +66,20 @@ final class Workload {
         events.add(new Event(key, encoder.encode(record), false));
         continue;
       }
-      byte[] value = switch ((i / 20) % 3) {
-        case 0 -> {
-          byte[] bytes = new byte[120];
-          random.nextBytes(bytes);
-          bytes[0] = 7;
-          yield bytes;
-        }
-        case 1 -> {
-          record.put("amount", -1.0);
-          yield encoder.encode(record);
-        }
-        default -> unregistered.encode(record);
-      };
+      byte[] value =
+          switch ((i / 20) % 3) {
+            case 0 -> {
+              byte[] bytes = new byte[120];
+              random.nextBytes(bytes);
+              bytes[0] = 7;
+              yield bytes;
+            }
+            case 1 -> {
+              record.put("amount", -1.0);
+              yield encoder.encode(record);
+            }
+            default -> unregistered.encode(record);
+          };
       events.add(new Event(key, value, true));
     }
     return events;

@@ -17,12 +17,15 @@ class WorkloadTest {
   void shouldMakeExactlyFivePercentMalformedAndEachSoForItsOwnReason() {
     Schema reader = Contracts.paymentEvent();
     List<Workload.Event> events = Workload.events(6000, 1, 42);
-    WireFormatDecoder decoder = new WireFormatDecoder(reader, id -> {
-      if (id != 1) {
-        throw new SchemaNotFoundException(id, "unknown");
-      }
-      return reader;
-    });
+    WireFormatDecoder decoder =
+        new WireFormatDecoder(
+            reader,
+            id -> {
+              if (id != 1) {
+                throw new SchemaNotFoundException(id, "unknown");
+              }
+              return reader;
+            });
     RecordValidator validator = RecordValidator.forSchema(reader);
     int notWire = 0;
     int unknown = 0;
@@ -43,7 +46,9 @@ class WorkloadTest {
           violations++;
         }
       }
-      assertThat(bad).as("event marked malformed iff the pipeline must dead-letter it").isEqualTo(event.malformed());
+      assertThat(bad)
+          .as("event marked malformed iff the pipeline must dead-letter it")
+          .isEqualTo(event.malformed());
     }
     assertThat(events.stream().filter(Workload.Event::malformed).count()).isEqualTo(300);
     assertThat(List.of(notWire, violations, unknown)).containsExactly(100, 100, 100);

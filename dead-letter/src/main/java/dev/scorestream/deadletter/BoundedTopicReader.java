@@ -13,8 +13,9 @@ import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * Reads the partitions of one topic from given start positions up to the end offsets seen when reading
- * began, so inspection, replay and training from a topic finish even while new records keep arriving.
+ * Reads the partitions of one topic from given start positions up to the end offsets seen when
+ * reading began, so inspection, replay and training from a topic finish even while new records keep
+ * arriving.
  */
 public final class BoundedTopicReader {
 
@@ -27,7 +28,10 @@ public final class BoundedTopicReader {
   /**
    * @param start where to begin per partition: a committed offset, or null for the beginning
    */
-  public BoundedTopicReader(Consumer<byte[], byte[]> consumer, String topic, DeadLetterFilter filter,
+  public BoundedTopicReader(
+      Consumer<byte[], byte[]> consumer,
+      String topic,
+      DeadLetterFilter filter,
       Function<TopicPartition, OffsetAndMetadata> start) {
     this.consumer = consumer;
     List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(30));
@@ -41,7 +45,8 @@ public final class BoundedTopicReader {
       }
     }
     if (partitions.isEmpty()) {
-      throw new IllegalArgumentException("topic " + topic + " has none of the partitions " + filter.partitions());
+      throw new IllegalArgumentException(
+          "topic " + topic + " has none of the partitions " + filter.partitions());
     }
     consumer.assign(partitions);
     Map<TopicPartition, Long> beginnings = consumer.beginningOffsets(partitions);
@@ -57,7 +62,10 @@ public final class BoundedTopicReader {
     }
   }
 
-  /** Records between the start positions and the end offsets (an upper bound: transaction markers count). */
+  /**
+   * Records between the start positions and the end offsets (an upper bound: transaction markers
+   * count).
+   */
   long remaining() {
     long total = 0;
     for (Map.Entry<TopicPartition, Long> end : ends.entrySet()) {
@@ -70,7 +78,10 @@ public final class BoundedTopicReader {
     return ends;
   }
 
-  /** Polls until every partition's position reached its end offset, handing each non-empty batch over. */
+  /**
+   * Polls until every partition's position reached its end offset, handing each non-empty batch
+   * over.
+   */
   public void forEachBatch(java.util.function.Consumer<ConsumerRecords<byte[], byte[]>> handler) {
     while (!done()) {
       ConsumerRecords<byte[], byte[]> records = consumer.poll(POLL);

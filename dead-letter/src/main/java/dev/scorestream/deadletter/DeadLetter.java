@@ -8,7 +8,8 @@ import java.util.Objects;
  * What went wrong with one record and where it came from: everything the dead-letter headers say.
  *
  * @param reason stable reason code
- * @param rules violated rule ids such as {@code amount.max}; empty unless {@link Reason#RULE_VIOLATION}
+ * @param rules violated rule ids such as {@code amount.max}; empty unless {@link
+ *     Reason#RULE_VIOLATION}
  * @param message human-readable description
  * @param cause the exception behind the failure, if any
  * @param sourceTopic topic the record was read from

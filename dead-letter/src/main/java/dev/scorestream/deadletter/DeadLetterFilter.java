@@ -13,9 +13,9 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Headers;
 
 /**
- * Which dead letters an inspection or replay selects. Every criterion left empty or null matches all;
- * the criteria combine with AND. Partition and offsets are the dead letter's own coordinates in the
- * dead-letter topic; the time range is the failure time ({@code scorestream.dlq.failed.at}).
+ * Which dead letters an inspection or replay selects. Every criterion left empty or null matches
+ * all; the criteria combine with AND. Partition and offsets are the dead letter's own coordinates
+ * in the dead-letter topic; the time range is the failure time ({@code scorestream.dlq.failed.at}).
  *
  * @param reasons reason codes to select
  * @param rules select records that violated at least one of these rule ids
@@ -26,11 +26,18 @@ import org.apache.kafka.common.header.Headers;
  * @param offsetFrom first dead-letter offset to select (inclusive)
  * @param offsetTo last dead-letter offset to select (inclusive)
  */
-public record DeadLetterFilter(Set<Reason> reasons, Set<String> rules, Set<Integer> schemaIds, Instant since,
-    Instant until, Set<Integer> partitions, Long offsetFrom, Long offsetTo) {
+public record DeadLetterFilter(
+    Set<Reason> reasons,
+    Set<String> rules,
+    Set<Integer> schemaIds,
+    Instant since,
+    Instant until,
+    Set<Integer> partitions,
+    Long offsetFrom,
+    Long offsetTo) {
 
-  public static final DeadLetterFilter ALL = new DeadLetterFilter(Set.of(), Set.of(), Set.of(), null, null, Set.of(),
-      null, null);
+  public static final DeadLetterFilter ALL =
+      new DeadLetterFilter(Set.of(), Set.of(), Set.of(), null, null, Set.of(), null, null);
 
   public DeadLetterFilter {
     reasons = Set.copyOf(reasons);
@@ -39,7 +46,10 @@ public record DeadLetterFilter(Set<Reason> reasons, Set<String> rules, Set<Integ
     partitions = Set.copyOf(partitions);
   }
 
-  /** A stable text form of the selection (sorted), e.g. {@code reason=UNKNOWN_SCHEMA_ID}; empty for {@link #ALL}. */
+  /**
+   * A stable text form of the selection (sorted), e.g. {@code reason=UNKNOWN_SCHEMA_ID}; empty for
+   * {@link #ALL}.
+   */
   public String canonical() {
     StringBuilder out = new StringBuilder();
     append(out, "reason", new TreeSet<>(reasons.stream().map(Enum::name).toList()));
@@ -57,7 +67,9 @@ public record DeadLetterFilter(Set<Reason> reasons, Set<String> rules, Set<Integ
     if (values.isEmpty()) {
       return;
     }
-    out.append(out.length() == 0 ? "" : ";").append(name).append('=')
+    out.append(out.length() == 0 ? "" : ";")
+        .append(name)
+        .append('=')
         .append(values.stream().map(String::valueOf).collect(Collectors.joining(",")));
   }
 
@@ -69,15 +81,21 @@ public record DeadLetterFilter(Set<Reason> reasons, Set<String> rules, Set<Integ
     if (!readsPartition(record.partition())) {
       return false;
     }
-    if (offsetFrom != null && record.offset() < offsetFrom || offsetTo != null && record.offset() > offsetTo) {
+    if (offsetFrom != null && record.offset() < offsetFrom
+        || offsetTo != null && record.offset() > offsetTo) {
       return false;
     }
     Headers headers = record.headers();
-    if (!reasons.isEmpty() && DeadLetterHeaders.reason(headers).filter(reasons::contains).isEmpty()) {
+    if (!reasons.isEmpty()
+        && DeadLetterHeaders.reason(headers).filter(reasons::contains).isEmpty()) {
       return false;
     }
-    if (!rules.isEmpty() && DeadLetterHeaders.get(headers, DeadLetterHeaders.RULES)
-        .map(value -> Arrays.stream(value.split(",")).map(String::trim).noneMatch(rules::contains)).orElse(true)) {
+    if (!rules.isEmpty()
+        && DeadLetterHeaders.get(headers, DeadLetterHeaders.RULES)
+            .map(
+                value ->
+                    Arrays.stream(value.split(",")).map(String::trim).noneMatch(rules::contains))
+            .orElse(true)) {
       return false;
     }
     if (!schemaIds.isEmpty() && schemaId(headers).filter(schemaIds::contains).isEmpty()) {
@@ -85,7 +103,9 @@ public record DeadLetterFilter(Set<Reason> reasons, Set<String> rules, Set<Integ
     }
     if (since != null || until != null) {
       Instant failedAt = failedAt(headers);
-      if (failedAt == null || since != null && failedAt.isBefore(since) || until != null && !failedAt.isBefore(until)) {
+      if (failedAt == null
+          || since != null && failedAt.isBefore(since)
+          || until != null && !failedAt.isBefore(until)) {
         return false;
       }
     }
@@ -93,23 +113,28 @@ public record DeadLetterFilter(Set<Reason> reasons, Set<String> rules, Set<Integ
   }
 
   static Optional<Integer> schemaId(Headers headers) {
-    return DeadLetterHeaders.get(headers, DeadLetterHeaders.SCHEMA_ID).flatMap(value -> {
-      try {
-        return Optional.of(Integer.parseInt(value.trim()));
-      } catch (NumberFormatException e) {
-        return Optional.empty();
-      }
-    });
+    return DeadLetterHeaders.get(headers, DeadLetterHeaders.SCHEMA_ID)
+        .flatMap(
+            value -> {
+              try {
+                return Optional.of(Integer.parseInt(value.trim()));
+              } catch (NumberFormatException e) {
+                return Optional.empty();
+              }
+            });
   }
 
   /** The failure time, or null when the header is missing or unreadable. */
   static Instant failedAt(Headers headers) {
-    return DeadLetterHeaders.get(headers, DeadLetterHeaders.FAILED_AT).map(value -> {
-      try {
-        return Instant.parse(value.trim());
-      } catch (DateTimeParseException e) {
-        return null;
-      }
-    }).orElse(null);
+    return DeadLetterHeaders.get(headers, DeadLetterHeaders.FAILED_AT)
+        .map(
+            value -> {
+              try {
+                return Instant.parse(value.trim());
+              } catch (DateTimeParseException e) {
+                return null;
+              }
+            })
+        .orElse(null);
   }
 }

@@ -10,12 +10,13 @@ import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 
 /**
- * The header contract of a dead letter. Kafka Streams' KIP-1034 names carry the exception and the source
- * coordinates (so existing tooling understands them); ours, prefixed {@code scorestream.dlq.}, carry the
- * reason code, violated rules, disposition, schema id, versions, failure time and replay count.
+ * The header contract of a dead letter. Kafka Streams' KIP-1034 names carry the exception and the
+ * source coordinates (so existing tooling understands them); ours, prefixed {@code
+ * scorestream.dlq.}, carry the reason code, violated rules, disposition, schema id, versions,
+ * failure time and replay count.
  *
- * <p>All values are UTF-8 strings. Writing dead-letter headers first removes every earlier
- * {@code __streams.errors.*} and {@code scorestream.dlq.*} header, so a record that fails again after a
+ * <p>All values are UTF-8 strings. Writing dead-letter headers first removes every earlier {@code
+ * __streams.errors.*} and {@code scorestream.dlq.*} header, so a record that fails again after a
  * replay never accumulates stale headers; only the replay count carries over.
  */
 public final class DeadLetterHeaders {
@@ -40,21 +41,22 @@ public final class DeadLetterHeaders {
 
   /** Upper bound of the stack-trace header, so a deep trace cannot bloat every dead letter. */
   public static final int MAX_STACKTRACE_BYTES = 8 * 1024;
+
   /** Upper bound of the message header. */
   public static final int MAX_MESSAGE_BYTES = 2 * 1024;
 
-  private DeadLetterHeaders() {
-  }
+  private DeadLetterHeaders() {}
 
   /**
-   * Replaces any earlier dead-letter headers in {@code headers} with those describing {@code letter}.
-   * Non-dead-letter headers stay as they are, in their order. The replay count is kept from the
-   * incoming headers (set by {@code scorer replay}), 0 when absent.
+   * Replaces any earlier dead-letter headers in {@code headers} with those describing {@code
+   * letter}. Non-dead-letter headers stay as they are, in their order. The replay count is kept
+   * from the incoming headers (set by {@code scorer replay}), 0 when absent.
    */
   public static Headers write(Headers headers, DeadLetter letter) {
     int replayCount = replayCount(headers);
     strip(headers);
-    String exception = letter.cause() == null ? letter.reason().name() : letter.cause().getClass().getName();
+    String exception =
+        letter.cause() == null ? letter.reason().name() : letter.cause().getClass().getName();
     put(headers, EXCEPTION, exception);
     put(headers, MESSAGE, truncate(letter.message(), MAX_MESSAGE_BYTES));
     put(headers, STACKTRACE, truncate(stackTrace(letter), MAX_STACKTRACE_BYTES));
@@ -101,9 +103,12 @@ public final class DeadLetterHeaders {
 
   /** The reason code of a dead letter. */
   public static Optional<Reason> reason(Headers headers) {
-    return get(headers, REASON).flatMap(code -> Arrays.stream(Reason.values())
-        .filter(r -> r.name().equals(code.trim().toUpperCase(Locale.ROOT)))
-        .findFirst());
+    return get(headers, REASON)
+        .flatMap(
+            code ->
+                Arrays.stream(Reason.values())
+                    .filter(r -> r.name().equals(code.trim().toUpperCase(Locale.ROOT)))
+                    .findFirst());
   }
 
   private static int parseCount(String value) {

@@ -14,14 +14,16 @@ import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
- * Reads a dead-letter topic from the beginning to its current end, without a consumer group and without
- * committing anything, and summarizes it as an {@link InspectionReport}.
+ * Reads a dead-letter topic from the beginning to its current end, without a consumer group and
+ * without committing anything, and summarizes it as an {@link InspectionReport}.
  */
 public final class DeadLetterInspector {
 
   private final Properties clientProperties;
 
-  /** @param clientProperties Kafka client properties (bootstrap.servers, security settings) */
+  /**
+   * @param clientProperties Kafka client properties (bootstrap.servers, security settings)
+   */
   public DeadLetterInspector(Properties clientProperties) {
     this.clientProperties = clientProperties;
   }
@@ -38,15 +40,17 @@ public final class DeadLetterInspector {
     Tally tally = new Tally();
     try (KafkaConsumer<byte[], byte[]> consumer =
         new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-      BoundedTopicReader reader = new BoundedTopicReader(consumer, topic, filter, partition -> null);
-      reader.forEachBatch(batch -> {
-        for (ConsumerRecord<byte[], byte[]> record : batch) {
-          tally.add(record, filter.matches(record));
-          if (tally.read % 1000 == 0) {
-            progress.accept(tally.read);
-          }
-        }
-      });
+      BoundedTopicReader reader =
+          new BoundedTopicReader(consumer, topic, filter, partition -> null);
+      reader.forEachBatch(
+          batch -> {
+            for (ConsumerRecord<byte[], byte[]> record : batch) {
+              tally.add(record, filter.matches(record));
+              if (tally.read % 1000 == 0) {
+                progress.accept(tally.read);
+              }
+            }
+          });
     }
     progress.accept(tally.read);
     return tally.report(topic);
@@ -70,7 +74,9 @@ public final class DeadLetterInspector {
         return;
       }
       matched++;
-      String reason = DeadLetterHeaders.get(record.headers(), DeadLetterHeaders.REASON).orElse("(no reason header)");
+      String reason =
+          DeadLetterHeaders.get(record.headers(), DeadLetterHeaders.REASON)
+              .orElse("(no reason header)");
       counts.merge(reason, 1L, Long::sum);
       Instant failedAt = DeadLetterFilter.failedAt(record.headers());
       if (failedAt != null) {
@@ -78,12 +84,21 @@ public final class DeadLetterInspector {
         last.merge(reason, failedAt, (a, b) -> a.isAfter(b) ? a : b);
       }
       examples.computeIfAbsent(reason, r -> example(record));
-      DeadLetterHeaders.get(record.headers(), DeadLetterHeaders.RULES).ifPresent(rules ->
-          Arrays.stream(rules.split(",")).map(String::trim).filter(rule -> !rule.isEmpty())
-              .forEach(rule -> byRule.merge(rule, 1L, Long::sum)));
-      bySchemaId.merge(DeadLetterHeaders.get(record.headers(), DeadLetterHeaders.SCHEMA_ID).orElse(""), 1L, Long::sum);
-      String source = DeadLetterHeaders.get(record.headers(), DeadLetterHeaders.TOPIC).orElse("?") + "-"
-          + DeadLetterHeaders.get(record.headers(), DeadLetterHeaders.PARTITION).orElse("?");
+      DeadLetterHeaders.get(record.headers(), DeadLetterHeaders.RULES)
+          .ifPresent(
+              rules ->
+                  Arrays.stream(rules.split(","))
+                      .map(String::trim)
+                      .filter(rule -> !rule.isEmpty())
+                      .forEach(rule -> byRule.merge(rule, 1L, Long::sum)));
+      bySchemaId.merge(
+          DeadLetterHeaders.get(record.headers(), DeadLetterHeaders.SCHEMA_ID).orElse(""),
+          1L,
+          Long::sum);
+      String source =
+          DeadLetterHeaders.get(record.headers(), DeadLetterHeaders.TOPIC).orElse("?")
+              + "-"
+              + DeadLetterHeaders.get(record.headers(), DeadLetterHeaders.PARTITION).orElse("?");
       bySource.merge(source, 1L, Long::sum);
     }
 
@@ -92,8 +107,12 @@ public final class DeadLetterInspector {
       for (Header header : record.headers()) {
         headers.put(header.key(), header.value() == null ? "null" : printable(header.value()));
       }
-      return new InspectionReport.Example(record.partition(), record.offset(), headers,
-          ValuePreview.of(record.key()), ValuePreview.of(record.value()));
+      return new InspectionReport.Example(
+          record.partition(),
+          record.offset(),
+          headers,
+          ValuePreview.of(record.key()),
+          ValuePreview.of(record.value()));
     }
 
     /** Our headers are UTF-8 text; anything else in a header is shown as a preview too. */
@@ -106,8 +125,12 @@ public final class DeadLetterInspector {
 
     InspectionReport report(String topic) {
       Map<String, InspectionReport.ReasonSummary> byReason = new TreeMap<>();
-      counts.forEach((reason, count) -> byReason.put(reason, new InspectionReport.ReasonSummary(count,
-          first.get(reason), last.get(reason), examples.get(reason))));
+      counts.forEach(
+          (reason, count) ->
+              byReason.put(
+                  reason,
+                  new InspectionReport.ReasonSummary(
+                      count, first.get(reason), last.get(reason), examples.get(reason))));
       return new InspectionReport(topic, read, matched, byReason, byRule, bySchemaId, bySource);
     }
   }

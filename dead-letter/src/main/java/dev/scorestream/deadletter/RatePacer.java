@@ -3,8 +3,9 @@ package dev.scorestream.deadletter;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Spreads work evenly at a fixed rate: call {@link #pace(long)} after each unit with the count done so far
- * and it sleeps until that unit was due. Rate 0 means no limit. Used by replay {@code --rate} and the demo.
+ * Spreads work evenly at a fixed rate: call {@link #pace(long)} after each unit with the count done
+ * so far and it sleeps until that unit was due. Rate 0 means no limit. Used by replay {@code
+ * --rate} and the demo.
  */
 public final class RatePacer {
 

@@ -1,11 +1,13 @@
 package dev.scorestream.deadletter;
 
 /**
- * Why a record became a dead letter. The codes are a stable contract: dashboards, alerts and
- * {@code scorer replay --reason} use them.
+ * Why a record became a dead letter. The codes are a stable contract: dashboards, alerts and {@code
+ * scorer replay --reason} use them.
  */
 public enum Reason {
-  /** Not the Confluent wire format: null, too short, wrong magic byte (e.g. JSON sent by mistake). */
+  /**
+   * Not the Confluent wire format: null, too short, wrong magic byte (e.g. JSON sent by mistake).
+   */
   NOT_WIRE_FORMAT(Disposition.POISON),
   /** The schema id is not registered; replayable once the schema is registered under that id. */
   UNKNOWN_SCHEMA_ID(Disposition.RETRYABLE),
@@ -34,7 +36,9 @@ public enum Reason {
   public enum Disposition {
     /** The bytes themselves are wrong: replaying them unchanged fails again. */
     POISON,
-    /** The bytes are fine; something around them (registry, reader schema, model) must change first. */
+    /**
+     * The bytes are fine; something around them (registry, reader schema, model) must change first.
+     */
     RETRYABLE;
 
     public String code() {

@@ -28,14 +28,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Re-publishes dead letters: original key, value bytes and non-dead-letter headers go back to the original
- * topic (or another one), with {@code scorestream.dlq.replay.count} set to the previous count plus one.
+ * Re-publishes dead letters: original key, value bytes and non-dead-letter headers go back to the
+ * original topic (or another one), with {@code scorestream.dlq.replay.count} set to the previous
+ * count plus one.
  *
- * <p>Exactly once and resumable: each polled batch is written in one Kafka transaction together with the
- * replay group's offsets ({@code sendOffsetsToTransaction}), so a run killed at any point leaves either
- * the whole batch written and committed or none of it, and the next run continues where the last commit
- * left off. Records the filter passes over are committed too, so a second run over the same topic replays
- * nothing. A dry run reads from the group's position and writes and commits nothing.
+ * <p>Exactly once and resumable: each polled batch is written in one Kafka transaction together
+ * with the replay group's offsets ({@code sendOffsetsToTransaction}), so a run killed at any point
+ * leaves either the whole batch written and committed or none of it, and the next run continues
+ * where the last commit left off. Records the filter passes over are committed too, so a second run
+ * over the same topic replays nothing. A dry run reads from the group's position and writes and
+ * commits nothing.
  */
 public final class ReplayEngine {
 
@@ -49,7 +51,9 @@ public final class ReplayEngine {
 
   private final Properties clientProperties;
 
-  /** @param clientProperties Kafka client properties (bootstrap.servers, security settings) */
+  /**
+   * @param clientProperties Kafka client properties (bootstrap.servers, security settings)
+   */
   public ReplayEngine(Properties clientProperties) {
     this.clientProperties = clientProperties;
   }
@@ -57,17 +61,29 @@ public final class ReplayEngine {
   public ReplayResult replay(ReplayOptions options, Progress progress) {
     Set<String> topics = existingTopics();
     if (options.to() != null && !topics.contains(options.to())) {
-      throw new IllegalArgumentException("--to topic " + options.to() + " does not exist; create it first");
+      throw new IllegalArgumentException(
+          "--to topic " + options.to() + " does not exist; create it first");
     }
     try (KafkaConsumer<byte[], byte[]> consumer = consumer(options.group());
         KafkaProducer<byte[], byte[]> producer = options.dryRun() ? null : producer(options)) {
       if (producer != null) {
         producer.initTransactions();
       }
-      BoundedTopicReader reader = new BoundedTopicReader(consumer, options.from(), options.filter(),
-          partition -> consumer.committed(Set.of(partition)).get(partition));
-      Run run = new Run(options, consumer, producer, new ConsumerGroupMetadata(options.group()), reader.remaining(),
-          progress, topics);
+      BoundedTopicReader reader =
+          new BoundedTopicReader(
+              consumer,
+              options.from(),
+              options.filter(),
+              partition -> consumer.committed(Set.of(partition)).get(partition));
+      Run run =
+          new Run(
+              options,
+              consumer,
+              producer,
+              new ConsumerGroupMetadata(options.group()),
+              reader.remaining(),
+              progress,
+              topics);
       reader.forEachBatch(run::batch);
       run.commitPositions();
       progress.update(run.read, run.total, run.replayed);
@@ -92,8 +108,14 @@ public final class ReplayEngine {
     private long skipped;
     private long refused;
 
-    Run(ReplayOptions options, KafkaConsumer<byte[], byte[]> consumer, KafkaProducer<byte[], byte[]> producer,
-        ConsumerGroupMetadata group, long total, Progress progress, Set<String> topics) {
+    Run(
+        ReplayOptions options,
+        KafkaConsumer<byte[], byte[]> consumer,
+        KafkaProducer<byte[], byte[]> producer,
+        ConsumerGroupMetadata group,
+        long total,
+        Progress progress,
+        Set<String> topics) {
       this.options = options;
       this.topics = topics;
       this.consumer = consumer;
@@ -128,9 +150,9 @@ public final class ReplayEngine {
     }
 
     /**
-     * Commits the consumer's positions with the open transaction. Positions, not last offset + 1: they step
-     * over transaction markers, which the pipeline's exactly-once writes leave in the dead-letter topic, so
-     * a fully replayed topic shows zero lag.
+     * Commits the consumer's positions with the open transaction. Positions, not last offset + 1:
+     * they step over transaction markers, which the pipeline's exactly-once writes leave in the
+     * dead-letter topic, so a fully replayed topic shows zero lag.
      */
     private void sendPositions() {
       Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
@@ -146,7 +168,10 @@ public final class ReplayEngine {
       }
     }
 
-    /** After the last batch: positions may have moved over trailing markers without records; commit them. */
+    /**
+     * After the last batch: positions may have moved over trailing markers without records; commit
+     * them.
+     */
     void commitPositions() {
       if (producer == null) {
         return;
@@ -160,7 +185,9 @@ public final class ReplayEngine {
       try {
         producer.abortTransaction();
       } catch (RuntimeException abortFailure) {
-        LOG.warn("could not abort the replay transaction; the broker aborts it on timeout: {}", abortFailure.toString());
+        LOG.warn(
+            "could not abort the replay transaction; the broker aborts it on timeout: {}",
+            abortFailure.toString());
       }
     }
 
@@ -169,30 +196,54 @@ public final class ReplayEngine {
         skipped++;
         return;
       }
-      String target = options.to() != null ? options.to()
-          : DeadLetterHeaders.get(record.headers(), DeadLetterHeaders.TOPIC).filter(t -> !t.isBlank()).orElse(null);
+      String target =
+          options.to() != null
+              ? options.to()
+              : DeadLetterHeaders.get(record.headers(), DeadLetterHeaders.TOPIC)
+                  .filter(t -> !t.isBlank())
+                  .orElse(null);
       if (target == null) {
-        LOG.warn("dead letter {}-{}@{} has no {} header and no --to was given; skipped", record.topic(),
-            record.partition(), record.offset(), DeadLetterHeaders.TOPIC);
+        LOG.warn(
+            "dead letter {}-{}@{} has no {} header and no --to was given; skipped",
+            record.topic(),
+            record.partition(),
+            record.offset(),
+            DeadLetterHeaders.TOPIC);
         skipped++;
         return;
       }
       if (!topics.contains(target)) {
-        // Fail the batch (its transaction aborts, nothing is committed past this record) rather than skip it.
-        throw new IllegalStateException("target topic " + target + " of dead letter " + record.topic() + "-"
-            + record.partition() + "@" + record.offset() + " does not exist; create it or replay with --to");
+        // Fail the batch (its transaction aborts, nothing is committed past this record) rather
+        // than skip it.
+        throw new IllegalStateException(
+            "target topic "
+                + target
+                + " of dead letter "
+                + record.topic()
+                + "-"
+                + record.partition()
+                + "@"
+                + record.offset()
+                + " does not exist; create it or replay with --to");
       }
       int count = DeadLetterHeaders.replayCount(record.headers());
       if (count >= options.maxReplays()) {
         refused++;
         return;
       }
-      String reason = DeadLetterHeaders.get(record.headers(), DeadLetterHeaders.REASON).orElse("(no reason)");
+      String reason =
+          DeadLetterHeaders.get(record.headers(), DeadLetterHeaders.REASON).orElse("(no reason)");
       byReasonAndTarget.merge(reason + " -> " + target, 1L, Long::sum);
       replayed++;
       if (producer != null) {
-        producer.send(new ProducerRecord<>(target, null, record.timestamp(), record.key(), record.value(),
-            replayHeaders(record.headers(), count + 1)));
+        producer.send(
+            new ProducerRecord<>(
+                target,
+                null,
+                record.timestamp(),
+                record.key(),
+                record.value(),
+                replayHeaders(record.headers(), count + 1)));
         pacer.pace(replayed);
       }
     }
@@ -202,7 +253,9 @@ public final class ReplayEngine {
   static Headers replayHeaders(Headers deadLetterHeaders, int replayCount) {
     Headers headers = new RecordHeaders(deadLetterHeaders.toArray());
     DeadLetterHeaders.strip(headers);
-    headers.add(DeadLetterHeaders.REPLAY_COUNT, Integer.toString(replayCount).getBytes(StandardCharsets.UTF_8));
+    headers.add(
+        DeadLetterHeaders.REPLAY_COUNT,
+        Integer.toString(replayCount).getBytes(StandardCharsets.UTF_8));
     return headers;
   }
 
@@ -212,7 +265,8 @@ public final class ReplayEngine {
     try (Admin admin = Admin.create(props)) {
       return admin.listTopics().names().get(30, TimeUnit.SECONDS);
     } catch (ExecutionException | TimeoutException e) {
-      throw new IllegalStateException("cannot list topics at " + clientProperties.get("bootstrap.servers") + ": " + e, e);
+      throw new IllegalStateException(
+          "cannot list topics at " + clientProperties.get("bootstrap.servers") + ": " + e, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while listing topics", e);
@@ -234,7 +288,8 @@ public final class ReplayEngine {
     Properties props = new Properties();
     props.putAll(clientProperties);
     props.remove(ConsumerConfig.GROUP_ID_CONFIG);
-    // One transactional id per replay group: a new run fences a zombie one and aborts its open transaction.
+    // One transactional id per replay group: a new run fences a zombie one and aborts its open
+    // transaction.
     props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, options.group() + "-producer");
     props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
     props.put(ProducerConfig.ACKS_CONFIG, "all");

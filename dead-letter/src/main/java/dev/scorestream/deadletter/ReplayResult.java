@@ -10,7 +10,8 @@ import java.util.Map;
  * @param refused records that already reached the replay limit
  * @param byReasonAndTarget replayed records counted by {@code reason -> target topic}
  */
-public record ReplayResult(long replayed, long skipped, long refused, Map<String, Long> byReasonAndTarget) {
+public record ReplayResult(
+    long replayed, long skipped, long refused, Map<String, Long> byReasonAndTarget) {
 
   /** The summary line: {@code replayed=<R> skipped=<S> refused=<F>}. */
   public String summary() {

@@ -8,15 +8,15 @@ import java.util.Arrays;
 import java.util.HexFormat;
 
 /**
- * A preview of record bytes that is safe to print to a terminal: printable UTF-8 text is shown escaped and
- * quoted, anything else as hex. Never the raw bytes, which could carry terminal control sequences.
+ * A preview of record bytes that is safe to print to a terminal: printable UTF-8 text is shown
+ * escaped and quoted, anything else as hex. Never the raw bytes, which could carry terminal control
+ * sequences.
  */
 public final class ValuePreview {
 
   static final int MAX_BYTES = 96;
 
-  private ValuePreview() {
-  }
+  private ValuePreview() {}
 
   public static String of(byte[] value) {
     if (value == null) {
@@ -31,7 +31,9 @@ public final class ValuePreview {
     if (text != null) {
       return "text \"" + text + "\"" + suffix;
     }
-    return "hex " + HexFormat.ofDelimiter(" ").formatHex(head) + suffix
+    return "hex "
+        + HexFormat.ofDelimiter(" ").formatHex(head)
+        + suffix
         + (value.length <= MAX_BYTES ? " (" + value.length + " bytes)" : "");
   }
 
@@ -39,10 +41,13 @@ public final class ValuePreview {
   private static String printableText(byte[] bytes) {
     String decoded;
     try {
-      decoded = StandardCharsets.UTF_8.newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(bytes)).toString();
+      decoded =
+          StandardCharsets.UTF_8
+              .newDecoder()
+              .onMalformedInput(CodingErrorAction.REPORT)
+              .onUnmappableCharacter(CodingErrorAction.REPORT)
+              .decode(ByteBuffer.wrap(bytes))
+              .toString();
     } catch (CharacterCodingException e) {
       // a cut in the middle of a multi-byte character at the preview boundary is still text
       return null;
@@ -57,8 +62,10 @@ public final class ValuePreview {
         case '"' -> out.append("\\\"");
         case '\\' -> out.append("\\\\");
         default -> {
-          if (Character.isISOControl(c) || Character.getType(c) == Character.FORMAT
-              || Character.getType(c) == Character.UNASSIGNED || Character.getType(c) == Character.PRIVATE_USE) {
+          if (Character.isISOControl(c)
+              || Character.getType(c) == Character.FORMAT
+              || Character.getType(c) == Character.UNASSIGNED
+              || Character.getType(c) == Character.PRIVATE_USE) {
             return null;
           }
           out.append(c);

@@ -14,13 +14,24 @@ import org.junit.jupiter.api.Test;
 class DeadLetterHeadersTest {
 
   static DeadLetter letter(Reason reason, Throwable cause) {
-    return new DeadLetter(reason, List.of("amount.max", "currency.allowed"), "2 rules violated", cause,
-        "events", 3, 42L, 7, "0.1.0", "fraud-1a2b", Instant.parse("2026-11-26T10:00:00Z"));
+    return new DeadLetter(
+        reason,
+        List.of("amount.max", "currency.allowed"),
+        "2 rules violated",
+        cause,
+        "events",
+        3,
+        42L,
+        7,
+        "0.1.0",
+        "fraud-1a2b",
+        Instant.parse("2026-11-26T10:00:00Z"));
   }
 
   @Test
   void shouldWriteCompleteContract() {
-    Headers headers = DeadLetterHeaders.write(new RecordHeaders(), letter(Reason.RULE_VIOLATION, null));
+    Headers headers =
+        DeadLetterHeaders.write(new RecordHeaders(), letter(Reason.RULE_VIOLATION, null));
 
     assertThat(value(headers, DeadLetterHeaders.REASON)).isEqualTo("RULE_VIOLATION");
     assertThat(value(headers, DeadLetterHeaders.RULES)).isEqualTo("amount.max,currency.allowed");
@@ -42,12 +53,14 @@ class DeadLetterHeadersTest {
   void shouldKeepOriginalHeadersAndReplaceEarlierDeadLetterHeadersKeepingReplayCount() {
     Headers headers = new RecordHeaders();
     headers.add("trace-id", "abc".getBytes(StandardCharsets.UTF_8));
-    DeadLetterHeaders.write(headers, letter(Reason.UNKNOWN_SCHEMA_ID, new IllegalStateException("first")));
+    DeadLetterHeaders.write(
+        headers, letter(Reason.UNKNOWN_SCHEMA_ID, new IllegalStateException("first")));
     headers.remove(DeadLetterHeaders.REPLAY_COUNT);
     headers.add(DeadLetterHeaders.REPLAY_COUNT, "2".getBytes(StandardCharsets.UTF_8));
     int before = headers.toArray().length;
 
-    DeadLetterHeaders.write(headers, letter(Reason.SCORING_ERROR, new IllegalStateException("second")));
+    DeadLetterHeaders.write(
+        headers, letter(Reason.SCORING_ERROR, new IllegalStateException("second")));
 
     assertThat(headers.toArray()).hasSize(before);
     assertThat(value(headers, "trace-id")).isEqualTo("abc");
@@ -55,7 +68,8 @@ class DeadLetterHeadersTest {
     assertThat(value(headers, DeadLetterHeaders.REASON)).isEqualTo("SCORING_ERROR");
     assertThat(value(headers, DeadLetterHeaders.DISPOSITION)).isEqualTo("retryable");
     assertThat(value(headers, DeadLetterHeaders.REPLAY_COUNT)).isEqualTo("2");
-    assertThat(value(headers, DeadLetterHeaders.EXCEPTION)).isEqualTo(IllegalStateException.class.getName());
+    assertThat(value(headers, DeadLetterHeaders.EXCEPTION))
+        .isEqualTo(IllegalStateException.class.getName());
   }
 
   @Test
@@ -65,11 +79,13 @@ class DeadLetterHeadersTest {
       deep = new RuntimeException("level " + i, deep);
     }
 
-    Headers headers = DeadLetterHeaders.write(new RecordHeaders(), letter(Reason.SCORING_ERROR, deep));
+    Headers headers =
+        DeadLetterHeaders.write(new RecordHeaders(), letter(Reason.SCORING_ERROR, deep));
 
     byte[] trace = headers.lastHeader(DeadLetterHeaders.STACKTRACE).value();
     assertThat(trace.length).isLessThanOrEqualTo(DeadLetterHeaders.MAX_STACKTRACE_BYTES);
-    assertThat(new String(trace, StandardCharsets.UTF_8)).startsWith("java.lang.RuntimeException: level 199")
+    assertThat(new String(trace, StandardCharsets.UTF_8))
+        .startsWith("java.lang.RuntimeException: level 199")
         .endsWith("[truncated]");
   }
 
@@ -85,7 +101,8 @@ class DeadLetterHeadersTest {
 
   @Test
   void shouldStripOnlyDeadLetterHeaders() {
-    Headers headers = DeadLetterHeaders.write(new RecordHeaders(), letter(Reason.UNDECODABLE, null));
+    Headers headers =
+        DeadLetterHeaders.write(new RecordHeaders(), letter(Reason.UNDECODABLE, null));
     headers.add("keep-me", new byte[] {1});
 
     DeadLetterHeaders.strip(headers);
@@ -102,6 +119,7 @@ class DeadLetterHeadersTest {
   }
 
   static String value(Headers headers, String key) {
-    return DeadLetterHeaders.get(headers, key).orElseThrow(() -> new AssertionError("missing header " + key));
+    return DeadLetterHeaders.get(headers, key)
+        .orElseThrow(() -> new AssertionError("missing header " + key));
   }
 }

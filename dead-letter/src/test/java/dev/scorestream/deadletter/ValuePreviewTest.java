@@ -11,17 +11,20 @@ class ValuePreviewTest {
 
   @Test
   void shouldShowTextEscaped() {
-    assertThat(ValuePreview.of("{\"a\":1}\n".getBytes(StandardCharsets.UTF_8))).isEqualTo("text \"{\\\"a\\\":1}\\n\"");
+    assertThat(ValuePreview.of("{\"a\":1}\n".getBytes(StandardCharsets.UTF_8)))
+        .isEqualTo("text \"{\\\"a\\\":1}\\n\"");
   }
 
   @Test
   void shouldShowBinaryAsHex() {
-    assertThat(ValuePreview.of(new byte[] {0, 0, 0, 0, 7, (byte) 0xff})).isEqualTo("hex 00 00 00 00 07 ff (6 bytes)");
+    assertThat(ValuePreview.of(new byte[] {0, 0, 0, 0, 7, (byte) 0xff}))
+        .isEqualTo("hex 00 00 00 00 07 ff (6 bytes)");
   }
 
   @Test
   void shouldNeverPassTerminalEscapeSequences() {
-    assertThat(ValuePreview.of("\u001b]0;pwned\u0007".getBytes(StandardCharsets.UTF_8))).startsWith("hex 1b 5d");
+    assertThat(ValuePreview.of("\u001b]0;pwned\u0007".getBytes(StandardCharsets.UTF_8)))
+        .startsWith("hex 1b 5d");
   }
 
   @Test

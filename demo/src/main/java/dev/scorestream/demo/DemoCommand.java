@@ -1,6 +1,5 @@
 package dev.scorestream.demo;
 
-import dev.scorestream.demo.DemoRunner;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -10,51 +9,82 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code scorer demo}: the whole pipeline on embedded Kafka and registry, checked record by record. */
-@Command(name = "demo", mixinStandardHelpOptions = true,
-    description = "Run the whole pipeline on embedded Kafka + Apicurio with messy traffic and check it: trains a"
-        + " model (unless --model), produces valid and malformed events, and exits 0 only if every event became"
-        + " exactly one prediction or dead letter with the expected reason.")
+/**
+ * {@code scorer demo}: the whole pipeline on embedded Kafka and registry, checked record by record.
+ */
+@Command(
+    name = "demo",
+    mixinStandardHelpOptions = true,
+    description =
+        "Run the whole pipeline on embedded Kafka + Apicurio with messy traffic and check it: trains a"
+            + " model (unless --model), produces valid and malformed events, and exits 0 only if every event became"
+            + " exactly one prediction or dead letter with the expected reason.")
 final class DemoCommand implements Callable<Integer> {
 
-  @Spec
-  CommandSpec spec;
+  @Spec CommandSpec spec;
 
-  @Option(names = "--events", defaultValue = "10000", paramLabel = "N", description = "Events to produce (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--events",
+      defaultValue = "10000",
+      paramLabel = "N",
+      description = "Events to produce (default ${DEFAULT-VALUE}).")
   int events;
 
-  @Option(names = "--rate", defaultValue = "0", paramLabel = "PER_SEC", description = "Produce rate; 0 = as fast as possible (default).")
+  @Option(
+      names = "--rate",
+      defaultValue = "0",
+      paramLabel = "PER_SEC",
+      description = "Produce rate; 0 = as fast as possible (default).")
   int rate;
 
-  @Option(names = "--seed", defaultValue = "42", paramLabel = "S", description = "Seed of traffic and training data (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--seed",
+      defaultValue = "42",
+      paramLabel = "S",
+      description = "Seed of traffic and training data (default ${DEFAULT-VALUE}).")
   long seed;
 
-  @Option(names = "--model", paramLabel = "DIR", description = "Serve this model artifact instead of training one.")
+  @Option(
+      names = "--model",
+      paramLabel = "DIR",
+      description = "Serve this model artifact instead of training one.")
   Path model;
 
-  @Option(names = "--http-port", defaultValue = "0", paramLabel = "PORT",
-      description = "Port of the REST server on 127.0.0.1; 0 (default) picks a free one, -1 disables it.")
+  @Option(
+      names = "--http-port",
+      defaultValue = "0",
+      paramLabel = "PORT",
+      description =
+          "Port of the REST server on 127.0.0.1; 0 (default) picks a free one, -1 disables it.")
   int httpPort;
 
-  @Option(names = "--drift", description = "Drift scenario instead: stable traffic, then shifted traffic (amounts x3,"
-      + " a new country with more fraud, mostly card-not-present) with labels 10 minutes later; prints drift verdicts"
-      + " and live accuracy per window and exits 0 only if the shift was caught.")
+  @Option(
+      names = "--drift",
+      description =
+          "Drift scenario instead: stable traffic, then shifted traffic (amounts x3,"
+              + " a new country with more fraud, mostly card-not-present) with labels 10 minutes later; prints drift verdicts"
+              + " and live accuracy per window and exits 0 only if the shift was caught.")
   boolean drift;
 
-  @Option(names = "--keep-running", description = "Keep the pipeline running after the check, until SIGTERM/Ctrl-C.")
+  @Option(
+      names = "--keep-running",
+      description = "Keep the pipeline running after the check, until SIGTERM/Ctrl-C.")
   boolean keepRunning;
 
   @Override
   public Integer call() {
     if (events < 1) {
-      throw new CommandLine.ParameterException(spec.commandLine(), "--events must be at least 1, got " + events);
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "--events must be at least 1, got " + events);
     }
     if (rate < 0) {
-      throw new CommandLine.ParameterException(spec.commandLine(), "--rate must be >= 0, got " + rate);
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "--rate must be >= 0, got " + rate);
     }
     PrintStream out = System.out;
-    DemoRunner.Report report = new DemoRunner(out).run(new DemoRunner.Options(events, rate, seed, keepRunning, model, httpPort,
-        drift));
+    DemoRunner.Report report =
+        new DemoRunner(out)
+            .run(new DemoRunner.Options(events, rate, seed, keepRunning, model, httpPort, drift));
     return report.passed() ? 0 : 1;
   }
 }

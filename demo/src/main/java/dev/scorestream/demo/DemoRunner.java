@@ -1,24 +1,23 @@
 package dev.scorestream.demo;
 
-import dev.scorestream.testkit.OutputCollector;
-import dev.scorestream.samples.PaymentGenerator;
-import dev.scorestream.samples.ConservationCheck;
-import dev.scorestream.samples.SampleSchemas;
-import dev.scorestream.samples.SampleTraffic;
 import dev.scorestream.app.ScorerApp;
 import dev.scorestream.config.ScorerConfig;
 import dev.scorestream.deadletter.RatePacer;
 import dev.scorestream.deadletter.Reason;
-import dev.scorestream.testkit.EmbeddedStack;
-import dev.scorestream.testkit.TempDirectories;
 import dev.scorestream.features.FeatureExtractor;
-import dev.scorestream.schemas.LabelledRecord;
 import dev.scorestream.model.ModelArtifact;
 import dev.scorestream.model.ModelTrainer;
 import dev.scorestream.model.TrainerKind;
 import dev.scorestream.registry.RegistrySettings;
 import dev.scorestream.registry.SchemaRegistryClient;
+import dev.scorestream.samples.ConservationCheck;
+import dev.scorestream.samples.PaymentGenerator;
+import dev.scorestream.samples.SampleTraffic;
 import dev.scorestream.schemas.Contracts;
+import dev.scorestream.schemas.LabelledRecord;
+import dev.scorestream.testkit.EmbeddedStack;
+import dev.scorestream.testkit.OutputCollector;
+import dev.scorestream.testkit.TempDirectories;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -38,8 +37,9 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
- * {@code scorer demo}: starts the embedded stack, trains (or loads) a model, runs the scorer, produces
- * messy traffic and checks that every event came out exactly once with the expected outcome.
+ * {@code scorer demo}: starts the embedded stack, trains (or loads) a model, runs the scorer,
+ * produces messy traffic and checks that every event came out exactly once with the expected
+ * outcome.
  */
 public final class DemoRunner {
 
@@ -50,13 +50,25 @@ public final class DemoRunner {
    * @param keepRunning keep the pipeline up after the check, until SIGTERM
    * @param modelDir model to serve, or null to train one on generated data
    * @param httpPort port of the REST server; 0 for any free port, -1 for none
-   * @param drift run the drift scenario (stable, then shifted traffic with delayed labels) instead of the
-   *     messy-traffic check
+   * @param drift run the drift scenario (stable, then shifted traffic with delayed labels) instead
+   *     of the messy-traffic check
    */
-  public record Options(int events, int ratePerSecond, long seed, boolean keepRunning, Path modelDir, int httpPort,
+  public record Options(
+      int events,
+      int ratePerSecond,
+      long seed,
+      boolean keepRunning,
+      Path modelDir,
+      int httpPort,
       boolean drift) {
 
-    public Options(int events, int ratePerSecond, long seed, boolean keepRunning, Path modelDir, int httpPort) {
+    public Options(
+        int events,
+        int ratePerSecond,
+        long seed,
+        boolean keepRunning,
+        Path modelDir,
+        int httpPort) {
       this(events, ratePerSecond, seed, keepRunning, modelDir, httpPort, false);
     }
   }
@@ -98,36 +110,67 @@ public final class DemoRunner {
     out.println("Starting embedded Kafka (KRaft) and Apicurio registry ...");
     Path work = TempDirectories.create("scorestream-demo-");
     try (EmbeddedStack stack = EmbeddedStack.start()) {
-      stack.kafka().createTopics(Map.of(EVENTS, 4, PREDICTIONS, 4, DLQ, 1, DRIFT, 1, LABELS, 4, PERFORMANCE, 1,
-          TRAINING, 1));
-      Path modelDir = options.modelDir() != null ? options.modelDir() : trainModel(work.resolve("model"), options.seed());
-      SchemaRegistryClient registry = new SchemaRegistryClient(RegistrySettings.of(stack.registry().url()));
+      stack
+          .kafka()
+          .createTopics(
+              Map.of(
+                  EVENTS,
+                  4,
+                  PREDICTIONS,
+                  4,
+                  DLQ,
+                  1,
+                  DRIFT,
+                  1,
+                  LABELS,
+                  4,
+                  PERFORMANCE,
+                  1,
+                  TRAINING,
+                  1));
+      Path modelDir =
+          options.modelDir() != null
+              ? options.modelDir()
+              : trainModel(work.resolve("model"), options.seed());
+      SchemaRegistryClient registry =
+          new SchemaRegistryClient(RegistrySettings.of(stack.registry().url()));
       SampleTraffic.SchemaIds ids = registerWriterSchemas(registry);
-      out.printf("Registered writer schemas: reader=%d evolved=%d wallet-channel=%d (id %d left unregistered)%n",
+      out.printf(
+          "Registered writer schemas: reader=%d evolved=%d wallet-channel=%d (id %d left unregistered)%n",
           ids.reader(), ids.evolved(), ids.walletChannel(), ids.unregistered());
 
-      Map<String, Object> values = new java.util.HashMap<>(Map.of(
-          ScorerConfig.BOOTSTRAP_SERVERS, stack.kafka().bootstrapServers(),
-          ScorerConfig.REGISTRY_URL, stack.registry().url(),
-          ScorerConfig.MODEL_DIR, modelDir.toString(),
-          ScorerConfig.APPLICATION_ID, "scorestream-demo",
-          ScorerConfig.STATE_DIR, work.resolve("state").toString(),
-          ScorerConfig.HTTP_PORT, options.httpPort()));
+      Map<String, Object> values =
+          new java.util.HashMap<>(
+              Map.of(
+                  ScorerConfig.BOOTSTRAP_SERVERS, stack.kafka().bootstrapServers(),
+                  ScorerConfig.REGISTRY_URL, stack.registry().url(),
+                  ScorerConfig.MODEL_DIR, modelDir.toString(),
+                  ScorerConfig.APPLICATION_ID, "scorestream-demo",
+                  ScorerConfig.STATE_DIR, work.resolve("state").toString(),
+                  ScorerConfig.HTTP_PORT, options.httpPort()));
       if (options.drift()) {
         values.putAll(DriftScenario.settings());
       }
       ScorerConfig config = ScorerConfig.of(values);
       try (ScorerApp app = ScorerApp.start(config, Clock.systemUTC())) {
-        out.printf("Scorer running: model %s version %s%n", app.model().current().name(), app.model().current().version());
+        out.printf(
+            "Scorer running: model %s version %s%n",
+            app.model().current().name(), app.model().current().version());
         if (options.keepRunning()) {
-          out.printf("bootstrap=%s registry=%s http=%s%n", stack.kafka().bootstrapServers(), stack.registry().url(),
+          out.printf(
+              "bootstrap=%s registry=%s http=%s%n",
+              stack.kafka().bootstrapServers(),
+              stack.registry().url(),
               app.httpUrl().orElse("none"));
           out.flush();
         }
-        Report report = options.drift() ? driftScenario(stack.kafka().bootstrapServers(), registry, ids, options)
-            : produceAndCheck(stack.kafka().bootstrapServers(), ids, options);
+        Report report =
+            options.drift()
+                ? driftScenario(stack.kafka().bootstrapServers(), registry, ids, options)
+                : produceAndCheck(stack.kafka().bootstrapServers(), ids, options);
         if (options.keepRunning()) {
-          out.println("Pipeline keeps running (produce to '" + EVENTS + "'); Ctrl-C or SIGTERM stops it.");
+          out.println(
+              "Pipeline keeps running (produce to '" + EVENTS + "'); Ctrl-C or SIGTERM stops it.");
           awaitTermination();
         }
         return report;
@@ -146,15 +189,19 @@ public final class DemoRunner {
       rows.add(generator.next(start + i * 60_000L));
     }
     ModelTrainer trainer = new ModelTrainer(FeatureExtractor.forSchema(reader), Clock.systemUTC());
-    ModelArtifact artifact = trainer.train(rows,
-        new ModelTrainer.Options("fraud", null, TrainerKind.LOGISTIC, 0.2, seed, "label"),
-        line -> out.println("  " + line));
+    ModelArtifact artifact =
+        trainer.train(
+            rows,
+            new ModelTrainer.Options("fraud", null, TrainerKind.LOGISTIC, 0.2, seed, "label"),
+            line -> out.println("  " + line));
     try {
       artifact.save(target);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write demo model to " + target, e);
     }
-    out.printf("Trained model %s version %s into %s%n", artifact.metadata().name(), artifact.metadata().version(), target);
+    out.printf(
+        "Trained model %s version %s into %s%n",
+        artifact.metadata().name(), artifact.metadata().version(), target);
     return target;
   }
 
@@ -173,7 +220,8 @@ public final class DemoRunner {
       for (int i = 0; i < options.events(); i++) {
         SampleTraffic.Event event = traffic.next(i, now + i);
         check.produced(event);
-        producer.send(new ProducerRecord<>(EVENTS, null, event.timestamp(), event.key(), event.value()));
+        producer.send(
+            new ProducerRecord<>(EVENTS, null, event.timestamp(), event.key(), event.value()));
         pacer.pace(i + 1);
         if (i % 500 == 0) {
           collector.pollUntil(() -> true, Duration.ZERO, check::consumed);
@@ -182,10 +230,14 @@ public final class DemoRunner {
       }
       producer.flush();
       progress.show(options.events(), check);
-      boolean complete = collector.pollUntil(() -> {
-        progress.show(options.events(), check);
-        return check.out() >= options.events();
-      }, Duration.ofMinutes(3), check::consumed);
+      boolean complete =
+          collector.pollUntil(
+              () -> {
+                progress.show(options.events(), check);
+                return check.out() >= options.events();
+              },
+              Duration.ofMinutes(3),
+              check::consumed);
       collector.drain(Duration.ofSeconds(2), check::consumed);
       progress.done(check);
       List<String> problems = new ArrayList<>(check.problems());
@@ -197,12 +249,16 @@ public final class DemoRunner {
     }
   }
 
-  private Report driftScenario(String bootstrap, SchemaRegistryClient registry, SampleTraffic.SchemaIds ids,
+  private Report driftScenario(
+      String bootstrap,
+      SchemaRegistryClient registry,
+      SampleTraffic.SchemaIds ids,
       Options options) {
     int perWindow = Math.max(1, options.events() / (2 * DriftScenario.WINDOWS_PER_PHASE));
     try (KafkaProducer<byte[], byte[]> producer = producer(bootstrap)) {
-      DriftScenario.Result result = new DriftScenario(out, registry, bootstrap).run(perWindow, options.seed(),
-          ids.reader(), producer);
+      DriftScenario.Result result =
+          new DriftScenario(out, registry, bootstrap)
+              .run(perWindow, options.seed(), ids.reader(), producer);
       long events = result.rows().stream().mapToLong(DriftScenario.Row::events).sum();
       out.println();
       if (result.problems().isEmpty()) {
@@ -210,16 +266,20 @@ public final class DemoRunner {
       } else {
         result.problems().forEach(problem -> out.println("PROBLEM: " + problem));
       }
-      out.printf("in=%d predictions=%d dead_letters=%d%n", 2L * DriftScenario.WINDOWS_PER_PHASE * perWindow, events, 0);
+      out.printf(
+          "in=%d predictions=%d dead_letters=%d%n",
+          2L * DriftScenario.WINDOWS_PER_PHASE * perWindow, events, 0);
       out.flush();
-      return new Report(2L * DriftScenario.WINDOWS_PER_PHASE * perWindow, events, 0, result.problems());
+      return new Report(
+          2L * DriftScenario.WINDOWS_PER_PHASE * perWindow, events, 0, result.problems());
     }
   }
 
   private void printSummary(ConservationCheck check, List<String> problems) {
     out.println();
     out.printf("%-22s %10s %10s%n", "outcome", "expected", "actual");
-    out.printf("%-22s %10d %10d%n", "predictions", check.expectedPredictions(), check.predictions());
+    out.printf(
+        "%-22s %10d %10d%n", "predictions", check.expectedPredictions(), check.predictions());
     Map<Reason, Long> expected = check.expectedByReason();
     Map<Reason, Long> actual = check.actualByReason();
     for (Reason reason : Reason.values()) {
@@ -232,11 +292,14 @@ public final class DemoRunner {
     out.printf("%-22s %10d %10d%n", "total", check.in(), check.out());
     out.println();
     if (problems.isEmpty()) {
-      out.println("OK: every event came out exactly once, dead letters carry their original bytes and expected reason.");
+      out.println(
+          "OK: every event came out exactly once, dead letters carry their original bytes and expected reason.");
     } else {
       problems.forEach(problem -> out.println("PROBLEM: " + problem));
     }
-    out.printf("in=%d predictions=%d dead_letters=%d%n", check.in(), check.predictions(), check.deadLetters());
+    out.printf(
+        "in=%d predictions=%d dead_letters=%d%n",
+        check.in(), check.predictions(), check.deadLetters());
     out.flush();
   }
 
@@ -249,17 +312,24 @@ public final class DemoRunner {
     return new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
   }
 
-  /** Blocks until SIGTERM/Ctrl-C; the JVM then waits (up to 60 s) for the demo to stop what it started. */
+  /**
+   * Blocks until SIGTERM/Ctrl-C; the JVM then waits (up to 60 s) for the demo to stop what it
+   * started.
+   */
   private void awaitTermination() {
     CountDownLatch stop = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      stop.countDown();
-      try {
-        cleanedUp.await(60, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }, "demo-stop"));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  stop.countDown();
+                  try {
+                    cleanedUp.await(60, TimeUnit.SECONDS);
+                  } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                  }
+                },
+                "demo-stop"));
     try {
       stop.await();
     } catch (InterruptedException e) {
@@ -286,8 +356,9 @@ public final class DemoRunner {
         return;
       }
       lastPrinted = now;
-      out.printf("\rproduced %,d/%,d  predictions %,d  dead letters %,d   ", produced, total, check.predictions(),
-          check.deadLetters());
+      out.printf(
+          "\rproduced %,d/%,d  predictions %,d  dead letters %,d   ",
+          produced, total, check.predictions(), check.deadLetters());
       out.flush();
     }
 

@@ -12,14 +12,20 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code scorer train} of the development build: also trains on generated sample payments. */
-@Command(name = "train", mixinStandardHelpOptions = true,
-    description = "Train a model artifact (Tribuo model + metadata + baseline profile + smoke examples) from labelled"
-        + " .avro or .csv files, from a topic of TrainingExample records, or from generated sample payments.")
+@Command(
+    name = "train",
+    mixinStandardHelpOptions = true,
+    description =
+        "Train a model artifact (Tribuo model + metadata + baseline profile + smoke examples) from labelled"
+            + " .avro or .csv files, from a topic of TrainingExample records, or from generated sample payments.")
 final class SampleTrainCommand extends TrainCommand {
 
-  @Option(names = "--generated", paramLabel = "N",
-      description = "Train on N generated card payments (the demo's data, with a known ground truth) instead of files;"
-          + " for a first model, e.g. before docker compose up.")
+  @Option(
+      names = "--generated",
+      paramLabel = "N",
+      description =
+          "Train on N generated card payments (the demo's data, with a known ground truth) instead of files;"
+              + " for a first model, e.g. before docker compose up.")
   Integer generated;
 
   @Override
@@ -35,7 +41,8 @@ final class SampleTrainCommand extends TrainCommand {
   @Override
   protected void readOtherSource(Schema reader, List<LabelledRecord> rows, PrintWriter console) {
     if (generated < 10) {
-      throw new CommandLine.ParameterException(spec.commandLine(), "--generated needs at least 10 records, got " + generated);
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "--generated needs at least 10 records, got " + generated);
     }
     PaymentGenerator generator = new PaymentGenerator(reader, seed);
     long start = Instant.now().minusSeconds(30L * 86_400).toEpochMilli();

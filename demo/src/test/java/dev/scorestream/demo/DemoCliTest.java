@@ -15,8 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** The development build's own commands: {@code demo} and {@code train --generated}. */
 class DemoCliTest {
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   final StringWriter out = new StringWriter();
   final StringWriter err = new StringWriter();
@@ -40,12 +39,25 @@ class DemoCliTest {
   @Test
   void shouldTrainOnGeneratedPaymentsAndRefuseTwoSources() throws IOException {
     Path model = dir.resolve("generated");
-    assertThat(run("train", "--generated", "1000", "-o", model.toString())).as(err.toString()).isZero();
+    assertThat(run("train", "--generated", "1000", "-o", model.toString()))
+        .as(err.toString())
+        .isZero();
     assertThat(out.toString()).contains("generated 1,000 card payments");
-    assertThat(ModelArtifact.load(model, TestModels.extractor()).metadata().trainingExamples()).isEqualTo(800);
+    assertThat(ModelArtifact.load(model, TestModels.extractor()).metadata().trainingExamples())
+        .isEqualTo(800);
 
     Path csv = TrainingFiles.writeCsv(dir.resolve("t.csv"), TestModels.payments(50, 8));
-    assertThat(run("train", "--generated", "100", "-i", csv.toString(), "-o", dir.resolve("x").toString())).isEqualTo(2);
-    assertThat(err.toString()).contains("exactly one of --input FILE..., --from-topic TOPIC or --generated N");
+    assertThat(
+            run(
+                "train",
+                "--generated",
+                "100",
+                "-i",
+                csv.toString(),
+                "-o",
+                dir.resolve("x").toString()))
+        .isEqualTo(2);
+    assertThat(err.toString())
+        .contains("exactly one of --input FILE..., --from-topic TOPIC or --generated N");
   }
 }

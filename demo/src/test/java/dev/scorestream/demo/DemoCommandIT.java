@@ -12,22 +12,35 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The packaged {@code scorer-demo.jar demo}, run as a user runs it: exit code and the summary line. */
+/**
+ * The packaged {@code scorer-demo.jar demo}, run as a user runs it: exit code and the summary line.
+ */
 class DemoCommandIT {
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
-  /** Runs {@code scorer-demo.jar} with {@code args}; returns its stdout once it exited 0 within 4 minutes. */
+  /**
+   * Runs {@code scorer-demo.jar} with {@code args}; returns its stdout once it exited 0 within 4
+   * minutes.
+   */
   String demo(String... args) throws IOException, InterruptedException {
     Path jar = Path.of("target", "scorer-demo.jar").toAbsolutePath();
     assertThat(jar).exists();
     Path output = dir.resolve("demo.out");
     Path log = dir.resolve("demo.err");
-    List<String> command = new java.util.ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx768m", "-jar", jar.toString()));
+    List<String> command =
+        new java.util.ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx768m",
+                "-jar",
+                jar.toString()));
     command.addAll(List.of(args));
-    Process demo = new ProcessBuilder(command).redirectOutput(output.toFile()).redirectError(log.toFile()).start();
+    Process demo =
+        new ProcessBuilder(command)
+            .redirectOutput(output.toFile())
+            .redirectError(log.toFile())
+            .start();
     boolean finished = demo.waitFor(4, TimeUnit.MINUTES);
     if (!finished) {
       demo.destroyForcibly();
@@ -43,8 +56,10 @@ class DemoCommandIT {
   void shouldRunDemoAndConserveEveryEvent() throws IOException, InterruptedException {
     String text = demo("demo", "--events", "2000", "--seed", "7");
     List<String> lines = text.lines().toList();
-    String last = lines.get(lines.size() - 1);  // the summary is the last line on stdout; logs go to stderr
-    Matcher summary = Pattern.compile("in=(\\d+) predictions=(\\d+) dead_letters=(\\d+)").matcher(last);
+    String last =
+        lines.get(lines.size() - 1); // the summary is the last line on stdout; logs go to stderr
+    Matcher summary =
+        Pattern.compile("in=(\\d+) predictions=(\\d+) dead_letters=(\\d+)").matcher(last);
     assertThat(summary.matches()).as(last).isTrue();
     long in = Long.parseLong(summary.group(1));
     long predictions = Long.parseLong(summary.group(2));
@@ -59,14 +74,19 @@ class DemoCommandIT {
   void shouldCatchTheShiftInTheDriftScenario() throws IOException, InterruptedException {
     String text = demo("demo", "--drift", "--events", "3000", "--seed", "7");
     String context = text;
-    assertThat(text).contains("OK: the shift was caught by drift and by live accuracy.").doesNotContain("PROBLEM");
+    assertThat(text)
+        .contains("OK: the shift was caught by drift and by live accuracy.")
+        .doesNotContain("PROBLEM");
     Matcher alerts = Pattern.compile("Features in ALERT after the shift: (.*)").matcher(text);
     assertThat(alerts.find()).as(context).isTrue();
     assertThat(alerts.group(1).split(", ")).contains("amount", "country");
-    Matcher accuracy = Pattern.compile("Live accuracy: ([0-9.]+) stable -> ([0-9.]+) shifted").matcher(text);
+    Matcher accuracy =
+        Pattern.compile("Live accuracy: ([0-9.]+) stable -> ([0-9.]+) shifted").matcher(text);
     assertThat(accuracy.find()).as(context).isTrue();
-    assertThat(Double.parseDouble(accuracy.group(1)) - Double.parseDouble(accuracy.group(2))).isGreaterThan(0.1);
-    assertThat(text.lines().filter(line -> line.matches("\\S+Z\\s+stable\\s.*"))).hasSize(3)
+    assertThat(Double.parseDouble(accuracy.group(1)) - Double.parseDouble(accuracy.group(2)))
+        .isGreaterThan(0.1);
+    assertThat(text.lines().filter(line -> line.matches("\\S+Z\\s+stable\\s.*")))
+        .hasSize(3)
         .allSatisfy(line -> assertThat(line).contains(" OK ").endsWith("-"));
   }
 }

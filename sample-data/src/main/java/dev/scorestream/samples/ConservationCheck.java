@@ -14,8 +14,8 @@ import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
- * Checks a run record by record: every produced event must come out exactly once, as a prediction when it
- * was valid or as a dead letter with the expected reason and the original bytes.
+ * Checks a run record by record: every produced event must come out exactly once, as a prediction
+ * when it was valid or as a dead letter with the expected reason and the original bytes.
  */
 public final class ConservationCheck {
 
@@ -38,8 +38,11 @@ public final class ConservationCheck {
 
   public synchronized void produced(SampleTraffic.Event event) {
     produced.put(new String(event.key(), StandardCharsets.UTF_8), event);
-    event.kind().expected().ifPresentOrElse(reason -> expectedByReason.merge(reason, 1L, Long::sum),
-        () -> expectedPredictions++);
+    event
+        .kind()
+        .expected()
+        .ifPresentOrElse(
+            reason -> expectedByReason.merge(reason, 1L, Long::sum), () -> expectedPredictions++);
   }
 
   public synchronized void consumed(ConsumerRecord<byte[], byte[]> record) {
@@ -104,7 +107,11 @@ public final class ConservationCheck {
   public synchronized List<String> problems() {
     List<String> problems = new ArrayList<>();
     if (predictions + deadLetters != produced.size()) {
-      problems.add("predictions + dead letters = " + (predictions + deadLetters) + ", produced " + produced.size());
+      problems.add(
+          "predictions + dead letters = "
+              + (predictions + deadLetters)
+              + ", produced "
+              + produced.size());
     }
     if (duplicates > 0) {
       problems.add(duplicates + " events came out more than once");

@@ -9,19 +9,30 @@ import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 
 /**
- * Generates card payments on the {@code PaymentEvent} schema (or a compatible writer schema) with a known
- * ground truth: the fraud probability is a logistic function of amount, card presence, hour, account age
- * and merchant category, so a trained model has something real to learn. Deterministic per seed.
+ * Generates card payments on the {@code PaymentEvent} schema (or a compatible writer schema) with a
+ * known ground truth: the fraud probability is a logistic function of amount, card presence, hour,
+ * account age and merchant category, so a trained model has something real to learn. Deterministic
+ * per seed.
  */
 public final class PaymentGenerator {
 
   public static final String FRAUD = "FRAUD";
   public static final String LEGIT = "LEGIT";
 
-  static final List<String> COUNTRIES = List.of("DE", "FR", "NL", "ES", "IT", "GB", "US", "CH", "PL", "SE");
-  static final List<String> CURRENCIES = List.of("EUR", "EUR", "EUR", "EUR", "EUR", "GBP", "USD", "CHF", "PLN", "SEK");
-  static final List<String> CATEGORIES = List.of("grocery", "electronics", "travel", "gaming", "fuel", "restaurants",
-      "fashion", "digital_goods");
+  static final List<String> COUNTRIES =
+      List.of("DE", "FR", "NL", "ES", "IT", "GB", "US", "CH", "PL", "SE");
+  static final List<String> CURRENCIES =
+      List.of("EUR", "EUR", "EUR", "EUR", "EUR", "GBP", "USD", "CHF", "PLN", "SEK");
+  static final List<String> CATEGORIES =
+      List.of(
+          "grocery",
+          "electronics",
+          "travel",
+          "gaming",
+          "fuel",
+          "restaurants",
+          "fashion",
+          "digital_goods");
   static final double[] CATEGORY_WEIGHTS = {0.28, 0.10, 0.08, 0.05, 0.14, 0.18, 0.12, 0.05};
 
   /**
@@ -30,11 +41,16 @@ public final class PaymentGenerator {
    * @param amountFactor amounts are multiplied by it
    * @param newCountry a country the training data never had, or null
    * @param newCountryShare share of payments from {@code newCountry}
-   * @param ecomShare share of card-not-present e-commerce payments, or a negative value for the usual mix
-   * @param newCountryFraudLogit added to the fraud log-odds of payments from {@code newCountry}: a change in
-   *     the truth itself (concept drift) that a model trained before it cannot know
+   * @param ecomShare share of card-not-present e-commerce payments, or a negative value for the
+   *     usual mix
+   * @param newCountryFraudLogit added to the fraud log-odds of payments from {@code newCountry}: a
+   *     change in the truth itself (concept drift) that a model trained before it cannot know
    */
-  public record Shift(double amountFactor, String newCountry, double newCountryShare, double ecomShare,
+  public record Shift(
+      double amountFactor,
+      String newCountry,
+      double newCountryShare,
+      double ecomShare,
       double newCountryFraudLogit) {
     public static final Shift NONE = new Shift(1.0, null, 0.0, -1.0, 0.0);
 
@@ -66,13 +82,19 @@ public final class PaymentGenerator {
   public LabelledRecord next(long eventTime) {
     GenericRecord record = new GenericData.Record(schema);
     int countryIndex = random.nextInt(COUNTRIES.size());
-    boolean newCountry = shift.newCountry() != null && random.nextDouble() < shift.newCountryShare();
-    String channel = shift.ecomShare() >= 0 ? (random.nextDouble() < shift.ecomShare() ? "ECOM" : pickChannel())
-        : pickChannel();
-    boolean cardPresent = (channel.equals("POS") || channel.equals("ATM")) && random.nextDouble() < 0.97;
+    boolean newCountry =
+        shift.newCountry() != null && random.nextDouble() < shift.newCountryShare();
+    String channel =
+        shift.ecomShare() >= 0
+            ? (random.nextDouble() < shift.ecomShare() ? "ECOM" : pickChannel())
+            : pickChannel();
+    boolean cardPresent =
+        (channel.equals("POS") || channel.equals("ATM")) && random.nextDouble() < 0.97;
     String category = pickCategory();
     double amount = Math.round(Math.exp(3.6 + 1.1 * random.nextGaussian()) * 100) / 100.0;
-    amount = Math.min(Math.round(amount * shift.amountFactor() * 100) / 100.0, 25_000 * shift.amountFactor());
+    amount =
+        Math.min(
+            Math.round(amount * shift.amountFactor() * 100) / 100.0, 25_000 * shift.amountFactor());
     int hour = pickHour();
     int accountAge = (int) Math.min(9000, -Math.log(1 - random.nextDouble()) * 900);
     record.put("event_id", UUID.nameUUIDFromBytes(longBytes(random.nextLong())).toString());
@@ -94,13 +116,19 @@ public final class PaymentGenerator {
   }
 
   /** The ground truth: P(fraud) for these features. */
-  static double fraudProbability(double amount, boolean cardPresent, int hour, int accountAgeDays, String category) {
-    double logit = -4.2
-        + 0.9 * Math.log(Math.max(amount, 1) / 40.0)
-        + (cardPresent ? 0 : 1.6)
-        + (hour < 6 ? 1.3 : 0)
-        + (accountAgeDays < 30 ? 1.5 : 0)
-        + (category.equals("gaming") || category.equals("digital_goods") || category.equals("electronics") ? 1.0 : 0);
+  static double fraudProbability(
+      double amount, boolean cardPresent, int hour, int accountAgeDays, String category) {
+    double logit =
+        -4.2
+            + 0.9 * Math.log(Math.max(amount, 1) / 40.0)
+            + (cardPresent ? 0 : 1.6)
+            + (hour < 6 ? 1.3 : 0)
+            + (accountAgeDays < 30 ? 1.5 : 0)
+            + (category.equals("gaming")
+                    || category.equals("digital_goods")
+                    || category.equals("electronics")
+                ? 1.0
+                : 0);
     return 1 / (1 + Math.exp(-logit));
   }
 

@@ -6,8 +6,7 @@ import org.apache.avro.Schema;
 /** Writer schemas the demo's producers use besides the reader schema itself. */
 public final class SampleSchemas {
 
-  private SampleSchemas() {
-  }
+  private SampleSchemas() {}
 
   /** Evolved but compatible: reordered fields and an optional {@code device_id}. */
   public static Schema evolved() {

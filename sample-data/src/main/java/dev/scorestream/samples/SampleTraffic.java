@@ -1,9 +1,9 @@
 package dev.scorestream.samples;
 
 import dev.scorestream.codec.WireFormatEncoder;
+import dev.scorestream.deadletter.Reason;
 import dev.scorestream.registry.SchemaRegistryClient;
 import dev.scorestream.schemas.Contracts;
-import dev.scorestream.deadletter.Reason;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -16,9 +16,9 @@ import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 
 /**
- * The demo's messy traffic: mostly valid payments (some written with an evolved schema, some needing
- * sanitation), plus every kind of bad input the pipeline must dead-letter. Each event knows its expected
- * outcome, so a run can be checked record by record.
+ * The demo's messy traffic: mostly valid payments (some written with an evolved schema, some
+ * needing sanitation), plus every kind of bad input the pipeline must dead-letter. Each event knows
+ * its expected outcome, so a run can be checked record by record.
  */
 public final class SampleTraffic {
 
@@ -51,8 +51,7 @@ public final class SampleTraffic {
   }
 
   /** One event to produce. */
-  public record Event(int index, Kind kind, byte[] key, byte[] value, long timestamp) {
-  }
+  public record Event(int index, Kind kind, byte[] key, byte[] value, long timestamp) {}
 
   /**
    * Schema ids registered for the demo.
@@ -62,11 +61,14 @@ public final class SampleTraffic {
    * @param walletChannel id of the writer schema with the unknown enum symbol
    * @param unregistered an id the registry does not know
    */
-  public record SchemaIds(int reader, int evolved, int walletChannel, int unregistered) {
-  }
+  public record SchemaIds(int reader, int evolved, int walletChannel, int unregistered) {}
 
-  /** Registers the sample writer schemas under {@code <topic>-value}; one more id is left unregistered. */
-  public static SampleTraffic.SchemaIds registerWriterSchemas(SchemaRegistryClient registry, String topic) {
+  /**
+   * Registers the sample writer schemas under {@code <topic>-value}; one more id is left
+   * unregistered.
+   */
+  public static SampleTraffic.SchemaIds registerWriterSchemas(
+      SchemaRegistryClient registry, String topic) {
     String subject = topic + "-value";
     int reader = registry.register(subject, Contracts.paymentEvent());
     int evolved = registry.register(subject, SampleSchemas.evolved());
@@ -129,12 +131,16 @@ public final class SampleTraffic {
     return switch (kind) {
       case VALID -> readerEncoder.encode(payment);
       case VALID_NEEDS_SANITATION -> {
-        payment.put("currency", "  " + payment.get("currency").toString().toLowerCase(Locale.ROOT) + " ");
-        payment.put("merchant_category", payment.get("merchant_category").toString().toUpperCase(Locale.ROOT));
+        payment.put(
+            "currency", "  " + payment.get("currency").toString().toLowerCase(Locale.ROOT) + " ");
+        payment.put(
+            "merchant_category",
+            payment.get("merchant_category").toString().toUpperCase(Locale.ROOT));
         payment.put("account_age_days", -5);
         yield readerEncoder.encode(payment);
       }
-      case VALID_EVOLVED_SCHEMA -> evolvedEncoder.encode(rewrite(payment, evolved, "device-" + random.nextInt(1000)));
+      case VALID_EVOLVED_SCHEMA ->
+          evolvedEncoder.encode(rewrite(payment, evolved, "device-" + random.nextInt(1000)));
       case RULE_VIOLATION -> {
         switch (random.nextInt(4)) {
           case 0 -> payment.put("amount", 150_000.0 + random.nextInt(100_000));
@@ -154,7 +160,8 @@ public final class SampleTraffic {
       }
       case UNKNOWN_ENUM_SYMBOL -> {
         GenericRecord written = rewrite(payment, wallet, null);
-        written.put("channel", new GenericData.EnumSymbol(wallet.getField("channel").schema(), "WALLET"));
+        written.put(
+            "channel", new GenericData.EnumSymbol(wallet.getField("channel").schema(), "WALLET"));
         yield walletEncoder.encode(written);
       }
       case TRUNCATED -> {
@@ -168,12 +175,22 @@ public final class SampleTraffic {
         yield bytes;
       }
       case UNREGISTERED_SCHEMA_ID -> unregisteredEncoder.encode(payment);
-      case JSON_BY_MISTAKE -> ("{\"event_id\":\"" + payment.get("event_id") + "\",\"amount\":" + payment.get("amount")
-          + ",\"currency\":\"" + payment.get("currency") + "\"}").getBytes(StandardCharsets.UTF_8);
+      case JSON_BY_MISTAKE ->
+          ("{\"event_id\":\""
+                  + payment.get("event_id")
+                  + "\",\"amount\":"
+                  + payment.get("amount")
+                  + ",\"currency\":\""
+                  + payment.get("currency")
+                  + "\"}")
+              .getBytes(StandardCharsets.UTF_8);
     };
   }
 
-  /** Copies {@code payment} field by field into a record of {@code schema}; extra fields get {@code extra}. */
+  /**
+   * Copies {@code payment} field by field into a record of {@code schema}; extra fields get {@code
+   * extra}.
+   */
   private GenericRecord rewrite(GenericRecord payment, Schema schema, String extra) {
     GenericRecord written = new GenericData.Record(schema);
     for (Schema.Field field : schema.getFields()) {

@@ -9,10 +9,9 @@ public sealed interface DecodeResult {
   int schemaId();
 
   /** A record decoded onto the reader schema. */
-  record Decoded(GenericRecord record, int schemaId) implements DecodeResult {
-  }
+  record Decoded(GenericRecord record, int schemaId) implements DecodeResult {}
 
   /** A definite failure; {@code cause} is the underlying exception, if there was one. */
-  record Failed(DecodeFailure failure, String message, int schemaId, Throwable cause) implements DecodeResult {
-  }
+  record Failed(DecodeFailure failure, String message, int schemaId, Throwable cause)
+      implements DecodeResult {}
 }

@@ -6,8 +6,7 @@ public final class WireFormat {
   public static final byte MAGIC_BYTE = 0;
   public static final int HEADER_SIZE = 5;
 
-  private WireFormat() {
-  }
+  private WireFormat() {}
 
   /** True when {@code bytes} starts with a complete header (magic byte + 4-byte id). */
   public static boolean hasHeader(byte[] bytes) {
@@ -16,7 +15,10 @@ public final class WireFormat {
 
   /** The big-endian schema id in bytes 1-4; call only when {@link #hasHeader} is true. */
   public static int schemaId(byte[] bytes) {
-    return ((bytes[1] & 0xff) << 24) | ((bytes[2] & 0xff) << 16) | ((bytes[3] & 0xff) << 8) | (bytes[4] & 0xff);
+    return ((bytes[1] & 0xff) << 24)
+        | ((bytes[2] & 0xff) << 16)
+        | ((bytes[3] & 0xff) << 8)
+        | (bytes[4] & 0xff);
   }
 
   /** Writes the header for {@code schemaId} into the first five bytes of {@code target}. */

@@ -15,8 +15,8 @@ import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.DecoderFactory;
 
 /**
- * Decodes Confluent wire-format payloads onto one reader schema, resolving each writer schema through a
- * {@link SchemaLookup}.
+ * Decodes Confluent wire-format payloads onto one reader schema, resolving each writer schema
+ * through a {@link SchemaLookup}.
  *
  * <p>Not thread-safe: it reuses one {@link BinaryDecoder} and keeps a per-instance map of resolving
  * readers, so the registry is asked once per schema id per instance. Create one per stream task.
@@ -40,14 +40,17 @@ public final class WireFormatDecoder {
   /**
    * Decodes {@code bytes}. Never throws for anything the bytes contain.
    *
-   * @throws RegistryUnavailableException the writer schema could not be fetched (an outage, not the record's fault)
+   * @throws RegistryUnavailableException the writer schema could not be fetched (an outage, not the
+   *     record's fault)
    */
   public DecodeResult decode(byte[] bytes) {
     if (bytes == null) {
-      return new DecodeResult.Failed(DecodeFailure.NOT_WIRE_FORMAT, "value is null (tombstone)", -1, null);
+      return new DecodeResult.Failed(
+          DecodeFailure.NOT_WIRE_FORMAT, "value is null (tombstone)", -1, null);
     }
     if (!WireFormat.hasHeader(bytes)) {
-      return new DecodeResult.Failed(DecodeFailure.NOT_WIRE_FORMAT, describeMissingHeader(bytes), -1, null);
+      return new DecodeResult.Failed(
+          DecodeFailure.NOT_WIRE_FORMAT, describeMissingHeader(bytes), -1, null);
     }
     int schemaId = WireFormat.schemaId(bytes);
     WriterReader reader = readers.get(schemaId);
@@ -55,26 +58,40 @@ public final class WireFormatDecoder {
       try {
         reader = WriterReader.resolve(registry.schemaById(schemaId), readerSchema);
       } catch (SchemaNotFoundException e) {
-        return new DecodeResult.Failed(DecodeFailure.UNKNOWN_SCHEMA_ID, e.getMessage(), schemaId, e);
+        return new DecodeResult.Failed(
+            DecodeFailure.UNKNOWN_SCHEMA_ID, e.getMessage(), schemaId, e);
       }
       readers.put(schemaId, reader);
     }
     if (reader.datumReader == null) {
-      return new DecodeResult.Failed(DecodeFailure.INCOMPATIBLE_SCHEMA,
-          "writer schema " + schemaId + " cannot be read as " + readerSchema.getFullName() + ": " + reader.incompatibility,
-          schemaId, null);
+      return new DecodeResult.Failed(
+          DecodeFailure.INCOMPATIBLE_SCHEMA,
+          "writer schema "
+              + schemaId
+              + " cannot be read as "
+              + readerSchema.getFullName()
+              + ": "
+              + reader.incompatibility,
+          schemaId,
+          null);
     }
-    decoder = DecoderFactory.get().binaryDecoder(bytes, WireFormat.HEADER_SIZE,
-        bytes.length - WireFormat.HEADER_SIZE, decoder);
+    decoder =
+        DecoderFactory.get()
+            .binaryDecoder(
+                bytes, WireFormat.HEADER_SIZE, bytes.length - WireFormat.HEADER_SIZE, decoder);
     try {
       GenericRecord record = reader.datumReader.read(null, decoder);
       if (!decoder.isEnd()) {
-        return new DecodeResult.Failed(DecodeFailure.UNDECODABLE,
-            "trailing bytes after the record (schema id " + schemaId + ")", schemaId, null);
+        return new DecodeResult.Failed(
+            DecodeFailure.UNDECODABLE,
+            "trailing bytes after the record (schema id " + schemaId + ")",
+            schemaId,
+            null);
       }
       return new DecodeResult.Decoded(record, schemaId);
     } catch (AvroTypeException e) {
-      DecodeFailure failure = reader.fullyCompatible ? DecodeFailure.UNDECODABLE : DecodeFailure.INCOMPATIBLE_SCHEMA;
+      DecodeFailure failure =
+          reader.fullyCompatible ? DecodeFailure.UNDECODABLE : DecodeFailure.INCOMPATIBLE_SCHEMA;
       return new DecodeResult.Failed(failure, message(e), schemaId, e);
     } catch (IOException | RuntimeException e) {
       return new DecodeResult.Failed(DecodeFailure.UNDECODABLE, message(e), schemaId, e);
@@ -86,8 +103,9 @@ public final class WireFormatDecoder {
       return "empty value";
     }
     if (bytes[0] != WireFormat.MAGIC_BYTE) {
-      return String.format("first byte is 0x%02x, not the magic byte 0x00%s", bytes[0] & 0xff,
-          bytes[0] == '{' || bytes[0] == '[' ? " (looks like JSON)" : "");
+      return String.format(
+          "first byte is 0x%02x, not the magic byte 0x00%s",
+          bytes[0] & 0xff, bytes[0] == '{' || bytes[0] == '[' ? " (looks like JSON)" : "");
     }
     return "only " + bytes.length + " bytes, shorter than the 5-byte header";
   }
@@ -97,21 +115,25 @@ public final class WireFormatDecoder {
   }
 
   /**
-   * A resolving reader for one writer schema, or why none can be built. {@code fullyCompatible} is false
-   * when Avro's compatibility check finds a problem that only some records hit (e.g. an enum symbol the
-   * reader lacks): those records fail with INCOMPATIBLE_SCHEMA, the others decode.
+   * A resolving reader for one writer schema, or why none can be built. {@code fullyCompatible} is
+   * false when Avro's compatibility check finds a problem that only some records hit (e.g. an enum
+   * symbol the reader lacks): those records fail with INCOMPATIBLE_SCHEMA, the others decode.
    */
-  private record WriterReader(GenericDatumReader<GenericRecord> datumReader, boolean fullyCompatible,
+  private record WriterReader(
+      GenericDatumReader<GenericRecord> datumReader,
+      boolean fullyCompatible,
       String incompatibility) {
 
     static WriterReader resolve(Schema writer, Schema reader) {
       SchemaCompatibility.SchemaPairCompatibility check =
           SchemaCompatibility.checkReaderWriterCompatibility(reader, writer);
-      boolean compatible = check.getType() == SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE;
+      boolean compatible =
+          check.getType() == SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE;
       if (!compatible && !recordLevelResolvable(writer, reader)) {
         return new WriterReader(null, false, check.getDescription());
       }
-      return new WriterReader(new GenericDatumReader<>(writer, reader), compatible, check.getDescription());
+      return new WriterReader(
+          new GenericDatumReader<>(writer, reader), compatible, check.getDescription());
     }
 
     /** Record names match and every reader field without default exists in the writer. */
@@ -120,7 +142,9 @@ public final class WireFormatDecoder {
         return false;
       }
       for (Schema.Field field : reader.getFields()) {
-        if (!field.hasDefaultValue() && writer.getField(field.name()) == null && aliasMatch(writer, field) == null) {
+        if (!field.hasDefaultValue()
+            && writer.getField(field.name()) == null
+            && aliasMatch(writer, field) == null) {
           return false;
         }
       }

@@ -11,10 +11,10 @@ import org.apache.avro.io.Encoder;
 import org.apache.avro.io.EncoderFactory;
 
 /**
- * Encodes records of one registered schema into the Confluent wire format. Not thread-safe: it reuses
- * its buffer and encoder; create one per stream task or per producer thread. The encoder is Avro's
- * buffered one, flushed once per record: the direct encoder wrote each varint byte by byte into the
- * (synchronized) output stream.
+ * Encodes records of one registered schema into the Confluent wire format. Not thread-safe: it
+ * reuses its buffer and encoder; create one per stream task or per producer thread. The encoder is
+ * Avro's buffered one, flushed once per record: the direct encoder wrote each varint byte by byte
+ * into the (synchronized) output stream.
  */
 public final class WireFormatEncoder {
 
@@ -41,8 +41,8 @@ public final class WireFormatEncoder {
   }
 
   /**
-   * Header plus whatever {@code body} writes: for a hand-written encoder of a fixed schema on a hot path,
-   * which must write exactly what {@link GenericDatumWriter} would for that schema.
+   * Header plus whatever {@code body} writes: for a hand-written encoder of a fixed schema on a hot
+   * path, which must write exactly what {@link GenericDatumWriter} would for that schema.
    */
   public byte[] encode(BodyWriter body) {
     buffer.reset();

@@ -9,7 +9,8 @@ import javax.net.ssl.SSLContext;
 /**
  * How to reach a schema registry.
  *
- * @param baseUrl e.g. {@code http://127.0.0.1:8081} (Confluent) or {@code http://host/apis/ccompat/v7} (Apicurio)
+ * @param baseUrl e.g. {@code http://127.0.0.1:8081} (Confluent) or {@code
+ *     http://host/apis/ccompat/v7} (Apicurio)
  * @param requestTimeout timeout of one HTTP request
  * @param maxAttempts attempts per call before giving up with {@link RegistryUnavailableException}
  * @param initialBackoff wait before the second attempt; doubles per attempt, with jitter
@@ -17,8 +18,9 @@ import javax.net.ssl.SSLContext;
  * @param basicAuth {@code user:password} for HTTP basic auth, if any
  * @param sslContext TLS context for https registries, if not the JVM default
  * @param cacheSize schema-by-id cache entries; 0 means unbounded (ids are immutable)
- * @param unknownIdTtl how long an id the registry answered "not found" for is answered from memory (a
- *     flood of records with a bad id must not become a flood of HTTP calls); zero asks every time
+ * @param unknownIdTtl how long an id the registry answered "not found" for is answered from memory
+ *     (a flood of records with a bad id must not become a flood of HTTP calls); zero asks every
+ *     time
  */
 public record RegistrySettings(
     URI baseUrl,
@@ -46,36 +48,98 @@ public record RegistrySettings(
     }
   }
 
-  /** Defaults suited to a registry on the same network: 5 s timeout, 4 attempts, 100 ms to 2 s backoff. */
+  /**
+   * Defaults suited to a registry on the same network: 5 s timeout, 4 attempts, 100 ms to 2 s
+   * backoff.
+   */
   public static RegistrySettings of(String baseUrl) {
-    return new RegistrySettings(URI.create(baseUrl), Duration.ofSeconds(5), 4, Duration.ofMillis(100),
-        Duration.ofSeconds(2), Optional.empty(), Optional.empty(), 0, Duration.ofSeconds(1));
+    return new RegistrySettings(
+        URI.create(baseUrl),
+        Duration.ofSeconds(5),
+        4,
+        Duration.ofMillis(100),
+        Duration.ofSeconds(2),
+        Optional.empty(),
+        Optional.empty(),
+        0,
+        Duration.ofSeconds(1));
   }
 
   public RegistrySettings withRetries(int attempts, Duration initial, Duration max) {
-    return new RegistrySettings(baseUrl, requestTimeout, attempts, initial, max, basicAuth, sslContext, cacheSize, unknownIdTtl);
+    return new RegistrySettings(
+        baseUrl,
+        requestTimeout,
+        attempts,
+        initial,
+        max,
+        basicAuth,
+        sslContext,
+        cacheSize,
+        unknownIdTtl);
   }
 
   public RegistrySettings withRequestTimeout(Duration timeout) {
-    return new RegistrySettings(baseUrl, timeout, maxAttempts, initialBackoff, maxBackoff, basicAuth, sslContext, cacheSize, unknownIdTtl);
+    return new RegistrySettings(
+        baseUrl,
+        timeout,
+        maxAttempts,
+        initialBackoff,
+        maxBackoff,
+        basicAuth,
+        sslContext,
+        cacheSize,
+        unknownIdTtl);
   }
 
   public RegistrySettings withBasicAuth(String userInfo) {
-    return new RegistrySettings(baseUrl, requestTimeout, maxAttempts, initialBackoff, maxBackoff,
-        Optional.ofNullable(userInfo), sslContext, cacheSize, unknownIdTtl);
+    return new RegistrySettings(
+        baseUrl,
+        requestTimeout,
+        maxAttempts,
+        initialBackoff,
+        maxBackoff,
+        Optional.ofNullable(userInfo),
+        sslContext,
+        cacheSize,
+        unknownIdTtl);
   }
 
   public RegistrySettings withSslContext(SSLContext context) {
-    return new RegistrySettings(baseUrl, requestTimeout, maxAttempts, initialBackoff, maxBackoff, basicAuth,
-        Optional.ofNullable(context), cacheSize, unknownIdTtl);
+    return new RegistrySettings(
+        baseUrl,
+        requestTimeout,
+        maxAttempts,
+        initialBackoff,
+        maxBackoff,
+        basicAuth,
+        Optional.ofNullable(context),
+        cacheSize,
+        unknownIdTtl);
   }
 
   public RegistrySettings withCacheSize(int size) {
-    return new RegistrySettings(baseUrl, requestTimeout, maxAttempts, initialBackoff, maxBackoff, basicAuth, sslContext, size, unknownIdTtl);
+    return new RegistrySettings(
+        baseUrl,
+        requestTimeout,
+        maxAttempts,
+        initialBackoff,
+        maxBackoff,
+        basicAuth,
+        sslContext,
+        size,
+        unknownIdTtl);
   }
 
   public RegistrySettings withUnknownIdTtl(Duration ttl) {
-    return new RegistrySettings(baseUrl, requestTimeout, maxAttempts, initialBackoff, maxBackoff, basicAuth, sslContext,
-        cacheSize, ttl);
+    return new RegistrySettings(
+        baseUrl,
+        requestTimeout,
+        maxAttempts,
+        initialBackoff,
+        maxBackoff,
+        basicAuth,
+        sslContext,
+        cacheSize,
+        ttl);
   }
 }

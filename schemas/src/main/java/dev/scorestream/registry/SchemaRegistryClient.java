@@ -24,11 +24,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Client for the Confluent Schema Registry REST API. Thread-safe; one instance per process is enough.
+ * Client for the Confluent Schema Registry REST API. Thread-safe; one instance per process is
+ * enough.
  *
- * <p>Only a definite answer becomes a definite exception: an unknown id is {@link SchemaNotFoundException}
- * only when the registry says so with error code 40403, so a wrong base URL (which also answers 404)
- * shows up as an outage rather than turning every record into a dead letter.
+ * <p>Only a definite answer becomes a definite exception: an unknown id is {@link
+ * SchemaNotFoundException} only when the registry says so with error code 40403, so a wrong base
+ * URL (which also answers 404) shows up as an outage rather than turning every record into a dead
+ * letter.
  */
 public final class SchemaRegistryClient implements SchemaLookup {
 
@@ -42,12 +44,14 @@ public final class SchemaRegistryClient implements SchemaLookup {
   private final HttpClient http;
   private final ObjectMapper json = new ObjectMapper();
   private final Map<Integer, Schema> byId;
+
   /** Ids the registry said it does not know, until when (System.nanoTime) that answer is reused. */
   private final Map<Integer, Unknown> unknownIds = new java.util.concurrent.ConcurrentHashMap<>();
+
   private static final int MAX_UNKNOWN_IDS = 10_000;
 
-  private record Unknown(long until, String message) {
-  }
+  private record Unknown(long until, String message) {}
+
   private final Stats stats = new Stats();
   private final AtomicBoolean reachable = new AtomicBoolean(true);
 
@@ -56,9 +60,10 @@ public final class SchemaRegistryClient implements SchemaLookup {
     HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(settings.requestTimeout());
     settings.sslContext().ifPresent(builder::sslContext);
     this.http = builder.build();
-    this.byId = settings.cacheSize() == 0
-        ? new ConcurrentHashMap<>()
-        : Collections.synchronizedMap(new LruMap<>(settings.cacheSize()));
+    this.byId =
+        settings.cacheSize() == 0
+            ? new ConcurrentHashMap<>()
+            : Collections.synchronizedMap(new LruMap<>(settings.cacheSize()));
   }
 
   public RegistrySettings settings() {
@@ -94,33 +99,36 @@ public final class SchemaRegistryClient implements SchemaLookup {
         if (unknownIds.size() >= MAX_UNKNOWN_IDS) {
           unknownIds.clear();
         }
-        unknownIds.put(id, new Unknown(System.nanoTime() + settings.unknownIdTtl().toNanos(), message));
+        unknownIds.put(
+            id, new Unknown(System.nanoTime() + settings.unknownIdTtl().toNanos(), message));
       }
       throw new SchemaNotFoundException(id, message);
     }
     JsonNode body = response.requireOk("schema id " + id);
     String type = body.path("schemaType").asText("AVRO");
     if (!"AVRO".equals(type)) {
-      throw new SchemaNotFoundException(id, "schema id " + id + " is a " + type + " schema, not Avro");
+      throw new SchemaNotFoundException(
+          id, "schema id " + id + " is a " + type + " schema, not Avro");
     }
     Schema schema;
     try {
       schema = new Schema.Parser().setValidateDefaults(false).parse(body.path("schema").asText());
     } catch (SchemaParseException e) {
-      throw new SchemaNotFoundException(id, "schema id " + id + " is not a parseable Avro schema: " + e.getMessage());
+      throw new SchemaNotFoundException(
+          id, "schema id " + id + " is not a parseable Avro schema: " + e.getMessage());
     }
     byId.put(id, schema);
     return schema;
   }
 
   /**
-   * Registers {@code schema} under {@code subject} and returns its id; registering the same schema again
-   * returns the same id.
+   * Registers {@code schema} under {@code subject} and returns its id; registering the same schema
+   * again returns the same id.
    *
-   * <p>A 409 is not always a refusal: Apicurio answers it when the same schema was registered under the
-   * subject concurrently (two instances starting together) or by an earlier attempt of this very call whose
-   * answer was lost (a timeout, then the retry). So a 409 is followed by a lookup of the schema under the
-   * subject, and only a schema that is not there is refused.
+   * <p>A 409 is not always a refusal: Apicurio answers it when the same schema was registered under
+   * the subject concurrently (two instances starting together) or by an earlier attempt of this
+   * very call whose answer was lost (a timeout, then the retry). So a 409 is followed by a lookup
+   * of the schema under the subject, and only a schema that is not there is refused.
    *
    * @throws RegistryRejectedException when the registry refuses it (409 incompatible, 422 invalid)
    */
@@ -136,7 +144,8 @@ public final class SchemaRegistryClient implements SchemaLookup {
       }
     }
     if (response.status() == 409 || response.status() == 422) {
-      throw new RegistryRejectedException(response.status(),
+      throw new RegistryRejectedException(
+          response.status(),
           "registry refused schema for subject " + subject + ": " + response.message());
     }
     int id = response.requireOk("register " + subject).path("id").asInt(-1);
@@ -153,13 +162,16 @@ public final class SchemaRegistryClient implements SchemaLookup {
    */
   public boolean isCompatible(String subject, Schema schema) {
     ObjectNode request = json.createObjectNode().put("schema", schema.toString());
-    Response response = call("POST", "/compatibility/subjects/" + encode(subject) + "/versions/latest", request);
+    Response response =
+        call("POST", "/compatibility/subjects/" + encode(subject) + "/versions/latest", request);
     if (response.status() == 404
-        && (response.errorCode() == SUBJECT_NOT_FOUND || response.errorCode() == VERSION_NOT_FOUND)) {
+        && (response.errorCode() == SUBJECT_NOT_FOUND
+            || response.errorCode() == VERSION_NOT_FOUND)) {
       return true;
     }
     if (response.status() == 422) {
-      throw new RegistryRejectedException(422, "invalid schema for subject " + subject + ": " + response.message());
+      throw new RegistryRejectedException(
+          422, "invalid schema for subject " + subject + ": " + response.message());
     }
     return response.requireOk("compatibility " + subject).path("is_compatible").asBoolean(false);
   }
@@ -182,15 +194,24 @@ public final class SchemaRegistryClient implements SchemaLookup {
 
   private Response call(String method, String path, JsonNode body) {
     URI uri = URI.create(settings.baseUrl() + path);
-    HttpRequest.Builder request = HttpRequest.newBuilder(uri)
-        .timeout(settings.requestTimeout())
-        .header("Accept", CONTENT_TYPE + ", application/json");
-    settings.basicAuth().ifPresent(auth -> request.header("Authorization",
-        "Basic " + Base64.getEncoder().encodeToString(auth.getBytes(StandardCharsets.UTF_8))));
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(uri)
+            .timeout(settings.requestTimeout())
+            .header("Accept", CONTENT_TYPE + ", application/json");
+    settings
+        .basicAuth()
+        .ifPresent(
+            auth ->
+                request.header(
+                    "Authorization",
+                    "Basic "
+                        + Base64.getEncoder()
+                            .encodeToString(auth.getBytes(StandardCharsets.UTF_8))));
     if (body == null) {
       request.method(method, HttpRequest.BodyPublishers.noBody());
     } else {
-      request.header("Content-Type", CONTENT_TYPE)
+      request
+          .header("Content-Type", CONTENT_TYPE)
           .method(method, HttpRequest.BodyPublishers.ofString(body.toString()));
     }
     HttpRequest built = request.build();
@@ -214,7 +235,8 @@ public final class SchemaRegistryClient implements SchemaLookup {
         return new Response(status, parse(response.body()));
       } catch (IOException e) {
         last = e;
-        lastProblem = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+        lastProblem =
+            e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
         stats.errors.increment();
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
@@ -222,7 +244,14 @@ public final class SchemaRegistryClient implements SchemaLookup {
       }
     }
     reachable.set(false);
-    String message = method + " " + uri + " failed after " + settings.maxAttempts() + " attempts: " + lastProblem;
+    String message =
+        method
+            + " "
+            + uri
+            + " failed after "
+            + settings.maxAttempts()
+            + " attempts: "
+            + lastProblem;
     LOG.warn("schema registry unavailable: {}", message);
     throw new RegistryUnavailableException(message, last);
   }
@@ -275,7 +304,8 @@ public final class SchemaRegistryClient implements SchemaLookup {
     /** The body of a 2xx answer; anything else is not an answer this client understands. */
     JsonNode requireOk(String what) {
       if (status / 100 != 2) {
-        throw new RegistryUnavailableException(what + ": unexpected HTTP " + status + " " + abbreviate(message()), null);
+        throw new RegistryUnavailableException(
+            what + ": unexpected HTTP " + status + " " + abbreviate(message()), null);
       }
       return body;
     }

@@ -1,10 +1,11 @@
 /**
- * A small client for the Confluent Schema Registry REST API (also served by Apicurio's
- * {@code /apis/ccompat/v7}, Karapace and Redpanda): schema by id with a cache, register and
- * compatibility calls, timeouts, bounded retries with backoff, basic auth and TLS.
+ * A small client for the Confluent Schema Registry REST API (also served by Apicurio's {@code
+ * /apis/ccompat/v7}, Karapace and Redpanda): schema by id with a cache, register and compatibility
+ * calls, timeouts, bounded retries with backoff, basic auth and TLS.
  *
- * <p>Failures are split by what they mean for a record: {@link dev.scorestream.registry.SchemaNotFoundException}
- * is a definite answer (the id does not exist), {@link dev.scorestream.registry.RegistryUnavailableException}
- * is an outage and must never make a record a dead letter.
+ * <p>Failures are split by what they mean for a record: {@link
+ * dev.scorestream.registry.SchemaNotFoundException} is a definite answer (the id does not exist),
+ * {@link dev.scorestream.registry.RegistryUnavailableException} is an outage and must never make a
+ * record a dead letter.
  */
 package dev.scorestream.registry;

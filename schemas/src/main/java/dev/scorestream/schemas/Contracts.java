@@ -7,7 +7,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.apache.avro.Schema;
 
-/** Loads the Avro contracts bundled under {@code avro/} in this jar, or a reader schema from a file. */
+/**
+ * Loads the Avro contracts bundled under {@code avro/} in this jar, or a reader schema from a file.
+ */
 public final class Contracts {
 
   public static final String PAYMENT_EVENT = "PaymentEvent.avsc";
@@ -16,8 +18,7 @@ public final class Contracts {
   public static final String DRIFT_REPORT = "DriftReport.avsc";
   public static final String PERFORMANCE_REPORT = "PerformanceReport.avsc";
 
-  private Contracts() {
-  }
+  private Contracts() {}
 
   /** The demo reader schema for card payments, with its field rules. */
   public static Schema paymentEvent() {
@@ -48,7 +49,10 @@ public final class Contracts {
     return fromClasspath("/avro/" + fileName);
   }
 
-  /** An .avsc on the classpath, by absolute resource path such as {@code /demo/PaymentEvent-v2.avsc}. */
+  /**
+   * An .avsc on the classpath, by absolute resource path such as {@code
+   * /demo/PaymentEvent-v2.avsc}.
+   */
   public static Schema fromClasspath(String resource) {
     try (InputStream in = Contracts.class.getResourceAsStream(resource)) {
       if (in == null) {
@@ -67,7 +71,8 @@ public final class Contracts {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read schema file " + path, e);
     } catch (RuntimeException e) {
-      throw new IllegalArgumentException("schema file " + path + " is not a valid Avro schema: " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          "schema file " + path + " is not a valid Avro schema: " + e.getMessage(), e);
     }
   }
 }

@@ -10,12 +10,16 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import org.apache.avro.generic.GenericRecord;
 
-/** Whatever bytes arrive, the decoder answers with a value: decoded or a reasoned failure, never an exception. */
+/**
+ * Whatever bytes arrive, the decoder answers with a value: decoded or a reasoned failure, never an
+ * exception.
+ */
 class WireFormatDecoderPropertiesTest {
 
-  final InMemorySchemas registry = new InMemorySchemas()
-      .with(1, WireFormatDecoderTest.READER)
-      .with(2, WireFormatDecoderTest.EVOLVED);
+  final InMemorySchemas registry =
+      new InMemorySchemas()
+          .with(1, WireFormatDecoderTest.READER)
+          .with(2, WireFormatDecoderTest.EVOLVED);
   final WireFormatDecoder decoder = new WireFormatDecoder(WireFormatDecoderTest.READER, registry);
 
   @Property(tries = 3000)
@@ -33,8 +37,8 @@ class WireFormatDecoderPropertiesTest {
   }
 
   @Property(tries = 1000)
-  void corruptingAValidPayloadNeverThrows(@ForAll("validPayloads") byte[] valid, @ForAll int position,
-      @ForAll byte replacement) {
+  void corruptingAValidPayloadNeverThrows(
+      @ForAll("validPayloads") byte[] valid, @ForAll int position, @ForAll byte replacement) {
     byte[] corrupted = Arrays.copyOf(valid, valid.length);
     corrupted[Math.floorMod(position, corrupted.length)] = replacement;
 
@@ -42,30 +46,47 @@ class WireFormatDecoderPropertiesTest {
   }
 
   @Property(tries = 500)
-  void everyPrefixOfAValidPayloadIsRejected(@ForAll("validPayloads") byte[] valid, @ForAll int cut) {
+  void everyPrefixOfAValidPayloadIsRejected(
+      @ForAll("validPayloads") byte[] valid, @ForAll int cut) {
     int length = Math.floorMod(cut, valid.length);
 
-    assertThat(decoder.decode(Arrays.copyOf(valid, length))).isInstanceOf(DecodeResult.Failed.class);
+    assertThat(decoder.decode(Arrays.copyOf(valid, length)))
+        .isInstanceOf(DecodeResult.Failed.class);
   }
 
   @Provide
   Arbitrary<byte[]> payloads() {
     Arbitrary<byte[]> random = Arbitraries.bytes().array(byte[].class).ofMaxSize(64);
-    Arbitrary<byte[]> withHeader = Arbitraries.integers().between(0, 3).flatMap(id ->
-        Arbitraries.bytes().array(byte[].class).ofMaxSize(48).map(body -> {
-          byte[] bytes = new byte[body.length + 5];
-          bytes[4] = (byte) (int) id;
-          System.arraycopy(body, 0, bytes, 5, body.length);
-          return bytes;
-        }));
+    Arbitrary<byte[]> withHeader =
+        Arbitraries.integers()
+            .between(0, 3)
+            .flatMap(
+                id ->
+                    Arbitraries.bytes()
+                        .array(byte[].class)
+                        .ofMaxSize(48)
+                        .map(
+                            body -> {
+                              byte[] bytes = new byte[body.length + 5];
+                              bytes[4] = (byte) (int) id;
+                              System.arraycopy(body, 0, bytes, 5, body.length);
+                              return bytes;
+                            }));
     return Arbitraries.oneOf(random, withHeader);
   }
 
   @Provide
   Arbitrary<byte[]> validPayloads() {
     WireFormatEncoder encoder = new WireFormatEncoder(WireFormatDecoderTest.READER, 1);
-    return Arbitraries.strings().ofMaxLength(40).flatMap(id ->
-        Arbitraries.doubles().map(amount ->
-            encoder.encode(WireFormatDecoderTest.payment(WireFormatDecoderTest.READER, id, amount, "POS"))));
+    return Arbitraries.strings()
+        .ofMaxLength(40)
+        .flatMap(
+            id ->
+                Arbitraries.doubles()
+                    .map(
+                        amount ->
+                            encoder.encode(
+                                WireFormatDecoderTest.payment(
+                                    WireFormatDecoderTest.READER, id, amount, "POS"))));
   }
 }

@@ -11,26 +11,43 @@ import org.junit.jupiter.api.Test;
 
 class WireFormatDecoderTest {
 
-  static final Schema READER = SchemaBuilder.record("Payment").namespace("t").fields()
-      .requiredString("id")
-      .requiredDouble("amount")
-      .name("channel").type().enumeration("Channel").symbols("POS", "ECOM").noDefault()
-      .endRecord();
+  static final Schema READER =
+      SchemaBuilder.record("Payment")
+          .namespace("t")
+          .fields()
+          .requiredString("id")
+          .requiredDouble("amount")
+          .name("channel")
+          .type()
+          .enumeration("Channel")
+          .symbols("POS", "ECOM")
+          .noDefault()
+          .endRecord();
 
-  /** Adds an optional field and an enum symbol the reader lacks: compatible for most records, not all. */
-  static final Schema EVOLVED = SchemaBuilder.record("Payment").namespace("t").fields()
-      .requiredString("id")
-      .requiredDouble("amount")
-      .name("channel").type().enumeration("Channel").symbols("POS", "ECOM", "WALLET").noDefault()
-      .optionalString("device")
-      .endRecord();
+  /**
+   * Adds an optional field and an enum symbol the reader lacks: compatible for most records, not
+   * all.
+   */
+  static final Schema EVOLVED =
+      SchemaBuilder.record("Payment")
+          .namespace("t")
+          .fields()
+          .requiredString("id")
+          .requiredDouble("amount")
+          .name("channel")
+          .type()
+          .enumeration("Channel")
+          .symbols("POS", "ECOM", "WALLET")
+          .noDefault()
+          .optionalString("device")
+          .endRecord();
 
   /** Lacks a reader field that has no default: no record of it can be read. */
-  static final Schema MISSING_FIELD = SchemaBuilder.record("Payment").namespace("t").fields()
-      .requiredString("id")
-      .endRecord();
+  static final Schema MISSING_FIELD =
+      SchemaBuilder.record("Payment").namespace("t").fields().requiredString("id").endRecord();
 
-  final InMemorySchemas registry = new InMemorySchemas().with(1, READER).with(2, EVOLVED).with(3, MISSING_FIELD);
+  final InMemorySchemas registry =
+      new InMemorySchemas().with(1, READER).with(2, EVOLVED).with(3, MISSING_FIELD);
   final WireFormatDecoder decoder = new WireFormatDecoder(READER, registry);
 
   @Test
@@ -73,7 +90,8 @@ class WireFormatDecoderTest {
     record.put("id", "e4");
     byte[] bytes = new WireFormatEncoder(MISSING_FIELD, 3).encode(record);
 
-    DecodeResult.Failed failed = assertFailure(decoder.decode(bytes), DecodeFailure.INCOMPATIBLE_SCHEMA);
+    DecodeResult.Failed failed =
+        assertFailure(decoder.decode(bytes), DecodeFailure.INCOMPATIBLE_SCHEMA);
     assertThat(failed.message()).contains("amount");
   }
 
@@ -81,15 +99,19 @@ class WireFormatDecoderTest {
   void shouldRejectUnknownSchemaId() {
     byte[] bytes = new WireFormatEncoder(READER, 77).encode(payment(READER, "e5", 1.0, "POS"));
 
-    DecodeResult.Failed failed = assertFailure(decoder.decode(bytes), DecodeFailure.UNKNOWN_SCHEMA_ID);
+    DecodeResult.Failed failed =
+        assertFailure(decoder.decode(bytes), DecodeFailure.UNKNOWN_SCHEMA_ID);
     assertThat(failed.schemaId()).isEqualTo(77);
   }
 
   @Test
   void shouldRejectTruncatedBody() {
-    byte[] bytes = new WireFormatEncoder(READER, 1).encode(payment(READER, "event-with-a-long-id", 1.0, "POS"));
+    byte[] bytes =
+        new WireFormatEncoder(READER, 1)
+            .encode(payment(READER, "event-with-a-long-id", 1.0, "POS"));
 
-    assertFailure(decoder.decode(Arrays.copyOf(bytes, bytes.length - 4)), DecodeFailure.UNDECODABLE);
+    assertFailure(
+        decoder.decode(Arrays.copyOf(bytes, bytes.length - 4)), DecodeFailure.UNDECODABLE);
   }
 
   @Test
@@ -103,7 +125,9 @@ class WireFormatDecoderTest {
 
   @Test
   void shouldRejectJsonAndShortPayloadsAsNotWireFormat() {
-    assertThat(assertFailure(decoder.decode("{\"id\":1}".getBytes()), DecodeFailure.NOT_WIRE_FORMAT).message())
+    assertThat(
+            assertFailure(decoder.decode("{\"id\":1}".getBytes()), DecodeFailure.NOT_WIRE_FORMAT)
+                .message())
         .contains("JSON");
     assertFailure(decoder.decode(new byte[] {0, 0, 1}), DecodeFailure.NOT_WIRE_FORMAT);
     assertFailure(decoder.decode(new byte[0]), DecodeFailure.NOT_WIRE_FORMAT);

@@ -3,9 +3,9 @@ package dev.scorestream.registry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.scorestream.schemas.Contracts;
 import dev.scorestream.testkit.EmbeddedStack;
 import dev.scorestream.testkit.RealComponents;
-import dev.scorestream.schemas.Contracts;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,8 +41,9 @@ class SchemaRegistryClientIT {
   }
 
   /**
-   * Scorers starting together register the same schemas at the same moment; Apicurio answers all but the
-   * first with 409 "already exists" when they race. Every one must get the same id, none a refusal.
+   * Scorers starting together register the same schemas at the same moment; Apicurio answers all
+   * but the first with 409 "already exists" when they race. Every one must get the same id, none a
+   * refusal.
    */
   @Test
   void shouldGiveEveryConcurrentRegistrationOfTheSameSchemaTheSameId() throws Exception {
@@ -71,8 +72,18 @@ class SchemaRegistryClientIT {
   void shouldAcceptCompatibleAndRefuseIncompatibleChangeUnderBackward() {
     String subject = "client-it-evolution-value";
     Schema v1 = SchemaBuilder.record("Thing").fields().requiredString("id").endRecord();
-    Schema compatible = SchemaBuilder.record("Thing").fields().requiredString("id").optionalString("note").endRecord();
-    Schema incompatible = SchemaBuilder.record("Thing").fields().requiredString("id").requiredInt("count").endRecord();
+    Schema compatible =
+        SchemaBuilder.record("Thing")
+            .fields()
+            .requiredString("id")
+            .optionalString("note")
+            .endRecord();
+    Schema incompatible =
+        SchemaBuilder.record("Thing")
+            .fields()
+            .requiredString("id")
+            .requiredInt("count")
+            .endRecord();
     int first = client.register(subject, v1);
     client.setCompatibility(subject, "BACKWARD");
 
@@ -94,15 +105,18 @@ class SchemaRegistryClientIT {
 
   @Test
   void shouldTreatNewSubjectAsCompatible() {
-    assertThat(client.isCompatible("client-it-never-registered-value", Contracts.prediction())).isTrue();
+    assertThat(client.isCompatible("client-it-never-registered-value", Contracts.prediction()))
+        .isTrue();
   }
 
   @Test
   void shouldReportWrongBasePathAsOutageNotUnknownId(EmbeddedStack stack) {
     String wrong = stack.registry().url().replace("/apis/ccompat/v7", "/nope");
-    SchemaRegistryClient misconfigured = new SchemaRegistryClient(RegistrySettings.of(wrong)
-        .withRetries(1, Duration.ofMillis(1), Duration.ofMillis(1)));
+    SchemaRegistryClient misconfigured =
+        new SchemaRegistryClient(
+            RegistrySettings.of(wrong).withRetries(1, Duration.ofMillis(1), Duration.ofMillis(1)));
 
-    assertThatThrownBy(() -> misconfigured.schemaById(1)).isInstanceOf(RegistryUnavailableException.class);
+    assertThatThrownBy(() -> misconfigured.schemaById(1))
+        .isInstanceOf(RegistryUnavailableException.class);
   }
 }

@@ -21,9 +21,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Failure semantics of the client against a scripted HTTP stub: the cases a real registry cannot be made
- * to produce on demand (5xx bursts, a wrong base path, slow answers). The happy path against real
- * Apicurio is covered by {@code SchemaRegistryClientIT} in the topology module.
+ * Failure semantics of the client against a scripted HTTP stub: the cases a real registry cannot be
+ * made to produce on demand (5xx bursts, a wrong base path, slow answers). The happy path against
+ * real Apicurio is covered by {@code SchemaRegistryClientIT} in the topology module.
  */
 class SchemaRegistryClientTest {
 
@@ -34,8 +34,7 @@ class SchemaRegistryClientTest {
   final AtomicInteger requests = new AtomicInteger();
   final AtomicReference<String> lastAuthorization = new AtomicReference<>();
 
-  record Reply(int status, String body, long delayMillis) {
-  }
+  record Reply(int status, String body, long delayMillis) {}
 
   @BeforeEach
   void startStub() throws IOException {
@@ -55,7 +54,8 @@ class SchemaRegistryClientTest {
     Reply reply = replies.isEmpty() ? new Reply(500, "{}", 0) : replies.poll();
     if (reply.delayMillis() > 0) {
       try {
-        // The stub plays a slow registry: this is the latency under test, not a wait for a condition.
+        // The stub plays a slow registry: this is the latency under test, not a wait for a
+        // condition.
         Thread.sleep(reply.delayMillis());
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
@@ -73,9 +73,10 @@ class SchemaRegistryClientTest {
 
   SchemaRegistryClient client(int attempts) {
     String url = baseUrl();
-    return new SchemaRegistryClient(RegistrySettings.of(url)
-        .withRetries(attempts, Duration.ofMillis(1), Duration.ofMillis(5))
-        .withRequestTimeout(Duration.ofMillis(500)));
+    return new SchemaRegistryClient(
+        RegistrySettings.of(url)
+            .withRetries(attempts, Duration.ofMillis(1), Duration.ofMillis(5))
+            .withRequestTimeout(Duration.ofMillis(500)));
   }
 
   static String schemaBody() {
@@ -125,7 +126,8 @@ class SchemaRegistryClientTest {
   void shouldTreatTimeoutAsOutage() {
     replies.add(new Reply(200, schemaBody(), 1500));
 
-    assertThatThrownBy(() -> client(1).schemaById(1)).isInstanceOf(RegistryUnavailableException.class);
+    assertThatThrownBy(() -> client(1).schemaById(1))
+        .isInstanceOf(RegistryUnavailableException.class);
   }
 
   @Test
@@ -150,18 +152,23 @@ class SchemaRegistryClientTest {
     for (int i = 0; i < 3; i++) {
       replies.add(new Reply(404, "{\"error_code\":40403,\"message\":\"Schema not found\"}", 0));
     }
-    SchemaRegistryClient remembering = new SchemaRegistryClient(
-        RegistrySettings.of(baseUrl()).withRetries(1, Duration.ofMillis(1), Duration.ofMillis(1))
-            .withUnknownIdTtl(Duration.ofHours(1)));
+    SchemaRegistryClient remembering =
+        new SchemaRegistryClient(
+            RegistrySettings.of(baseUrl())
+                .withRetries(1, Duration.ofMillis(1), Duration.ofMillis(1))
+                .withUnknownIdTtl(Duration.ofHours(1)));
     for (int i = 0; i < 5; i++) {
-      assertThatThrownBy(() -> remembering.schemaById(42)).isInstanceOf(SchemaNotFoundException.class)
+      assertThatThrownBy(() -> remembering.schemaById(42))
+          .isInstanceOf(SchemaNotFoundException.class)
           .hasMessageContaining("42");
     }
     assertThat(requests).as("one HTTP call for five lookups").hasValue(1);
 
-    SchemaRegistryClient asking = new SchemaRegistryClient(
-        RegistrySettings.of(baseUrl()).withRetries(1, Duration.ofMillis(1), Duration.ofMillis(1))
-            .withUnknownIdTtl(Duration.ZERO));
+    SchemaRegistryClient asking =
+        new SchemaRegistryClient(
+            RegistrySettings.of(baseUrl())
+                .withRetries(1, Duration.ofMillis(1), Duration.ofMillis(1))
+                .withUnknownIdTtl(Duration.ZERO));
     assertThatThrownBy(() -> asking.schemaById(42)).isInstanceOf(SchemaNotFoundException.class);
     assertThatThrownBy(() -> asking.schemaById(42)).isInstanceOf(SchemaNotFoundException.class);
     assertThat(requests).as("a zero TTL asks every time").hasValue(3);
@@ -171,7 +178,8 @@ class SchemaRegistryClientTest {
   void shouldTreatPlain404FromWrongBaseUrlAsOutageNotUnknownId() {
     replies.add(new Reply(404, "<html>Not Found</html>", 0));
 
-    assertThatThrownBy(() -> client(1).schemaById(42)).isInstanceOf(RegistryUnavailableException.class);
+    assertThatThrownBy(() -> client(1).schemaById(42))
+        .isInstanceOf(RegistryUnavailableException.class);
   }
 
   @Test
@@ -181,27 +189,36 @@ class SchemaRegistryClientTest {
 
     assertThatThrownBy(() -> client(3).register("t-value", SCHEMA))
         .isInstanceOf(RegistryRejectedException.class)
-        .hasMessageContaining("t-value").hasMessageContaining("Incompatible");
+        .hasMessageContaining("t-value")
+        .hasMessageContaining("Incompatible");
     assertThat(requests).as("the registration, then the lookup that finds nothing").hasValue(2);
   }
 
   /** Apicurio's answer when another instance registered the same schema a moment earlier. */
   @Test
   void shouldReturnTheIdOfTheSameSchemaRegisteredConcurrently() {
-    replies.add(new Reply(409, "{\"error_code\":409,\"message\":\"An artifact with ID 't-value' in group 'null'"
-        + " already exists.\"}", 0));
-    replies.add(new Reply(200, "{\"subject\":\"t-value\",\"id\":7,\"version\":1,\"schema\":\"{}\"}", 0));
+    replies.add(
+        new Reply(
+            409,
+            "{\"error_code\":409,\"message\":\"An artifact with ID 't-value' in group 'null'"
+                + " already exists.\"}",
+            0));
+    replies.add(
+        new Reply(200, "{\"subject\":\"t-value\",\"id\":7,\"version\":1,\"schema\":\"{}\"}", 0));
 
     assertThat(client(3).register("t-value", SCHEMA)).isEqualTo(7);
     assertThat(requests).hasValue(2);
   }
 
-  /** The first POST registered the schema but its answer came too late; the retry is told it exists. */
+  /**
+   * The first POST registered the schema but its answer came too late; the retry is told it exists.
+   */
   @Test
   void shouldReturnTheIdWhenARetriedRegistrationFindsItsOwnFirstAttempt() {
     replies.add(new Reply(200, "{\"id\":7}", 800));
     replies.add(new Reply(409, "{\"error_code\":409,\"message\":\"already exists\"}", 0));
-    replies.add(new Reply(200, "{\"subject\":\"t-value\",\"id\":7,\"version\":1,\"schema\":\"{}\"}", 0));
+    replies.add(
+        new Reply(200, "{\"subject\":\"t-value\",\"id\":7,\"version\":1,\"schema\":\"{}\"}", 0));
 
     assertThat(client(3).register("t-value", SCHEMA)).isEqualTo(7);
     assertThat(requests).hasValue(3);
@@ -211,7 +228,8 @@ class SchemaRegistryClientTest {
   void shouldSendBasicAuth() throws Exception {
     replies.add(new Reply(200, "{\"id\":3}", 0));
     String url = "http://127.0.0.1:" + server.getAddress().getPort();
-    SchemaRegistryClient client = new SchemaRegistryClient(RegistrySettings.of(url).withBasicAuth("ops:s3cret"));
+    SchemaRegistryClient client =
+        new SchemaRegistryClient(RegistrySettings.of(url).withBasicAuth("ops:s3cret"));
 
     assertThat(client.register("t-value", SCHEMA)).isEqualTo(3);
     assertThat(lastAuthorization.get()).isEqualTo("Basic b3BzOnMzY3JldA==");
@@ -230,7 +248,8 @@ class SchemaRegistryClientTest {
       replies.add(new Reply(200, schemaBody(), 0));
     }
     String url = "http://127.0.0.1:" + server.getAddress().getPort();
-    SchemaRegistryClient client = new SchemaRegistryClient(RegistrySettings.of(url).withCacheSize(2));
+    SchemaRegistryClient client =
+        new SchemaRegistryClient(RegistrySettings.of(url).withCacheSize(2));
 
     client.schemaById(1);
     client.schemaById(2);

@@ -7,8 +7,9 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * A categorical feature's window: counts per category and missing count. Mergeable; immutable. Compared
- * with the baseline over its categories plus one "unseen" bucket for categories training never saw.
+ * A categorical feature's window: counts per category and missing count. Mergeable; immutable.
+ * Compared with the baseline over its categories plus one "unseen" bucket for categories training
+ * never saw.
  */
 public record CategoricalAccumulator(Map<String, Long> counts, long missing) {
 
@@ -38,7 +39,8 @@ public record CategoricalAccumulator(Map<String, Long> counts, long missing) {
     return counts.values().stream().mapToLong(Long::longValue).sum() + missing;
   }
 
-  public FeatureDrift compare(String feature, BaselineProfile.CategoricalProfile baseline, DriftThresholds thresholds) {
+  public FeatureDrift compare(
+      String feature, BaselineProfile.CategoricalProfile baseline, DriftThresholds thresholds) {
     List<String> categories = new ArrayList<>(new TreeMap<>(baseline.frequencies()).keySet());
     double[] expected = new double[categories.size() + 1];
     long[] observed = new long[categories.size() + 1];
@@ -46,17 +48,20 @@ public record CategoricalAccumulator(Map<String, Long> counts, long missing) {
       expected[i] = baseline.frequencies().get(categories.get(i));
       observed[i] = counts.getOrDefault(categories.get(i), 0L);
     }
-    counts.forEach((category, count) -> {
-      if (!baseline.frequencies().containsKey(category)) {
-        observed[categories.size()] += count;
-      }
-    });
+    counts.forEach(
+        (category, count) -> {
+          if (!baseline.frequencies().containsKey(category)) {
+            observed[categories.size()] += count;
+          }
+        });
     long present = count() - missing;
     double[] shares = Divergence.shares(observed);
     double psi = present == 0 ? 0 : Divergence.psi(expected, shares);
     double js = present == 0 ? 0 : Divergence.jensenShannon(expected, shares);
     double missingRate = count() == 0 ? 0 : (double) missing / count();
-    DriftStatus status = thresholds.status(count(), psi, js, Math.abs(missingRate - baseline.missingRate()));
-    return new FeatureDrift(feature, count(), missingRate, baseline.missingRate(), psi, js, Moments.EMPTY, status);
+    DriftStatus status =
+        thresholds.status(count(), psi, js, Math.abs(missingRate - baseline.missingRate()));
+    return new FeatureDrift(
+        feature, count(), missingRate, baseline.missingRate(), psi, js, Moments.EMPTY, status);
   }
 }

@@ -12,8 +12,7 @@ public final class Divergence {
   /** Stand-in share for an empty bin in PSI. */
   public static final double EPSILON = 1e-4;
 
-  private Divergence() {
-  }
+  private Divergence() {}
 
   /** Population stability index: sum over bins of (actual - expected) * ln(actual / expected). */
   public static double psi(double[] expected, double[] actual) {
@@ -28,8 +27,8 @@ public final class Divergence {
   }
 
   /**
-   * Jensen-Shannon distance with base-2 logarithms: the square root of the JS divergence, a metric in
-   * [0, 1] (0 for identical distributions, 1 for disjoint ones).
+   * Jensen-Shannon distance with base-2 logarithms: the square root of the JS divergence, a metric
+   * in [0, 1] (0 for identical distributions, 1 for disjoint ones).
    */
   public static double jensenShannon(double[] p, double[] q) {
     check(p, q);
@@ -60,7 +59,8 @@ public final class Divergence {
 
   private static void check(double[] a, double[] b) {
     if (a.length != b.length) {
-      throw new IllegalArgumentException("distributions over different bins: " + a.length + " vs " + b.length);
+      throw new IllegalArgumentException(
+          "distributions over different bins: " + a.length + " vs " + b.length);
     }
   }
 }

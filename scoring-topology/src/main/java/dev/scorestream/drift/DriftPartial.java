@@ -14,10 +14,11 @@ import org.apache.avro.generic.GenericRecord;
 
 /**
  * Drift statistics of some of one window's events, all scored by one model version: per feature a
- * histogram over the model baseline's bins (numeric) or category counts (categorical), missing count and
- * moments; predicted label counts and score moments. Mutable so the hot path does not allocate per event;
- * every field merges by addition (moments by Chan's formula), so partials from any number of tasks combine
- * into the numbers one task would have computed. Public fields: partials travel as JSON.
+ * histogram over the model baseline's bins (numeric) or category counts (categorical), missing
+ * count and moments; predicted label counts and score moments. Mutable so the hot path does not
+ * allocate per event; every field merges by addition (moments by Chan's formula), so partials from
+ * any number of tasks combine into the numbers one task would have computed. Public fields:
+ * partials travel as JSON.
  */
 public final class DriftPartial {
 
@@ -45,7 +46,8 @@ public final class DriftPartial {
 
   /** One categorical feature, or the predicted labels. */
   public static final class CategoricalStats {
-    public Map<String, Long> counts = new HashMap<>();   // hashed: merged per event; reports sort them
+    public Map<String, Long> counts =
+        new HashMap<>(); // hashed: merged per event; reports sort them
     public long missing;
 
     void add(String value) {
@@ -79,14 +81,18 @@ public final class DriftPartial {
   private transient NumericStats[] numericSlots;
   private transient CategoricalStats[] categoricalSlots;
 
-  /** An empty partial with a slot per feature, numeric bins laid out by {@code baseline}'s edges. */
+  /**
+   * An empty partial with a slot per feature, numeric bins laid out by {@code baseline}'s edges.
+   */
   public static DriftPartial empty(List<FeatureField> fields, BaselineProfile baseline) {
     DriftPartial partial = new DriftPartial();
     partial.attach(fields, baseline);
     return partial;
   }
 
-  /** True once {@link #add} can be used: made by {@link #empty}, or read back and {@link #attach}ed. */
+  /**
+   * True once {@link #add} can be used: made by {@link #empty}, or read back and {@link #attach}ed.
+   */
   public boolean attached() {
     return fields != null;
   }
@@ -104,9 +110,11 @@ public final class DriftPartial {
     for (int i = 0; i < n; i++) {
       FeatureField field = fields[i];
       if (field.kind() == FeatureKind.CATEGORICAL) {
-        categoricalSlots[i] = categorical.computeIfAbsent(field.name(), name -> new CategoricalStats());
+        categoricalSlots[i] =
+            categorical.computeIfAbsent(field.name(), name -> new CategoricalStats());
       } else {
-        BaselineProfile.NumericProfile profile = baseline == null ? null : baseline.numeric().get(field.name());
+        BaselineProfile.NumericProfile profile =
+            baseline == null ? null : baseline.numeric().get(field.name());
         edges[i] = profile == null ? new double[0] : profile.edges();
         NumericStats stats = numeric.computeIfAbsent(field.name(), name -> new NumericStats());
         if (stats.bins.length != edges[i].length + 1) {
@@ -117,7 +125,10 @@ public final class DriftPartial {
     }
   }
 
-  /** Adds one scored event (its sanitized record, as the feature extractor saw it). Only on partials from empty(). */
+  /**
+   * Adds one scored event (its sanitized record, as the feature extractor saw it). Only on partials
+   * from empty().
+   */
   public void add(GenericRecord event, ScoreResult result) {
     events++;
     for (int i = 0; i < fields.length; i++) {
@@ -149,16 +160,21 @@ public final class DriftPartial {
       return;
     }
     predictedLabels.add(result.label());
-    scoreMap.forEach((label, score) -> scores.computeIfAbsent(label, l -> new RunningMoments()).add(score));
+    scoreMap.forEach(
+        (label, score) -> scores.computeIfAbsent(label, l -> new RunningMoments()).add(score));
   }
 
   public void merge(DriftPartial other) {
     events += other.events;
-    other.numeric.forEach((name, stats) -> numeric.computeIfAbsent(name, n -> new NumericStats()).merge(stats));
-    other.categorical.forEach((name, stats) ->
-        categorical.computeIfAbsent(name, n -> new CategoricalStats()).merge(stats));
+    other.numeric.forEach(
+        (name, stats) -> numeric.computeIfAbsent(name, n -> new NumericStats()).merge(stats));
+    other.categorical.forEach(
+        (name, stats) ->
+            categorical.computeIfAbsent(name, n -> new CategoricalStats()).merge(stats));
     predictedLabels.merge(other.predictedLabels);
-    other.scores.forEach((label, moments) -> scores.computeIfAbsent(label, l -> new RunningMoments()).merge(moments));
+    other.scores.forEach(
+        (label, moments) ->
+            scores.computeIfAbsent(label, l -> new RunningMoments()).merge(moments));
     predictedValue.merge(other.predictedValue);
   }
 }

@@ -13,8 +13,8 @@ import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 
 /**
- * Turns one closed window's merged {@link DriftPartial} into a {@code DriftReport} record (schemas module,
- * {@code DriftReport.avsc}) and a {@link Summary} for metrics.
+ * Turns one closed window's merged {@link DriftPartial} into a {@code DriftReport} record (schemas
+ * module, {@code DriftReport.avsc}) and a {@link Summary} for metrics.
  */
 public final class DriftReports {
 
@@ -37,20 +37,29 @@ public final class DriftReports {
   }
 
   /** What a report says, for metrics and the demo summary. */
-  public record Summary(long windowStart, String modelVersion, long events, long lateEvents, DriftStatus overall,
-      Map<String, FeatureDrift> features, FeatureDrift prediction) {
-  }
+  public record Summary(
+      long windowStart,
+      String modelVersion,
+      long events,
+      long lateEvents,
+      DriftStatus overall,
+      Map<String, FeatureDrift> features,
+      FeatureDrift prediction) {}
 
   /** A built report: the Avro record and its summary. */
-  public record Report(GenericRecord record, Summary summary) {
-  }
+  public record Report(GenericRecord record, Summary summary) {}
 
   /**
-   * @param baseline the model version's training baseline, or null when it is no longer known (the report
-   *     then carries statistics without distances and no verdict)
+   * @param baseline the model version's training baseline, or null when it is no longer known (the
+   *     report then carries statistics without distances and no verdict)
    */
-  public Report build(long windowStart, long windowEnd, String modelVersion, DriftPartial merged,
-      BaselineProfile baseline, long lateEvents) {
+  public Report build(
+      long windowStart,
+      long windowEnd,
+      String modelVersion,
+      DriftPartial merged,
+      BaselineProfile baseline,
+      long lateEvents) {
     Map<String, FeatureDrift> drifts = new LinkedHashMap<>();
     List<GenericRecord> features = new ArrayList<>();
     DriftStatus overall = DriftStatus.INSUFFICIENT_DATA;
@@ -60,14 +69,24 @@ public final class DriftReports {
       stats.put("kind", new GenericData.EnumSymbol(kindSchema, field.kind().name()));
       FeatureDrift drift;
       if (field.kind() == FeatureKind.CATEGORICAL) {
-        DriftPartial.CategoricalStats observed = merged.categorical.getOrDefault(field.name(),
-            new DriftPartial.CategoricalStats());
-        BaselineProfile.CategoricalProfile profile = baseline == null ? null : baseline.categorical().get(field.name());
-        drift = profile == null ? statsOnly(field.name(), observed.toAccumulator().count(), observed.missing, Moments.EMPTY)
-            : observed.toAccumulator().compare(field.name(), profile, thresholds);
+        DriftPartial.CategoricalStats observed =
+            merged.categorical.getOrDefault(field.name(), new DriftPartial.CategoricalStats());
+        BaselineProfile.CategoricalProfile profile =
+            baseline == null ? null : baseline.categorical().get(field.name());
+        drift =
+            profile == null
+                ? statsOnly(
+                    field.name(), observed.toAccumulator().count(), observed.missing, Moments.EMPTY)
+                : observed.toAccumulator().compare(field.name(), profile, thresholds);
         stats.put("categories", new TreeMap<>(observed.counts));
-        stats.put("unseen", profile == null ? 0L : observed.counts.entrySet().stream()
-            .filter(e -> !profile.frequencies().containsKey(e.getKey())).mapToLong(Map.Entry::getValue).sum());
+        stats.put(
+            "unseen",
+            profile == null
+                ? 0L
+                : observed.counts.entrySet().stream()
+                    .filter(e -> !profile.frequencies().containsKey(e.getKey()))
+                    .mapToLong(Map.Entry::getValue)
+                    .sum());
         stats.put("bin_edges", List.of());
         stats.put("histogram", List.of());
       } else {
@@ -75,11 +94,17 @@ public final class DriftReports {
         if (observed == null) {
           observed = new DriftPartial.NumericStats();
         }
-        BaselineProfile.NumericProfile profile = baseline == null ? null : baseline.numeric().get(field.name());
+        BaselineProfile.NumericProfile profile =
+            baseline == null ? null : baseline.numeric().get(field.name());
         boolean comparable = profile != null && profile.edges().length + 1 == observed.bins.length;
-        drift = comparable ? observed.toAccumulator().compare(field.name(), profile, thresholds)
-            : statsOnly(field.name(), observed.moments.count + observed.missing, observed.missing,
-                observed.moments.snapshot());
+        drift =
+            comparable
+                ? observed.toAccumulator().compare(field.name(), profile, thresholds)
+                : statsOnly(
+                    field.name(),
+                    observed.moments.count + observed.missing,
+                    observed.missing,
+                    observed.moments.snapshot());
         Moments moments = observed.moments.snapshot();
         stats.put("mean", moments.count() == 0 ? null : moments.mean());
         stats.put("variance", moments.count() == 0 ? null : moments.variance());
@@ -109,7 +134,8 @@ public final class DriftReports {
     Map<String, Double> meanScores = new TreeMap<>();
     merged.scores.forEach((label, moments) -> meanScores.put(label, moments.mean));
     predictionStats.put("mean_scores", meanScores);
-    predictionStats.put("mean_value", merged.predictedValue.count == 0 ? null : merged.predictedValue.mean);
+    predictionStats.put(
+        "mean_value", merged.predictedValue.count == 0 ? null : merged.predictedValue.mean);
     boolean judged = !Double.isNaN(prediction.psi());
     predictionStats.put("psi", judged ? prediction.psi() : null);
     predictionStats.put("js_distance", judged ? prediction.jensenShannon() : null);
@@ -121,13 +147,19 @@ public final class DriftReports {
     report.put("event_count", merged.events);
     report.put("late_events", lateEvents);
     report.put("model_version", modelVersion);
-    report.put("baseline_id", baseline == null ? modelVersion + "/unavailable" : modelVersion + "/" + baseline.examples());
+    report.put(
+        "baseline_id",
+        baseline == null
+            ? modelVersion + "/unavailable"
+            : modelVersion + "/" + baseline.examples());
     report.put("baseline_available", baseline != null);
     report.put("overall_status", status(overall));
     report.put("features", features);
     report.put("prediction", predictionStats);
-    return new Report(report, new Summary(windowStart, modelVersion, merged.events, lateEvents, overall, drifts,
-        prediction));
+    return new Report(
+        report,
+        new Summary(
+            windowStart, modelVersion, merged.events, lateEvents, overall, drifts, prediction));
   }
 
   /** Predicted labels against the training label distribution (classification only). */
@@ -135,14 +167,26 @@ public final class DriftReports {
     if (baseline == null || baseline.labels() == null || baseline.labels().isEmpty()) {
       return statsOnly("prediction", merged.events, 0, merged.predictedValue.snapshot());
     }
-    return merged.predictedLabels.toAccumulator().compare("prediction",
-        new BaselineProfile.CategoricalProfile(baseline.labels(), 0.0), thresholds);
+    return merged
+        .predictedLabels
+        .toAccumulator()
+        .compare(
+            "prediction",
+            new BaselineProfile.CategoricalProfile(baseline.labels(), 0.0),
+            thresholds);
   }
 
   /** Statistics without a reference: no distances, no verdict. */
   private static FeatureDrift statsOnly(String name, long count, long missing, Moments moments) {
     double missingRate = count == 0 ? 0 : (double) missing / count;
-    return new FeatureDrift(name, count, missingRate, Double.NaN, Double.NaN, Double.NaN, moments,
+    return new FeatureDrift(
+        name,
+        count,
+        missingRate,
+        Double.NaN,
+        Double.NaN,
+        Double.NaN,
+        moments,
         DriftStatus.INSUFFICIENT_DATA);
   }
 

@@ -2,9 +2,15 @@ package dev.scorestream.drift;
 
 /**
  * When a distance becomes a warning or an alert. Defaults: PSI 0.1 / 0.25, Jensen-Shannon distance
- * 0.1 / 0.2, a missing-rate change of 0.1 warns (twice that alerts), and no verdict under 200 values.
+ * 0.1 / 0.2, a missing-rate change of 0.1 warns (twice that alerts), and no verdict under 200
+ * values.
  */
-public record DriftThresholds(double psiWarn, double psiAlert, double jsWarn, double jsAlert, double missingRateDelta,
+public record DriftThresholds(
+    double psiWarn,
+    double psiAlert,
+    double jsWarn,
+    double jsAlert,
+    double missingRateDelta,
     long minCount) {
 
   public static final DriftThresholds DEFAULTS = new DriftThresholds(0.1, 0.25, 0.1, 0.2, 0.1, 200);

@@ -7,6 +7,12 @@ package dev.scorestream.drift;
  * @param missingRate share of missing values in the window
  * @param baselineMissingRate share of missing values in the training data
  */
-public record FeatureDrift(String feature, long count, double missingRate, double baselineMissingRate, double psi,
-    double jensenShannon, Moments moments, DriftStatus status) {
-}
+public record FeatureDrift(
+    String feature,
+    long count,
+    double missingRate,
+    double baselineMissingRate,
+    double psi,
+    double jensenShannon,
+    Moments moments,
+    DriftStatus status) {}

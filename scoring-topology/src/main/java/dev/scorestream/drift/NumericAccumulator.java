@@ -5,7 +5,8 @@ import dev.scorestream.model.BaselineProfiler;
 import java.util.Arrays;
 
 /**
- * A numeric feature's window: counts per baseline bin, missing count, moments. Mergeable; immutable.
+ * A numeric feature's window: counts per baseline bin, missing count, moments. Mergeable;
+ * immutable.
  */
 public record NumericAccumulator(long[] bins, long missing, Moments moments) {
 
@@ -39,18 +40,24 @@ public record NumericAccumulator(long[] bins, long missing, Moments moments) {
     return moments.count() + missing;
   }
 
-  public FeatureDrift compare(String feature, BaselineProfile.NumericProfile baseline, DriftThresholds thresholds) {
+  public FeatureDrift compare(
+      String feature, BaselineProfile.NumericProfile baseline, DriftThresholds thresholds) {
     double[] observed = Divergence.shares(bins);
     double psi = moments.count() == 0 ? 0 : Divergence.psi(baseline.proportions(), observed);
-    double js = moments.count() == 0 ? 0 : Divergence.jensenShannon(baseline.proportions(), observed);
+    double js =
+        moments.count() == 0 ? 0 : Divergence.jensenShannon(baseline.proportions(), observed);
     double missingRate = count() == 0 ? 0 : (double) missing / count();
-    DriftStatus status = thresholds.status(count(), psi, js, Math.abs(missingRate - baseline.missingRate()));
-    return new FeatureDrift(feature, count(), missingRate, baseline.missingRate(), psi, js, moments, status);
+    DriftStatus status =
+        thresholds.status(count(), psi, js, Math.abs(missingRate - baseline.missingRate()));
+    return new FeatureDrift(
+        feature, count(), missingRate, baseline.missingRate(), psi, js, moments, status);
   }
 
   @Override
   public boolean equals(Object other) {
-    return other instanceof NumericAccumulator that && Arrays.equals(bins, that.bins) && missing == that.missing
+    return other instanceof NumericAccumulator that
+        && Arrays.equals(bins, that.bins)
+        && missing == that.missing
         && moments.equals(that.moments);
   }
 

@@ -1,8 +1,8 @@
 package dev.scorestream.drift;
 
 /**
- * The mutable twin of {@link Moments} for the hot path: the same Welford update and Chan merge without an
- * allocation per value. Public fields so partial aggregates serialize as plain JSON.
+ * The mutable twin of {@link Moments} for the hot path: the same Welford update and Chan merge
+ * without an allocation per value. Public fields so partial aggregates serialize as plain JSON.
  */
 public final class RunningMoments {
 

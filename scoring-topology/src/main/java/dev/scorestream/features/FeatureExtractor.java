@@ -19,33 +19,39 @@ import org.tribuo.classification.LabelFactory;
  * Maps records of one reader schema to Tribuo examples.
  *
  * <ul>
- *   <li>int, long, float, double: a feature named after the field, with the value;</li>
- *   <li>boolean: the field's feature with 1 for true, 0 for false;</li>
- *   <li>enum and string: one-hot, a feature {@code field=value} with 1;</li>
- *   <li>null or missing: no feature (the model treats it as absent; drift counts it as missing);</li>
- *   <li>fields with the property {@code "feature": false} (ids, timestamps) are skipped.</li>
+ *   <li>int, long, float, double: a feature named after the field, with the value;
+ *   <li>boolean: the field's feature with 1 for true, 0 for false;
+ *   <li>enum and string: one-hot, a feature {@code field=value} with 1;
+ *   <li>null or missing: no feature (the model treats it as absent; drift counts it as missing);
+ *   <li>fields with the property {@code "feature": false} (ids, timestamps) are skipped.
  * </ul>
  *
- * Non-finite numbers (NaN, infinity) are left out like nulls: rules should already have rejected them.
- * Thread-safe.
+ * Non-finite numbers (NaN, infinity) are left out like nulls: rules should already have rejected
+ * them. Thread-safe.
  */
 public final class FeatureExtractor {
 
   /** How a field becomes features. */
-  public enum FeatureKind { NUMERIC, BOOLEAN, CATEGORICAL }
+  public enum FeatureKind {
+    NUMERIC,
+    BOOLEAN,
+    CATEGORICAL
+  }
 
   /** One field that yields features. */
-  public record FeatureField(String name, int position, FeatureKind kind) {
-  }
+  public record FeatureField(String name, int position, FeatureKind kind) {}
 
   private final Schema schema;
   private final FeatureField[] fields;
+
   /**
-   * The fields in the order their feature names sort (Tribuo keeps an example's features sorted by name):
-   * a one-hot name {@code field=value} sorts by {@code field=} whatever the value, because Avro names
-   * cannot contain '='. Extracting in this order gives sorted names without sorting per record.
+   * The fields in the order their feature names sort (Tribuo keeps an example's features sorted by
+   * name): a one-hot name {@code field=value} sorts by {@code field=} whatever the value, because
+   * Avro names cannot contain '='. Extracting in this order gives sorted names without sorting per
+   * record.
    */
   private final FeatureField[] nameOrder;
+
   /** Interned one-hot names, so a hot path does not concatenate strings per record. */
   private final Map<String, Map<String, String>> oneHotNames = new ConcurrentHashMap<>();
 
@@ -72,13 +78,17 @@ public final class FeatureExtractor {
         continue;
       }
       if (flag != null && !Boolean.TRUE.equals(flag)) {
-        throw new IllegalArgumentException("reader schema field '" + field.name()
-            + "': property 'feature' must be true or false, got " + flag);
+        throw new IllegalArgumentException(
+            "reader schema field '"
+                + field.name()
+                + "': property 'feature' must be true or false, got "
+                + flag);
       }
       fields.add(new FeatureField(field.name(), field.pos(), kindOf(field)));
     }
     if (fields.isEmpty()) {
-      throw new IllegalArgumentException("reader schema " + schema.getFullName() + " has no feature fields");
+      throw new IllegalArgumentException(
+          "reader schema " + schema.getFullName() + " has no feature fields");
     }
     return new FeatureExtractor(schema, fields.toArray(new FeatureField[0]));
   }
@@ -86,10 +96,13 @@ public final class FeatureExtractor {
   private static FeatureKind kindOf(Schema.Field field) {
     Schema type = field.schema();
     if (type.getType() == Schema.Type.UNION) {
-      List<Schema> branches = type.getTypes().stream().filter(s -> s.getType() != Schema.Type.NULL).toList();
+      List<Schema> branches =
+          type.getTypes().stream().filter(s -> s.getType() != Schema.Type.NULL).toList();
       if (branches.size() != 1) {
-        throw new IllegalArgumentException("reader schema field '" + field.name()
-            + "': only [\"null\", T] unions can be features; mark it \"feature\": false");
+        throw new IllegalArgumentException(
+            "reader schema field '"
+                + field.name()
+                + "': only [\"null\", T] unions can be features; mark it \"feature\": false");
       }
       type = branches.get(0);
     }
@@ -97,8 +110,13 @@ public final class FeatureExtractor {
       case INT, LONG, FLOAT, DOUBLE -> FeatureKind.NUMERIC;
       case BOOLEAN -> FeatureKind.BOOLEAN;
       case ENUM, STRING -> FeatureKind.CATEGORICAL;
-      default -> throw new IllegalArgumentException("reader schema field '" + field.name() + "' of type "
-          + type.getType() + " cannot be a feature; mark it \"feature\": false");
+      default ->
+          throw new IllegalArgumentException(
+              "reader schema field '"
+                  + field.name()
+                  + "' of type "
+                  + type.getType()
+                  + " cannot be a feature; mark it \"feature\": false");
     };
   }
 
@@ -115,7 +133,10 @@ public final class FeatureExtractor {
     return extract(record, LabelFactory.UNKNOWN_LABEL);
   }
 
-  /** An example with output {@code label} (a Label, or a Regressor for regression), for training and evaluation. */
+  /**
+   * An example with output {@code label} (a Label, or a Regressor for regression), for training and
+   * evaluation.
+   */
   public <T extends Output<T>> Example<T> extract(GenericRecord record, T label) {
     String[] names = new String[nameOrder.length];
     double[] values = new double[nameOrder.length];
@@ -152,8 +173,9 @@ public final class FeatureExtractor {
   }
 
   /**
-   * Whether this extractor can ever produce the feature {@code name}: a numeric or boolean field's name,
-   * or {@code field=value} of a categorical field. Used to check a model fits the reader schema.
+   * Whether this extractor can ever produce the feature {@code name}: a numeric or boolean field's
+   * name, or {@code field=value} of a categorical field. Used to check a model fits the reader
+   * schema.
    */
   public boolean canProduce(String name) {
     for (FeatureField field : fields) {

@@ -15,8 +15,8 @@ import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 
 /**
- * Plain JSON events (as REST clients and {@code scorer score} send them: {@code {"amount": 12.5, ...}},
- * not Avro's union-tagged JSON) to records of the reader schema, and records back to JSON.
+ * Plain JSON events (as REST clients and {@code scorer score} send them: {@code {"amount": 12.5,
+ * ...}}, not Avro's union-tagged JSON) to records of the reader schema, and records back to JSON.
  */
 public final class JsonEvents {
 
@@ -38,7 +38,8 @@ public final class JsonEvents {
   /**
    * Parses one JSON object. Missing fields become their default (or null); types must fit.
    *
-   * @throws MalformedEventException not JSON, not an object, or a value of the wrong type (names the field)
+   * @throws MalformedEventException not JSON, not an object, or a value of the wrong type (names
+   *     the field)
    */
   public GenericRecord parse(String json) throws MalformedEventException {
     JsonNode node;
@@ -48,19 +49,27 @@ public final class JsonEvents {
       throw new MalformedEventException("not valid JSON: " + firstLine(e.getMessage()));
     }
     if (node == null || !node.isObject()) {
-      throw new MalformedEventException("expected a JSON object with the fields of " + schema.getFullName());
+      throw new MalformedEventException(
+          "expected a JSON object with the fields of " + schema.getFullName());
     }
     GenericRecord record = new GenericData.Record(schema);
     List<String> problems = new ArrayList<>();
     for (Schema.Field field : schema.getFields()) {
       JsonNode value = node.get(field.name());
       if (value == null || value.isNull()) {
-        record.put(field.pos(), field.hasDefaultValue() ? GenericData.get().getDefaultValue(field) : null);
+        record.put(
+            field.pos(), field.hasDefaultValue() ? GenericData.get().getDefaultValue(field) : null);
         continue;
       }
       Object converted = convert(field.schema(), value);
       if (converted == null) {
-        problems.add(field.name() + " (" + describe(field.schema()) + ", got " + value.getNodeType().name().toLowerCase(Locale.ROOT) + ")");
+        problems.add(
+            field.name()
+                + " ("
+                + describe(field.schema())
+                + ", got "
+                + value.getNodeType().name().toLowerCase(Locale.ROOT)
+                + ")");
       } else {
         record.put(field.pos(), converted);
       }
@@ -86,7 +95,10 @@ public final class JsonEvents {
         yield null;
       }
       case STRING -> value.isTextual() ? value.asText() : null;
-      case ENUM -> value.isTextual() && type.hasEnumSymbol(value.asText()) ? new GenericData.EnumSymbol(type, value.asText()) : null;
+      case ENUM ->
+          value.isTextual() && type.hasEnumSymbol(value.asText())
+              ? new GenericData.EnumSymbol(type, value.asText())
+              : null;
       case BOOLEAN -> value.isBoolean() ? value.asBoolean() : null;
       case INT -> value.isIntegralNumber() && value.canConvertToInt() ? value.asInt() : null;
       case LONG -> value.isIntegralNumber() && value.canConvertToLong() ? value.asLong() : null;
@@ -95,12 +107,16 @@ public final class JsonEvents {
         yield number == null ? null : Float.valueOf(number.floatValue());
       }
       case DOUBLE -> value.isNumber() ? Double.valueOf(value.asDouble()) : nonFinite(value);
-      case BYTES -> value.isTextual() ? ByteBuffer.wrap(Base64.getDecoder().decode(value.asText())) : null;
+      case BYTES ->
+          value.isTextual() ? ByteBuffer.wrap(Base64.getDecoder().decode(value.asText())) : null;
       default -> null;
     };
   }
 
-  /** JSON has no NaN or infinity; accept them as strings so rules can reject them with a precise reason. */
+  /**
+   * JSON has no NaN or infinity; accept them as strings so rules can reject them with a precise
+   * reason.
+   */
   private static Double nonFinite(JsonNode value) {
     if (!value.isTextual()) {
       return null;
@@ -115,13 +131,20 @@ public final class JsonEvents {
 
   private static String describe(Schema type) {
     if (type.getType() == Schema.Type.UNION) {
-      return type.getTypes().stream().filter(s -> s.getType() != Schema.Type.NULL).map(JsonEvents::describe)
-          .reduce((a, b) -> a + "|" + b).orElse("null");
+      return type.getTypes().stream()
+          .filter(s -> s.getType() != Schema.Type.NULL)
+          .map(JsonEvents::describe)
+          .reduce((a, b) -> a + "|" + b)
+          .orElse("null");
     }
-    return type.getType() == Schema.Type.ENUM ? "one of " + type.getEnumSymbols() : type.getType().getName();
+    return type.getType() == Schema.Type.ENUM
+        ? "one of " + type.getEnumSymbols()
+        : type.getType().getName();
   }
 
-  /** A record as a plain JSON object (maps as objects, bytes as base64, nested records recursively). */
+  /**
+   * A record as a plain JSON object (maps as objects, bytes as base64, nested records recursively).
+   */
   public static ObjectNode toJson(GenericRecord record) {
     ObjectNode node = JSON.createObjectNode();
     for (Schema.Field field : record.getSchema().getFields()) {

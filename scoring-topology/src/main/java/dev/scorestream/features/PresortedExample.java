@@ -5,11 +5,11 @@ import org.tribuo.Output;
 import org.tribuo.impl.ArrayExample;
 
 /**
- * An {@link ArrayExample} over names that are already in Tribuo's order (sorted, no duplicates), taken
- * as they are. {@code ArrayExample}'s array constructor copies both arrays and sorts them through boxed
- * indices on every call, about a fifth of the cost of scoring one record; the extractor produces names in
- * order, so that work is wasted. {@link #of} checks the order (one comparison per neighbour pair) and
- * falls back to the sorting constructor when it does not hold.
+ * An {@link ArrayExample} over names that are already in Tribuo's order (sorted, no duplicates),
+ * taken as they are. {@code ArrayExample}'s array constructor copies both arrays and sorts them
+ * through boxed indices on every call, about a fifth of the cost of scoring one record; the
+ * extractor produces names in order, so that work is wasted. {@link #of} checks the order (one
+ * comparison per neighbour pair) and falls back to the sorting constructor when it does not hold.
  */
 final class PresortedExample<T extends Output<T>> extends ArrayExample<T> {
 

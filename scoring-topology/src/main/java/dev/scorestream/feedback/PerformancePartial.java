@@ -5,14 +5,19 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Live quality of some of one label window's labels, for one model version. Mutable and mergeable by
- * addition, like {@link dev.scorestream.drift.DriftPartial}; public fields so it travels as JSON.
+ * Live quality of some of one label window's labels, for one model version. Mutable and mergeable
+ * by addition, like {@link dev.scorestream.drift.DriftPartial}; public fields so it travels as
+ * JSON.
  */
 public final class PerformancePartial {
 
-  /** Upper bounds of the label-delay buckets: 1 min, 5 min, 15 min, 1 h, 6 h, 1 day, 7 days; then open. */
-  public static final long[] DELAY_BUCKETS = {60_000L, 300_000L, 900_000L, 3_600_000L, 21_600_000L, 86_400_000L,
-      604_800_000L};
+  /**
+   * Upper bounds of the label-delay buckets: 1 min, 5 min, 15 min, 1 h, 6 h, 1 day, 7 days; then
+   * open.
+   */
+  public static final long[] DELAY_BUCKETS = {
+    60_000L, 300_000L, 900_000L, 3_600_000L, 21_600_000L, 86_400_000L, 604_800_000L
+  };
 
   /** Counts for one class: labels of it, predictions of it, and both (true positives). */
   public static final class ClassCounts {
@@ -91,12 +96,13 @@ public final class PerformancePartial {
     correct += other.correct;
     logLossSum += other.logLossSum;
     logLossCount += other.logLossCount;
-    other.perClass.forEach((label, counts) -> {
-      ClassCounts mine = perClass.computeIfAbsent(label, l -> new ClassCounts());
-      mine.support += counts.support;
-      mine.predicted += counts.predicted;
-      mine.truePositives += counts.truePositives;
-    });
+    other.perClass.forEach(
+        (label, counts) -> {
+          ClassCounts mine = perClass.computeIfAbsent(label, l -> new ClassCounts());
+          mine.support += counts.support;
+          mine.predicted += counts.predicted;
+          mine.truePositives += counts.truePositives;
+        });
     squaredErrorSum += other.squaredErrorSum;
     absoluteErrorSum += other.absoluteErrorSum;
     regressionCount += other.regressionCount;

@@ -8,7 +8,9 @@ import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 
-/** Turns a closed label window's merged {@link PerformancePartial} into a {@code PerformanceReport}. */
+/**
+ * Turns a closed label window's merged {@link PerformancePartial} into a {@code PerformanceReport}.
+ */
 public final class PerformanceReports {
 
   private final Schema schema;
@@ -22,16 +24,29 @@ public final class PerformanceReports {
   }
 
   /** What a report says, for metrics and the demo summary. */
-  public record Summary(long windowStart, String modelVersion, long labels, long matched, long unmatched,
-      long duplicates, Double accuracy, Double baselineAccuracy, Double logLoss) {
-  }
+  public record Summary(
+      long windowStart,
+      String modelVersion,
+      long labels,
+      long matched,
+      long unmatched,
+      long duplicates,
+      Double accuracy,
+      Double baselineAccuracy,
+      Double logLoss) {}
 
-  public record Report(GenericRecord record, Summary summary) {
-  }
+  public record Report(GenericRecord record, Summary summary) {}
 
-  /** @param baselineAccuracy the model's held-out accuracy, or null when unknown */
-  public Report build(long windowStart, long windowEnd, String modelVersion, PerformancePartial merged,
-      Double baselineAccuracy, long lateLabels) {
+  /**
+   * @param baselineAccuracy the model's held-out accuracy, or null when unknown
+   */
+  public Report build(
+      long windowStart,
+      long windowEnd,
+      String modelVersion,
+      PerformancePartial merged,
+      Double baselineAccuracy,
+      long lateLabels) {
     GenericRecord report = new GenericData.Record(schema);
     report.put("window_start", windowStart);
     report.put("window_end", windowEnd);
@@ -45,18 +60,29 @@ public final class PerformanceReports {
     report.put("baseline_accuracy", baselineAccuracy);
     report.put("log_loss", merged.logLoss());
     Map<String, GenericRecord> perClass = new TreeMap<>();
-    merged.perClass.forEach((label, counts) -> {
-      GenericRecord stats = new GenericData.Record(classSchema);
-      stats.put("support", counts.support);
-      stats.put("predicted", counts.predicted);
-      stats.put("true_positives", counts.truePositives);
-      stats.put("precision", counts.predicted == 0 ? null : (double) counts.truePositives / counts.predicted);
-      stats.put("recall", counts.support == 0 ? null : (double) counts.truePositives / counts.support);
-      perClass.put(label, stats);
-    });
+    merged.perClass.forEach(
+        (label, counts) -> {
+          GenericRecord stats = new GenericData.Record(classSchema);
+          stats.put("support", counts.support);
+          stats.put("predicted", counts.predicted);
+          stats.put("true_positives", counts.truePositives);
+          stats.put(
+              "precision",
+              counts.predicted == 0 ? null : (double) counts.truePositives / counts.predicted);
+          stats.put(
+              "recall",
+              counts.support == 0 ? null : (double) counts.truePositives / counts.support);
+          perClass.put(label, stats);
+        });
     report.put("per_class", perClass);
-    report.put("rmse", merged.regressionCount == 0 ? null : Math.sqrt(merged.squaredErrorSum / merged.regressionCount));
-    report.put("mae", merged.regressionCount == 0 ? null : merged.absoluteErrorSum / merged.regressionCount);
+    report.put(
+        "rmse",
+        merged.regressionCount == 0
+            ? null
+            : Math.sqrt(merged.squaredErrorSum / merged.regressionCount));
+    report.put(
+        "mae",
+        merged.regressionCount == 0 ? null : merged.absoluteErrorSum / merged.regressionCount);
     GenericRecord delay = new GenericData.Record(delaySchema);
     delay.put("mean_ms", merged.delay.count == 0 ? null : merged.delay.mean);
     delay.put("max_ms", merged.delay.count == 0 ? null : (long) merged.delay.max);
@@ -71,7 +97,17 @@ public final class PerformanceReports {
     delay.put("bucket_upper_ms", bounds);
     delay.put("bucket_counts", counts);
     report.put("label_delay", delay);
-    return new Report(report, new Summary(windowStart, modelVersion, merged.labels, merged.matched, merged.unmatched,
-        merged.duplicates, merged.accuracy(), baselineAccuracy, merged.logLoss()));
+    return new Report(
+        report,
+        new Summary(
+            windowStart,
+            modelVersion,
+            merged.labels,
+            merged.matched,
+            merged.unmatched,
+            merged.duplicates,
+            merged.accuracy(),
+            baselineAccuracy,
+            merged.logLoss()));
   }
 }

@@ -11,18 +11,18 @@ import java.util.TreeMap;
 import org.apache.avro.generic.GenericRecord;
 
 /**
- * Computes a {@link BaselineProfile} from training records, over the same fields the
- * {@link FeatureExtractor} turns into features. Numeric bins are the distinct deciles of the data, so
- * each bin holds about a tenth of the training values.
+ * Computes a {@link BaselineProfile} from training records, over the same fields the {@link
+ * FeatureExtractor} turns into features. Numeric bins are the distinct deciles of the data, so each
+ * bin holds about a tenth of the training values.
  */
 public final class BaselineProfiler {
 
   static final int QUANTILE_BINS = 10;
 
-  private BaselineProfiler() {
-  }
+  private BaselineProfiler() {}
 
-  public static BaselineProfile profile(FeatureExtractor extractor, List<GenericRecord> records, List<String> labels) {
+  public static BaselineProfile profile(
+      FeatureExtractor extractor, List<GenericRecord> records, List<String> labels) {
     Map<String, BaselineProfile.NumericProfile> numeric = new TreeMap<>();
     Map<String, BaselineProfile.CategoricalProfile> categorical = new TreeMap<>();
     int total = records.size();
@@ -40,7 +40,8 @@ public final class BaselineProfiler {
     return new BaselineProfile(total, numeric, categorical, labelShares);
   }
 
-  private static BaselineProfile.NumericProfile numericProfile(FeatureField field, List<GenericRecord> records) {
+  private static BaselineProfile.NumericProfile numericProfile(
+      FeatureField field, List<GenericRecord> records) {
     double[] values = new double[records.size()];
     int n = 0;
     for (GenericRecord record : records) {
@@ -53,7 +54,8 @@ public final class BaselineProfiler {
     }
     double missingRate = records.isEmpty() ? 0.0 : 1.0 - (double) n / records.size();
     if (n == 0) {
-      return new BaselineProfile.NumericProfile(new double[0], new double[] {1.0}, missingRate, 0, 0, 0, 0);
+      return new BaselineProfile.NumericProfile(
+          new double[0], new double[] {1.0}, missingRate, 0, 0, 0, 0);
     }
     double[] sorted = Arrays.copyOf(values, n);
     Arrays.sort(sorted);
@@ -68,14 +70,19 @@ public final class BaselineProfiler {
       m2 += delta * (sorted[i] - mean);
     }
     double variance = n > 1 ? m2 / (n - 1) : 0.0;
-    return new BaselineProfile.NumericProfile(edges, proportions, missingRate, mean, variance, sorted[0], sorted[n - 1]);
+    return new BaselineProfile.NumericProfile(
+        edges, proportions, missingRate, mean, variance, sorted[0], sorted[n - 1]);
   }
 
   /** Distinct interior deciles; a constant field gets one edge at its value. */
   static double[] quantileEdges(double[] sorted) {
     List<Double> edges = new ArrayList<>();
     for (int q = 1; q < QUANTILE_BINS; q++) {
-      double edge = sorted[(int) Math.min(sorted.length - 1, Math.floor((double) q * sorted.length / QUANTILE_BINS))];
+      double edge =
+          sorted[
+              (int)
+                  Math.min(
+                      sorted.length - 1, Math.floor((double) q * sorted.length / QUANTILE_BINS))];
       if (edges.isEmpty() || edge > edges.get(edges.size() - 1)) {
         edges.add(edge);
       }
@@ -89,7 +96,8 @@ public final class BaselineProfiler {
     return index >= 0 ? index + 1 : -index - 1;
   }
 
-  private static BaselineProfile.CategoricalProfile categoricalProfile(FeatureField field, List<GenericRecord> records) {
+  private static BaselineProfile.CategoricalProfile categoricalProfile(
+      FeatureField field, List<GenericRecord> records) {
     Map<String, Long> counts = new TreeMap<>();
     long present = 0;
     for (GenericRecord record : records) {

@@ -3,8 +3,8 @@ package dev.scorestream.model;
 import java.util.Map;
 
 /**
- * Quality of a model on held-out data. Classification fills accuracy, log loss, per-class metrics and the
- * confusion matrix; regression fills RMSE, MAE and R²; the other group is null.
+ * Quality of a model on held-out data. Classification fills accuracy, log loss, per-class metrics
+ * and the confusion matrix; regression fills RMSE, MAE and R²; the other group is null.
  *
  * @param testExamples size of the held-out split
  * @param accuracy fraction predicted right
@@ -26,11 +26,14 @@ public record Evaluation(
     Double r2) {
 
   /** Metrics of one label. */
-  public record ClassMetrics(double precision, double recall, double f1, long support) {
-  }
+  public record ClassMetrics(double precision, double recall, double f1, long support) {}
 
-  public static Evaluation classification(int testExamples, double accuracy, double logLoss,
-      Map<String, ClassMetrics> perClass, Map<String, Map<String, Long>> confusion) {
+  public static Evaluation classification(
+      int testExamples,
+      double accuracy,
+      double logLoss,
+      Map<String, ClassMetrics> perClass,
+      Map<String, Map<String, Long>> confusion) {
     return new Evaluation(testExamples, accuracy, logLoss, perClass, confusion, null, null, null);
   }
 

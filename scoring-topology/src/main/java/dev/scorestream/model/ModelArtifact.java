@@ -27,15 +27,21 @@ import org.tribuo.regression.Regressor;
 
 /**
  * A model artifact directory:
+ *
  * <pre>
  *   model.tribuo     Tribuo model, protobuf ({@code Model.serializeToFile})
  *   metadata.json    {@link ModelMetadata}: name, version, provenance hash, schema fingerprint, evaluation
  *   baseline.json    {@link BaselineProfile}: the training distribution drift is measured against
  *   smoke.json       {@link SmokeExample}s: held-out events and the answers given right after training
  * </pre>
+ *
  * {@link #load} checks all of it and fails with {@link InvalidModelException} naming what is wrong.
  */
-public record ModelArtifact(Path directory, Model<?> model, ModelMetadata metadata, BaselineProfile baseline,
+public record ModelArtifact(
+    Path directory,
+    Model<?> model,
+    ModelMetadata metadata,
+    BaselineProfile baseline,
     List<SmokeExample> smoke) {
 
   /** What the model predicts, from the metadata. */
@@ -47,14 +53,19 @@ public record ModelArtifact(Path directory, Model<?> model, ModelMetadata metada
   public static final String METADATA_FILE = "metadata.json";
   public static final String BASELINE_FILE = "baseline.json";
   public static final String SMOKE_FILE = "smoke.json";
-  /** Scores must match the stored smoke answers this closely (Tribuo's own reference-model habit: 1e-7). */
+
+  /**
+   * Scores must match the stored smoke answers this closely (Tribuo's own reference-model habit:
+   * 1e-7).
+   */
   static final double SMOKE_TOLERANCE = 1e-7;
 
   private static final Logger LOG = LoggerFactory.getLogger(ModelArtifact.class);
-  static final ObjectMapper JSON = new ObjectMapper()
-      .registerModule(new JavaTimeModule())
-      .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-      .enable(SerializationFeature.INDENT_OUTPUT);
+  static final ObjectMapper JSON =
+      new ObjectMapper()
+          .registerModule(new JavaTimeModule())
+          .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+          .enable(SerializationFeature.INDENT_OUTPUT);
 
   /** Writes the three files into {@code target} (created if needed). */
   public void save(Path target) throws IOException {
@@ -80,8 +91,13 @@ public record ModelArtifact(Path directory, Model<?> model, ModelMetadata metada
     }
     ModelMetadata metadata = readJson(directory, METADATA_FILE, ModelMetadata.class);
     if (metadata.formatVersion() != ModelMetadata.FORMAT_VERSION) {
-      throw new InvalidModelException(directory, METADATA_FILE + " has formatVersion " + metadata.formatVersion()
-          + ", this scorer reads " + ModelMetadata.FORMAT_VERSION);
+      throw new InvalidModelException(
+          directory,
+          METADATA_FILE
+              + " has formatVersion "
+              + metadata.formatVersion()
+              + ", this scorer reads "
+              + ModelMetadata.FORMAT_VERSION);
     }
     if (metadata.version() == null || metadata.version().isBlank()) {
       throw new InvalidModelException(directory, METADATA_FILE + " has no version");
@@ -91,15 +107,26 @@ public record ModelArtifact(Path directory, Model<?> model, ModelMetadata metada
     Model<?> model = readModel(directory, Task.of(metadata.task()));
     String hash = provenanceHash(model);
     if (!hash.equals(metadata.provenanceHash())) {
-      throw new InvalidModelException(directory, MODEL_FILE + " does not belong to " + METADATA_FILE
-          + ": provenance hash " + hash + " != " + metadata.provenanceHash());
+      throw new InvalidModelException(
+          directory,
+          MODEL_FILE
+              + " does not belong to "
+              + METADATA_FILE
+              + ": provenance hash "
+              + hash
+              + " != "
+              + metadata.provenanceHash());
     }
     checkFeatures(directory, model, extractor);
     String fingerprint = fingerprint(extractor.schema());
     if (!fingerprint.equals(metadata.readerSchemaFingerprint())) {
-      LOG.warn("model {} was trained on reader schema {} ({}), serving with {} ({}); its features still fit",
-          metadata.version(), metadata.readerSchemaName(), abbreviate(metadata.readerSchemaFingerprint()),
-          extractor.schema().getFullName(), abbreviate(fingerprint));
+      LOG.warn(
+          "model {} was trained on reader schema {} ({}), serving with {} ({}); its features still fit",
+          metadata.version(),
+          metadata.readerSchemaName(),
+          abbreviate(metadata.readerSchemaFingerprint()),
+          extractor.schema().getFullName(),
+          abbreviate(fingerprint));
     }
     ModelArtifact artifact = new ModelArtifact(directory, model, metadata, baseline, smoke);
     artifact.checkSmoke(extractor);
@@ -113,7 +140,8 @@ public record ModelArtifact(Path directory, Model<?> model, ModelMetadata metada
    */
   public void checkSmoke(FeatureExtractor extractor) {
     if (smoke.isEmpty()) {
-      throw new InvalidModelException(directory, SMOKE_FILE + " has no examples; a model must prove itself before serving");
+      throw new InvalidModelException(
+          directory, SMOKE_FILE + " has no examples; a model must prove itself before serving");
     }
     JsonEvents events = new JsonEvents(extractor.schema());
     ModelScorer scorer = new ModelScorer(this);
@@ -123,17 +151,35 @@ public record ModelArtifact(Path directory, Model<?> model, ModelMetadata metada
       try {
         result = scorer.score(extractor.extract(events.parse(example.event().toString())));
       } catch (JsonEvents.MalformedEventException | RuntimeException e) {
-        throw new InvalidModelException(directory, "smoke example " + i + " cannot be scored: " + e.getMessage(), e);
+        throw new InvalidModelException(
+            directory, "smoke example " + i + " cannot be scored: " + e.getMessage(), e);
       }
       if (!result.label().equals(example.label())) {
-        throw new InvalidModelException(directory, "smoke example " + i + " predicts " + result.label()
-            + ", the model predicted " + example.label() + " when it was trained");
+        throw new InvalidModelException(
+            directory,
+            "smoke example "
+                + i
+                + " predicts "
+                + result.label()
+                + ", the model predicted "
+                + example.label()
+                + " when it was trained");
       }
       for (Map.Entry<String, Double> expected : example.scores().entrySet()) {
         Double actual = result.scores().get(expected.getKey());
         if (actual == null || Math.abs(actual - expected.getValue()) > SMOKE_TOLERANCE) {
-          throw new InvalidModelException(directory, "smoke example " + i + " scores " + expected.getKey() + "="
-              + actual + ", expected " + expected.getValue() + " within " + SMOKE_TOLERANCE);
+          throw new InvalidModelException(
+              directory,
+              "smoke example "
+                  + i
+                  + " scores "
+                  + expected.getKey()
+                  + "="
+                  + actual
+                  + ", expected "
+                  + expected.getValue()
+                  + " within "
+                  + SMOKE_TOLERANCE);
         }
       }
     }
@@ -144,13 +190,22 @@ public record ModelArtifact(Path directory, Model<?> model, ModelMetadata metada
     try {
       raw = Model.deserializeFromFile(directory.resolve(MODEL_FILE));
     } catch (IOException | RuntimeException e) {
-      throw new InvalidModelException(directory, MODEL_FILE + " is not a readable Tribuo model: " + e.getMessage(), e);
+      throw new InvalidModelException(
+          directory, MODEL_FILE + " is not a readable Tribuo model: " + e.getMessage(), e);
     }
     try {
       return task == Task.REGRESSION ? raw.castModel(Regressor.class) : raw.castModel(Label.class);
     } catch (ClassCastException e) {
-      throw new InvalidModelException(directory, MODEL_FILE + " is not a " + task.code() + " model, as "
-          + METADATA_FILE + " says: " + e.getMessage(), e);
+      throw new InvalidModelException(
+          directory,
+          MODEL_FILE
+              + " is not a "
+              + task.code()
+              + " model, as "
+              + METADATA_FILE
+              + " says: "
+              + e.getMessage(),
+          e);
     }
   }
 
@@ -165,18 +220,29 @@ public record ModelArtifact(Path directory, Model<?> model, ModelMetadata metada
       }
     }
     if (producible == 0) {
-      throw new InvalidModelException(directory, "none of the model's " + model.getFeatureIDMap().size()
-          + " features can be produced from reader schema " + extractor.schema().getFullName() + ", e.g. " + foreign);
+      throw new InvalidModelException(
+          directory,
+          "none of the model's "
+              + model.getFeatureIDMap().size()
+              + " features can be produced from reader schema "
+              + extractor.schema().getFullName()
+              + ", e.g. "
+              + foreign);
     }
     if (!foreign.isEmpty()) {
-      throw new InvalidModelException(directory, "model features not produced by reader schema "
-          + extractor.schema().getFullName() + ": " + foreign);
+      throw new InvalidModelException(
+          directory,
+          "model features not produced by reader schema "
+              + extractor.schema().getFullName()
+              + ": "
+              + foreign);
     }
   }
 
   private static <T> T readJson(Path directory, String file, Class<T> type) {
     try {
-      return JSON.readValue(Files.readString(directory.resolve(file), StandardCharsets.UTF_8), type);
+      return JSON.readValue(
+          Files.readString(directory.resolve(file), StandardCharsets.UTF_8), type);
     } catch (IOException e) {
       throw new InvalidModelException(directory, file + " is not valid: " + e.getMessage(), e);
     }
@@ -198,7 +264,9 @@ public record ModelArtifact(Path directory, Model<?> model, ModelMetadata metada
 
   static String sha256(String text) {
     try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+      return HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }

@@ -12,9 +12,10 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
- * A directory of model artifacts, one subdirectory per version. Publishing a version is an atomic rename
- * of a complete artifact directory into it ({@code mv staging/fraud-v7 models/fraud-v7}); names starting
- * with '.' are ignored, so a half-copied staging directory inside it is never picked up.
+ * A directory of model artifacts, one subdirectory per version. Publishing a version is an atomic
+ * rename of a complete artifact directory into it ({@code mv staging/fraud-v7 models/fraud-v7});
+ * names starting with '.' are ignored, so a half-copied staging directory inside it is never picked
+ * up.
  *
  * <p>The most recently published valid artifact serves: the one whose directory was modified last.
  * Roll back by publishing the old artifact again under a new name.
@@ -22,7 +23,8 @@ import java.util.stream.Stream;
 public final class ModelDirectory {
 
   /** One subdirectory and whether it can serve. */
-  public record Entry(Path path, FileTime modified, Optional<ModelArtifact> artifact, String problem) {
+  public record Entry(
+      Path path, FileTime modified, Optional<ModelArtifact> artifact, String problem) {
     public boolean valid() {
       return artifact.isPresent();
     }
@@ -59,11 +61,16 @@ public final class ModelDirectory {
   public Entry check(Path candidate) {
     FileTime modified = modified(candidate);
     try {
-      return new Entry(candidate, modified, Optional.of(ModelArtifact.load(candidate, extractor)), "");
+      return new Entry(
+          candidate, modified, Optional.of(ModelArtifact.load(candidate, extractor)), "");
     } catch (InvalidModelException e) {
       return new Entry(candidate, modified, Optional.empty(), e.getMessage());
     } catch (RuntimeException e) {
-      return new Entry(candidate, modified, Optional.empty(), "model artifact " + candidate + " cannot be loaded: " + e);
+      return new Entry(
+          candidate,
+          modified,
+          Optional.empty(),
+          "model artifact " + candidate + " cannot be loaded: " + e);
     }
   }
 
@@ -76,8 +83,12 @@ public final class ModelDirectory {
       return entries
           .filter(Files::isDirectory)
           .filter(path -> !path.getFileName().toString().startsWith("."))
-          .sorted(Comparator.comparing(ModelDirectory::modified).reversed().thenComparing(Path::toString))
-          .toList().stream();
+          .sorted(
+              Comparator.comparing(ModelDirectory::modified)
+                  .reversed()
+                  .thenComparing(Path::toString))
+          .toList()
+          .stream();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot list models directory " + directory, e);
     }

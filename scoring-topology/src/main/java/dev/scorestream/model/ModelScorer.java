@@ -13,11 +13,12 @@ import org.tribuo.regression.RegressionFactory;
 import org.tribuo.regression.Regressor;
 
 /**
- * Serves one loaded {@link ModelArtifact}. Thread-safe (Tribuo models are immutable after training).
+ * Serves one loaded {@link ModelArtifact}. Thread-safe (Tribuo models are immutable after
+ * training).
  *
- * <p>Examples arrive as the extractor builds them (typed {@code Example<Label>}); a regression model gets
- * the same features as an {@code Example<Regressor>}, and answers with its value as the label text and
- * {@code {"value": v}} as the scores.
+ * <p>Examples arrive as the extractor builds them (typed {@code Example<Label>}); a regression
+ * model gets the same features as an {@code Example<Regressor>}, and answers with its value as the
+ * label text and {@code {"value": v}} as the scores.
  */
 public final class ModelScorer {
 
@@ -64,7 +65,9 @@ public final class ModelScorer {
     return false;
   }
 
-  /** Predicts; call {@link #hasKnownFeature} first, Tribuo refuses examples with no known feature. */
+  /**
+   * Predicts; call {@link #hasKnownFeature} first, Tribuo refuses examples with no known feature.
+   */
   public ScoreResult score(Example<Label> example) {
     if (regressor != null) {
       double value = regressor.predict(asRegression(example)).getOutput().getValues()[0];

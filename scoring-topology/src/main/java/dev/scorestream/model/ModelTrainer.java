@@ -1,8 +1,8 @@
 package dev.scorestream.model;
 
-import dev.scorestream.schemas.LabelledRecord;
 import dev.scorestream.features.FeatureExtractor;
 import dev.scorestream.features.JsonEvents;
+import dev.scorestream.schemas.LabelledRecord;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -24,8 +24,9 @@ import org.tribuo.regression.RegressionFactory;
 import org.tribuo.regression.Regressor;
 
 /**
- * Trains a model artifact from labelled records: stratified held-out split, training with the shared
- * {@link FeatureExtractor}, evaluation on the held-out part, baseline profile of the training part.
+ * Trains a model artifact from labelled records: stratified held-out split, training with the
+ * shared {@link FeatureExtractor}, evaluation on the held-out part, baseline profile of the
+ * training part.
  */
 public final class ModelTrainer {
 
@@ -37,12 +38,18 @@ public final class ModelTrainer {
    * @param seed seed for the split and the trainer
    * @param labelField the label's name in the training data (recorded in the metadata)
    */
-  public record Options(String name, String version, TrainerKind kind, double testFraction, long seed,
+  public record Options(
+      String name,
+      String version,
+      TrainerKind kind,
+      double testFraction,
+      long seed,
       String labelField) {
 
     public Options {
       if (testFraction < 0 || testFraction > 0.9) {
-        throw new IllegalArgumentException("test fraction must be in [0, 0.9], got " + testFraction);
+        throw new IllegalArgumentException(
+            "test fraction must be in [0, 0.9], got " + testFraction);
       }
     }
   }
@@ -59,69 +66,120 @@ public final class ModelTrainer {
     this.clock = clock;
   }
 
-  public ModelArtifact train(List<LabelledRecord> data, Options options, Consumer<String> progress) {
+  public ModelArtifact train(
+      List<LabelledRecord> data, Options options, Consumer<String> progress) {
     if (data.size() < 10) {
-      throw new IllegalArgumentException("need at least 10 labelled records to train, got " + data.size());
+      throw new IllegalArgumentException(
+          "need at least 10 labelled records to train, got " + data.size());
     }
     Task task = options.kind().task();
-    Split split = task == Task.REGRESSION ? randomSplit(data, options.testFraction(), options.seed())
-        : stratifiedSplit(data, options.testFraction(), options.seed());
-    if (task == Task.CLASSIFICATION && split.train().stream().map(LabelledRecord::label).distinct().count() < 2) {
+    Split split =
+        task == Task.REGRESSION
+            ? randomSplit(data, options.testFraction(), options.seed())
+            : stratifiedSplit(data, options.testFraction(), options.seed());
+    if (task == Task.CLASSIFICATION
+        && split.train().stream().map(LabelledRecord::label).distinct().count() < 2) {
       throw new IllegalArgumentException("training data has fewer than 2 distinct labels");
     }
-    progress.accept(String.format("training %s on %,d records (%,d held out) with %s",
-        options.name(), split.train().size(), split.test().size(), options.kind().code()));
-    Model<?> model = task == Task.REGRESSION ? trainRegressor(split.train(), options) : trainClassifier(split.train(), options);
-    Evaluation evaluation = split.test().isEmpty() ? null
-        : task == Task.REGRESSION ? evaluateRegression(model, split.test()) : evaluate(model, split.test());
+    progress.accept(
+        String.format(
+            "training %s on %,d records (%,d held out) with %s",
+            options.name(), split.train().size(), split.test().size(), options.kind().code()));
+    Model<?> model =
+        task == Task.REGRESSION
+            ? trainRegressor(split.train(), options)
+            : trainClassifier(split.train(), options);
+    Evaluation evaluation =
+        split.test().isEmpty()
+            ? null
+            : task == Task.REGRESSION
+                ? evaluateRegression(model, split.test())
+                : evaluate(model, split.test());
     if (evaluation != null) {
-      progress.accept(task == Task.REGRESSION
-          ? String.format("held-out RMSE %.4f, MAE %.4f, R² %.4f on %,d records", evaluation.rmse(), evaluation.mae(),
-              evaluation.r2(), evaluation.testExamples())
-          : String.format("held-out accuracy %.4f, log loss %.4f on %,d records", evaluation.accuracy(),
-              evaluation.logLoss(), evaluation.testExamples()));
+      progress.accept(
+          task == Task.REGRESSION
+              ? String.format(
+                  "held-out RMSE %.4f, MAE %.4f, R² %.4f on %,d records",
+                  evaluation.rmse(), evaluation.mae(), evaluation.r2(), evaluation.testExamples())
+              : String.format(
+                  "held-out accuracy %.4f, log loss %.4f on %,d records",
+                  evaluation.accuracy(), evaluation.logLoss(), evaluation.testExamples()));
     }
     String hash = ModelArtifact.provenanceHash(model);
-    String version = options.version() == null || options.version().isBlank() ? hash.substring(0, 12) : options.version();
+    String version =
+        options.version() == null || options.version().isBlank()
+            ? hash.substring(0, 12)
+            : options.version();
     List<GenericRecord> trainRecords = split.train().stream().map(LabelledRecord::record).toList();
     List<String> trainLabels = split.train().stream().map(LabelledRecord::label).toList();
-    List<String> labels = task == Task.REGRESSION ? List.of() : new ArrayList<>(new TreeSet<>(trainLabels));
-    ModelMetadata metadata = new ModelMetadata(ModelMetadata.FORMAT_VERSION, options.name(), version, clock.instant(),
-        hash, extractor.schema().getFullName(), ModelArtifact.fingerprint(extractor.schema()), options.kind().code(),
-        task.code(), options.labelField(), labels, model.getFeatureIDMap().size(), split.train().size(), evaluation);
+    List<String> labels =
+        task == Task.REGRESSION ? List.of() : new ArrayList<>(new TreeSet<>(trainLabels));
+    ModelMetadata metadata =
+        new ModelMetadata(
+            ModelMetadata.FORMAT_VERSION,
+            options.name(),
+            version,
+            clock.instant(),
+            hash,
+            extractor.schema().getFullName(),
+            ModelArtifact.fingerprint(extractor.schema()),
+            options.kind().code(),
+            task.code(),
+            options.labelField(),
+            labels,
+            model.getFeatureIDMap().size(),
+            split.train().size(),
+            evaluation);
     ModelScorer scorer = new ModelScorer(new ModelArtifact(null, model, metadata, null, List.of()));
-    // Prediction drift compares live predictions with what this model predicted on its training data.
-    List<String> predictedLabels = task == Task.REGRESSION ? List.of()
-        : trainRecords.stream().map(record -> scorer.score(extractor.extract(record)).label()).toList();
+    // Prediction drift compares live predictions with what this model predicted on its training
+    // data.
+    List<String> predictedLabels =
+        task == Task.REGRESSION
+            ? List.of()
+            : trainRecords.stream()
+                .map(record -> scorer.score(extractor.extract(record)).label())
+                .toList();
     BaselineProfile baseline = BaselineProfiler.profile(extractor, trainRecords, predictedLabels);
-    List<LabelledRecord> smokeRows = (split.test().isEmpty() ? split.train() : split.test()).stream()
-        .limit(SMOKE_EXAMPLES).toList();
-    List<SmokeExample> smoke = smokeRows.stream().map(row -> {
-      ScoreResult result = scorer.score(extractor.extract(row.record()));
-      return new SmokeExample(JsonEvents.toJson(row.record()), result.label(), result.scores());
-    }).toList();
+    List<LabelledRecord> smokeRows =
+        (split.test().isEmpty() ? split.train() : split.test())
+            .stream().limit(SMOKE_EXAMPLES).toList();
+    List<SmokeExample> smoke =
+        smokeRows.stream()
+            .map(
+                row -> {
+                  ScoreResult result = scorer.score(extractor.extract(row.record()));
+                  return new SmokeExample(
+                      JsonEvents.toJson(row.record()), result.label(), result.scores());
+                })
+            .toList();
     return new ModelArtifact(null, model, metadata, baseline, smoke);
   }
 
   private Model<Label> trainClassifier(List<LabelledRecord> rows, Options options) {
-    MutableDataset<Label> dataset = new MutableDataset<>(
-        new SimpleDataSourceProvenance("scorestream-training", LABELS), LABELS);
+    MutableDataset<Label> dataset =
+        new MutableDataset<>(
+            new SimpleDataSourceProvenance("scorestream-training", LABELS), LABELS);
     for (LabelledRecord row : rows) {
       dataset.add(extractor.extract(row.record(), new Label(row.label())));
     }
-    Model<Label> trained = options.kind().classifier(extractor.scalarFeatureNames(), options.seed()).train(dataset);
-    // A fresh model's provenance prints differently from the same model read back from protobuf; round-trip
+    Model<Label> trained =
+        options.kind().classifier(extractor.scalarFeatureNames(), options.seed()).train(dataset);
+    // A fresh model's provenance prints differently from the same model read back from protobuf;
+    // round-trip
     // once so the hash in the metadata is the one every later load computes.
     return Model.deserialize(trained.serialize()).castModel(Label.class);
   }
 
   private Model<Regressor> trainRegressor(List<LabelledRecord> rows, Options options) {
-    MutableDataset<Regressor> dataset = new MutableDataset<>(
-        new SimpleDataSourceProvenance("scorestream-training", VALUES), VALUES);
+    MutableDataset<Regressor> dataset =
+        new MutableDataset<>(
+            new SimpleDataSourceProvenance("scorestream-training", VALUES), VALUES);
     for (LabelledRecord row : rows) {
-      dataset.add(extractor.extract(row.record(), new Regressor(Regressor.DEFAULT_NAME, target(row))));
+      dataset.add(
+          extractor.extract(row.record(), new Regressor(Regressor.DEFAULT_NAME, target(row))));
     }
-    Model<Regressor> trained = options.kind().regressor(extractor.scalarFeatureNames(), options.seed()).train(dataset);
+    Model<Regressor> trained =
+        options.kind().regressor(extractor.scalarFeatureNames(), options.seed()).train(dataset);
     return Model.deserialize(trained.serialize()).castModel(Regressor.class);
   }
 
@@ -131,7 +189,8 @@ public final class ModelTrainer {
     try {
       value = Double.parseDouble(row.label());
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("regression needs numeric labels, got '" + row.label() + "'");
+      throw new IllegalArgumentException(
+          "regression needs numeric labels, got '" + row.label() + "'");
     }
     if (!Double.isFinite(value)) {
       throw new IllegalArgumentException("regression needs finite labels, got " + row.label());
@@ -141,14 +200,16 @@ public final class ModelTrainer {
 
   /** RMSE, MAE and R² of a regression model on {@code test}. */
   Evaluation evaluateRegression(Model<?> model, List<LabelledRecord> test) {
-    ModelScorer scorer = new ModelScorer(new ModelArtifact(null, model, regressionMetadata(), null, List.of()));
+    ModelScorer scorer =
+        new ModelScorer(new ModelArtifact(null, model, regressionMetadata(), null, List.of()));
     double sumSquared = 0;
     double sumAbsolute = 0;
     double mean = test.stream().mapToDouble(ModelTrainer::target).average().orElse(0);
     double totalSquares = 0;
     for (LabelledRecord row : test) {
       double truth = target(row);
-      double predicted = scorer.score(extractor.extract(row.record())).scores().get(ModelScorer.VALUE);
+      double predicted =
+          scorer.score(extractor.extract(row.record())).scores().get(ModelScorer.VALUE);
       sumSquared += (predicted - truth) * (predicted - truth);
       sumAbsolute += Math.abs(predicted - truth);
       totalSquares += (truth - mean) * (truth - mean);
@@ -159,11 +220,27 @@ public final class ModelTrainer {
   }
 
   private static ModelMetadata regressionMetadata() {
-    return new ModelMetadata(ModelMetadata.FORMAT_VERSION, "evaluation", "evaluation", null, "", "", "", "",
-        Task.REGRESSION.code(), "", List.of(), 0, 0, null);
+    return new ModelMetadata(
+        ModelMetadata.FORMAT_VERSION,
+        "evaluation",
+        "evaluation",
+        null,
+        "",
+        "",
+        "",
+        "",
+        Task.REGRESSION.code(),
+        "",
+        List.of(),
+        0,
+        0,
+        null);
   }
 
-  /** Accuracy, log loss, per-class precision/recall/F1 and the confusion matrix of {@code model} on {@code test}. */
+  /**
+   * Accuracy, log loss, per-class precision/recall/F1 and the confusion matrix of {@code model} on
+   * {@code test}.
+   */
   public Evaluation evaluate(Model<?> untyped, List<LabelledRecord> test) {
     @SuppressWarnings("unchecked")
     Model<Label> model = (Model<Label>) untyped;
@@ -171,7 +248,8 @@ public final class ModelTrainer {
     double logLoss = 0;
     long correct = 0;
     for (LabelledRecord row : test) {
-      Prediction<Label> prediction = model.predict(extractor.extract(row.record(), new Label(row.label())));
+      Prediction<Label> prediction =
+          model.predict(extractor.extract(row.record(), new Label(row.label())));
       String predicted = prediction.getOutput().getLabel();
       confusion.computeIfAbsent(row.label(), k -> new TreeMap<>()).merge(predicted, 1L, Long::sum);
       if (predicted.equals(row.label())) {
@@ -186,37 +264,51 @@ public final class ModelTrainer {
     confusion.values().forEach(row -> labels.addAll(row.keySet()));
     for (String label : labels) {
       long tp = confusion.getOrDefault(label, Map.of()).getOrDefault(label, 0L);
-      long support = confusion.getOrDefault(label, Map.of()).values().stream().mapToLong(Long::longValue).sum();
-      long predictedAs = confusion.values().stream().mapToLong(row -> row.getOrDefault(label, 0L)).sum();
+      long support =
+          confusion.getOrDefault(label, Map.of()).values().stream()
+              .mapToLong(Long::longValue)
+              .sum();
+      long predictedAs =
+          confusion.values().stream().mapToLong(row -> row.getOrDefault(label, 0L)).sum();
       double precision = predictedAs == 0 ? 0 : (double) tp / predictedAs;
       double recall = support == 0 ? 0 : (double) tp / support;
       double f1 = precision + recall == 0 ? 0 : 2 * precision * recall / (precision + recall);
       perClass.put(label, new Evaluation.ClassMetrics(precision, recall, f1, support));
     }
-    return Evaluation.classification(test.size(), (double) correct / test.size(), logLoss / test.size(), perClass, confusion);
+    return Evaluation.classification(
+        test.size(), (double) correct / test.size(), logLoss / test.size(), perClass, confusion);
   }
 
-  record Split(List<LabelledRecord> train, List<LabelledRecord> test) {
-  }
+  record Split(List<LabelledRecord> train, List<LabelledRecord> test) {}
 
-  /** The rows {@link #train} holds out for evaluation with these options: the same split, the same seed. */
+  /**
+   * The rows {@link #train} holds out for evaluation with these options: the same split, the same
+   * seed.
+   */
   public List<LabelledRecord> heldOut(List<LabelledRecord> data, Options options) {
-    return (options.kind().task() == Task.REGRESSION ? randomSplit(data, options.testFraction(), options.seed())
-        : stratifiedSplit(data, options.testFraction(), options.seed())).test();
+    return (options.kind().task() == Task.REGRESSION
+            ? randomSplit(data, options.testFraction(), options.seed())
+            : stratifiedSplit(data, options.testFraction(), options.seed()))
+        .test();
   }
 
-  /** Any artifact's quality on {@code rows}, by its task: so an old model and a new one meet the same data. */
+  /**
+   * Any artifact's quality on {@code rows}, by its task: so an old model and a new one meet the
+   * same data.
+   */
   public Evaluation evaluate(ModelArtifact artifact, List<LabelledRecord> rows) {
     if (rows.isEmpty()) {
       throw new IllegalArgumentException("no held-out rows to evaluate on");
     }
-    return artifact.task() == Task.REGRESSION ? evaluateRegression(artifact.model(), rows)
+    return artifact.task() == Task.REGRESSION
+        ? evaluateRegression(artifact.model(), rows)
         : evaluate(artifact.model(), rows);
   }
 
   /**
    * Which of two evaluations on the same rows is better: classification by accuracy, then log loss;
-   * regression by RMSE. Positive when {@code candidate} is better, negative when worse, 0 for a tie.
+   * regression by RMSE. Positive when {@code candidate} is better, negative when worse, 0 for a
+   * tie.
    */
   public static int compare(Evaluation candidate, Evaluation incumbent) {
     if (candidate.rmse() != null && incumbent.rmse() != null) {
@@ -226,7 +318,10 @@ public final class ModelTrainer {
     return byAccuracy != 0 ? byAccuracy : Double.compare(incumbent.logLoss(), candidate.logLoss());
   }
 
-  /** Holds out {@code fraction} of the records at random (regression: labels are numbers, not classes). */
+  /**
+   * Holds out {@code fraction} of the records at random (regression: labels are numbers, not
+   * classes).
+   */
   static Split randomSplit(List<LabelledRecord> data, double fraction, long seed) {
     List<LabelledRecord> rows = new ArrayList<>(data);
     Collections.shuffle(rows, new Random(seed));

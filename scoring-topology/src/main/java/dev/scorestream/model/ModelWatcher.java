@@ -13,10 +13,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Polls a {@link ModelDirectory} and hands over every newly published artifact that passes all checks
- * and is newer than the one serving. An invalid candidate is logged once and ignored: the serving model
- * keeps serving. Polling (not a file-system watch service) works the same on every file system,
- * including network and container volume mounts.
+ * Polls a {@link ModelDirectory} and hands over every newly published artifact that passes all
+ * checks and is newer than the one serving. An invalid candidate is logged once and ignored: the
+ * serving model keeps serving. Polling (not a file-system watch service) works the same on every
+ * file system, including network and container volume mounts.
  */
 public final class ModelWatcher implements AutoCloseable {
 
@@ -25,27 +25,35 @@ public final class ModelWatcher implements AutoCloseable {
   private final ModelDirectory directory;
   private final Consumer<ModelArtifact> onNewModel;
   private final Map<Path, FileTime> seen = new HashMap<>();
-  private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(runnable -> {
-    Thread thread = new Thread(runnable, "model-watcher");
-    thread.setDaemon(true);
-    return thread;
-  });
+  private final ScheduledExecutorService executor =
+      Executors.newSingleThreadScheduledExecutor(
+          runnable -> {
+            Thread thread = new Thread(runnable, "model-watcher");
+            thread.setDaemon(true);
+            return thread;
+          });
   private FileTime servingSince;
   private volatile long rejected;
 
   /**
    * @param serving the artifact serving now (its directory is not offered again)
-   * @param onNewModel called on the watcher thread with each artifact that should replace the serving one
+   * @param onNewModel called on the watcher thread with each artifact that should replace the
+   *     serving one
    */
-  public ModelWatcher(ModelDirectory directory, ModelArtifact serving, Consumer<ModelArtifact> onNewModel) {
+  public ModelWatcher(
+      ModelDirectory directory, ModelArtifact serving, Consumer<ModelArtifact> onNewModel) {
     this.directory = directory;
     this.onNewModel = onNewModel;
-    this.servingSince = serving.directory() == null ? FileTime.fromMillis(0) : ModelDirectory.modified(serving.directory());
+    this.servingSince =
+        serving.directory() == null
+            ? FileTime.fromMillis(0)
+            : ModelDirectory.modified(serving.directory());
     directory.candidates().forEach(path -> seen.put(path, ModelDirectory.modified(path)));
   }
 
   public ModelWatcher start(Duration interval) {
-    executor.scheduleWithFixedDelay(this::poll, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+    executor.scheduleWithFixedDelay(
+        this::poll, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
     return this;
   }
 
@@ -57,25 +65,33 @@ public final class ModelWatcher implements AutoCloseable {
   /** One look at the directory; public so tests can drive it without waiting. */
   public synchronized void poll() {
     try {
-      directory.candidates().forEach(path -> {
-        FileTime modified = ModelDirectory.modified(path);
-        if (modified.equals(seen.get(path))) {
-          return;
-        }
-        seen.put(path, modified);
-        ModelDirectory.Entry entry = directory.check(path);
-        if (!entry.valid()) {
-          rejected++;
-          LOG.warn("ignoring model candidate, the serving model keeps serving: {}", entry.problem());
-          return;
-        }
-        if (modified.compareTo(servingSince) < 0) {
-          LOG.info("model {} in {} is older than the serving one; not swapping", entry.artifact().get().metadata().version(), path);
-          return;
-        }
-        servingSince = modified;
-        onNewModel.accept(entry.artifact().get());
-      });
+      directory
+          .candidates()
+          .forEach(
+              path -> {
+                FileTime modified = ModelDirectory.modified(path);
+                if (modified.equals(seen.get(path))) {
+                  return;
+                }
+                seen.put(path, modified);
+                ModelDirectory.Entry entry = directory.check(path);
+                if (!entry.valid()) {
+                  rejected++;
+                  LOG.warn(
+                      "ignoring model candidate, the serving model keeps serving: {}",
+                      entry.problem());
+                  return;
+                }
+                if (modified.compareTo(servingSince) < 0) {
+                  LOG.info(
+                      "model {} in {} is older than the serving one; not swapping",
+                      entry.artifact().get().metadata().version(),
+                      path);
+                  return;
+                }
+                servingSince = modified;
+                onNewModel.accept(entry.artifact().get());
+              });
     } catch (RuntimeException e) {
       LOG.warn("cannot poll models directory {}: {}", directory.path(), e.toString());
     }

@@ -11,8 +11,13 @@ public enum Task {
     return name().toLowerCase(Locale.ROOT);
   }
 
-  /** The task named in metadata; artifacts written before the field existed are classification models. */
+  /**
+   * The task named in metadata; artifacts written before the field existed are classification
+   * models.
+   */
   public static Task of(String code) {
-    return code == null || code.isBlank() ? CLASSIFICATION : valueOf(code.trim().toUpperCase(Locale.ROOT));
+    return code == null || code.isBlank()
+        ? CLASSIFICATION
+        : valueOf(code.trim().toUpperCase(Locale.ROOT));
   }
 }

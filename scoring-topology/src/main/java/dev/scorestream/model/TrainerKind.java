@@ -8,9 +8,9 @@ import org.tribuo.Trainer;
 import org.tribuo.classification.Label;
 import org.tribuo.classification.dtree.CARTClassificationTrainer;
 import org.tribuo.classification.ensemble.VotingCombiner;
-import org.tribuo.common.tree.RandomForestTrainer;
 import org.tribuo.classification.sgd.linear.LinearSGDTrainer;
 import org.tribuo.classification.sgd.objectives.LogMulticlass;
+import org.tribuo.common.tree.RandomForestTrainer;
 import org.tribuo.math.optimisers.AdaGrad;
 import org.tribuo.regression.Regressor;
 import org.tribuo.regression.rtree.CARTRegressionTrainer;
@@ -27,18 +27,24 @@ public enum TrainerKind {
   /** A CART decision tree of depth at most 10. */
   CART,
   /**
-   * A random forest: 50 CART trees of depth 10 on bootstrap samples, each split over a random half of the
-   * features, combined by voting. About 20-40k predictions/s here, so it scores one record at a time.
+   * A random forest: 50 CART trees of depth 10 on bootstrap samples, each split over a random half
+   * of the features, combined by voting. About 20-40k predictions/s here, so it scores one record
+   * at a time.
    */
   FOREST,
-  /** Linear regression by SGD (squared loss, AdaGrad), scalar features standardized inside the model. */
+  /**
+   * Linear regression by SGD (squared loss, AdaGrad), scalar features standardized inside the
+   * model.
+   */
   LINEAR_REGRESSION,
   /** A CART regression tree of depth at most 10. */
   TREE_REGRESSION;
 
   /** Whether this trainer predicts labels or numbers. */
   public Task task() {
-    return this == LINEAR_REGRESSION || this == TREE_REGRESSION ? Task.REGRESSION : Task.CLASSIFICATION;
+    return this == LINEAR_REGRESSION || this == TREE_REGRESSION
+        ? Task.REGRESSION
+        : Task.CLASSIFICATION;
   }
 
   /** The kind named {@code code} ({@code logistic}, {@code tree-regression}, ...), or null. */
@@ -52,22 +58,28 @@ public enum TrainerKind {
   }
 
   /**
-   * @param scalarFeatures numeric feature names; standardized for linear models (one-hot features are left
-   *     alone: their variance over observed values is 0)
+   * @param scalarFeatures numeric feature names; standardized for linear models (one-hot features
+   *     are left alone: their variance over observed values is 0)
    */
   Trainer<Label> classifier(Iterable<String> scalarFeatures, long seed) {
     return switch (this) {
       case LOGISTIC -> {
         Map<String, List<Transformation>> perFeature = new HashMap<>();
-        scalarFeatures.forEach(name -> perFeature.put(name, List.of(new MeanStdDevTransformation())));
+        scalarFeatures.forEach(
+            name -> perFeature.put(name, List.of(new MeanStdDevTransformation())));
         // Tribuo's LogisticRegressionTrainer settings (AdaGrad 1.0, 5 epochs) with our seed and no
         // per-1000-iterations log lines.
-        LinearSGDTrainer inner = new LinearSGDTrainer(new LogMulticlass(), new AdaGrad(1.0, 0.1), 5, Integer.MAX_VALUE, seed);
+        LinearSGDTrainer inner =
+            new LinearSGDTrainer(
+                new LogMulticlass(), new AdaGrad(1.0, 0.1), 5, Integer.MAX_VALUE, seed);
         yield new TransformTrainer<>(inner, new TransformationMap(List.of(), perFeature));
       }
       case CART -> new CARTClassificationTrainer(10, 1.0f, seed);
-      case FOREST -> new RandomForestTrainer<>(new CARTClassificationTrainer(10, 0.5f, seed), new VotingCombiner(), 50, seed);
-      case LINEAR_REGRESSION, TREE_REGRESSION -> throw new IllegalStateException(this + " is a regression trainer");
+      case FOREST ->
+          new RandomForestTrainer<>(
+              new CARTClassificationTrainer(10, 0.5f, seed), new VotingCombiner(), 50, seed);
+      case LINEAR_REGRESSION, TREE_REGRESSION ->
+          throw new IllegalStateException(this + " is a regression trainer");
     };
   }
 
@@ -75,9 +87,11 @@ public enum TrainerKind {
     return switch (this) {
       case LINEAR_REGRESSION -> {
         Map<String, List<Transformation>> perFeature = new HashMap<>();
-        scalarFeatures.forEach(name -> perFeature.put(name, List.of(new MeanStdDevTransformation())));
-        var inner = new org.tribuo.regression.sgd.linear.LinearSGDTrainer(
-            new SquaredLoss(), new AdaGrad(1.0, 0.1), 20, Integer.MAX_VALUE, seed);
+        scalarFeatures.forEach(
+            name -> perFeature.put(name, List.of(new MeanStdDevTransformation())));
+        var inner =
+            new org.tribuo.regression.sgd.linear.LinearSGDTrainer(
+                new SquaredLoss(), new AdaGrad(1.0, 0.1), 20, Integer.MAX_VALUE, seed);
         yield new TransformTrainer<>(inner, new TransformationMap(List.of(), perFeature));
       }
       case TREE_REGRESSION -> new CARTRegressionTrainer(10);

@@ -9,28 +9,32 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * The models currently serving: the champion, whose answer is the prediction, and an optional challenger
- * scored in shadow. Stream tasks read them once per record, so a swap takes effect between two records
- * without a restart. Counts how often the challenger agreed with the champion.
+ * The models currently serving: the champion, whose answer is the prediction, and an optional
+ * challenger scored in shadow. Stream tasks read them once per record, so a swap takes effect
+ * between two records without a restart. Counts how often the challenger agreed with the champion.
  */
 public final class ActiveModel {
 
   /** Champion and challenger, swapped together. */
-  private record Serving(ModelScorer champion, ModelScorer challenger) {
-  }
+  private record Serving(ModelScorer champion, ModelScorer challenger) {}
 
   private final AtomicReference<Serving> serving;
   private final LongAdder challengerScored = new LongAdder();
   private final LongAdder challengerAgreed = new LongAdder();
   private final LongAdder challengerFailed = new LongAdder();
-  /** Recently served models by version, so a window closing after a swap still finds its baseline. */
-  private final Map<String, ModelScorer> recent = java.util.Collections.synchronizedMap(
-      new LinkedHashMap<>(16, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, ModelScorer> eldest) {
-          return size() > RECENT_MODELS;
-        }
-      });
+
+  /**
+   * Recently served models by version, so a window closing after a swap still finds its baseline.
+   */
+  private final Map<String, ModelScorer> recent =
+      java.util.Collections.synchronizedMap(
+          new LinkedHashMap<>(16, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, ModelScorer> eldest) {
+              return size() > RECENT_MODELS;
+            }
+          });
+
   static final int RECENT_MODELS = 8;
 
   public ActiveModel(ModelScorer champion) {
@@ -38,7 +42,9 @@ public final class ActiveModel {
   }
 
   public ActiveModel(ModelScorer champion, ModelScorer challenger) {
-    this.serving = new AtomicReference<>(new Serving(Objects.requireNonNull(champion, "champion"), challenger));
+    this.serving =
+        new AtomicReference<>(
+            new Serving(Objects.requireNonNull(champion, "champion"), challenger));
     remember(champion);
     remember(challenger);
   }
@@ -49,7 +55,10 @@ public final class ActiveModel {
     }
   }
 
-  /** The champion, the challenger or one of the last {@value #RECENT_MODELS} models served, by version. */
+  /**
+   * The champion, the challenger or one of the last {@value #RECENT_MODELS} models served, by
+   * version.
+   */
   public Optional<ModelScorer> byVersion(String version) {
     return Optional.ofNullable(recent.get(version));
   }

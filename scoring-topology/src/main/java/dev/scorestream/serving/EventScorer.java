@@ -12,8 +12,9 @@ import org.tribuo.Example;
 import org.tribuo.classification.Label;
 
 /**
- * Sanitize, check rules, extract features, predict: everything between a decoded record and a score.
- * The stream, REST scoring and {@code scorer score} all go through this one class. Thread-safe.
+ * Sanitize, check rules, extract features, predict: everything between a decoded record and a
+ * score. The stream, REST scoring and {@code scorer score} all go through this one class.
+ * Thread-safe.
  */
 public final class EventScorer {
 
@@ -41,41 +42,65 @@ public final class EventScorer {
     ModelScorer scorer();
   }
 
-  /** Valid and scored; {@code challenger} is the shadow model's answer, when there is one and it worked. */
-  public record Valid(ScoreResult result, ModelScorer scorer, Challenged challenger) implements Evaluated {
-  }
+  /**
+   * Valid and scored; {@code challenger} is the shadow model's answer, when there is one and it
+   * worked.
+   */
+  public record Valid(ScoreResult result, ModelScorer scorer, Challenged challenger)
+      implements Evaluated {}
 
   /** A challenger's answer for the same example. */
-  public record Challenged(ScoreResult result, String version) {
-  }
+  public record Challenged(ScoreResult result, String version) {}
 
   /** Not scorable, with the dead-letter reason. */
-  public record Invalid(Reason reason, List<String> rules, String message, Throwable cause, ModelScorer scorer)
-      implements Evaluated {
-  }
+  public record Invalid(
+      Reason reason, List<String> rules, String message, Throwable cause, ModelScorer scorer)
+      implements Evaluated {}
 
   public Evaluated evaluate(GenericRecord record) {
     ModelScorer scorer = model.current();
     List<Violation> violations = validator.sanitizeAndValidate(record);
     if (!violations.isEmpty()) {
-      return new Invalid(Reason.RULE_VIOLATION, violations.stream().map(Violation::ruleId).toList(),
-          describe(violations), null, scorer);
+      return new Invalid(
+          Reason.RULE_VIOLATION,
+          violations.stream().map(Violation::ruleId).toList(),
+          describe(violations),
+          null,
+          scorer);
     }
     Example<Label> example = extractor.extract(record);
     if (example.size() == 0 || !scorer.hasKnownFeature(example)) {
-      return new Invalid(Reason.NO_FEATURES, List.of(),
-          "none of the record's " + example.size() + " features is known to model " + scorer.version(), null, scorer);
+      return new Invalid(
+          Reason.NO_FEATURES,
+          List.of(),
+          "none of the record's "
+              + example.size()
+              + " features is known to model "
+              + scorer.version(),
+          null,
+          scorer);
     }
     ScoreResult result;
     try {
       result = scorer.score(example);
     } catch (RuntimeException e) {
-      return new Invalid(Reason.SCORING_ERROR, List.of(), "model " + scorer.version() + " failed: " + e, e, scorer);
+      return new Invalid(
+          Reason.SCORING_ERROR,
+          List.of(),
+          "model " + scorer.version() + " failed: " + e,
+          e,
+          scorer);
     }
-    return new Valid(result, scorer, model.challenger().map(challenger -> shadow(challenger, example, result)).orElse(null));
+    return new Valid(
+        result,
+        scorer,
+        model.challenger().map(challenger -> shadow(challenger, example, result)).orElse(null));
   }
 
-  /** Scores in shadow: a challenger that fails or knows no feature never affects the champion's answer. */
+  /**
+   * Scores in shadow: a challenger that fails or knows no feature never affects the champion's
+   * answer.
+   */
   private Challenged shadow(ModelScorer challenger, Example<Label> example, ScoreResult champion) {
     try {
       if (!challenger.hasKnownFeature(example)) {
@@ -92,8 +117,10 @@ public final class EventScorer {
   }
 
   private static String describe(List<Violation> violations) {
-    StringBuilder message = new StringBuilder().append(violations.size())
-        .append(violations.size() == 1 ? " rule violated: " : " rules violated: ");
+    StringBuilder message =
+        new StringBuilder()
+            .append(violations.size())
+            .append(violations.size() == 1 ? " rule violated: " : " rules violated: ");
     for (int i = 0; i < violations.size(); i++) {
       message.append(i == 0 ? "" : "; ").append(violations.get(i).message());
     }

@@ -5,8 +5,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * The pipeline's own view of its dependencies, read by the HTTP health endpoint and metrics. A registry
- * outage makes the pipeline not ready; it never makes records dead letters.
+ * The pipeline's own view of its dependencies, read by the HTTP health endpoint and metrics. A
+ * registry outage makes the pipeline not ready; it never makes records dead letters.
  */
 public final class Health {
 

@@ -10,13 +10,20 @@ import org.apache.avro.generic.GenericRecord;
 public sealed interface Outcome {
 
   /**
-   * Scored: {@code prediction} is the wire-format Prediction to write; the rest feeds drift and feedback.
+   * Scored: {@code prediction} is the wire-format Prediction to write; the rest feeds drift and
+   * feedback.
    *
    * @param event the sanitized record, as the feature extractor saw it
    * @param eventTime the event time (the configured field, else the record timestamp)
    */
-  record Scored(byte[] prediction, ModelScorer model, GenericRecord event, ScoreResult result, String eventId,
-      long eventTime) implements Outcome {
+  record Scored(
+      byte[] prediction,
+      ModelScorer model,
+      GenericRecord event,
+      ScoreResult result,
+      String eventId,
+      long eventTime)
+      implements Outcome {
 
     public String modelVersion() {
       return model.version();
@@ -29,7 +36,13 @@ public sealed interface Outcome {
    * @param schemaId wire-format schema id, -1 when there was none
    * @param modelVersion active model version when it was rejected, "" when unknown
    */
-  record Rejected(Reason reason, List<String> rules, String message, Throwable cause, int schemaId,
-      String modelVersion, byte[] originalValue) implements Outcome {
-  }
+  record Rejected(
+      Reason reason,
+      List<String> rules,
+      String message,
+      Throwable cause,
+      int schemaId,
+      String modelVersion,
+      byte[] originalValue)
+      implements Outcome {}
 }

@@ -14,8 +14,8 @@ import org.apache.avro.io.Encoder;
 import org.apache.avro.util.Utf8;
 
 /**
- * Builds {@code Prediction} records (schemas module, {@code Prediction.avsc}) from a scored event. Reads
- * the event id and event time from the configured fields of the reader schema.
+ * Builds {@code Prediction} records (schemas module, {@code Prediction.avsc}) from a scored event.
+ * Reads the event id and event time from the configured fields of the reader schema.
  */
 public final class PredictionBuilder {
 
@@ -23,28 +23,40 @@ public final class PredictionBuilder {
   private final Schema challengerSchema;
   private final int eventIdPosition;
   private final int eventTimePosition;
-  /** True when the schema is the one {@link #encode} writes field by field (always, in production). */
+
+  /**
+   * True when the schema is the one {@link #encode} writes field by field (always, in production).
+   */
   private final boolean direct;
 
   /**
    * @param eventIdField reader-schema field holding the event id
-   * @param eventTimeField reader-schema field holding the event time (epoch millis), or empty for none
+   * @param eventTimeField reader-schema field holding the event time (epoch millis), or empty for
+   *     none
    * @throws IllegalArgumentException naming a field the reader schema lacks
    */
-  public PredictionBuilder(Schema predictionSchema, Schema readerSchema, String eventIdField, String eventTimeField) {
+  public PredictionBuilder(
+      Schema predictionSchema, Schema readerSchema, String eventIdField, String eventTimeField) {
     this.predictionSchema = predictionSchema;
     this.direct = predictionSchema.equals(Contracts.prediction());
-    this.challengerSchema = predictionSchema.getField("challenger").schema().getTypes().stream()
-        .filter(s -> s.getType() == Schema.Type.RECORD).findFirst()
-        .orElseThrow(() -> new IllegalArgumentException("Prediction schema has no challenger record"));
+    this.challengerSchema =
+        predictionSchema.getField("challenger").schema().getTypes().stream()
+            .filter(s -> s.getType() == Schema.Type.RECORD)
+            .findFirst()
+            .orElseThrow(
+                () -> new IllegalArgumentException("Prediction schema has no challenger record"));
     this.eventIdPosition = position(readerSchema, eventIdField);
-    this.eventTimePosition = eventTimeField == null || eventTimeField.isEmpty() ? -1 : position(readerSchema, eventTimeField);
+    this.eventTimePosition =
+        eventTimeField == null || eventTimeField.isEmpty()
+            ? -1
+            : position(readerSchema, eventTimeField);
   }
 
   private static int position(Schema schema, String field) {
     Schema.Field found = schema.getField(field);
     if (found == null) {
-      throw new IllegalArgumentException("reader schema " + schema.getFullName() + " has no field '" + field + "'");
+      throw new IllegalArgumentException(
+          "reader schema " + schema.getFullName() + " has no field '" + field + "'");
     }
     return found.pos();
   }
@@ -58,22 +70,29 @@ public final class PredictionBuilder {
     return id == null ? "" : id.toString();
   }
 
-  /** The event time (epoch millis) from the configured field, or null when there is none or it is null. */
+  /**
+   * The event time (epoch millis) from the configured field, or null when there is none or it is
+   * null.
+   */
   public Long eventTime(GenericRecord event) {
     Object eventTime = eventTimePosition < 0 ? null : event.get(eventTimePosition);
     return eventTime instanceof Number time ? time.longValue() : null;
   }
 
-  /** A writer of Predictions for one stream task: {@code encoder} and the writer are not thread-safe. */
+  /**
+   * A writer of Predictions for one stream task: {@code encoder} and the writer are not
+   * thread-safe.
+   */
   public Writer writer(WireFormatEncoder encoder) {
     return new Writer(encoder);
   }
 
   /**
-   * Writes Predictions in wire format: the same bytes as {@code encoder.encode(build(...))}, written field
-   * by field in the order of {@code Prediction.avsc} without building a record (the stream's hot path:
-   * building and writing a generic record cost about a tenth of the stream thread). The strings every record
-   * repeats (model name and version, labels) are encoded to UTF-8 once.
+   * Writes Predictions in wire format: the same bytes as {@code encoder.encode(build(...))},
+   * written field by field in the order of {@code Prediction.avsc} without building a record (the
+   * stream's hot path: building and writing a generic record cost about a tenth of the stream
+   * thread). The strings every record repeats (model name and version, labels) are encoded to UTF-8
+   * once.
    */
   public final class Writer {
 
@@ -88,41 +107,59 @@ public final class PredictionBuilder {
      * @param eventId as {@link #eventId}
      * @param eventTime as {@link #eventTime}
      */
-    public byte[] encode(String eventId, Long eventTime, byte[] key, ScoreResult result, String modelName,
-        String modelVersion, EventScorer.Challenged challenger, long scoredAt, long recordTimestamp) {
+    public byte[] encode(
+        String eventId,
+        Long eventTime,
+        byte[] key,
+        ScoreResult result,
+        String modelName,
+        String modelVersion,
+        EventScorer.Challenged challenger,
+        long scoredAt,
+        long recordTimestamp) {
       if (!direct) {
-        return encoder.encode(build(eventId, eventTime, key, result, modelName, modelVersion, challenger, scoredAt,
-            recordTimestamp));
+        return encoder.encode(
+            build(
+                eventId,
+                eventTime,
+                key,
+                result,
+                modelName,
+                modelVersion,
+                challenger,
+                scoredAt,
+                recordTimestamp));
       }
-      return encoder.encode(out -> {
-        out.writeString(eventId);
-        if (key == null) {
-          out.writeIndex(0);
-        } else {
-          out.writeIndex(1);
-          out.writeBytes(key);
-        }
-        out.writeString(constants.of(modelName));
-        out.writeString(constants.of(modelVersion));
-        writeAnswer(out, result);
-        out.writeLong(scoredAt);
-        if (eventTime == null) {
-          out.writeIndex(0);
-        } else {
-          out.writeIndex(1);
-          out.writeLong(eventTime);
-        }
-        out.writeLong(Math.max(0, scoredAt - recordTimestamp));
-        if (challenger == null) {
-          out.writeIndex(0);
-        } else {
-          out.writeIndex(1);
-          out.writeString(constants.of(challenger.version()));
-          out.writeString(constants.of(challenger.result().label()));
-          out.writeIndex(0);   // predicted_value: build() leaves it null for challengers too
-          writeScores(out, challenger.result().scores());
-        }
-      });
+      return encoder.encode(
+          out -> {
+            out.writeString(eventId);
+            if (key == null) {
+              out.writeIndex(0);
+            } else {
+              out.writeIndex(1);
+              out.writeBytes(key);
+            }
+            out.writeString(constants.of(modelName));
+            out.writeString(constants.of(modelVersion));
+            writeAnswer(out, result);
+            out.writeLong(scoredAt);
+            if (eventTime == null) {
+              out.writeIndex(0);
+            } else {
+              out.writeIndex(1);
+              out.writeLong(eventTime);
+            }
+            out.writeLong(Math.max(0, scoredAt - recordTimestamp));
+            if (challenger == null) {
+              out.writeIndex(0);
+            } else {
+              out.writeIndex(1);
+              out.writeString(constants.of(challenger.version()));
+              out.writeString(constants.of(challenger.result().label()));
+              out.writeIndex(0); // predicted_value: build() leaves it null for challengers too
+              writeScores(out, challenger.result().scores());
+            }
+          });
     }
 
     /** predicted_label, predicted_value, scores. */
@@ -151,10 +188,11 @@ public final class PredictionBuilder {
   }
 
   /**
-   * UTF-8 of the strings a task writes on every record, keyed by identity: a model's name, version and
-   * labels are the same String objects record after record. {@link #SLOTS} slots, each string looked up
-   * in the {@link #WAYS} slots from its identity hash on (so a few strings that collide do not evict each
-   * other record after record); a string that is new each time is encoded again, never confused with another.
+   * UTF-8 of the strings a task writes on every record, keyed by identity: a model's name, version
+   * and labels are the same String objects record after record. {@link #SLOTS} slots, each string
+   * looked up in the {@link #WAYS} slots from its identity hash on (so a few strings that collide
+   * do not evict each other record after record); a string that is new each time is encoded again,
+   * never confused with another.
    */
   static final class Utf8Cache {
     static final int SLOTS = 64;
@@ -190,14 +228,37 @@ public final class PredictionBuilder {
    * @param key the input record's key bytes, or null
    * @param recordTimestamp the input record's Kafka timestamp, the start of the latency measurement
    */
-  public GenericRecord build(GenericRecord event, byte[] key, ScoreResult result, String modelName,
-      String modelVersion, EventScorer.Challenged challenger, long scoredAt, long recordTimestamp) {
-    return build(eventId(event), eventTime(event), key, result, modelName, modelVersion, challenger, scoredAt,
+  public GenericRecord build(
+      GenericRecord event,
+      byte[] key,
+      ScoreResult result,
+      String modelName,
+      String modelVersion,
+      EventScorer.Challenged challenger,
+      long scoredAt,
+      long recordTimestamp) {
+    return build(
+        eventId(event),
+        eventTime(event),
+        key,
+        result,
+        modelName,
+        modelVersion,
+        challenger,
+        scoredAt,
         recordTimestamp);
   }
 
-  private GenericRecord build(String eventId, Long eventTime, byte[] key, ScoreResult result, String modelName,
-      String modelVersion, EventScorer.Challenged challenger, long scoredAt, long recordTimestamp) {
+  private GenericRecord build(
+      String eventId,
+      Long eventTime,
+      byte[] key,
+      ScoreResult result,
+      String modelName,
+      String modelVersion,
+      EventScorer.Challenged challenger,
+      long scoredAt,
+      long recordTimestamp) {
     GenericRecord prediction = new GenericData.Record(predictionSchema);
     prediction.put("event_id", eventId);
     prediction.put("key", key == null ? null : ByteBuffer.wrap(key));

@@ -11,44 +11,52 @@ import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.internals.WrappedStateStore;
 
 /**
- * A key-value store that runs its owner's hook right before Kafka Streams flushes the store's cache for a
- * commit, so a processor that aggregates in memory writes its state once per commit, exactly matching the
- * committed offsets, instead of on a 1 ms punctuation.
+ * A key-value store that runs its owner's hook right before Kafka Streams flushes the store's cache
+ * for a commit, so a processor that aggregates in memory writes its state once per commit, exactly
+ * matching the committed offsets, instead of on a 1 ms punctuation.
  *
- * <p>Kafka Streams has no public pre-commit callback. This relies on one internal contract, pinned by
- * {@code PartialAggregatorCommitTest}: {@code StreamTask.prepareCommit} calls {@code flushCache()} on every
- * registered store that is a {@code CachedStateStore} (this class is, through {@link WrappedStateStore})
- * before it flushes the producer and commits the transaction; {@code TopologyTestDriver} does the same.
- * Wrap a store with caching enabled, so the hook's writes go through the cache and reach the changelog in
- * the flush that follows.
+ * <p>Kafka Streams has no public pre-commit callback. This relies on one internal contract, pinned
+ * by {@code PartialAggregatorCommitTest}: {@code StreamTask.prepareCommit} calls {@code
+ * flushCache()} on every registered store that is a {@code CachedStateStore} (this class is,
+ * through {@link WrappedStateStore}) before it flushes the producer and commits the transaction;
+ * {@code TopologyTestDriver} does the same. Wrap a store with caching enabled, so the hook's writes
+ * go through the cache and reach the changelog in the flush that follows.
  */
 final class CommitHookStore extends WrappedStateStore<KeyValueStore<String, byte[]>, String, byte[]>
     implements KeyValueStore<String, byte[]> {
 
-  private Runnable beforeCommit = () -> { };
+  private Runnable beforeCommit = () -> {};
 
   private CommitHookStore(KeyValueStore<String, byte[]> inner) {
     super(inner);
   }
 
   /** Wraps every store {@code builder} builds. */
-  static StoreBuilder<KeyValueStore<String, byte[]>> wrap(StoreBuilder<KeyValueStore<String, byte[]>> builder) {
+  static StoreBuilder<KeyValueStore<String, byte[]>> wrap(
+      StoreBuilder<KeyValueStore<String, byte[]>> builder) {
     return new Builder(builder);
   }
 
-  /** The hook store behind {@code store} as a processor sees it (Kafka Streams wraps stores it hands out). */
+  /**
+   * The hook store behind {@code store} as a processor sees it (Kafka Streams wraps stores it hands
+   * out).
+   */
   static CommitHookStore of(StateStore store) {
     StateStore current = store;
     while (!(current instanceof CommitHookStore)) {
       if (!(current instanceof WrappedStateStore<?, ?, ?> wrapped)) {
-        throw new IllegalStateException("store " + store.name() + " was not built by CommitHookStore.wrap");
+        throw new IllegalStateException(
+            "store " + store.name() + " was not built by CommitHookStore.wrap");
       }
       current = wrapped.wrapped();
     }
     return (CommitHookStore) current;
   }
 
-  /** Runs {@code hook} on the stream thread before each commit (and other cache flushes) of this store. */
+  /**
+   * Runs {@code hook} on the stream thread before each commit (and other cache flushes) of this
+   * store.
+   */
   void beforeCommit(Runnable hook) {
     this.beforeCommit = hook;
   }
@@ -105,7 +113,8 @@ final class CommitHookStore extends WrappedStateStore<KeyValueStore<String, byte
   }
 
   @Override
-  public <S extends Serializer<P>, P> KeyValueIterator<String, byte[]> prefixScan(P prefix, S serializer) {
+  public <S extends Serializer<P>, P> KeyValueIterator<String, byte[]> prefixScan(
+      P prefix, S serializer) {
     return wrapped().prefixScan(prefix, serializer);
   }
 
@@ -128,7 +137,8 @@ final class CommitHookStore extends WrappedStateStore<KeyValueStore<String, byte
     }
 
     @Override
-    public StoreBuilder<KeyValueStore<String, byte[]>> withLoggingEnabled(Map<String, String> config) {
+    public StoreBuilder<KeyValueStore<String, byte[]>> withLoggingEnabled(
+        Map<String, String> config) {
       return new Builder(inner.withLoggingEnabled(config));
     }
 

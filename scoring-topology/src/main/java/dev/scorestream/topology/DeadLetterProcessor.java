@@ -1,8 +1,8 @@
 package dev.scorestream.topology;
 
-import dev.scorestream.serving.Outcome;
 import dev.scorestream.deadletter.DeadLetter;
 import dev.scorestream.deadletter.DeadLetterHeaders;
+import dev.scorestream.serving.Outcome;
 import java.time.Clock;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
@@ -11,8 +11,8 @@ import org.apache.kafka.streams.processor.api.FixedKeyRecord;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
 
 /**
- * Turns a {@link Outcome.Rejected} back into the original record (key, value bytes, headers, timestamp)
- * plus the dead-letter headers naming the reason and the source coordinates.
+ * Turns a {@link Outcome.Rejected} back into the original record (key, value bytes, headers,
+ * timestamp) plus the dead-letter headers naming the reason and the source coordinates.
  */
 final class DeadLetterProcessor implements FixedKeyProcessor<Bytes, Outcome, byte[]> {
 
@@ -33,11 +33,24 @@ final class DeadLetterProcessor implements FixedKeyProcessor<Bytes, Outcome, byt
   @Override
   public void process(FixedKeyRecord<Bytes, Outcome> record) {
     Outcome.Rejected rejected = (Outcome.Rejected) record.value();
-    RecordMetadata source = context.recordMetadata()
-        .orElseThrow(() -> new IllegalStateException("dead letter without source record metadata"));
-    DeadLetter letter = new DeadLetter(rejected.reason(), rejected.rules(), rejected.message(), rejected.cause(),
-        source.topic(), source.partition(), source.offset(), rejected.schemaId(), appVersion,
-        rejected.modelVersion(), clock.instant());
+    RecordMetadata source =
+        context
+            .recordMetadata()
+            .orElseThrow(
+                () -> new IllegalStateException("dead letter without source record metadata"));
+    DeadLetter letter =
+        new DeadLetter(
+            rejected.reason(),
+            rejected.rules(),
+            rejected.message(),
+            rejected.cause(),
+            source.topic(),
+            source.partition(),
+            source.offset(),
+            rejected.schemaId(),
+            appVersion,
+            rejected.modelVersion(),
+            clock.instant());
     DeadLetterHeaders.write(record.headers(), letter);
     context.forward(record.withValue(rejected.originalValue()));
   }

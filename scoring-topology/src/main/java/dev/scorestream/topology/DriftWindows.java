@@ -1,12 +1,14 @@
 package dev.scorestream.topology;
 
-import dev.scorestream.serving.Outcome;
 import dev.scorestream.drift.DriftPartial;
 import dev.scorestream.features.FeatureExtractor.FeatureField;
+import dev.scorestream.serving.Outcome;
 import java.time.Duration;
 import java.util.List;
 
-/** Drift as {@link WindowedPartials}: scored events folded per event-time window and model version. */
+/**
+ * Drift as {@link WindowedPartials}: scored events folded per event-time window and model version.
+ */
 final class DriftWindows extends WindowedPartials<Outcome.Scored, DriftPartial> {
 
   private final List<FeatureField> fields;
@@ -34,7 +36,7 @@ final class DriftWindows extends WindowedPartials<Outcome.Scored, DriftPartial> 
   @Override
   protected void add(DriftPartial partial, Outcome.Scored value) {
     if (!partial.attached()) {
-      partial.attach(fields, value.model().artifact().baseline());   // restored from the changelog
+      partial.attach(fields, value.model().artifact().baseline()); // restored from the changelog
     }
     partial.add(value.event(), value.result());
   }

@@ -20,14 +20,15 @@ import org.apache.kafka.streams.state.WindowStore;
 import org.apache.kafka.streams.state.WindowStoreIterator;
 
 /**
- * Joins labels with stored predictions by event id. Predictions are kept in a changelogged window store
- * (RocksDB) for the configured retention, stamped with their event time. A joined prediction is replaced
- * by a small "labelled" marker, so a second label for the same event is counted as a duplicate and never
- * yields a second training example.
+ * Joins labels with stored predictions by event id. Predictions are kept in a changelogged window
+ * store (RocksDB) for the configured retention, stamped with their event time. A joined prediction
+ * is replaced by a small "labelled" marker, so a second label for the same event is counted as a
+ * duplicate and never yields a second training example.
  *
- * <p>Predictions reach this task through a repartition topic, so a label can overtake the prediction it
- * judges. A label that finds nothing waits in a changelogged buffer for {@code labelWait} (wall clock):
- * the prediction, when it arrives, joins it; a label still alone after the wait counts as unmatched.
+ * <p>Predictions reach this task through a repartition topic, so a label can overtake the
+ * prediction it judges. A label that finds nothing waits in a changelogged buffer for {@code
+ * labelWait} (wall clock): the prediction, when it arrives, joins it; a label still alone after the
+ * wait counts as unmatched.
  */
 final class FeedbackJoiner implements Processor<Bytes, FeedbackInput, Bytes, FeedbackResult> {
 
@@ -43,7 +44,11 @@ final class FeedbackJoiner implements Processor<Bytes, FeedbackInput, Bytes, Fee
   private WindowStore<Bytes, byte[]> predictions;
   private KeyValueStore<Bytes, byte[]> waiting;
 
-  FeedbackJoiner(String predictionStoreName, String labelStoreName, Duration labelWait, PredictionSnapshots snapshots,
+  FeedbackJoiner(
+      String predictionStoreName,
+      String labelStoreName,
+      Duration labelWait,
+      PredictionSnapshots snapshots,
       OutcomeListener listener) {
     this.predictionStoreName = predictionStoreName;
     this.labelStoreName = labelStoreName;
@@ -57,8 +62,11 @@ final class FeedbackJoiner implements Processor<Bytes, FeedbackInput, Bytes, Fee
     this.context = context;
     this.predictions = context.getStateStore(predictionStoreName);
     this.waiting = context.getStateStore(labelStoreName);
-    Duration every = labelWait.compareTo(Duration.ofSeconds(1)) < 0 ? labelWait : Duration.ofSeconds(1);
-    context.schedule(every.isZero() ? Duration.ofMillis(1) : every, PunctuationType.WALL_CLOCK_TIME,
+    Duration every =
+        labelWait.compareTo(Duration.ofSeconds(1)) < 0 ? labelWait : Duration.ofSeconds(1);
+    context.schedule(
+        every.isZero() ? Duration.ofMillis(1) : every,
+        PunctuationType.WALL_CLOCK_TIME,
         this::expireWaitingLabels);
   }
 
@@ -77,8 +85,12 @@ final class FeedbackJoiner implements Processor<Bytes, FeedbackInput, Bytes, Fee
         waiting.put(record.key(), Waiting.encode(label, context.currentSystemTimeMs()));
       }
     } else if (stored.value.length > 0 && stored.value[0] == LABELLED) {
-      emit(record.key(), new FeedbackResult.Duplicate(label.eventId(),
-          new String(stored.value, 1, stored.value.length - 1, StandardCharsets.UTF_8), label.labelTime()));
+      emit(
+          record.key(),
+          new FeedbackResult.Duplicate(
+              label.eventId(),
+              new String(stored.value, 1, stored.value.length - 1, StandardCharsets.UTF_8),
+              label.labelTime()));
     } else {
       join(record.key(), stored.value, stored.key, label);
     }
@@ -120,7 +132,10 @@ final class FeedbackJoiner implements Processor<Bytes, FeedbackInput, Bytes, Fee
     }
     for (KeyValue<Bytes, Waiting> entry : expired) {
       waiting.delete(entry.key);
-      emit(entry.key, new FeedbackResult.Unmatched(entry.value.label().eventId(), entry.value.label().labelTime()));
+      emit(
+          entry.key,
+          new FeedbackResult.Unmatched(
+              entry.value.label().eventId(), entry.value.label().labelTime()));
     }
   }
 
@@ -146,11 +161,18 @@ final class FeedbackJoiner implements Processor<Bytes, FeedbackInput, Bytes, Fee
 
     static byte[] encode(FeedbackInput.Label label, long since) {
       byte[] id = label.eventId().getBytes(StandardCharsets.UTF_8);
-      byte[] text = label.label() == null ? new byte[0] : label.label().getBytes(StandardCharsets.UTF_8);
+      byte[] text =
+          label.label() == null ? new byte[0] : label.label().getBytes(StandardCharsets.UTF_8);
       return ByteBuffer.allocate(8 + 8 + 1 + 8 + 4 + id.length + 4 + text.length)
-          .putLong(since).putLong(label.labelTime())
-          .put((byte) (label.value() == null ? 0 : 1)).putDouble(label.value() == null ? 0 : label.value())
-          .putInt(id.length).put(id).putInt(label.label() == null ? -1 : text.length).put(text).array();
+          .putLong(since)
+          .putLong(label.labelTime())
+          .put((byte) (label.value() == null ? 0 : 1))
+          .putDouble(label.value() == null ? 0 : label.value())
+          .putInt(id.length)
+          .put(id)
+          .putInt(label.label() == null ? -1 : text.length)
+          .put(text)
+          .array();
     }
 
     static Waiting decode(byte[] bytes) {
@@ -168,8 +190,10 @@ final class FeedbackJoiner implements Processor<Bytes, FeedbackInput, Bytes, Fee
         buffer.get(bytesOfText);
         text = new String(bytesOfText, StandardCharsets.UTF_8);
       }
-      return new Waiting(new FeedbackInput.Label(new String(id, StandardCharsets.UTF_8), text,
-          hasValue ? value : null, labelTime), since);
+      return new Waiting(
+          new FeedbackInput.Label(
+              new String(id, StandardCharsets.UTF_8), text, hasValue ? value : null, labelTime),
+          since);
     }
   }
 }

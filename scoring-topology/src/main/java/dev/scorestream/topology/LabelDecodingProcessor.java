@@ -1,9 +1,9 @@
 package dev.scorestream.topology;
 
-import dev.scorestream.serving.Outcome;
 import dev.scorestream.codec.DecodeResult;
 import dev.scorestream.codec.WireFormatDecoder;
 import dev.scorestream.deadletter.Reason;
+import dev.scorestream.serving.Outcome;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.function.Supplier;
@@ -14,9 +14,10 @@ import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
 import org.apache.kafka.streams.processor.api.FixedKeyRecord;
 
 /**
- * Decodes {@code LabelFeedback} records and checks them: an event id, and a label or a finite value.
- * Anything else becomes a dead letter with the same reasons as events. A registry outage throws, so the
- * stream thread is replaced and resumes from the last commit (labels are never dead-lettered for it).
+ * Decodes {@code LabelFeedback} records and checks them: an event id, and a label or a finite
+ * value. Anything else becomes a dead letter with the same reasons as events. A registry outage
+ * throws, so the stream thread is replaced and resumes from the last commit (labels are never
+ * dead-lettered for it).
  */
 final class LabelDecodingProcessor implements FixedKeyProcessor<Bytes, byte[], FeedbackInput> {
 
@@ -45,29 +46,54 @@ final class LabelDecodingProcessor implements FixedKeyProcessor<Bytes, byte[], F
   private FeedbackInput input(Bytes key, byte[] value) {
     DecodeResult decoded = decoder.decode(value);
     if (decoded instanceof DecodeResult.Failed failed) {
-      return invalid(ScoringProcessor.reasonFor(failed), List.of(), failed.message(), failed.cause(),
-          failed.schemaId(), value);
+      return invalid(
+          ScoringProcessor.reasonFor(failed),
+          List.of(),
+          failed.message(),
+          failed.cause(),
+          failed.schemaId(),
+          value);
     }
     GenericRecord label = ((DecodeResult.Decoded) decoded).record();
     Object id = label.get("event_id");
-    String eventId = key != null ? new String(key.get(), StandardCharsets.UTF_8) : id == null ? "" : id.toString();
+    String eventId =
+        key != null
+            ? new String(key.get(), StandardCharsets.UTF_8)
+            : id == null ? "" : id.toString();
     if (eventId.isBlank()) {
-      return invalid(Reason.RULE_VIOLATION, List.of(RULE_EVENT_ID), "label has no event id", null,
-          decoded.schemaId(), value);
+      return invalid(
+          Reason.RULE_VIOLATION,
+          List.of(RULE_EVENT_ID),
+          "label has no event id",
+          null,
+          decoded.schemaId(),
+          value);
     }
     Object text = label.get("label");
     Object number = label.get("value");
-    Double truth = number instanceof Number n && Double.isFinite(n.doubleValue()) ? n.doubleValue() : null;
+    Double truth =
+        number instanceof Number n && Double.isFinite(n.doubleValue()) ? n.doubleValue() : null;
     if ((text == null || text.toString().isBlank()) && truth == null) {
-      return invalid(Reason.RULE_VIOLATION, List.of(RULE_LABEL),
-          "label for event " + eventId + " has neither a label nor a finite value", null, decoded.schemaId(), value);
+      return invalid(
+          Reason.RULE_VIOLATION,
+          List.of(RULE_LABEL),
+          "label for event " + eventId + " has neither a label nor a finite value",
+          null,
+          decoded.schemaId(),
+          value);
     }
-    return new FeedbackInput.Label(eventId, text == null ? null : text.toString(), truth, (Long) label.get("label_time"));
+    return new FeedbackInput.Label(
+        eventId, text == null ? null : text.toString(), truth, (Long) label.get("label_time"));
   }
 
-  private FeedbackInput invalid(Reason reason, List<String> rules, String message, Throwable cause, int schemaId,
+  private FeedbackInput invalid(
+      Reason reason,
+      List<String> rules,
+      String message,
+      Throwable cause,
+      int schemaId,
       byte[] value) {
-    return new FeedbackInput.Invalid(new Outcome.Rejected(reason, rules, message, cause, schemaId, modelVersion.get(),
-        value));
+    return new FeedbackInput.Invalid(
+        new Outcome.Rejected(reason, rules, message, cause, schemaId, modelVersion.get(), value));
   }
 }

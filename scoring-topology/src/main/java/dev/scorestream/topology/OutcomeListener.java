@@ -6,22 +6,21 @@ import dev.scorestream.feedback.FeedbackResult;
 import dev.scorestream.feedback.PerformanceReports;
 
 /**
- * Told about every outcome as the topology produces it, for metrics. Called on stream threads; must be
- * cheap and thread-safe. Under exactly-once a record whose transaction aborts is processed (and reported)
- * again, so counts may run slightly ahead of committed outputs.
+ * Told about every outcome as the topology produces it, for metrics. Called on stream threads; must
+ * be cheap and thread-safe. Under exactly-once a record whose transaction aborts is processed (and
+ * reported) again, so counts may run slightly ahead of committed outputs.
  */
 public interface OutcomeListener {
 
   /** Does nothing: for tests and tools that do not measure. */
-  OutcomeListener NONE = new OutcomeListener() {
-    @Override
-    public void scored(long scoringNanos, long endToEndMillis) {
-    }
+  OutcomeListener NONE =
+      new OutcomeListener() {
+        @Override
+        public void scored(long scoringNanos, long endToEndMillis) {}
 
-    @Override
-    public void rejected(Reason reason) {
-    }
-  };
+        @Override
+        public void rejected(Reason reason) {}
+      };
 
   /**
    * @param scoringNanos decode + rules + features + predict + encode for this record
@@ -32,18 +31,14 @@ public interface OutcomeListener {
   void rejected(Reason reason);
 
   /** A drift window closed and was reported. */
-  default void drift(DriftReports.Summary summary) {
-  }
+  default void drift(DriftReports.Summary summary) {}
 
   /** Events found late for drift (their window had closed). */
-  default void driftLate(long events) {
-  }
+  default void driftLate(long events) {}
 
   /** A label met the prediction store. */
-  default void label(FeedbackResult result) {
-  }
+  default void label(FeedbackResult result) {}
 
   /** A performance window closed and was reported. */
-  default void performance(PerformanceReports.Summary summary) {
-  }
+  default void performance(PerformanceReports.Summary summary) {}
 }

@@ -17,15 +17,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The per-task half of {@link WindowedPartials}: folds each record into an in-memory partial (no
- * serialization per record), copies changed partials into a changelogged store right before each commit
- * ({@link CommitHookStore}, so the store holds exactly what the committed offsets imply), and every
- * {@code flushInterval} forwards all partials, keyed by window and group, and clears them. Partials
- * restored from the changelog after a failover are picked up in {@link #init}.
+ * serialization per record), copies changed partials into a changelogged store right before each
+ * commit ({@link CommitHookStore}, so the store holds exactly what the committed offsets imply),
+ * and every {@code flushInterval} forwards all partials, keyed by window and group, and clears
+ * them. Partials restored from the changelog after a failover are picked up in {@link #init}.
  *
- * <p>Until 2026-11 the copy ran on a 1 ms wall-clock punctuation, which at 5k events/s serialized every
- * partial about once per event. One copy per commit removes that CPU but not the latency it costs: the
- * store's changelog partitions still join every transaction (bench, commit interval 30 ms, p99 at 5k/s:
- * 120-132 ms; 79-110 ms with {@code drift.checkpoint.interval=1s}).
+ * <p>Until 2026-11 the copy ran on a 1 ms wall-clock punctuation, which at 5k events/s serialized
+ * every partial about once per event. One copy per commit removes that CPU but not the latency it
+ * costs: the store's changelog partitions still join every transaction (bench, commit interval 30
+ * ms, p99 at 5k/s: 120-132 ms; 79-110 ms with {@code drift.checkpoint.interval=1s}).
  */
 final class PartialAggregator<K, V, P> implements Processor<K, V, String, byte[]> {
 
@@ -39,18 +39,22 @@ final class PartialAggregator<K, V, P> implements Processor<K, V, String, byte[]
   private final Set<String> dirty = new HashSet<>();
   private ProcessorContext<String, byte[]> context;
   private KeyValueStore<String, byte[]> store;
-  // The window and group of the previous record, whose key is reused: almost every record has the same.
+  // The window and group of the previous record, whose key is reused: almost every record has the
+  // same.
   private long lastStart = Long.MIN_VALUE;
   private String lastGroup;
   private String lastKey;
 
   /**
-   * @param checkpointInterval zero: copy changed partials into the store right before every commit, so it
-   *     always matches the committed offsets; longer: on a wall-clock punctuation that often, so most
-   *     transactions do not touch the store's changelog, and a crash loses up to that much (see
-   *     {@code drift.checkpoint.interval})
+   * @param checkpointInterval zero: copy changed partials into the store right before every commit,
+   *     so it always matches the committed offsets; longer: on a wall-clock punctuation that often,
+   *     so most transactions do not touch the store's changelog, and a crash loses up to that much
+   *     (see {@code drift.checkpoint.interval})
    */
-  PartialAggregator(WindowedPartials<V, P> spec, String storeName, Duration flushInterval,
+  PartialAggregator(
+      WindowedPartials<V, P> spec,
+      String storeName,
+      Duration flushInterval,
       Duration checkpointInterval) {
     this.spec = spec;
     this.storeName = storeName;
@@ -120,12 +124,15 @@ final class PartialAggregator<K, V, P> implements Processor<K, V, String, byte[]
 
   @Override
   public void close() {
-    // Suspended for a rebalance or shutdown: Kafka Streams commits after closing processors, so persist.
+    // Suspended for a rebalance or shutdown: Kafka Streams commits after closing processors, so
+    // persist.
     try {
       checkpoint();
     } catch (RuntimeException e) {
-      LOG.warn("{}: could not persist partial aggregates on close; they are recomputed from the last commit: {}",
-          spec.name(), e.toString());
+      LOG.warn(
+          "{}: could not persist partial aggregates on close; they are recomputed from the last commit: {}",
+          spec.name(),
+          e.toString());
     }
   }
 }

@@ -14,28 +14,29 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * The merging half of {@link WindowedPartials}, fed by every task's partials through a single-partition
- * repartition topic. Its clock is the largest event time any partial carried. A window closes when that
- * clock reaches window end + grace: its merged partials are reported (one report per group) and dropped.
- * A partial for a window that already closed is late: its records are counted and the count travels with
- * the next report, never merged into a closed window. State (open windows, clock, late count) lives in a
- * changelogged store.
+ * The merging half of {@link WindowedPartials}, fed by every task's partials through a
+ * single-partition repartition topic. Its clock is the largest event time any partial carried. A
+ * window closes when that clock reaches window end + grace: its merged partials are reported (one
+ * report per group) and dropped. A partial for a window that already closed is late: its records
+ * are counted and the count travels with the next report, never merged into a closed window. State
+ * (open windows, clock, late count) lives in a changelogged store.
  *
- * <p>Event time alone would leave the last windows of a stream that goes quiet open forever. With an idle
- * timeout, once no partial has arrived for that long (wall clock), the clock moves on as if event time
- * kept pace with the wall clock since the last partial: a window then closes about {@code grace} after its
- * end even without new events, as it would have with steady traffic. The moved clock is persisted like any
- * other, so partials for those windows that arrive later are late, never a second report.
+ * <p>Event time alone would leave the last windows of a stream that goes quiet open forever. With
+ * an idle timeout, once no partial has arrived for that long (wall clock), the clock moves on as if
+ * event time kept pace with the wall clock since the last partial: a window then closes about
+ * {@code grace} after its end even without new events, as it would have with steady traffic. The
+ * moved clock is persisted like any other, so partials for those windows that arrive later are
+ * late, never a second report.
  */
 final class PartialMerger<V, P> implements Processor<String, byte[], Bytes, byte[]> {
 
   /** Builds the output record of one closed window and group. */
   interface Reporter<P> {
-    KeyValue<Bytes, byte[]> report(long windowStart, long windowEnd, String group, P merged, long lateRecords);
+    KeyValue<Bytes, byte[]> report(
+        long windowStart, long windowEnd, String group, P merged, long lateRecords);
 
     /** Told about late records as soon as they are found (metrics). */
-    default void late(long records) {
-    }
+    default void late(long records) {}
   }
 
   private static final String CLOCK = "~clock";
@@ -53,8 +54,11 @@ final class PartialMerger<V, P> implements Processor<String, byte[], Bytes, byte
   private long lastArrival;
   private long clockAtArrival;
 
-  /** @param idleTimeout zero: windows close on event time only; else see the class comment */
-  PartialMerger(WindowedPartials<V, P> spec, String storeName, Reporter<P> reporter, Duration idleTimeout) {
+  /**
+   * @param idleTimeout zero: windows close on event time only; else see the class comment
+   */
+  PartialMerger(
+      WindowedPartials<V, P> spec, String storeName, Reporter<P> reporter, Duration idleTimeout) {
     this.spec = spec;
     this.storeName = storeName;
     this.reporter = reporter;
@@ -70,7 +74,9 @@ final class PartialMerger<V, P> implements Processor<String, byte[], Bytes, byte
     lastArrival = context.currentSystemTimeMs();
     clockAtArrival = clock;
     if (idleTimeoutMs > 0) {
-      context.schedule(Duration.ofMillis(Math.min(idleTimeoutMs, 1_000)), PunctuationType.WALL_CLOCK_TIME,
+      context.schedule(
+          Duration.ofMillis(Math.min(idleTimeoutMs, 1_000)),
+          PunctuationType.WALL_CLOCK_TIME,
           this::advanceIfIdle);
     }
   }
@@ -81,7 +87,8 @@ final class PartialMerger<V, P> implements Processor<String, byte[], Bytes, byte
       return;
     }
     long advanced = clockAtArrival + idle;
-    // Moved (and written to the changelog) only when that closes a window: an idle merger writes nothing.
+    // Moved (and written to the changelog) only when that closes a window: an idle merger writes
+    // nothing.
     if (advanced > clock && firstWindowClosesBy(advanced)) {
       clock = advanced;
       writeLong(CLOCK, clock);
@@ -115,8 +122,14 @@ final class PartialMerger<V, P> implements Processor<String, byte[], Bytes, byte
       } else {
         WindowedPartials.Envelope<P> merged = spec.decode(existing);
         spec.merge(merged.partial(), partial.partial());
-        store.put(record.key(), spec.encode(new WindowedPartials.Envelope<>(merged.windowStart(), merged.group(),
-            Math.max(merged.maxTime(), partial.maxTime()), merged.partial())));
+        store.put(
+            record.key(),
+            spec.encode(
+                new WindowedPartials.Envelope<>(
+                    merged.windowStart(),
+                    merged.group(),
+                    Math.max(merged.maxTime(), partial.maxTime()),
+                    merged.partial())));
       }
     }
     if (partial.maxTime() > clock) {
@@ -142,7 +155,8 @@ final class PartialMerger<V, P> implements Processor<String, byte[], Bytes, byte
     for (KeyValue<String, byte[]> entry : closed) {
       WindowedPartials.Envelope<P> window = spec.decode(entry.value);
       long end = window.windowStart() + spec.size();
-      KeyValue<Bytes, byte[]> report = reporter.report(window.windowStart(), end, window.group(), window.partial(), late);
+      KeyValue<Bytes, byte[]> report =
+          reporter.report(window.windowStart(), end, window.group(), window.partial(), late);
       context.forward(new Record<>(report.key, report.value, end - 1));
       store.delete(entry.key);
       if (late != 0) {

@@ -4,7 +4,10 @@ import dev.scorestream.feedback.FeedbackResult;
 import dev.scorestream.feedback.PerformancePartial;
 import java.time.Duration;
 
-/** Live performance as {@link WindowedPartials}: join results folded per label-time window and model version. */
+/**
+ * Live performance as {@link WindowedPartials}: join results folded per label-time window and model
+ * version.
+ */
 final class PerformanceWindows extends WindowedPartials<FeedbackResult, PerformancePartial> {
 
   PerformanceWindows(Duration size, Duration grace) {

@@ -1,15 +1,15 @@
 package dev.scorestream.topology;
 
-import dev.scorestream.serving.EventScorer;
-import dev.scorestream.serving.PredictionBuilder;
-import dev.scorestream.serving.Outcome;
-import dev.scorestream.serving.Health;
 import dev.scorestream.codec.DecodeResult;
 import dev.scorestream.codec.WireFormatDecoder;
 import dev.scorestream.codec.WireFormatEncoder;
 import dev.scorestream.deadletter.Reason;
 import dev.scorestream.model.ModelScorer;
 import dev.scorestream.registry.RegistryUnavailableException;
+import dev.scorestream.serving.EventScorer;
+import dev.scorestream.serving.Health;
+import dev.scorestream.serving.Outcome;
+import dev.scorestream.serving.PredictionBuilder;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -23,11 +23,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Turns each input record (bytes) into an {@link Outcome}. One instance per stream task, so the decoder
- * and prediction writer it reuses are never shared between threads.
+ * Turns each input record (bytes) into an {@link Outcome}. One instance per stream task, so the
+ * decoder and prediction writer it reuses are never shared between threads.
  *
- * <p>A registry outage blocks the task with backoff (the record is not the problem) up to
- * {@code outageMaxBlock}; after that it throws {@link RegistryOutageException} so the stream thread is
+ * <p>A registry outage blocks the task with backoff (the record is not the problem) up to {@code
+ * outageMaxBlock}; after that it throws {@link RegistryOutageException} so the stream thread is
  * replaced and resumes from the last commit.
  */
 final class ScoringProcessor implements FixedKeyProcessor<Bytes, byte[], Outcome> {
@@ -44,8 +44,15 @@ final class ScoringProcessor implements FixedKeyProcessor<Bytes, byte[], Outcome
   private final OutcomeListener listener;
   private FixedKeyProcessorContext<Bytes, Outcome> context;
 
-  ScoringProcessor(WireFormatDecoder decoder, WireFormatEncoder encoder, EventScorer scorer,
-      PredictionBuilder predictions, Clock clock, Health health, Duration outageMaxBlock, OutcomeListener listener) {
+  ScoringProcessor(
+      WireFormatDecoder decoder,
+      WireFormatEncoder encoder,
+      EventScorer scorer,
+      PredictionBuilder predictions,
+      Clock clock,
+      Health health,
+      Duration outageMaxBlock,
+      OutcomeListener listener) {
     this.decoder = decoder;
     this.scorer = scorer;
     this.predictions = predictions;
@@ -68,7 +75,8 @@ final class ScoringProcessor implements FixedKeyProcessor<Bytes, byte[], Outcome
     if (outcome instanceof Outcome.Rejected rejected) {
       listener.rejected(rejected.reason());
     } else {
-      listener.scored(System.nanoTime() - started, Math.max(0, clock.millis() - record.timestamp()));
+      listener.scored(
+          System.nanoTime() - started, Math.max(0, clock.millis() - record.timestamp()));
     }
     context.forward(record.withValue(outcome));
   }
@@ -77,23 +85,49 @@ final class ScoringProcessor implements FixedKeyProcessor<Bytes, byte[], Outcome
     byte[] value = record.value();
     DecodeResult decoded = decodeWaitingOutOutage(value);
     if (decoded instanceof DecodeResult.Failed failed) {
-      return new Outcome.Rejected(reasonFor(failed), List.of(), failed.message(), failed.cause(), failed.schemaId(),
-          scorer.model().current().version(), value);
+      return new Outcome.Rejected(
+          reasonFor(failed),
+          List.of(),
+          failed.message(),
+          failed.cause(),
+          failed.schemaId(),
+          scorer.model().current().version(),
+          value);
     }
     GenericRecord event = ((DecodeResult.Decoded) decoded).record();
     EventScorer.Evaluated evaluated = scorer.evaluate(event);
     ModelScorer model = evaluated.scorer();
     if (evaluated instanceof EventScorer.Invalid invalid) {
-      return new Outcome.Rejected(invalid.reason(), invalid.rules(), invalid.message(), invalid.cause(),
-          decoded.schemaId(), model.version(), value);
+      return new Outcome.Rejected(
+          invalid.reason(),
+          invalid.rules(),
+          invalid.message(),
+          invalid.cause(),
+          decoded.schemaId(),
+          model.version(),
+          value);
     }
     EventScorer.Valid valid = (EventScorer.Valid) evaluated;
     byte[] key = record.key() == null ? null : record.key().get();
     String eventId = predictions.eventId(event);
     Long eventTime = predictions.eventTime(event);
-    byte[] prediction = writer.encode(eventId, eventTime, key, valid.result(), model.name(),
-        model.version(), valid.challenger(), clock.millis(), record.timestamp());
-    return new Outcome.Scored(prediction, model, event, valid.result(), eventId,
+    byte[] prediction =
+        writer.encode(
+            eventId,
+            eventTime,
+            key,
+            valid.result(),
+            model.name(),
+            model.version(),
+            valid.challenger(),
+            clock.millis(),
+            record.timestamp());
+    return new Outcome.Scored(
+        prediction,
+        model,
+        event,
+        valid.result(),
+        eventId,
         eventTime == null ? record.timestamp() : eventTime);
   }
 
@@ -112,12 +146,19 @@ final class ScoringProcessor implements FixedKeyProcessor<Bytes, byte[], Outcome
       } catch (RegistryUnavailableException e) {
         health.registryDown(clock.instant());
         if (System.nanoTime() - deadline >= 0) {
-          throw new RegistryOutageException("schema registry unreachable for more than " + outageMaxBlock
-              + "; restarting the stream thread from the last commit", e);
+          throw new RegistryOutageException(
+              "schema registry unreachable for more than "
+                  + outageMaxBlock
+                  + "; restarting the stream thread from the last commit",
+              e);
         }
-        LOG.warn("schema registry unreachable, record at {}-{}@{} waits {} ms: {}", context.recordMetadata()
-            .map(m -> m.topic()).orElse("?"), context.recordMetadata().map(m -> m.partition()).orElse(-1),
-            context.recordMetadata().map(m -> m.offset()).orElse(-1L), backoff, e.getMessage());
+        LOG.warn(
+            "schema registry unreachable, record at {}-{}@{} waits {} ms: {}",
+            context.recordMetadata().map(m -> m.topic()).orElse("?"),
+            context.recordMetadata().map(m -> m.partition()).orElse(-1),
+            context.recordMetadata().map(m -> m.offset()).orElse(-1L),
+            backoff,
+            e.getMessage());
         pause(backoff);
         backoff = Math.min(backoff * 2, 5_000);
       }
@@ -142,7 +183,10 @@ final class ScoringProcessor implements FixedKeyProcessor<Bytes, byte[], Outcome
     };
   }
 
-  /** The registry stayed unreachable too long; the stream thread restarts rather than dead-lettering. */
+  /**
+   * The registry stayed unreachable too long; the stream thread restarts rather than
+   * dead-lettering.
+   */
   static final class RegistryOutageException extends StreamsException {
     RegistryOutageException(String message, Throwable cause) {
       super(message, cause);

@@ -1,9 +1,5 @@
 package dev.scorestream.topology;
 
-import dev.scorestream.serving.EventScorer;
-import dev.scorestream.serving.PredictionBuilder;
-import dev.scorestream.serving.Outcome;
-import dev.scorestream.serving.Health;
 import dev.scorestream.codec.WireFormatDecoder;
 import dev.scorestream.codec.WireFormatEncoder;
 import dev.scorestream.drift.DriftPartial;
@@ -15,6 +11,10 @@ import dev.scorestream.feedback.PerformanceReports;
 import dev.scorestream.feedback.PredictionSnapshots;
 import dev.scorestream.model.ModelScorer;
 import dev.scorestream.schemas.Contracts;
+import dev.scorestream.serving.EventScorer;
+import dev.scorestream.serving.Health;
+import dev.scorestream.serving.Outcome;
+import dev.scorestream.serving.PredictionBuilder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -66,106 +66,174 @@ public final class ScoringTopology {
   static final String PERFORMANCE_PARTIALS_STORE = "performance-partials";
   static final String PERFORMANCE_WINDOWS_STORE = "performance-windows";
 
-  /** Writes a Scored outcome as the Prediction bytes it already carries (the prediction sink's value serde). */
-  static final Serde<Outcome> PREDICTION_BYTES = Serdes.serdeFrom(
-      (topic, outcome) -> outcome == null ? null : ((Outcome.Scored) outcome).prediction(),
-      (topic, bytes) -> {
-        throw new UnsupportedOperationException("predictions are only written here");
-      });
+  /**
+   * Writes a Scored outcome as the Prediction bytes it already carries (the prediction sink's value
+   * serde).
+   */
+  static final Serde<Outcome> PREDICTION_BYTES =
+      Serdes.serdeFrom(
+          (topic, outcome) -> outcome == null ? null : ((Outcome.Scored) outcome).prediction(),
+          (topic, bytes) -> {
+            throw new UnsupportedOperationException("predictions are only written here");
+          });
 
-  private ScoringTopology() {
-  }
+  private ScoringTopology() {}
 
   /**
    * @param events input topic
    * @param predictions output topic of scored events
    * @param deadLetters dead-letter topic
    * @param appVersion written into every dead letter
-   * @param outageMaxBlock how long a task waits for an unreachable registry before its thread restarts
-   * @param streamsConfig the Kafka Streams properties the topology will run with (topology-level settings
-   *     such as the processing exception handler are read from them), or null for Kafka's defaults
+   * @param outageMaxBlock how long a task waits for an unreachable registry before its thread
+   *     restarts
+   * @param streamsConfig the Kafka Streams properties the topology will run with (topology-level
+   *     settings such as the processing exception handler are read from them), or null for Kafka's
+   *     defaults
    */
-  public record Settings(Topic<Bytes, byte[]> events, Topic<Bytes, byte[]> predictions,
-      Topic<Bytes, byte[]> deadLetters, String appVersion, Duration outageMaxBlock, Properties streamsConfig) {
-  }
+  public record Settings(
+      Topic<Bytes, byte[]> events,
+      Topic<Bytes, byte[]> predictions,
+      Topic<Bytes, byte[]> deadLetters,
+      String appVersion,
+      Duration outageMaxBlock,
+      Properties streamsConfig) {}
 
   /**
-   * Per-task codecs: each stream task gets its own decoder (registry-backed, resolving writer schemas onto
-   * the reader schema) and its own Prediction encoder (the registered Prediction schema id).
+   * Per-task codecs: each stream task gets its own decoder (registry-backed, resolving writer
+   * schemas onto the reader schema) and its own Prediction encoder (the registered Prediction
+   * schema id).
    */
-  public record Codecs(Supplier<WireFormatDecoder> decoders, Supplier<WireFormatEncoder> predictionEncoders) {
-  }
+  public record Codecs(
+      Supplier<WireFormatDecoder> decoders, Supplier<WireFormatEncoder> predictionEncoders) {}
 
   /**
    * Windowed drift against the serving model's baseline.
    *
    * @param flushInterval how often each task sends its partial aggregates to the merger
-   * @param checkpointInterval zero: each task changelogs its partials at every commit (exact after a crash);
-   *     longer: that often (fewer partitions per transaction, a crash loses up to that much drift data)
-   * @param idleTimeout after this long without partials the merger's clock follows the wall clock, so a
-   *     quiet stream's windows still close (zero: event time only)
+   * @param checkpointInterval zero: each task changelogs its partials at every commit (exact after
+   *     a crash); longer: that often (fewer partitions per transaction, a crash loses up to that
+   *     much drift data)
+   * @param idleTimeout after this long without partials the merger's clock follows the wall clock,
+   *     so a quiet stream's windows still close (zero: event time only)
    * @param reportEncoders DriftReport encoders (registered schema id), one per merger task
    */
-  public record DriftSettings(String topic, Duration window, Duration grace, Duration flushInterval,
-      Duration checkpointInterval, Duration idleTimeout, DriftThresholds thresholds,
-      Supplier<WireFormatEncoder> reportEncoders) {
-  }
+  public record DriftSettings(
+      String topic,
+      Duration window,
+      Duration grace,
+      Duration flushInterval,
+      Duration checkpointInterval,
+      Duration idleTimeout,
+      DriftThresholds thresholds,
+      Supplier<WireFormatEncoder> reportEncoders) {}
 
   /**
    * The feedback join: labels with stored predictions, live performance, training examples.
    *
-   * @param partitions partitions of the labels topic; predictions are repartitioned by event id to match
+   * @param partitions partitions of the labels topic; predictions are repartitioned by event id to
+   *     match
    * @param retention how long a prediction waits for its label
-   * @param labelWait how long a label that found no prediction waits for it before it counts as unmatched
+   * @param labelWait how long a label that found no prediction waits for it before it counts as
+   *     unmatched
    * @param idleTimeout as {@link DriftSettings#idleTimeout}, for the performance windows
    */
-  public record FeedbackSettings(String labelsTopic, String performanceTopic, String trainingTopic, int partitions,
-      Duration retention, Duration labelWait, Duration window, Duration grace, Duration flushInterval,
-      Duration idleTimeout, Supplier<WireFormatDecoder> labelDecoders, Supplier<WireFormatEncoder> performanceEncoders,
-      Supplier<WireFormatEncoder> trainingEncoders) {
-  }
+  public record FeedbackSettings(
+      String labelsTopic,
+      String performanceTopic,
+      String trainingTopic,
+      int partitions,
+      Duration retention,
+      Duration labelWait,
+      Duration window,
+      Duration grace,
+      Duration flushInterval,
+      Duration idleTimeout,
+      Supplier<WireFormatDecoder> labelDecoders,
+      Supplier<WireFormatEncoder> performanceEncoders,
+      Supplier<WireFormatEncoder> trainingEncoders) {}
 
   /** The optional parts: drift and feedback (either may be null: off). */
   public record Analytics(DriftSettings drift, FeedbackSettings feedback) {
     public static final Analytics NONE = new Analytics(null, null);
   }
 
-  public static Topology build(Settings settings, Codecs codecs, EventScorer scorer, PredictionBuilder predictions,
-      Health health, Clock clock) {
-    return build(settings, codecs, scorer, predictions, health, clock, OutcomeListener.NONE, Analytics.NONE);
+  public static Topology build(
+      Settings settings,
+      Codecs codecs,
+      EventScorer scorer,
+      PredictionBuilder predictions,
+      Health health,
+      Clock clock) {
+    return build(
+        settings, codecs, scorer, predictions, health, clock, OutcomeListener.NONE, Analytics.NONE);
   }
 
   /** As above, reporting every outcome to {@code listener} (metrics). */
-  public static Topology build(Settings settings, Codecs codecs, EventScorer scorer, PredictionBuilder predictions,
-      Health health, Clock clock, OutcomeListener listener) {
+  public static Topology build(
+      Settings settings,
+      Codecs codecs,
+      EventScorer scorer,
+      PredictionBuilder predictions,
+      Health health,
+      Clock clock,
+      OutcomeListener listener) {
     return build(settings, codecs, scorer, predictions, health, clock, listener, Analytics.NONE);
   }
 
   /** The whole pipeline: scoring, dead letters, and the analytics that are switched on. */
-  public static Topology build(Settings settings, Codecs codecs, EventScorer scorer, PredictionBuilder predictions,
-      Health health, Clock clock, OutcomeListener listener, Analytics analytics) {
-    StreamsBuilder builder = settings.streamsConfig() == null ? new StreamsBuilder()
-        : new StreamsBuilder(new TopologyConfig(new StreamsConfig(settings.streamsConfig())));
-    KStream<Bytes, Outcome> outcomes = builder.stream(settings.events().name(), settings.events().consumed())
-        .processValues(() -> new ScoringProcessor(codecs.decoders().get(), codecs.predictionEncoders().get(), scorer,
-            predictions, clock, health, settings.outageMaxBlock(), listener), Named.as(SCORE));
+  public static Topology build(
+      Settings settings,
+      Codecs codecs,
+      EventScorer scorer,
+      PredictionBuilder predictions,
+      Health health,
+      Clock clock,
+      OutcomeListener listener,
+      Analytics analytics) {
+    StreamsBuilder builder =
+        settings.streamsConfig() == null
+            ? new StreamsBuilder()
+            : new StreamsBuilder(new TopologyConfig(new StreamsConfig(settings.streamsConfig())));
+    KStream<Bytes, Outcome> outcomes =
+        builder.stream(settings.events().name(), settings.events().consumed())
+            .processValues(
+                () ->
+                    new ScoringProcessor(
+                        codecs.decoders().get(),
+                        codecs.predictionEncoders().get(),
+                        scorer,
+                        predictions,
+                        clock,
+                        health,
+                        settings.outageMaxBlock(),
+                        listener),
+                Named.as(SCORE));
 
-    Map<String, KStream<Bytes, Outcome>> branches = outcomes.split(Named.as("outcome-"))
-        .branch((key, outcome) -> outcome instanceof Outcome.Scored, Branched.as("scored"))
-        .defaultBranch(Branched.as("rejected"));
+    Map<String, KStream<Bytes, Outcome>> branches =
+        outcomes
+            .split(Named.as("outcome-"))
+            .branch((key, outcome) -> outcome instanceof Outcome.Scored, Branched.as("scored"))
+            .defaultBranch(Branched.as("rejected"));
 
-    // The scored branch feeds the prediction sink and the analytics directly, with no mapValues nodes in
-    // between: every node that replaces the value copies the record and its headers (about 4% of the
+    // The scored branch feeds the prediction sink and the analytics directly, with no mapValues
+    // nodes in
+    // between: every node that replaces the value copies the record and its headers (about 4% of
+    // the
     // stream thread in the benchmark profile).
     KStream<Bytes, Outcome> scored = branches.get("outcome-scored");
-    scored.to(settings.predictions().name(), Produced.with(settings.predictions().keySerde(), PREDICTION_BYTES));
+    scored.to(
+        settings.predictions().name(),
+        Produced.with(settings.predictions().keySerde(), PREDICTION_BYTES));
 
-    branches.get("outcome-rejected")
-        .processValues(() -> new DeadLetterProcessor(settings.appVersion(), clock), Named.as(DEAD_LETTER))
+    branches
+        .get("outcome-rejected")
+        .processValues(
+            () -> new DeadLetterProcessor(settings.appVersion(), clock), Named.as(DEAD_LETTER))
         .to(settings.deadLetters().name(), settings.deadLetters().produced());
 
-    @SuppressWarnings("unchecked")   // the branch holds nothing but Scored outcomes
-    KStream<Bytes, Outcome.Scored> scoredEvents = (KStream<Bytes, Outcome.Scored>) (KStream<Bytes, ?>) scored;
+    @SuppressWarnings("unchecked") // the branch holds nothing but Scored outcomes
+    KStream<Bytes, Outcome.Scored> scoredEvents =
+        (KStream<Bytes, Outcome.Scored>) (KStream<Bytes, ?>) scored;
     if (analytics.drift() != null) {
       addDrift(builder, scoredEvents, analytics.drift(), scorer, listener);
     }
@@ -175,103 +243,207 @@ public final class ScoringTopology {
     return builder.build();
   }
 
-  private static void addDrift(StreamsBuilder builder, KStream<Bytes, Outcome.Scored> scored, DriftSettings drift,
-      EventScorer scorer, OutcomeListener listener) {
-    DriftWindows spec = new DriftWindows(drift.window(), drift.grace(), scorer.extractor().fields());
-    Supplier<PartialMerger.Reporter<DriftPartial>> reporters = () -> {
-      DriftReports reports = new DriftReports(Contracts.driftReport(), scorer.extractor().fields(), drift.thresholds());
-      WireFormatEncoder encoder = drift.reportEncoders().get();
-      return new PartialMerger.Reporter<>() {
-        @Override
-        public KeyValue<Bytes, byte[]> report(long start, long end, String version, DriftPartial merged, long late) {
-          DriftReports.Report report = reports.build(start, end, version, merged,
-              scorer.model().byVersion(version).map(m -> m.artifact().baseline()).orElse(null), late);
-          listener.drift(report.summary());
-          return KeyValue.pair(windowKey(start), encoder.encode(report.record()));
-        }
+  private static void addDrift(
+      StreamsBuilder builder,
+      KStream<Bytes, Outcome.Scored> scored,
+      DriftSettings drift,
+      EventScorer scorer,
+      OutcomeListener listener) {
+    DriftWindows spec =
+        new DriftWindows(drift.window(), drift.grace(), scorer.extractor().fields());
+    Supplier<PartialMerger.Reporter<DriftPartial>> reporters =
+        () -> {
+          DriftReports reports =
+              new DriftReports(
+                  Contracts.driftReport(), scorer.extractor().fields(), drift.thresholds());
+          WireFormatEncoder encoder = drift.reportEncoders().get();
+          return new PartialMerger.Reporter<>() {
+            @Override
+            public KeyValue<Bytes, byte[]> report(
+                long start, long end, String version, DriftPartial merged, long late) {
+              DriftReports.Report report =
+                  reports.build(
+                      start,
+                      end,
+                      version,
+                      merged,
+                      scorer
+                          .model()
+                          .byVersion(version)
+                          .map(m -> m.artifact().baseline())
+                          .orElse(null),
+                      late);
+              listener.drift(report.summary());
+              return KeyValue.pair(windowKey(start), encoder.encode(report.record()));
+            }
 
-        @Override
-        public void late(long records) {
-          listener.driftLate(records);
-        }
-      };
-    };
-    windowed(builder, scored, spec, DRIFT_PARTIALS_STORE, DRIFT_WINDOWS_STORE, drift.flushInterval(),
-        drift.checkpointInterval(), drift.idleTimeout(), reporters)
+            @Override
+            public void late(long records) {
+              listener.driftLate(records);
+            }
+          };
+        };
+    windowed(
+            builder,
+            scored,
+            spec,
+            DRIFT_PARTIALS_STORE,
+            DRIFT_WINDOWS_STORE,
+            drift.flushInterval(),
+            drift.checkpointInterval(),
+            drift.idleTimeout(),
+            reporters)
         .to(drift.topic(), Produced.with(Serdes.Bytes(), Serdes.ByteArray()));
   }
 
-  private static void addFeedback(StreamsBuilder builder, KStream<Bytes, Outcome.Scored> scored,
-      FeedbackSettings feedback, Settings settings, EventScorer scorer, Clock clock, OutcomeListener listener) {
-    KStream<Bytes, FeedbackInput> predictions = scored
-        .process(SnapshotProcessor.supplier(scorer.extractor().schema()), Named.as("prediction-snapshots"))
-        .repartition(Repartitioned.with(Serdes.Bytes(), Serdes.ByteArray()).withName("feedback-predictions")
-            .withNumberOfPartitions(feedback.partitions()))
-        .mapValues(FeedbackInput.Prediction::new, Named.as("feedback-prediction"));
+  private static void addFeedback(
+      StreamsBuilder builder,
+      KStream<Bytes, Outcome.Scored> scored,
+      FeedbackSettings feedback,
+      Settings settings,
+      EventScorer scorer,
+      Clock clock,
+      OutcomeListener listener) {
+    KStream<Bytes, FeedbackInput> predictions =
+        scored
+            .process(
+                SnapshotProcessor.supplier(scorer.extractor().schema()),
+                Named.as("prediction-snapshots"))
+            .repartition(
+                Repartitioned.with(Serdes.Bytes(), Serdes.ByteArray())
+                    .withName("feedback-predictions")
+                    .withNumberOfPartitions(feedback.partitions()))
+            .mapValues(FeedbackInput.Prediction::new, Named.as("feedback-prediction"));
 
-    KStream<Bytes, FeedbackInput> labels = builder.stream(feedback.labelsTopic(),
-            Consumed.with(Serdes.Bytes(), Serdes.ByteArray()))
-        .processValues(() -> new LabelDecodingProcessor(feedback.labelDecoders().get(),
-            () -> scorer.model().current().version()), Named.as("label-decode"));
-    Map<String, KStream<Bytes, FeedbackInput>> checked = labels.split(Named.as("label-"))
-        .branch((key, input) -> input instanceof FeedbackInput.Invalid, Branched.as("invalid"))
-        .defaultBranch(Branched.as("valid"));
-    checked.get("label-invalid")
-        .mapValues(input -> (Outcome) ((FeedbackInput.Invalid) input).rejected(), Named.as("label-rejected"))
-        .processValues(() -> new DeadLetterProcessor(settings.appVersion(), clock), Named.as("label-dead-letter"))
+    KStream<Bytes, FeedbackInput> labels =
+        builder.stream(feedback.labelsTopic(), Consumed.with(Serdes.Bytes(), Serdes.ByteArray()))
+            .processValues(
+                () ->
+                    new LabelDecodingProcessor(
+                        feedback.labelDecoders().get(), () -> scorer.model().current().version()),
+                Named.as("label-decode"));
+    Map<String, KStream<Bytes, FeedbackInput>> checked =
+        labels
+            .split(Named.as("label-"))
+            .branch((key, input) -> input instanceof FeedbackInput.Invalid, Branched.as("invalid"))
+            .defaultBranch(Branched.as("valid"));
+    checked
+        .get("label-invalid")
+        .mapValues(
+            input -> (Outcome) ((FeedbackInput.Invalid) input).rejected(),
+            Named.as("label-rejected"))
+        .processValues(
+            () -> new DeadLetterProcessor(settings.appVersion(), clock),
+            Named.as("label-dead-letter"))
         .to(settings.deadLetters().name(), settings.deadLetters().produced());
 
-    builder.addStateStore(Stores.windowStoreBuilder(
-        Stores.persistentWindowStore(FEEDBACK_STORE, feedback.retention(), Duration.ofMillis(1), false),
-        Serdes.Bytes(), Serdes.ByteArray()));
-    builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(LABEL_WAIT_STORE), Serdes.Bytes(),
-        Serdes.ByteArray()));
-    KStream<Bytes, FeedbackResult> joined = predictions.merge(checked.get("label-valid"), Named.as("feedback-inputs"))
-        .process(() -> new FeedbackJoiner(FEEDBACK_STORE, LABEL_WAIT_STORE, feedback.labelWait(),
-            new PredictionSnapshots(scorer.extractor().schema()), listener), Named.as("feedback-join"), FEEDBACK_STORE,
-            LABEL_WAIT_STORE);
+    builder.addStateStore(
+        Stores.windowStoreBuilder(
+            Stores.persistentWindowStore(
+                FEEDBACK_STORE, feedback.retention(), Duration.ofMillis(1), false),
+            Serdes.Bytes(),
+            Serdes.ByteArray()));
+    builder.addStateStore(
+        Stores.keyValueStoreBuilder(
+            Stores.inMemoryKeyValueStore(LABEL_WAIT_STORE), Serdes.Bytes(), Serdes.ByteArray()));
+    KStream<Bytes, FeedbackResult> joined =
+        predictions
+            .merge(checked.get("label-valid"), Named.as("feedback-inputs"))
+            .process(
+                () ->
+                    new FeedbackJoiner(
+                        FEEDBACK_STORE,
+                        LABEL_WAIT_STORE,
+                        feedback.labelWait(),
+                        new PredictionSnapshots(scorer.extractor().schema()),
+                        listener),
+                Named.as("feedback-join"),
+                FEEDBACK_STORE,
+                LABEL_WAIT_STORE);
 
-    joined.filter((key, result) -> result instanceof FeedbackResult.Matched, Named.as("feedback-matched"))
-        .processValues(TrainingExampleProcessor.supplier(scorer.extractor().schema(), feedback.trainingEncoders()),
+    joined
+        .filter(
+            (key, result) -> result instanceof FeedbackResult.Matched, Named.as("feedback-matched"))
+        .processValues(
+            TrainingExampleProcessor.supplier(
+                scorer.extractor().schema(), feedback.trainingEncoders()),
             Named.as("training-example"))
         .to(feedback.trainingTopic(), Produced.with(Serdes.Bytes(), Serdes.ByteArray()));
 
     PerformanceWindows spec = new PerformanceWindows(feedback.window(), feedback.grace());
-    Supplier<PartialMerger.Reporter<PerformancePartial>> reporters = () -> {
-      PerformanceReports reports = new PerformanceReports(Contracts.performanceReport());
-      WireFormatEncoder encoder = feedback.performanceEncoders().get();
-      return (start, end, version, merged, late) -> {
-        Double baseline = scorer.model().byVersion(version).map(ModelScorer::artifact)
-            .map(a -> a.metadata().evaluation()).map(e -> e.accuracy()).orElse(null);
-        PerformanceReports.Report report = reports.build(start, end, version, merged, baseline, late);
-        listener.performance(report.summary());
-        return KeyValue.pair(windowKey(start), encoder.encode(report.record()));
-      };
-    };
-    windowed(builder, joined, spec, PERFORMANCE_PARTIALS_STORE, PERFORMANCE_WINDOWS_STORE, feedback.flushInterval(),
-        Duration.ZERO, feedback.idleTimeout(), reporters).to(feedback.performanceTopic(), Produced.with(Serdes.Bytes(), Serdes.ByteArray()));
+    Supplier<PartialMerger.Reporter<PerformancePartial>> reporters =
+        () -> {
+          PerformanceReports reports = new PerformanceReports(Contracts.performanceReport());
+          WireFormatEncoder encoder = feedback.performanceEncoders().get();
+          return (start, end, version, merged, late) -> {
+            Double baseline =
+                scorer
+                    .model()
+                    .byVersion(version)
+                    .map(ModelScorer::artifact)
+                    .map(a -> a.metadata().evaluation())
+                    .map(e -> e.accuracy())
+                    .orElse(null);
+            PerformanceReports.Report report =
+                reports.build(start, end, version, merged, baseline, late);
+            listener.performance(report.summary());
+            return KeyValue.pair(windowKey(start), encoder.encode(report.record()));
+          };
+        };
+    windowed(
+            builder,
+            joined,
+            spec,
+            PERFORMANCE_PARTIALS_STORE,
+            PERFORMANCE_WINDOWS_STORE,
+            feedback.flushInterval(),
+            Duration.ZERO,
+            feedback.idleTimeout(),
+            reporters)
+        .to(feedback.performanceTopic(), Produced.with(Serdes.Bytes(), Serdes.ByteArray()));
   }
 
   /** Per-task partials, one partition to the merger, merged reports out. */
-  private static <V, P> KStream<Bytes, byte[]> windowed(StreamsBuilder builder, KStream<Bytes, V> input,
-      WindowedPartials<V, P> spec, String partialsStore, String windowsStore, Duration flushInterval,
-      Duration checkpointInterval, Duration idleTimeout, Supplier<PartialMerger.Reporter<P>> reporters) {
-    builder.addStateStore(CommitHookStore.wrap(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(partialsStore),
-        Serdes.String(), Serdes.ByteArray()).withCachingEnabled()));
-    builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(windowsStore), Serdes.String(),
-        Serdes.ByteArray()));
+  private static <V, P> KStream<Bytes, byte[]> windowed(
+      StreamsBuilder builder,
+      KStream<Bytes, V> input,
+      WindowedPartials<V, P> spec,
+      String partialsStore,
+      String windowsStore,
+      Duration flushInterval,
+      Duration checkpointInterval,
+      Duration idleTimeout,
+      Supplier<PartialMerger.Reporter<P>> reporters) {
+    builder.addStateStore(
+        CommitHookStore.wrap(
+            Stores.keyValueStoreBuilder(
+                    Stores.inMemoryKeyValueStore(partialsStore),
+                    Serdes.String(),
+                    Serdes.ByteArray())
+                .withCachingEnabled()));
+    builder.addStateStore(
+        Stores.keyValueStoreBuilder(
+            Stores.inMemoryKeyValueStore(windowsStore), Serdes.String(), Serdes.ByteArray()));
     return input
-        .process(() -> new PartialAggregator<Bytes, V, P>(spec, partialsStore, flushInterval, checkpointInterval),
-            Named.as(spec.name() + "-aggregate"), partialsStore)
-        .repartition(Repartitioned.with(Serdes.String(), Serdes.ByteArray()).withName(spec.name() + "-partials")
-            .withNumberOfPartitions(1))
-        .process(() -> new PartialMerger<V, P>(spec, windowsStore, reporters.get(), idleTimeout),
+        .process(
+            () ->
+                new PartialAggregator<Bytes, V, P>(
+                    spec, partialsStore, flushInterval, checkpointInterval),
+            Named.as(spec.name() + "-aggregate"),
+            partialsStore)
+        .repartition(
+            Repartitioned.with(Serdes.String(), Serdes.ByteArray())
+                .withName(spec.name() + "-partials")
+                .withNumberOfPartitions(1))
+        .process(
+            () -> new PartialMerger<V, P>(spec, windowsStore, reporters.get(), idleTimeout),
             Named.as(spec.name() + "-merge"),
             windowsStore);
   }
 
   /** Report key: the window start as an ISO-8601 instant. */
   static Bytes windowKey(long windowStart) {
-    return Bytes.wrap(Instant.ofEpochMilli(windowStart).toString().getBytes(StandardCharsets.UTF_8));
+    return Bytes.wrap(
+        Instant.ofEpochMilli(windowStart).toString().getBytes(StandardCharsets.UTF_8));
   }
 }

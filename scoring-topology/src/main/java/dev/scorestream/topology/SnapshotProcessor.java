@@ -1,8 +1,8 @@
 package dev.scorestream.topology;
 
-import dev.scorestream.serving.Outcome;
 import dev.scorestream.feedback.PredictionSnapshots;
 import dev.scorestream.model.ModelScorer;
+import dev.scorestream.serving.Outcome;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.apache.avro.Schema;
@@ -12,7 +12,10 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 import org.apache.kafka.streams.processor.api.Record;
 
-/** Re-keys a scored event by its event id, with a snapshot of what the feedback join will need, at event time. */
+/**
+ * Re-keys a scored event by its event id, with a snapshot of what the feedback join will need, at
+ * event time.
+ */
 final class SnapshotProcessor implements Processor<Bytes, Outcome.Scored, Bytes, byte[]> {
 
   private final PredictionSnapshots snapshots;
@@ -36,9 +39,21 @@ final class SnapshotProcessor implements Processor<Bytes, Outcome.Scored, Bytes,
     Outcome.Scored scored = record.value();
     Map<String, Double> scores = scored.result().scores();
     Double value = scores.size() == 1 ? scores.get(ModelScorer.VALUE) : null;
-    byte[] snapshot = snapshots.encode(new PredictionSnapshots.Snapshot(scored.eventId(), scored.modelVersion(),
-        scored.result().label(), value, scores, scored.eventTime(), scored.event()));
-    context.forward(new Record<>(Bytes.wrap(scored.eventId().getBytes(StandardCharsets.UTF_8)), snapshot,
-        scored.eventTime(), record.headers()));
+    byte[] snapshot =
+        snapshots.encode(
+            new PredictionSnapshots.Snapshot(
+                scored.eventId(),
+                scored.modelVersion(),
+                scored.result().label(),
+                value,
+                scores,
+                scored.eventTime(),
+                scored.event()));
+    context.forward(
+        new Record<>(
+            Bytes.wrap(scored.eventId().getBytes(StandardCharsets.UTF_8)),
+            snapshot,
+            scored.eventTime(),
+            record.headers()));
   }
 }

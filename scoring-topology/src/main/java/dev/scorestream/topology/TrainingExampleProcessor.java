@@ -24,8 +24,8 @@ final class TrainingExampleProcessor implements FixedKeyProcessor<Bytes, Feedbac
     this.encoder = encoder;
   }
 
-  static FixedKeyProcessorSupplier<Bytes, FeedbackResult, byte[]> supplier(Schema reader,
-      Supplier<WireFormatEncoder> encoders) {
+  static FixedKeyProcessorSupplier<Bytes, FeedbackResult, byte[]> supplier(
+      Schema reader, Supplier<WireFormatEncoder> encoders) {
     return () -> new TrainingExampleProcessor(new TrainingExamples(reader), encoders.get());
   }
 
@@ -38,7 +38,15 @@ final class TrainingExampleProcessor implements FixedKeyProcessor<Bytes, Feedbac
   public void process(FixedKeyRecord<Bytes, FeedbackResult> record) {
     FeedbackResult.Matched matched = (FeedbackResult.Matched) record.value();
     PredictionSnapshots.Snapshot prediction = matched.prediction();
-    context.forward(record.withValue(encoder.encode(examples.create(prediction.eventId(), matched.label(),
-        matched.labelTime(), prediction.predictedLabel(), prediction.modelVersion(), prediction.event()))));
+    context.forward(
+        record.withValue(
+            encoder.encode(
+                examples.create(
+                    prediction.eventId(),
+                    matched.label(),
+                    matched.labelTime(),
+                    prediction.predictedLabel(),
+                    prediction.modelVersion(),
+                    prediction.event()))));
   }
 }

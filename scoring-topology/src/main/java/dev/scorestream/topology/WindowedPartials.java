@@ -9,18 +9,18 @@ import java.io.UncheckedIOException;
 import java.time.Duration;
 
 /**
- * How one kind of windowed statistic is pre-aggregated per task and merged across tasks (drift, live
- * performance). Each stream task folds its records into a mutable partial per (tumbling window, group),
- * sends the partials on every flush, and one merger combines them per window and emits a report when the
- * window closes. Partials travel and are stored as JSON.
+ * How one kind of windowed statistic is pre-aggregated per task and merged across tasks (drift,
+ * live performance). Each stream task folds its records into a mutable partial per (tumbling
+ * window, group), sends the partials on every flush, and one merger combines them per window and
+ * emits a report when the window closes. Partials travel and are stored as JSON.
  *
  * @param <V> the records folded in
  * @param <P> the partial aggregate
  */
 public abstract class WindowedPartials<V, P> {
 
-  private static final ObjectMapper JSON = new ObjectMapper()
-      .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+  private static final ObjectMapper JSON =
+      new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
   private final String name;
   private final long size;
@@ -33,7 +33,8 @@ public abstract class WindowedPartials<V, P> {
    */
   protected WindowedPartials(String name, Duration size, Duration grace, Class<P> partialClass) {
     if (size.toMillis() <= 0 || grace.isNegative()) {
-      throw new IllegalArgumentException(name + ": window size must be positive and grace not negative");
+      throw new IllegalArgumentException(
+          name + ": window size must be positive and grace not negative");
     }
     this.name = name;
     this.size = size.toMillis();
@@ -78,8 +79,7 @@ public abstract class WindowedPartials<V, P> {
    *
    * @param maxTime the largest event time folded in; drives the merger's notion of time
    */
-  public record Envelope<P>(long windowStart, String group, long maxTime, P partial) {
-  }
+  public record Envelope<P>(long windowStart, String group, long maxTime, P partial) {}
 
   static String key(long windowStart, String group) {
     return String.format("%020d/%s", Math.max(0, windowStart), group);

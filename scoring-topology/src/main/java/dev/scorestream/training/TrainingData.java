@@ -23,15 +23,15 @@ import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.generic.GenericRecord;
 
 /**
- * Loads labelled records from a {@code .avro} container file or a {@code .csv} file with a header row.
- * Columns or fields are matched to reader-schema fields by name; the label is the {@code labelField}
- * column. Rows that break the reader schema's rules are skipped and counted, never silently trained on.
+ * Loads labelled records from a {@code .avro} container file or a {@code .csv} file with a header
+ * row. Columns or fields are matched to reader-schema fields by name; the label is the {@code
+ * labelField} column. Rows that break the reader schema's rules are skipped and counted, never
+ * silently trained on.
  */
 public final class TrainingData {
 
   /** Rows loaded, and what was skipped and why. */
-  public record Loaded(List<LabelledRecord> rows, long skipped, Map<String, Long> skippedBy) {
-  }
+  public record Loaded(List<LabelledRecord> rows, long skipped, Map<String, Long> skippedBy) {}
 
   private final Schema reader;
   private final RecordValidator validator;
@@ -56,10 +56,12 @@ public final class TrainingData {
 
   private Loaded readAvro(Path file) throws IOException {
     Collector collector = new Collector();
-    try (DataFileReader<GenericRecord> in = new DataFileReader<>(file.toFile(), new GenericDatumReader<>())) {
+    try (DataFileReader<GenericRecord> in =
+        new DataFileReader<>(file.toFile(), new GenericDatumReader<>())) {
       Schema fileSchema = in.getSchema();
       if (fileSchema.getField(labelField) == null) {
-        throw new IllegalArgumentException("training file " + file + " has no label field '" + labelField + "'");
+        throw new IllegalArgumentException(
+            "training file " + file + " has no label field '" + labelField + "'");
       }
       for (GenericRecord row : in) {
         collector.add(row::get, row.get(labelField));
@@ -72,16 +74,21 @@ public final class TrainingData {
     Collector collector = new Collector();
     CsvMapper mapper = new CsvMapper();
     try (Reader in = Files.newBufferedReader(file);
-        MappingIterator<Map<String, String>> rows = mapper.readerForMapOf(String.class)
-            .with(CsvSchema.emptySchema().withHeader()).readValues(in)) {
+        MappingIterator<Map<String, String>> rows =
+            mapper
+                .readerForMapOf(String.class)
+                .with(CsvSchema.emptySchema().withHeader())
+                .readValues(in)) {
       boolean first = true;
       while (rows.hasNext()) {
         Map<String, String> row = rows.next();
         if (first && !row.containsKey(labelField)) {
-          throw new IllegalArgumentException("training file " + file + " has no label column '" + labelField + "'");
+          throw new IllegalArgumentException(
+              "training file " + file + " has no label column '" + labelField + "'");
         }
         first = false;
-        collector.add(column -> parse(reader.getField(column), row.get(column)), row.get(labelField));
+        collector.add(
+            column -> parse(reader.getField(column), row.get(column)), row.get(labelField));
       }
     }
     return collector.loaded();
@@ -94,7 +101,11 @@ public final class TrainingData {
     }
     Schema type = field.schema();
     if (type.getType() == Schema.Type.UNION) {
-      type = type.getTypes().stream().filter(s -> s.getType() != Schema.Type.NULL).findFirst().orElse(type);
+      type =
+          type.getTypes().stream()
+              .filter(s -> s.getType() != Schema.Type.NULL)
+              .findFirst()
+              .orElse(type);
     }
     try {
       return switch (type.getType()) {
@@ -103,7 +114,8 @@ public final class TrainingData {
         case FLOAT -> Float.parseFloat(cell.trim());
         case DOUBLE -> Double.parseDouble(cell.trim());
         case BOOLEAN -> Boolean.parseBoolean(cell.trim());
-        case ENUM -> type.hasEnumSymbol(cell.trim()) ? new GenericData.EnumSymbol(type, cell.trim()) : cell;
+        case ENUM ->
+            type.hasEnumSymbol(cell.trim()) ? new GenericData.EnumSymbol(type, cell.trim()) : cell;
         default -> cell;
       };
     } catch (NumberFormatException e) {
@@ -150,7 +162,10 @@ public final class TrainingData {
     }
   }
 
-  /** Whether {@code value} can stand in a field of {@code schema} (null only where the schema allows it). */
+  /**
+   * Whether {@code value} can stand in a field of {@code schema} (null only where the schema allows
+   * it).
+   */
   static boolean fits(Schema schema, Object value) {
     if (schema.getType() == Schema.Type.UNION) {
       return schema.getTypes().stream().anyMatch(branch -> fits(branch, value));

@@ -8,10 +8,10 @@ import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 
 /**
- * The {@code TrainingExample} contract of the training topic ({@code events.training}): a labelled event
- * exactly as the feature extractor saw it (the sanitized reader-schema record), with the label's
- * provenance. Its schema embeds the reader schema, so it is built from it, and Avro resolution reads
- * examples written under an older reader schema.
+ * The {@code TrainingExample} contract of the training topic ({@code events.training}): a labelled
+ * event exactly as the feature extractor saw it (the sanitized reader-schema record), with the
+ * label's provenance. Its schema embeds the reader schema, so it is built from it, and Avro
+ * resolution reads examples written under an older reader schema.
  *
  * <pre>
  *   TrainingExample { event_id: string, label: string, labelled_at: timestamp-millis,
@@ -24,23 +24,36 @@ public final class TrainingExamples {
 
   public TrainingExamples(Schema readerSchema) {
     Schema labelledAt = LogicalTypes.timestampMillis().addToSchema(Schema.create(Schema.Type.LONG));
-    Schema optionalString = Schema.createUnion(Schema.create(Schema.Type.NULL), Schema.create(Schema.Type.STRING));
-    this.schema = Schema.createRecord("TrainingExample", "A labelled event as the feature extractor saw it.",
-        "dev.scorestream.avro", false, List.of(
-            new Schema.Field("event_id", Schema.create(Schema.Type.STRING)),
-            new Schema.Field("label", Schema.create(Schema.Type.STRING)),
-            new Schema.Field("labelled_at", labelledAt),
-            new Schema.Field("predicted_label", optionalString, null, Schema.Field.NULL_DEFAULT_VALUE),
-            new Schema.Field("model_version", optionalString, null, Schema.Field.NULL_DEFAULT_VALUE),
-            new Schema.Field("event", readerSchema)));
+    Schema optionalString =
+        Schema.createUnion(Schema.create(Schema.Type.NULL), Schema.create(Schema.Type.STRING));
+    this.schema =
+        Schema.createRecord(
+            "TrainingExample",
+            "A labelled event as the feature extractor saw it.",
+            "dev.scorestream.avro",
+            false,
+            List.of(
+                new Schema.Field("event_id", Schema.create(Schema.Type.STRING)),
+                new Schema.Field("label", Schema.create(Schema.Type.STRING)),
+                new Schema.Field("labelled_at", labelledAt),
+                new Schema.Field(
+                    "predicted_label", optionalString, null, Schema.Field.NULL_DEFAULT_VALUE),
+                new Schema.Field(
+                    "model_version", optionalString, null, Schema.Field.NULL_DEFAULT_VALUE),
+                new Schema.Field("event", readerSchema)));
   }
 
   public Schema schema() {
     return schema;
   }
 
-  public GenericRecord create(String eventId, String label, long labelledAt, String predictedLabel,
-      String modelVersion, GenericRecord event) {
+  public GenericRecord create(
+      String eventId,
+      String label,
+      long labelledAt,
+      String predictedLabel,
+      String modelVersion,
+      GenericRecord event) {
     GenericRecord example = new GenericData.Record(schema);
     example.put("event_id", eventId);
     example.put("label", label);
@@ -52,6 +65,7 @@ public final class TrainingExamples {
   }
 
   public static LabelledRecord toLabelled(GenericRecord example) {
-    return new LabelledRecord((GenericRecord) example.get("event"), example.get("label").toString());
+    return new LabelledRecord(
+        (GenericRecord) example.get("event"), example.get("label").toString());
   }
 }

@@ -6,14 +6,13 @@ import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
-
 import java.util.Set;
 import org.apache.avro.Schema;
 
 /**
- * The rules and sanitation of one field, parsed from its {@code rules} and {@code sanitize} properties.
- * Unknown rule names, or rules that do not fit the field's type, are refused when the schema is loaded,
- * so a typo in a schema stops start-up instead of silently checking nothing.
+ * The rules and sanitation of one field, parsed from its {@code rules} and {@code sanitize}
+ * properties. Unknown rule names, or rules that do not fit the field's type, are refused when the
+ * schema is loaded, so a typo in a schema stops start-up instead of silently checking nothing.
  */
 record FieldRules(
     String field,
@@ -30,18 +29,41 @@ record FieldRules(
     CaseFold caseFold,
     boolean clamp) {
 
-  static final Set<String> RULE_NAMES = Set.of("required", "min", "max", "finite", "allowed", "minLength", "maxLength");
+  static final Set<String> RULE_NAMES =
+      Set.of("required", "min", "max", "finite", "allowed", "minLength", "maxLength");
   static final Set<String> SANITIZE_NAMES = Set.of("trim", "case", "clamp");
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** The value type the rules apply to, with nullable unions unwrapped. */
-  enum Kind { STRING, ENUM, INT, LONG, FLOAT, DOUBLE, BOOLEAN, BYTES, OTHER }
+  enum Kind {
+    STRING,
+    ENUM,
+    INT,
+    LONG,
+    FLOAT,
+    DOUBLE,
+    BOOLEAN,
+    BYTES,
+    OTHER
+  }
 
-  enum CaseFold { NONE, UPPER, LOWER }
+  enum CaseFold {
+    NONE,
+    UPPER,
+    LOWER
+  }
 
   boolean hasAnything() {
-    return required || min != null || max != null || finite || allowed != null || minLength != null
-        || maxLength != null || trim || caseFold != CaseFold.NONE || clamp;
+    return required
+        || min != null
+        || max != null
+        || finite
+        || allowed != null
+        || minLength != null
+        || maxLength != null
+        || trim
+        || caseFold != CaseFold.NONE
+        || clamp;
   }
 
   static FieldRules parse(Schema.Field field) {
@@ -52,7 +74,8 @@ record FieldRules(
     checkNames(name, "rules", rules, RULE_NAMES);
     checkNames(name, "sanitize", sanitize, SANITIZE_NAMES);
 
-    boolean numeric = kind == Kind.INT || kind == Kind.LONG || kind == Kind.FLOAT || kind == Kind.DOUBLE;
+    boolean numeric =
+        kind == Kind.INT || kind == Kind.LONG || kind == Kind.FLOAT || kind == Kind.DOUBLE;
     boolean textual = kind == Kind.STRING || kind == Kind.ENUM;
     Double min = number(name, rules, "min", numeric);
     Double max = number(name, rules, "max", numeric);
@@ -79,7 +102,8 @@ record FieldRules(
       require(name, "case", kind == Kind.STRING);
       String value = sanitize.get("case").asText().toUpperCase(Locale.ROOT);
       if (!value.equals("UPPER") && !value.equals("LOWER")) {
-        throw invalid(name, "sanitize.case must be \"upper\" or \"lower\", got " + sanitize.get("case"));
+        throw invalid(
+            name, "sanitize.case must be \"upper\" or \"lower\", got " + sanitize.get("case"));
       }
       caseFold = CaseFold.valueOf(value);
     }
@@ -88,8 +112,20 @@ record FieldRules(
       throw invalid(name, "sanitize.clamp needs rules.min or rules.max");
     }
     boolean required = flag(name, rules, "required", true);
-    return new FieldRules(name, field.pos(), kind, required, min, max, finite, allowed, minLength, maxLength,
-        trim, caseFold, clamp);
+    return new FieldRules(
+        name,
+        field.pos(),
+        kind,
+        required,
+        min,
+        max,
+        finite,
+        allowed,
+        minLength,
+        maxLength,
+        trim,
+        caseFold,
+        clamp);
   }
 
   static Kind kindOf(Schema schema) {
@@ -110,7 +146,8 @@ record FieldRules(
   /** The non-null branch of a {@code ["null", T]} union, or the schema itself. */
   static Schema nonNull(Schema schema) {
     if (schema.getType() == Schema.Type.UNION) {
-      List<Schema> branches = schema.getTypes().stream().filter(s -> s.getType() != Schema.Type.NULL).toList();
+      List<Schema> branches =
+          schema.getTypes().stream().filter(s -> s.getType() != Schema.Type.NULL).toList();
       return branches.size() == 1 ? branches.get(0) : schema;
     }
     return schema;
@@ -130,11 +167,13 @@ record FieldRules(
 
   private static void checkNames(String field, String property, JsonNode node, Set<String> known) {
     Set<String> unknown = new HashSet<>();
-    node.fieldNames().forEachRemaining(name -> {
-      if (!known.contains(name)) {
-        unknown.add(name);
-      }
-    });
+    node.fieldNames()
+        .forEachRemaining(
+            name -> {
+              if (!known.contains(name)) {
+                unknown.add(name);
+              }
+            });
     if (!unknown.isEmpty()) {
       throw invalid(field, "unknown " + property + " " + unknown + "; known: " + known);
     }
@@ -157,7 +196,8 @@ record FieldRules(
     }
     require(field, rule, fits);
     if (!rules.get(rule).canConvertToInt() || rules.get(rule).asInt() < 0) {
-      throw invalid(field, "rules." + rule + " must be a non-negative integer, got " + rules.get(rule));
+      throw invalid(
+          field, "rules." + rule + " must be a non-negative integer, got " + rules.get(rule));
     }
     return rules.get(rule).asInt();
   }
@@ -185,5 +225,4 @@ record FieldRules(
   static IllegalArgumentException invalid(String field, String problem) {
     return new IllegalArgumentException("reader schema field '" + field + "': " + problem);
   }
-
 }

@@ -26,7 +26,8 @@ public final class RecordValidator {
   /**
    * Parses the rules of every field of {@code schema}.
    *
-   * @throws IllegalArgumentException naming the field, for an unknown rule or one that does not fit the type
+   * @throws IllegalArgumentException naming the field, for an unknown rule or one that does not fit
+   *     the type
    */
   public static RecordValidator forSchema(Schema schema) {
     if (schema.getType() != Schema.Type.RECORD) {
@@ -47,7 +48,8 @@ public final class RecordValidator {
   }
 
   /**
-   * Sanitizes {@code record} in place (trim, case-fold, clamp where declared), then checks every rule.
+   * Sanitizes {@code record} in place (trim, case-fold, clamp where declared), then checks every
+   * rule.
    *
    * @return every violation, empty when the record is valid
    */
@@ -65,7 +67,8 @@ public final class RecordValidator {
     if (value == null) {
       return null;
     }
-    if (rules.kind() == FieldRules.Kind.STRING && (rules.trim() || rules.caseFold() != FieldRules.CaseFold.NONE)) {
+    if (rules.kind() == FieldRules.Kind.STRING
+        && (rules.trim() || rules.caseFold() != FieldRules.CaseFold.NONE)) {
       String text = value.toString();
       if (rules.trim()) {
         text = text.strip();
@@ -81,7 +84,10 @@ public final class RecordValidator {
       if (Double.isNaN(raw)) {
         return value;
       }
-      double clamped = Math.max(rules.min() == null ? raw : rules.min(), Math.min(rules.max() == null ? raw : rules.max(), raw));
+      double clamped =
+          Math.max(
+              rules.min() == null ? raw : rules.min(),
+              Math.min(rules.max() == null ? raw : rules.max(), raw));
       if (clamped == raw) {
         return value;
       }
@@ -98,20 +104,31 @@ public final class RecordValidator {
   private static List<Violation> check(FieldRules rules, Object value, List<Violation> violations) {
     String field = rules.field();
     if (value == null) {
-      return rules.required() ? add(violations, field + ".required", field + " is null") : violations;
+      return rules.required()
+          ? add(violations, field + ".required", field + " is null")
+          : violations;
     }
     switch (rules.kind()) {
       case INT, LONG, FLOAT, DOUBLE -> {
         double number = ((Number) value).doubleValue();
         if (rules.finite() && !Double.isFinite(number)) {
           // one precise violation; NaN or infinity against min/max would only repeat it
-          return add(violations, field + ".finite", field + " is " + value + ", must be a finite number");
+          return add(
+              violations, field + ".finite", field + " is " + value + ", must be a finite number");
         }
         if (rules.min() != null && !(number >= rules.min())) {
-          violations = add(violations, field + ".min", field + " is " + value + ", below the minimum " + rules.min());
+          violations =
+              add(
+                  violations,
+                  field + ".min",
+                  field + " is " + value + ", below the minimum " + rules.min());
         }
         if (rules.max() != null && !(number <= rules.max())) {
-          violations = add(violations, field + ".max", field + " is " + value + ", above the maximum " + rules.max());
+          violations =
+              add(
+                  violations,
+                  field + ".max",
+                  field + " is " + value + ", above the maximum " + rules.max());
         }
       }
       case STRING, ENUM -> {
@@ -121,29 +138,41 @@ public final class RecordValidator {
         }
         violations = checkLength(rules, text.length(), violations);
         if (rules.allowed() != null && !rules.allowed().contains(text)) {
-          violations = add(violations, field + ".allowed",
-              field + " is '" + abbreviate(text) + "', not one of " + rules.allowed());
+          violations =
+              add(
+                  violations,
+                  field + ".allowed",
+                  field + " is '" + abbreviate(text) + "', not one of " + rules.allowed());
         }
       }
       case BYTES -> {
-        int length = value instanceof ByteBuffer buffer ? buffer.remaining() : ((GenericData.Fixed) value).bytes().length;
+        int length =
+            value instanceof ByteBuffer buffer
+                ? buffer.remaining()
+                : ((GenericData.Fixed) value).bytes().length;
         violations = checkLength(rules, length, violations);
       }
-      default -> {
-      }
+      default -> {}
     }
     return violations;
   }
 
-  private static List<Violation> checkLength(FieldRules rules, int length, List<Violation> violations) {
+  private static List<Violation> checkLength(
+      FieldRules rules, int length, List<Violation> violations) {
     String field = rules.field();
     if (rules.minLength() != null && length < rules.minLength()) {
-      violations = add(violations, field + ".minLength",
-          field + " has length " + length + ", below the minimum " + rules.minLength());
+      violations =
+          add(
+              violations,
+              field + ".minLength",
+              field + " has length " + length + ", below the minimum " + rules.minLength());
     }
     if (rules.maxLength() != null && length > rules.maxLength()) {
-      violations = add(violations, field + ".maxLength",
-          field + " has length " + length + ", above the maximum " + rules.maxLength());
+      violations =
+          add(
+              violations,
+              field + ".maxLength",
+              field + " has length " + length + ", above the maximum " + rules.maxLength());
     }
     return violations;
   }

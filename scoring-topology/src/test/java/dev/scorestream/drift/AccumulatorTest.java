@@ -9,7 +9,8 @@ import org.junit.jupiter.api.Test;
 class AccumulatorTest {
 
   static final BaselineProfile.NumericProfile AMOUNT =
-      new BaselineProfile.NumericProfile(new double[] {10, 100}, new double[] {0.3, 0.5, 0.2}, 0.0, 50, 900, 1, 400);
+      new BaselineProfile.NumericProfile(
+          new double[] {10, 100}, new double[] {0.3, 0.5, 0.2}, 0.0, 50, 900, 1, 400);
   static final BaselineProfile.CategoricalProfile COUNTRY =
       new BaselineProfile.CategoricalProfile(Map.of("DE", 0.6, "FR", 0.4), 0.0);
   static final DriftThresholds THRESHOLDS = new DriftThresholds(0.1, 0.25, 0.1, 0.2, 0.1, 10);
@@ -35,7 +36,9 @@ class AccumulatorTest {
 
   @Test
   void shouldAlertWhenValuesShiftUp() {
-    FeatureDrift drift = amounts(150, 160, 170, 180, 190, 200, 210, 220, 50, 60).compare("amount", AMOUNT, THRESHOLDS);
+    FeatureDrift drift =
+        amounts(150, 160, 170, 180, 190, 200, 210, 220, 50, 60)
+            .compare("amount", AMOUNT, THRESHOLDS);
 
     assertThat(drift.psi()).isGreaterThan(0.25);
     assertThat(drift.status()).isEqualTo(DriftStatus.ALERT);
@@ -43,7 +46,8 @@ class AccumulatorTest {
 
   @Test
   void shouldWithholdVerdictBelowMinimumCount() {
-    assertThat(amounts(500, 600).compare("amount", AMOUNT, THRESHOLDS).status()).isEqualTo(DriftStatus.INSUFFICIENT_DATA);
+    assertThat(amounts(500, 600).compare("amount", AMOUNT, THRESHOLDS).status())
+        .isEqualTo(DriftStatus.INSUFFICIENT_DATA);
   }
 
   @Test
@@ -78,13 +82,17 @@ class AccumulatorTest {
 
     assertThat(drift.psi()).isGreaterThan(0.25);
     assertThat(drift.status()).isEqualTo(DriftStatus.ALERT);
-    assertThat(CategoricalAccumulator.EMPTY.add("DE").merge(CategoricalAccumulator.EMPTY.add("FR").add(null)))
+    assertThat(
+            CategoricalAccumulator.EMPTY
+                .add("DE")
+                .merge(CategoricalAccumulator.EMPTY.add("FR").add(null)))
         .isEqualTo(CategoricalAccumulator.EMPTY.add("DE").add("FR").add(null));
   }
 
   @Test
   void shouldHandleSingleCategoryBaseline() {
-    BaselineProfile.CategoricalProfile only = new BaselineProfile.CategoricalProfile(Map.of("POS", 1.0), 0.0);
+    BaselineProfile.CategoricalProfile only =
+        new BaselineProfile.CategoricalProfile(Map.of("POS", 1.0), 0.0);
     CategoricalAccumulator acc = CategoricalAccumulator.EMPTY;
     for (int i = 0; i < 10; i++) {
       acc = acc.add("POS");

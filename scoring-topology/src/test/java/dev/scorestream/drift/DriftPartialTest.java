@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.data.Offset.offset;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.scorestream.samples.PaymentGenerator;
 import dev.scorestream.features.FeatureExtractor;
 import dev.scorestream.model.BaselineProfile;
 import dev.scorestream.model.ModelScorer;
 import dev.scorestream.model.ScoreResult;
 import dev.scorestream.model.TestModels;
+import dev.scorestream.samples.PaymentGenerator;
 import dev.scorestream.schemas.Contracts;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,7 +45,8 @@ class DriftPartialTest {
   }
 
   @Property(tries = 30)
-  void shouldGiveTheSameStatisticsHoweverTheEventsAreSplit(@ForAll @IntRange(min = 1, max = 6) int parts,
+  void shouldGiveTheSameStatisticsHoweverTheEventsAreSplit(
+      @ForAll @IntRange(min = 1, max = 6) int parts,
       @ForAll @IntRange(min = 0, max = 1000) int seed) {
     List<GenericRecord> events = events(300, seed);
     DriftPartial whole = fold(events);
@@ -56,24 +57,29 @@ class DriftPartialTest {
     }
 
     assertThat(merged.events).isEqualTo(whole.events);
-    whole.numeric.forEach((name, stats) -> {
-      DriftPartial.NumericStats other = merged.numeric.get(name);
-      assertThat(other.bins).as(name).containsExactly(stats.bins);
-      assertThat(other.missing).isEqualTo(stats.missing);
-      assertThat(other.moments.count).isEqualTo(stats.moments.count);
-      assertThat(other.moments.mean).isCloseTo(stats.moments.mean, offset(1e-9 * Math.max(1, Math.abs(stats.moments.mean))));
-      assertThat(other.moments.m2).isCloseTo(stats.moments.m2, offset(1e-9 * Math.max(1, stats.moments.m2)));
-      assertThat(other.moments.min).isEqualTo(stats.moments.min);
-      assertThat(other.moments.max).isEqualTo(stats.moments.max);
-    });
-    whole.categorical.forEach((name, stats) ->
-        assertThat(merged.categorical.get(name).counts).as(name).isEqualTo(stats.counts));
+    whole.numeric.forEach(
+        (name, stats) -> {
+          DriftPartial.NumericStats other = merged.numeric.get(name);
+          assertThat(other.bins).as(name).containsExactly(stats.bins);
+          assertThat(other.missing).isEqualTo(stats.missing);
+          assertThat(other.moments.count).isEqualTo(stats.moments.count);
+          assertThat(other.moments.mean)
+              .isCloseTo(
+                  stats.moments.mean, offset(1e-9 * Math.max(1, Math.abs(stats.moments.mean))));
+          assertThat(other.moments.m2)
+              .isCloseTo(stats.moments.m2, offset(1e-9 * Math.max(1, stats.moments.m2)));
+          assertThat(other.moments.min).isEqualTo(stats.moments.min);
+          assertThat(other.moments.max).isEqualTo(stats.moments.max);
+        });
+    whole.categorical.forEach(
+        (name, stats) ->
+            assertThat(merged.categorical.get(name).counts).as(name).isEqualTo(stats.counts));
     assertThat(merged.predictedLabels.counts).isEqualTo(whole.predictedLabels.counts);
   }
 
   @Property(tries = 50)
-  void runningMomentsShouldMatchImmutableMoments(@ForAll @Size(min = 0, max = 40) List<@DoubleRange(min = -1e6,
-      max = 1e6) Double> values) {
+  void runningMomentsShouldMatchImmutableMoments(
+      @ForAll @Size(min = 0, max = 40) List<@DoubleRange(min = -1e6, max = 1e6) Double> values) {
     RunningMoments running = new RunningMoments();
     Moments moments = Moments.EMPTY;
     for (double value : values) {
@@ -99,7 +105,8 @@ class DriftPartialTest {
   void shouldTakeMoreEventsAfterARestoreFromJson() throws Exception {
     ObjectMapper json = new ObjectMapper();
     List<GenericRecord> events = events(40, 9);
-    DriftPartial restored = json.readValue(json.writeValueAsBytes(fold(events.subList(0, 25))), DriftPartial.class);
+    DriftPartial restored =
+        json.readValue(json.writeValueAsBytes(fold(events.subList(0, 25))), DriftPartial.class);
     assertThat(restored.attached()).isFalse();
 
     restored.attach(EXTRACTOR.fields(), BASELINE);
@@ -109,8 +116,10 @@ class DriftPartialTest {
 
     DriftPartial whole = fold(events);
     assertThat(restored.events).isEqualTo(40);
-    whole.numeric.forEach((name, stats) -> assertThat(restored.numeric.get(name).bins).containsExactly(stats.bins));
-    whole.categorical.forEach((name, stats) -> assertThat(restored.categorical.get(name).counts).isEqualTo(stats.counts));
+    whole.numeric.forEach(
+        (name, stats) -> assertThat(restored.numeric.get(name).bins).containsExactly(stats.bins));
+    whole.categorical.forEach(
+        (name, stats) -> assertThat(restored.categorical.get(name).counts).isEqualTo(stats.counts));
   }
 
   @Test

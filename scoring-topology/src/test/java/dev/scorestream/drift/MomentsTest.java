@@ -40,15 +40,19 @@ class MomentsTest {
   }
 
   @Property(tries = 300)
-  void mergingPartsEqualsAddingAll(@ForAll @Size(max = 60) List<@DoubleRange(min = -1e6, max = 1e6) Double> left,
+  void mergingPartsEqualsAddingAll(
+      @ForAll @Size(max = 60) List<@DoubleRange(min = -1e6, max = 1e6) Double> left,
       @ForAll @Size(max = 60) List<@DoubleRange(min = -1e6, max = 1e6) Double> right) {
-    Moments merged = of(left.stream().mapToDouble(Double::doubleValue).toArray())
-        .merge(of(right.stream().mapToDouble(Double::doubleValue).toArray()));
-    Moments all = of(Stream.concat(left.stream(), right.stream()).mapToDouble(Double::doubleValue).toArray());
+    Moments merged =
+        of(left.stream().mapToDouble(Double::doubleValue).toArray())
+            .merge(of(right.stream().mapToDouble(Double::doubleValue).toArray()));
+    Moments all =
+        of(Stream.concat(left.stream(), right.stream()).mapToDouble(Double::doubleValue).toArray());
 
     assertThat(merged.count()).isEqualTo(all.count());
     assertThat(merged.mean()).isCloseTo(all.mean(), offset(1e-6));
-    assertThat(merged.variance()).isCloseTo(all.variance(), offset(Math.max(1e-6, all.variance() * 1e-9)));
+    assertThat(merged.variance())
+        .isCloseTo(all.variance(), offset(Math.max(1e-6, all.variance() * 1e-9)));
     assertThat(merged.min()).isEqualTo(all.min());
     assertThat(merged.max()).isEqualTo(all.max());
   }

@@ -38,19 +38,24 @@ class FeatureExtractorTest {
 
     Map<String, Double> features = features(extractor.extract(record));
 
-    assertThat(features).containsEntry("amount", 12.5)
+    assertThat(features)
+        .containsEntry("amount", 12.5)
         .containsEntry("card_present", 0.0)
         .containsEntry("currency=EUR", 1.0)
         .containsEntry("channel=ECOM", 1.0)
         .containsKeys("hour_of_day", "account_age_days")
         .doesNotContainKeys("event_id", "customer_id", "event_time");
-    assertThat(features.keySet()).noneMatch(name -> name.startsWith("event_id") || name.startsWith("customer_id"));
+    assertThat(features.keySet())
+        .noneMatch(name -> name.startsWith("event_id") || name.startsWith("customer_id"));
     assertThat(features).hasSize(8);
   }
 
   @Test
   void shouldLeaveOutNullAndNonFiniteValues() {
-    Schema schema = new Schema.Parser().parse("""
+    Schema schema =
+        new Schema.Parser()
+            .parse(
+                """
         {"type":"record","name":"R","fields":[
           {"name":"a","type":["null","double"],"default":null},
           {"name":"b","type":"double"},
@@ -67,7 +72,8 @@ class FeatureExtractorTest {
   void shouldGiveTrainingAndServingTheSameFeatures() {
     GenericRecord record = new PaymentGenerator(SCHEMA, 2).next(1_700_000_000_000L).record();
 
-    assertThat(features(extractor.extract(record, new Label("FRAUD")))).isEqualTo(features(extractor.extract(record)));
+    assertThat(features(extractor.extract(record, new Label("FRAUD"))))
+        .isEqualTo(features(extractor.extract(record)));
   }
 
   @Test
@@ -81,7 +87,10 @@ class FeatureExtractorTest {
 
   @Test
   void shouldRefuseFieldTypeThatCannotBeAFeatureNamingIt() {
-    Schema schema = new Schema.Parser().parse("""
+    Schema schema =
+        new Schema.Parser()
+            .parse(
+                """
         {"type":"record","name":"R","fields":[{"name":"tags","type":{"type":"array","items":"string"}}]}""");
 
     assertThatThrownBy(() -> FeatureExtractor.forSchema(schema))

@@ -20,13 +20,16 @@ import org.tribuo.classification.LabelFactory;
 import org.tribuo.impl.ArrayExample;
 
 /**
- * The extractor skips Tribuo's per-record sort by producing names in order. Names chosen so that field
- * order, schema order and one-hot names disagree: a digit after a prefix sorts before '=', upper case
- * before lower case, '_' after '='.
+ * The extractor skips Tribuo's per-record sort by producing names in order. Names chosen so that
+ * field order, schema order and one-hot names disagree: a digit after a prefix sorts before '=',
+ * upper case before lower case, '_' after '='.
  */
 class PresortedExampleTest {
 
-  static final Schema SCHEMA = new Schema.Parser().parse("""
+  static final Schema SCHEMA =
+      new Schema.Parser()
+          .parse(
+              """
       {"type":"record","name":"R","fields":[
         {"name":"a_b","type":["null","string"],"default":null},
         {"name":"a","type":["null","string"],"default":null},
@@ -39,9 +42,13 @@ class PresortedExampleTest {
   final FeatureExtractor extractor = FeatureExtractor.forSchema(SCHEMA);
 
   @Property(tries = 500)
-  void shouldGiveTribuosOwnOrderWithoutSorting(@ForAll @StringLength(max = 6) String aValue,
-      @ForAll @StringLength(max = 6) String abValue, @ForAll @StringLength(max = 6) String bValue,
-      @ForAll double number, @ForAll boolean flag, @ForAll("presence") int present) {
+  void shouldGiveTribuosOwnOrderWithoutSorting(
+      @ForAll @StringLength(max = 6) String aValue,
+      @ForAll @StringLength(max = 6) String abValue,
+      @ForAll @StringLength(max = 6) String bValue,
+      @ForAll double number,
+      @ForAll boolean flag,
+      @ForAll("presence") int present) {
     GenericRecord record = new GenericData.Record(SCHEMA);
     Object[] values = {abValue, aValue, flag, number, -number, bValue, aValue + bValue};
     for (int i = 0; i < values.length; i++) {
@@ -51,11 +58,14 @@ class PresortedExampleTest {
     Example<Label> example = extractor.extract(record);
 
     List<Feature> sortedByTribuo = new ArrayList<>();
-    new ArrayExample<>(LabelFactory.UNKNOWN_LABEL, names(example), values(example)).forEach(sortedByTribuo::add);
+    new ArrayExample<>(LabelFactory.UNKNOWN_LABEL, names(example), values(example))
+        .forEach(sortedByTribuo::add);
     List<Feature> ours = new ArrayList<>();
     example.forEach(ours::add);
     assertThat(ours).isEqualTo(sortedByTribuo);
-    assertThat(example).as("names came out in order, so nothing was sorted").isInstanceOf(PresortedExample.class);
+    assertThat(example)
+        .as("names came out in order, so nothing was sorted")
+        .isInstanceOf(PresortedExample.class);
   }
 
   @Provide
@@ -65,8 +75,9 @@ class PresortedExampleTest {
 
   @Property(tries = 100)
   void shouldFallBackToSortingWhenNamesAreOutOfOrder(@ForAll double first, @ForAll double second) {
-    Example<Label> example = PresortedExample.of(LabelFactory.UNKNOWN_LABEL, new String[] {"z", "a"},
-        new double[] {first, second});
+    Example<Label> example =
+        PresortedExample.of(
+            LabelFactory.UNKNOWN_LABEL, new String[] {"z", "a"}, new double[] {first, second});
 
     assertThat(example).isNotInstanceOf(PresortedExample.class);
     List<String> names = new ArrayList<>();

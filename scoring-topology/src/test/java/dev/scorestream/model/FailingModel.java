@@ -11,12 +11,19 @@ import org.tribuo.Prediction;
 import org.tribuo.classification.Label;
 import org.tribuo.provenance.ModelProvenance;
 
-/** A Tribuo model with a real model's features whose predict always fails: the SCORING_ERROR path. */
+/**
+ * A Tribuo model with a real model's features whose predict always fails: the SCORING_ERROR path.
+ */
 public final class FailingModel extends Model<Label> {
 
   @SuppressWarnings("unchecked")
   public FailingModel(Model<?> real) {
-    super("failing", real.getProvenance(), real.getFeatureIDMap(), ((Model<Label>) real).getOutputIDInfo(), true);
+    super(
+        "failing",
+        real.getProvenance(),
+        real.getFeatureIDMap(),
+        ((Model<Label>) real).getOutputIDInfo(),
+        true);
   }
 
   @Override

@@ -1,11 +1,11 @@
 package dev.scorestream.model;
 
-import dev.scorestream.schemas.LabelledRecord;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.data.Offset.offset;
 
 import dev.scorestream.features.FeatureExtractor;
+import dev.scorestream.schemas.LabelledRecord;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,8 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class ModelArtifactTest {
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   Path saved(ModelArtifact artifact, String name) throws IOException {
     Path target = dir.resolve(name);
@@ -40,7 +39,9 @@ class ModelArtifactTest {
       ScoreResult a = before.score(TestModels.extractor().extract(row.record()));
       ScoreResult b = after.score(TestModels.extractor().extract(row.record()));
       assertThat(b.label()).isEqualTo(a.label());
-      b.scores().forEach((label, score) -> assertThat(score).isCloseTo(a.scores().get(label), offset(1e-12)));
+      b.scores()
+          .forEach(
+              (label, score) -> assertThat(score).isCloseTo(a.scores().get(label), offset(1e-12)));
     }
   }
 
@@ -56,9 +57,14 @@ class ModelArtifactTest {
     assertThat(metadata.evaluation().accuracy()).isGreaterThan(0.85);
     assertThat(metadata.featureCount()).isLessThan(40);
     assertThat(baseline.examples()).isEqualTo(3200);
-    assertThat(baseline.numeric().keySet()).containsExactlyInAnyOrder("amount", "card_present", "hour_of_day", "account_age_days");
-    assertThat(baseline.categorical().keySet()).containsExactlyInAnyOrder("currency", "country", "merchant_category", "channel");
-    assertThat(baseline.categorical().get("channel").frequencies().values().stream().mapToDouble(Double::doubleValue).sum())
+    assertThat(baseline.numeric().keySet())
+        .containsExactlyInAnyOrder("amount", "card_present", "hour_of_day", "account_age_days");
+    assertThat(baseline.categorical().keySet())
+        .containsExactlyInAnyOrder("currency", "country", "merchant_category", "channel");
+    assertThat(
+            baseline.categorical().get("channel").frequencies().values().stream()
+                .mapToDouble(Double::doubleValue)
+                .sum())
         .isCloseTo(1.0, offset(1e-9));
     assertThat(baseline.labels().values().stream().mapToDouble(Double::doubleValue).sum())
         .isCloseTo(1.0, offset(1e-9));
@@ -68,7 +74,8 @@ class ModelArtifactTest {
   void shouldDeriveVersionFromProvenanceHashWhenNotGiven() {
     ModelArtifact artifact = TestModels.train(null, TrainerKind.CART, 600, 3);
 
-    assertThat(artifact.metadata().version()).isEqualTo(artifact.metadata().provenanceHash().substring(0, 12));
+    assertThat(artifact.metadata().version())
+        .isEqualTo(artifact.metadata().provenanceHash().substring(0, 12));
     assertThat(artifact.metadata().trainer()).isEqualTo("cart");
   }
 
@@ -86,7 +93,9 @@ class ModelArtifactTest {
   void shouldRefuseModelFileFromAnotherArtifact() throws IOException {
     Path first = saved(TestModels.logistic(), "first");
     Path second = saved(TestModels.train("other", TrainerKind.LOGISTIC, 500, 1), "second");
-    Files.copy(second.resolve(ModelArtifact.MODEL_FILE), first.resolve(ModelArtifact.MODEL_FILE),
+    Files.copy(
+        second.resolve(ModelArtifact.MODEL_FILE),
+        first.resolve(ModelArtifact.MODEL_FILE),
         StandardCopyOption.REPLACE_EXISTING);
 
     assertThatThrownBy(() -> ModelArtifact.load(first, TestModels.extractor()))
@@ -115,15 +124,21 @@ class ModelArtifactTest {
   void shouldRefuseUnknownFormatVersion() throws IOException {
     Path model = saved(TestModels.logistic(), "m");
     String metadata = Files.readString(model.resolve(ModelArtifact.METADATA_FILE));
-    Files.writeString(model.resolve(ModelArtifact.METADATA_FILE), metadata.replace("\"formatVersion\" : 1", "\"formatVersion\" : 9"));
+    Files.writeString(
+        model.resolve(ModelArtifact.METADATA_FILE),
+        metadata.replace("\"formatVersion\" : 1", "\"formatVersion\" : 9"));
 
-    assertThatThrownBy(() -> ModelArtifact.load(model, TestModels.extractor())).hasMessageContaining("formatVersion 9");
+    assertThatThrownBy(() -> ModelArtifact.load(model, TestModels.extractor()))
+        .hasMessageContaining("formatVersion 9");
   }
 
   @Test
   void shouldRefuseModelWhoseFeaturesTheReaderSchemaCannotProduce() throws IOException {
     Path model = saved(TestModels.logistic(), "m");
-    Schema other = new Schema.Parser().parse("""
+    Schema other =
+        new Schema.Parser()
+            .parse(
+                """
         {"type":"record","name":"Other","fields":[{"name":"temperature","type":"double"}]}""");
 
     assertThatThrownBy(() -> ModelArtifact.load(model, FeatureExtractor.forSchema(other)))

@@ -15,11 +15,13 @@ import org.junit.jupiter.api.io.TempDir;
 
 class ModelWatcherTest {
 
-  @TempDir
-  Path root;
+  @TempDir Path root;
 
-  /** Writes {@code artifact} into a staging area, then renames it into the models directory at once. */
-  Path publish(ModelArtifact artifact, Path models, String name, long modifiedMillis) throws IOException {
+  /**
+   * Writes {@code artifact} into a staging area, then renames it into the models directory at once.
+   */
+  Path publish(ModelArtifact artifact, Path models, String name, long modifiedMillis)
+      throws IOException {
     Path staging = root.resolve("staging").resolve(name);
     artifact.save(staging);
     Files.setLastModifiedTime(staging, FileTime.fromMillis(modifiedMillis));
@@ -33,12 +35,18 @@ class ModelWatcherTest {
     ModelDirectory directory = new ModelDirectory(models, TestModels.extractor());
     ModelArtifact serving = directory.newestValid().orElseThrow();
     List<String> swappedTo = new ArrayList<>();
-    ModelWatcher watcher = new ModelWatcher(directory, serving, next -> swappedTo.add(next.metadata().version()));
+    ModelWatcher watcher =
+        new ModelWatcher(directory, serving, next -> swappedTo.add(next.metadata().version()));
 
     watcher.poll();
     assertThat(swappedTo).as("nothing new yet").isEmpty();
 
-    Path broken = publish(TestModels.train("broken", TrainerKind.LOGISTIC, 300, 2), models, "fraud-broken", 2_000_000L);
+    Path broken =
+        publish(
+            TestModels.train("broken", TrainerKind.LOGISTIC, 300, 2),
+            models,
+            "fraud-broken",
+            2_000_000L);
     Files.write(broken.resolve(ModelArtifact.MODEL_FILE), new byte[] {9, 9, 9});
     Files.setLastModifiedTime(broken, FileTime.fromMillis(2_000_000L));
     watcher.poll();
@@ -52,7 +60,9 @@ class ModelWatcherTest {
 
     assertThat(swappedTo).containsExactly("v2");
     assertThat(directory.newestValid().orElseThrow().metadata().version()).isEqualTo("v2");
-    assertThat(directory.list()).extracting(ModelDirectory.Entry::valid).containsExactly(true, false, true);
+    assertThat(directory.list())
+        .extracting(ModelDirectory.Entry::valid)
+        .containsExactly(true, false, true);
   }
 
   @Test
@@ -60,7 +70,9 @@ class ModelWatcherTest {
     Path dir = root.resolve("tampered");
     TestModels.logistic().save(dir);
     String smoke = Files.readString(dir.resolve(ModelArtifact.SMOKE_FILE));
-    Files.writeString(dir.resolve(ModelArtifact.SMOKE_FILE), smoke.replaceFirst("\"LEGIT\" : 0\\.", "\"LEGIT\" : 0.0001"));
+    Files.writeString(
+        dir.resolve(ModelArtifact.SMOKE_FILE),
+        smoke.replaceFirst("\"LEGIT\" : 0\\.", "\"LEGIT\" : 0.0001"));
 
     assertThatThrownBy(() -> ModelArtifact.load(dir, TestModels.extractor()))
         .hasMessageContaining("smoke example 0");

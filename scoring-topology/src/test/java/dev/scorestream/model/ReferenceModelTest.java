@@ -13,9 +13,10 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 /**
- * A model trained and committed once (src/test/resources/reference-model): loading it today must give
- * the same version and, on fixed inputs, the same predictions within 1e-7. Fails when a dependency upgrade
- * or a change to feature extraction silently changes what a deployed model computes.
+ * A model trained and committed once (src/test/resources/reference-model): loading it today must
+ * give the same version and, on fixed inputs, the same predictions within 1e-7. Fails when a
+ * dependency upgrade or a change to feature extraction silently changes what a deployed model
+ * computes.
  */
 class ReferenceModelTest {
 
@@ -25,22 +26,30 @@ class ReferenceModelTest {
 
   @Test
   void shouldLoadReferenceModelAndReproduceItsPredictions() throws Exception {
-    ModelArtifact artifact = ModelArtifact.load(resource(ReferenceModelWriter.DIRECTORY), TestModels.extractor());
+    ModelArtifact artifact =
+        ModelArtifact.load(resource(ReferenceModelWriter.DIRECTORY), TestModels.extractor());
     ModelScorer scorer = new ModelScorer(artifact);
     JsonEvents events = new JsonEvents(Contracts.paymentEvent());
 
     assertThat(artifact.metadata().version()).isEqualTo("reference-1");
     assertThat(artifact.metadata().trainer()).isEqualTo("logistic");
     JsonNode expected;
-    try (InputStream in = ReferenceModelTest.class.getResourceAsStream("/" + ReferenceModelWriter.EXPECTED)) {
+    try (InputStream in =
+        ReferenceModelTest.class.getResourceAsStream("/" + ReferenceModelWriter.EXPECTED)) {
       expected = new ObjectMapper().readTree(in);
     }
     assertThat(expected).hasSize(10);
     for (JsonNode entry : expected) {
-      ScoreResult result = scorer.score(TestModels.extractor().extract(events.parse(entry.get("event").toString())));
+      ScoreResult result =
+          scorer.score(TestModels.extractor().extract(events.parse(entry.get("event").toString())));
       assertThat(result.label()).isEqualTo(entry.get("label").asText());
-      entry.get("scores").fields().forEachRemaining(score ->
-          assertThat(result.scores().get(score.getKey())).isCloseTo(score.getValue().asDouble(), offset(1e-7)));
+      entry
+          .get("scores")
+          .fields()
+          .forEachRemaining(
+              score ->
+                  assertThat(result.scores().get(score.getKey()))
+                      .isCloseTo(score.getValue().asDouble(), offset(1e-7)));
     }
   }
 }

@@ -1,26 +1,25 @@
 package dev.scorestream.model;
 
-import dev.scorestream.schemas.LabelledRecord;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.scorestream.features.JsonEvents;
+import dev.scorestream.schemas.LabelledRecord;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Writes the committed reference model and its expected predictions. Run it only when the artifact format
- * changes on purpose, then commit the files:
- * {@code java -cp <test classpath> dev.scorestream.model.ReferenceModelWriter scoring-topology/src/test/resources}
+ * Writes the committed reference model and its expected predictions. Run it only when the artifact
+ * format changes on purpose, then commit the files: {@code java -cp <test classpath>
+ * dev.scorestream.model.ReferenceModelWriter scoring-topology/src/test/resources}
  */
 public final class ReferenceModelWriter {
 
   static final String DIRECTORY = "reference-model";
   static final String EXPECTED = "reference-predictions.json";
 
-  private ReferenceModelWriter() {
-  }
+  private ReferenceModelWriter() {}
 
   public static void main(String[] args) throws Exception {
     Path resources = Path.of(args[0]);

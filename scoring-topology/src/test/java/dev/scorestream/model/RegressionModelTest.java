@@ -1,10 +1,10 @@
 package dev.scorestream.model;
 
-import dev.scorestream.schemas.LabelledRecord;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.data.Offset.offset;
 
+import dev.scorestream.schemas.LabelledRecord;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,11 +16,12 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 class RegressionModelTest {
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @ParameterizedTest
-  @EnumSource(value = TrainerKind.class, names = {"LINEAR_REGRESSION", "TREE_REGRESSION"})
+  @EnumSource(
+      value = TrainerKind.class,
+      names = {"LINEAR_REGRESSION", "TREE_REGRESSION"})
   void shouldTrainEvaluateSaveAndReloadRegressionModels(TrainerKind kind) throws IOException {
     ModelArtifact trained = TestModels.trainRegression("cost-1", kind, 3000, 11);
 
@@ -28,15 +29,19 @@ class RegressionModelTest {
     assertThat(trained.task()).isEqualTo(Task.REGRESSION);
     assertThat(trained.metadata().task()).isEqualTo("regression");
     assertThat(evaluation.accuracy()).isNull();
-    assertThat(evaluation.r2()).as("%s learns a target that is a function of its features", kind).isGreaterThan(0.8);
+    assertThat(evaluation.r2())
+        .as("%s learns a target that is a function of its features", kind)
+        .isGreaterThan(0.8);
     assertThat(evaluation.mae()).isLessThanOrEqualTo(evaluation.rmse());
 
     trained.save(dir.resolve("m"));
     ModelArtifact loaded = ModelArtifact.load(dir.resolve("m"), TestModels.extractor());
     LabelledRecord row = TestModels.numericTargets(1, 99).get(0);
-    ScoreResult before = new ModelScorer(trained).score(TestModels.extractor().extract(row.record()));
+    ScoreResult before =
+        new ModelScorer(trained).score(TestModels.extractor().extract(row.record()));
     ScoreResult after = new ModelScorer(loaded).score(TestModels.extractor().extract(row.record()));
-    assertThat(after.scores().get(ModelScorer.VALUE)).isCloseTo(before.scores().get(ModelScorer.VALUE), offset(1e-9));
+    assertThat(after.scores().get(ModelScorer.VALUE))
+        .isCloseTo(before.scores().get(ModelScorer.VALUE), offset(1e-9));
     assertThat(Double.parseDouble(after.label())).isEqualTo(after.scores().get(ModelScorer.VALUE));
   }
 
@@ -44,8 +49,13 @@ class RegressionModelTest {
   void shouldRefuseNonNumericLabelsForRegression() {
     ModelTrainer trainer = new ModelTrainer(TestModels.extractor(), Clock.systemUTC());
 
-    assertThatThrownBy(() -> trainer.train(TestModels.payments(100, 1),
-        new ModelTrainer.Options("x", null, TrainerKind.TREE_REGRESSION, 0.2, 1, "label"), line -> { }))
+    assertThatThrownBy(
+            () ->
+                trainer.train(
+                    TestModels.payments(100, 1),
+                    new ModelTrainer.Options(
+                        "x", null, TrainerKind.TREE_REGRESSION, 0.2, 1, "label"),
+                    line -> {}))
         .hasMessageContaining("regression needs numeric labels");
   }
 
@@ -54,7 +64,8 @@ class RegressionModelTest {
     Path model = dir.resolve("mislabelled");
     TestModels.trainRegression("cost-2", TrainerKind.TREE_REGRESSION, 300, 4).save(model);
     String metadata = Files.readString(model.resolve(ModelArtifact.METADATA_FILE));
-    Files.writeString(model.resolve(ModelArtifact.METADATA_FILE),
+    Files.writeString(
+        model.resolve(ModelArtifact.METADATA_FILE),
         metadata.replace("\"task\" : \"regression\"", "\"task\" : \"classification\""));
 
     assertThatThrownBy(() -> ModelArtifact.load(model, TestModels.extractor()))

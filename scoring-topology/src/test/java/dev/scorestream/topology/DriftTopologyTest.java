@@ -9,12 +9,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.scorestream.codec.DecodeResult;
 import dev.scorestream.codec.WireFormatDecoder;
 import dev.scorestream.codec.WireFormatEncoder;
-import dev.scorestream.samples.PaymentGenerator;
 import dev.scorestream.drift.DriftReports;
 import dev.scorestream.drift.DriftStatus;
 import dev.scorestream.drift.DriftThresholds;
 import dev.scorestream.features.FeatureExtractor;
 import dev.scorestream.model.TestModels;
+import dev.scorestream.samples.PaymentGenerator;
 import dev.scorestream.schemas.Contracts;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -39,7 +39,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** Drift windows through the real topology with explicit event times: 1-minute windows, 10 s grace. */
+/**
+ * Drift windows through the real topology with explicit event times: 1-minute windows, 10 s grace.
+ */
 class DriftTopologyTest {
 
   static final long T0 = NOW.toEpochMilli();
@@ -57,30 +59,34 @@ class DriftTopologyTest {
 
   @BeforeEach
   void start() {
-    listener = new OutcomeListener() {
-      @Override
-      public void scored(long scoringNanos, long endToEndMillis) {
-      }
+    listener =
+        new OutcomeListener() {
+          @Override
+          public void scored(long scoringNanos, long endToEndMillis) {}
 
-      @Override
-      public void rejected(dev.scorestream.deadletter.Reason reason) {
-      }
+          @Override
+          public void rejected(dev.scorestream.deadletter.Reason reason) {}
 
-      @Override
-      public void drift(DriftReports.Summary summary) {
-        summaries.add(summary);
-      }
+          @Override
+          public void drift(DriftReports.Summary summary) {
+            summaries.add(summary);
+          }
 
-      @Override
-      public void driftLate(long events) {
-        late.add(events);
-      }
-    };
-    driver = new TopologyFixture(TestModels.logistic())
-        .driver(TopologyFixture.analytics(DriftThresholds.DEFAULTS), listener);
+          @Override
+          public void driftLate(long events) {
+            late.add(events);
+          }
+        };
+    driver =
+        new TopologyFixture(TestModels.logistic())
+            .driver(TopologyFixture.analytics(DriftThresholds.DEFAULTS), listener);
     events = driver.createInputTopic("events", new BytesSerializer(), new ByteArraySerializer());
-    drift = driver.createOutputTopic("events.drift", new BytesDeserializer(), new ByteArrayDeserializer());
-    predictions = driver.createOutputTopic("events.predictions", new BytesDeserializer(), new ByteArrayDeserializer());
+    drift =
+        driver.createOutputTopic(
+            "events.drift", new BytesDeserializer(), new ByteArrayDeserializer());
+    predictions =
+        driver.createOutputTopic(
+            "events.predictions", new BytesDeserializer(), new ByteArrayDeserializer());
   }
 
   @AfterEach
@@ -93,8 +99,12 @@ class DriftTopologyTest {
     for (int i = 0; i < count; i++) {
       long time = from + i * (50_000L / count);
       GenericRecord event = generator.next(time).record();
-      events.pipeInput(new TestRecord<>(Bytes.wrap(("k" + i).getBytes(StandardCharsets.UTF_8)), encoder.encode(event),
-          new RecordHeaders(), time));
+      events.pipeInput(
+          new TestRecord<>(
+              Bytes.wrap(("k" + i).getBytes(StandardCharsets.UTF_8)),
+              encoder.encode(event),
+              new RecordHeaders(),
+              time));
     }
     flush();
   }
@@ -109,13 +119,17 @@ class DriftTopologyTest {
   }
 
   List<GenericRecord> reports() {
-    WireFormatDecoder decoder = new WireFormatDecoder(Contracts.driftReport(), TopologyFixture.REGISTRY);
+    WireFormatDecoder decoder =
+        new WireFormatDecoder(Contracts.driftReport(), TopologyFixture.REGISTRY);
     List<GenericRecord> reports = new ArrayList<>();
     for (TestRecord<Bytes, byte[]> record : drift.readRecordsToList()) {
       DecodeResult result = decoder.decode(record.value());
       assertThat(result.schemaId()).isEqualTo(DRIFT_ID);
       assertThat(new String(record.key().get(), StandardCharsets.UTF_8))
-          .isEqualTo(Instant.ofEpochMilli((Long) ((DecodeResult.Decoded) result).record().get("window_start")).toString());
+          .isEqualTo(
+              Instant.ofEpochMilli(
+                      (Long) ((DecodeResult.Decoded) result).record().get("window_start"))
+                  .toString());
       reports.add(((DecodeResult.Decoded) result).record());
     }
     return reports;
@@ -131,14 +145,18 @@ class DriftTopologyTest {
   }
 
   static GenericRecord feature(GenericRecord report, String name) {
-    return ((List<?>) report.get("features")).stream().map(GenericRecord.class::cast)
-        .filter(f -> f.get("name").toString().equals(name)).findFirst().orElseThrow();
+    return ((List<?>) report.get("features"))
+        .stream()
+            .map(GenericRecord.class::cast)
+            .filter(f -> f.get("name").toString().equals(name))
+            .findFirst()
+            .orElseThrow();
   }
 
   /**
-   * The per-task partials reach their changelog at every commit (TopologyTestDriver commits after each
-   * record) with no wall-clock time passing: no punctuation runs, only the pre-commit hook. A failover
-   * therefore restores exactly what the committed offsets imply.
+   * The per-task partials reach their changelog at every commit (TopologyTestDriver commits after
+   * each record) with no wall-clock time passing: no punctuation runs, only the pre-commit hook. A
+   * failover therefore restores exactly what the committed offsets imply.
    */
   @Test
   void shouldChangelogEveryProcessedEventAtEachCommitWithoutAnyPunctuation() {
@@ -149,12 +167,17 @@ class DriftTopologyTest {
       pipe(generator, T0 + i);
 
       latest.putAll(changelog.readKeyValuesToMap());
-      assertThat(events(latest)).as("events in the changelogged partials after commit %d", i).isEqualTo(i);
+      assertThat(events(latest))
+          .as("events in the changelogged partials after commit %d", i)
+          .isEqualTo(i);
     }
     assertThat(drift.isEmpty()).as("nothing flushed to the merger yet").isTrue();
   }
 
-  /** With drift.idle.timeout=0 (this class's fixture) only newer events close a window, however long it waits. */
+  /**
+   * With drift.idle.timeout=0 (this class's fixture) only newer events close a window, however long
+   * it waits.
+   */
   @Test
   void shouldKeepAQuietStreamsWindowOpenWithoutAnIdleTimeout() {
     send(new PaymentGenerator(READER, 5), 300, T0);
@@ -165,32 +188,43 @@ class DriftTopologyTest {
   }
 
   /**
-   * drift.idle.timeout=30s: the stream stops after 50 s of a window; 30 s later the merger's clock follows
-   * the wall clock from the last event time, so the window (end + 10 s grace) closes with no new event.
-   * Stragglers for it afterwards are late, never a second report.
+   * drift.idle.timeout=30s: the stream stops after 50 s of a window; 30 s later the merger's clock
+   * follows the wall clock from the last event time, so the window (end + 10 s grace) closes with
+   * no new event. Stragglers for it afterwards are late, never a second report.
    */
   @Test
   void shouldCloseTheLastWindowOfAQuietStreamOnceTheIdleTimeoutPasses() {
     driver.close();
-    driver = new TopologyFixture(TestModels.logistic()).driver(
-        TopologyFixture.analytics(DriftThresholds.DEFAULTS, Duration.ZERO, Duration.ofSeconds(30)), listener);
+    driver =
+        new TopologyFixture(TestModels.logistic())
+            .driver(
+                TopologyFixture.analytics(
+                    DriftThresholds.DEFAULTS, Duration.ZERO, Duration.ofSeconds(30)),
+                listener);
     events = driver.createInputTopic("events", new BytesSerializer(), new ByteArraySerializer());
-    drift = driver.createOutputTopic("events.drift", new BytesDeserializer(), new ByteArrayDeserializer());
+    drift =
+        driver.createOutputTopic(
+            "events.drift", new BytesDeserializer(), new ByteArrayDeserializer());
     PaymentGenerator generator = new PaymentGenerator(READER, 5);
-    send(generator, 300, T0);   // event times T0 .. T0 + 49.8 s; partials reach the merger
+    send(generator, 300, T0); // event times T0 .. T0 + 49.8 s; partials reach the merger
 
     driver.advanceWallClockTime(Duration.ofSeconds(28));
     assertThat(drift.isEmpty()).as("29 s without partials: not idle yet").isTrue();
 
     driver.advanceWallClockTime(Duration.ofSeconds(2));
-    assertThat(reports()).singleElement().satisfies(r -> {
-      assertThat(r.get("window_start")).isEqualTo(T0);
-      assertThat(r.get("event_count")).isEqualTo(300L);
-    });
+    assertThat(reports())
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.get("window_start")).isEqualTo(T0);
+              assertThat(r.get("event_count")).isEqualTo(300L);
+            });
 
-    TestOutputTopic<String, byte[]> windows = driver.createOutputTopic(
-        "scoring-test-" + ScoringTopology.DRIFT_WINDOWS_STORE + "-changelog", new StringDeserializer(),
-        new ByteArrayDeserializer());
+    TestOutputTopic<String, byte[]> windows =
+        driver.createOutputTopic(
+            "scoring-test-" + ScoringTopology.DRIFT_WINDOWS_STORE + "-changelog",
+            new StringDeserializer(),
+            new ByteArrayDeserializer());
     windows.readRecordsToList();
     driver.advanceWallClockTime(Duration.ofMinutes(5));
     assertThat(windows.isEmpty()).as("an idle merger with no open window writes nothing").isTrue();
@@ -201,12 +235,17 @@ class DriftTopologyTest {
     assertThat(drift.isEmpty()).as("the closed window is not reported again").isTrue();
   }
 
-  /** drift.checkpoint.interval=500ms: commits leave the changelog alone until the interval passes. */
+  /**
+   * drift.checkpoint.interval=500ms: commits leave the changelog alone until the interval passes.
+   */
   @Test
   void shouldChangelogPartialsOnlyEveryCheckpointIntervalWhenOneIsSet() {
     driver.close();
-    driver = new TopologyFixture(TestModels.logistic())
-        .driver(TopologyFixture.analytics(DriftThresholds.DEFAULTS, Duration.ofMillis(500)), OutcomeListener.NONE);
+    driver =
+        new TopologyFixture(TestModels.logistic())
+            .driver(
+                TopologyFixture.analytics(DriftThresholds.DEFAULTS, Duration.ofMillis(500)),
+                OutcomeListener.NONE);
     events = driver.createInputTopic("events", new BytesSerializer(), new ByteArraySerializer());
     TestOutputTopic<String, byte[]> changelog = partialsChangelog();
     PaymentGenerator generator = new PaymentGenerator(READER, 5);
@@ -221,18 +260,27 @@ class DriftTopologyTest {
   }
 
   private TestOutputTopic<String, byte[]> partialsChangelog() {
-    return driver.createOutputTopic("scoring-test-" + ScoringTopology.DRIFT_PARTIALS_STORE + "-changelog",
-        new StringDeserializer(), new ByteArrayDeserializer());
+    return driver.createOutputTopic(
+        "scoring-test-" + ScoringTopology.DRIFT_PARTIALS_STORE + "-changelog",
+        new StringDeserializer(),
+        new ByteArrayDeserializer());
   }
 
   private void pipe(PaymentGenerator generator, long time) {
-    events.pipeInput(new TestRecord<>(Bytes.wrap(("k" + time).getBytes(StandardCharsets.UTF_8)),
-        encoder.encode(generator.next(time).record()), new RecordHeaders(), time));
+    events.pipeInput(
+        new TestRecord<>(
+            Bytes.wrap(("k" + time).getBytes(StandardCharsets.UTF_8)),
+            encoder.encode(generator.next(time).record()),
+            new RecordHeaders(),
+            time));
   }
 
   private static long events(Map<String, byte[]> partials) {
-    DriftWindows spec = new DriftWindows(Duration.ofMinutes(1), Duration.ofSeconds(10),
-        FeatureExtractor.forSchema(READER).fields());
+    DriftWindows spec =
+        new DriftWindows(
+            Duration.ofMinutes(1),
+            Duration.ofSeconds(10),
+            FeatureExtractor.forSchema(READER).fields());
     return partials.values().stream().mapToLong(bytes -> spec.decode(bytes).partial().events).sum();
   }
 
@@ -251,18 +299,29 @@ class DriftTopologyTest {
     assertThat(report.get("event_count")).isEqualTo(1000L);
     assertThat(report.get("model_version")).hasToString("test-v1");
     assertThat(report.get("baseline_available")).isEqualTo(true);
-    assertThat(statuses(report)).containsOnlyKeys("amount", "currency", "country", "merchant_category", "channel",
-        "card_present", "hour_of_day", "account_age_days").allSatisfy((name, status) -> assertThat(status).isEqualTo("OK"));
+    assertThat(statuses(report))
+        .containsOnlyKeys(
+            "amount",
+            "currency",
+            "country",
+            "merchant_category",
+            "channel",
+            "card_present",
+            "hour_of_day",
+            "account_age_days")
+        .allSatisfy((name, status) -> assertThat(status).isEqualTo("OK"));
     assertThat(((GenericRecord) report.get("prediction")).get("status")).hasToString("OK");
     assertThat(report.get("overall_status")).hasToString("OK");
     assertThat(feature(report, "amount").get("count")).isEqualTo(1000L);
-    assertThat(summaries).singleElement().satisfies(s -> assertThat(s.overall()).isEqualTo(DriftStatus.OK));
+    assertThat(summaries)
+        .singleElement()
+        .satisfies(s -> assertThat(s.overall()).isEqualTo(DriftStatus.OK));
   }
 
   @Test
   void shouldAlertExactlyOnShiftedFeatures() {
-    PaymentGenerator shifted = new PaymentGenerator(READER, 99)
-        .shift(new PaymentGenerator.Shift(3.0, "BR", 0.3, -1));
+    PaymentGenerator shifted =
+        new PaymentGenerator(READER, 99).shift(new PaymentGenerator.Shift(3.0, "BR", 0.3, -1));
     send(shifted, 1000, T0);
     tick(T0 + 2 * MINUTE);
 
@@ -303,20 +362,26 @@ class DriftTopologyTest {
     assertThat(drift.isEmpty()).isTrue();
     tick(T0 + MINUTE + 10_000);
     List<GenericRecord> first = reports();
-    assertThat(first).singleElement().satisfies(r -> {
-      assertThat(r.get("event_count")).as("300 + 20 within grace").isEqualTo(320L);
-      assertThat(r.get("late_events")).isEqualTo(0L);
-    });
+    assertThat(first)
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.get("event_count")).as("300 + 20 within grace").isEqualTo(320L);
+              assertThat(r.get("late_events")).isEqualTo(0L);
+            });
 
     send(generator, 7, T0 + 5_000);
     assertThat(late).containsExactly(7L);
     tick(T0 + 3 * MINUTE);
     List<GenericRecord> second = reports();
-    assertThat(second).singleElement().satisfies(r -> {
-      assertThat(r.get("window_start")).isEqualTo(T0 + MINUTE);
-      assertThat(r.get("event_count")).as("the two ticks").isEqualTo(2L);
-      assertThat(r.get("late_events")).isEqualTo(7L);
-    });
+    assertThat(second)
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.get("window_start")).isEqualTo(T0 + MINUTE);
+              assertThat(r.get("event_count")).as("the two ticks").isEqualTo(2L);
+              assertThat(r.get("late_events")).isEqualTo(7L);
+            });
   }
 
   @Test

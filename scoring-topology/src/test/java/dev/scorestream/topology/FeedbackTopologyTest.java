@@ -11,10 +11,10 @@ import dev.scorestream.codec.DecodeResult;
 import dev.scorestream.codec.WireFormatDecoder;
 import dev.scorestream.codec.WireFormatEncoder;
 import dev.scorestream.deadletter.DeadLetterHeaders;
-import dev.scorestream.samples.PaymentGenerator;
 import dev.scorestream.drift.DriftThresholds;
 import dev.scorestream.feedback.FeedbackResult;
 import dev.scorestream.model.TestModels;
+import dev.scorestream.samples.PaymentGenerator;
 import dev.scorestream.schemas.Contracts;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -39,7 +39,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The feedback join through the real topology: 1-minute label windows with 10 s grace, 1 h retention. */
+/**
+ * The feedback join through the real topology: 1-minute label windows with 10 s grace, 1 h
+ * retention.
+ */
 class FeedbackTopologyTest {
 
   static final long T0 = NOW.toEpochMilli();
@@ -57,14 +60,24 @@ class FeedbackTopologyTest {
 
   @BeforeEach
   void start() {
-    driver = new TopologyFixture(TestModels.logistic())
-        .driver(TopologyFixture.analytics(DriftThresholds.DEFAULTS), OutcomeListener.NONE);
+    driver =
+        new TopologyFixture(TestModels.logistic())
+            .driver(TopologyFixture.analytics(DriftThresholds.DEFAULTS), OutcomeListener.NONE);
     events = driver.createInputTopic("events", new BytesSerializer(), new ByteArraySerializer());
-    labels = driver.createInputTopic("events.labels", new BytesSerializer(), new ByteArraySerializer());
-    predictions = driver.createOutputTopic("events.predictions", new BytesDeserializer(), new ByteArrayDeserializer());
-    performance = driver.createOutputTopic("events.performance", new BytesDeserializer(), new ByteArrayDeserializer());
-    training = driver.createOutputTopic("events.training", new BytesDeserializer(), new ByteArrayDeserializer());
-    deadLetters = driver.createOutputTopic("events.dlq", new BytesDeserializer(), new ByteArrayDeserializer());
+    labels =
+        driver.createInputTopic("events.labels", new BytesSerializer(), new ByteArraySerializer());
+    predictions =
+        driver.createOutputTopic(
+            "events.predictions", new BytesDeserializer(), new ByteArrayDeserializer());
+    performance =
+        driver.createOutputTopic(
+            "events.performance", new BytesDeserializer(), new ByteArrayDeserializer());
+    training =
+        driver.createOutputTopic(
+            "events.training", new BytesDeserializer(), new ByteArrayDeserializer());
+    deadLetters =
+        driver.createOutputTopic(
+            "events.dlq", new BytesDeserializer(), new ByteArrayDeserializer());
   }
 
   @AfterEach
@@ -81,10 +94,15 @@ class FeedbackTopologyTest {
     PaymentGenerator generator = new PaymentGenerator(READER, 17);
     for (int i = 0; i < count; i++) {
       GenericRecord event = generator.next(T0 + i * 1000L).record();
-      events.pipeInput(new TestRecord<>(key("customer-" + i), eventEncoder.encode(event), new RecordHeaders(),
-          T0 + i * 1000L));
+      events.pipeInput(
+          new TestRecord<>(
+              key("customer-" + i),
+              eventEncoder.encode(event),
+              new RecordHeaders(),
+              T0 + i * 1000L));
     }
-    WireFormatDecoder decoder = new WireFormatDecoder(Contracts.prediction(), TopologyFixture.REGISTRY);
+    WireFormatDecoder decoder =
+        new WireFormatDecoder(Contracts.prediction(), TopologyFixture.REGISTRY);
     Map<String, GenericRecord> byId = new LinkedHashMap<>();
     for (byte[] bytes : predictions.readValuesToList()) {
       GenericRecord prediction = ((DecodeResult.Decoded) decoder.decode(bytes)).record();
@@ -99,7 +117,9 @@ class FeedbackTopologyTest {
     feedback.put("event_id", eventId);
     feedback.put("label", label);
     feedback.put("label_time", labelTime);
-    labels.pipeInput(new TestRecord<>(key(eventId), labelEncoder.encode(feedback), new RecordHeaders(), labelTime));
+    labels.pipeInput(
+        new TestRecord<>(
+            key(eventId), labelEncoder.encode(feedback), new RecordHeaders(), labelTime));
   }
 
   static String other(String label) {
@@ -109,14 +129,19 @@ class FeedbackTopologyTest {
   static double score(GenericRecord prediction, String label) {
     @SuppressWarnings("unchecked")
     Map<Object, Double> scores = (Map<Object, Double>) prediction.get("scores");
-    return scores.entrySet().stream().filter(e -> e.getKey().toString().equals(label)).findFirst().orElseThrow()
+    return scores.entrySet().stream()
+        .filter(e -> e.getKey().toString().equals(label))
+        .findFirst()
+        .orElseThrow()
         .getValue();
   }
 
   List<GenericRecord> performanceReports() {
-    WireFormatDecoder decoder = new WireFormatDecoder(Contracts.performanceReport(), TopologyFixture.REGISTRY);
+    WireFormatDecoder decoder =
+        new WireFormatDecoder(Contracts.performanceReport(), TopologyFixture.REGISTRY);
     return performance.readValuesToList().stream()
-        .map(bytes -> ((DecodeResult.Decoded) decoder.decode(bytes)).record()).toList();
+        .map(bytes -> ((DecodeResult.Decoded) decoder.decode(bytes)).record())
+        .toList();
   }
 
   @Test
@@ -128,7 +153,7 @@ class FeedbackTopologyTest {
     double logLoss = 0;
     for (int i = 0; i < ids.size(); i++) {
       String predicted = scored.get(ids.get(i)).get("predicted_label").toString();
-      String label = i % 4 == 3 ? other(predicted) : predicted;   // 30 right, 10 wrong
+      String label = i % 4 == 3 ? other(predicted) : predicted; // 30 right, 10 wrong
       truth.put(ids.get(i), label);
       perClass.computeIfAbsent(label, l -> new long[3])[0]++;
       perClass.computeIfAbsent(predicted, l -> new long[3])[1]++;
@@ -143,7 +168,8 @@ class FeedbackTopologyTest {
     for (int i = 0; i < 3; i++) {
       label("never-scored-" + i, PaymentGenerator.FRAUD, LABELS_AT + 20_000);
     }
-    driver.advanceWallClockTime(TopologyFixture.LABEL_WAIT);   // the unknown labels stop waiting: unmatched
+    driver.advanceWallClockTime(
+        TopologyFixture.LABEL_WAIT); // the unknown labels stop waiting: unmatched
     driver.advanceWallClockTime(Duration.ofSeconds(1));
     assertThat(performance.isEmpty()).as("label window still open").isTrue();
     label("closing-tick", PaymentGenerator.LEGIT, LABELS_AT + 5 * 60_000);
@@ -152,10 +178,16 @@ class FeedbackTopologyTest {
 
     List<GenericRecord> reports = performanceReports();
     assertThat(reports).hasSize(2);
-    GenericRecord model = reports.stream().filter(r -> r.get("model_version").toString().equals("test-v1"))
-        .findFirst().orElseThrow();
-    GenericRecord orphans = reports.stream().filter(r -> r.get("model_version").toString().isEmpty())
-        .findFirst().orElseThrow();
+    GenericRecord model =
+        reports.stream()
+            .filter(r -> r.get("model_version").toString().equals("test-v1"))
+            .findFirst()
+            .orElseThrow();
+    GenericRecord orphans =
+        reports.stream()
+            .filter(r -> r.get("model_version").toString().isEmpty())
+            .findFirst()
+            .orElseThrow();
     assertThat(model.get("window_start")).isEqualTo(LABELS_AT);
     assertThat(model.get("labels")).isEqualTo(42L);
     assertThat(model.get("matched")).isEqualTo(40L);
@@ -167,20 +199,26 @@ class FeedbackTopologyTest {
     assertThat((Double) model.get("log_loss")).isCloseTo(logLoss / 40, within(1e-9));
     @SuppressWarnings("unchecked")
     Map<Object, GenericRecord> classes = (Map<Object, GenericRecord>) model.get("per_class");
-    classes.forEach((label, stats) -> {
-      long[] expected = perClass.get(label.toString());
-      assertThat(stats.get("support")).isEqualTo(expected[0]);
-      assertThat(stats.get("predicted")).isEqualTo(expected[1]);
-      assertThat(stats.get("true_positives")).isEqualTo(expected[2]);
-      if (expected[1] > 0) {
-        assertThat((Double) stats.get("precision")).isCloseTo((double) expected[2] / expected[1], within(1e-12));
-      }
-      assertThat((Double) stats.get("recall")).isCloseTo((double) expected[2] / expected[0], within(1e-12));
-    });
+    classes.forEach(
+        (label, stats) -> {
+          long[] expected = perClass.get(label.toString());
+          assertThat(stats.get("support")).isEqualTo(expected[0]);
+          assertThat(stats.get("predicted")).isEqualTo(expected[1]);
+          assertThat(stats.get("true_positives")).isEqualTo(expected[2]);
+          if (expected[1] > 0) {
+            assertThat((Double) stats.get("precision"))
+                .isCloseTo((double) expected[2] / expected[1], within(1e-12));
+          }
+          assertThat((Double) stats.get("recall"))
+              .isCloseTo((double) expected[2] / expected[0], within(1e-12));
+        });
     GenericRecord delay = (GenericRecord) model.get("label_delay");
-    assertThat((Long) delay.get("max_ms")).as("the first event waited longest").isEqualTo(LABELS_AT - T0);
+    assertThat((Long) delay.get("max_ms"))
+        .as("the first event waited longest")
+        .isEqualTo(LABELS_AT - T0);
     assertThat((Double) delay.get("mean_ms")).isCloseTo(LABELS_AT - T0 - 19.5 * 900, within(1e-6));
-    assertThat(((List<?>) delay.get("bucket_counts")).stream().mapToLong(c -> (Long) c).sum()).isEqualTo(40L);
+    assertThat(((List<?>) delay.get("bucket_counts")).stream().mapToLong(c -> (Long) c).sum())
+        .isEqualTo(40L);
     assertThat(orphans.get("unmatched")).isEqualTo(3L);
     assertThat(orphans.get("accuracy")).isNull();
   }
@@ -194,12 +232,18 @@ class FeedbackTopologyTest {
     driver.advanceWallClockTime(TopologyFixture.LABEL_WAIT.minusSeconds(5));
     assertThat(training.isEmpty()).as("the label waits").isTrue();
 
-    events.pipeInput(new TestRecord<>(key("c"), eventEncoder.encode(event), new RecordHeaders(), T0));
+    events.pipeInput(
+        new TestRecord<>(key("c"), eventEncoder.encode(event), new RecordHeaders(), T0));
 
-    WireFormatDecoder decoder = new WireFormatDecoder(TopologyFixture.TRAINING, TopologyFixture.REGISTRY);
+    WireFormatDecoder decoder =
+        new WireFormatDecoder(TopologyFixture.TRAINING, TopologyFixture.REGISTRY);
     List<byte[]> examples = training.readValuesToList();
-    assertThat(examples).singleElement().satisfies(bytes -> assertThat(
-        ((DecodeResult.Decoded) decoder.decode(bytes)).record().get("event_id")).hasToString(id));
+    assertThat(examples)
+        .singleElement()
+        .satisfies(
+            bytes ->
+                assertThat(((DecodeResult.Decoded) decoder.decode(bytes)).record().get("event_id"))
+                    .hasToString(id));
     driver.advanceWallClockTime(TopologyFixture.LABEL_WAIT);
     label(id, PaymentGenerator.FRAUD, LABELS_AT + 1);
     assertThat(training.isEmpty()).as("a later label is a duplicate").isTrue();
@@ -209,22 +253,24 @@ class FeedbackTopologyTest {
   void shouldCountALabelAsUnmatchedOnlyAfterItsWait() {
     List<FeedbackResult> results = new ArrayList<>();
     driver.close();
-    driver = new TopologyFixture(TestModels.logistic()).driver(TopologyFixture.analytics(DriftThresholds.DEFAULTS),
-        new OutcomeListener() {
-          @Override
-          public void scored(long scoringNanos, long endToEndMillis) {
-          }
+    driver =
+        new TopologyFixture(TestModels.logistic())
+            .driver(
+                TopologyFixture.analytics(DriftThresholds.DEFAULTS),
+                new OutcomeListener() {
+                  @Override
+                  public void scored(long scoringNanos, long endToEndMillis) {}
 
-          @Override
-          public void rejected(dev.scorestream.deadletter.Reason reason) {
-          }
+                  @Override
+                  public void rejected(dev.scorestream.deadletter.Reason reason) {}
 
-          @Override
-          public void label(FeedbackResult result) {
-            results.add(result);
-          }
-        });
-    labels = driver.createInputTopic("events.labels", new BytesSerializer(), new ByteArraySerializer());
+                  @Override
+                  public void label(FeedbackResult result) {
+                    results.add(result);
+                  }
+                });
+    labels =
+        driver.createInputTopic("events.labels", new BytesSerializer(), new ByteArraySerializer());
     label("unknown", PaymentGenerator.FRAUD, LABELS_AT);
     label("unknown", PaymentGenerator.FRAUD, LABELS_AT + 1);
     driver.advanceWallClockTime(TopologyFixture.LABEL_WAIT.minusSeconds(1));
@@ -243,7 +289,8 @@ class FeedbackTopologyTest {
     }
     label(ids.get(2), PaymentGenerator.LEGIT, LABELS_AT + 1);
 
-    WireFormatDecoder decoder = new WireFormatDecoder(TopologyFixture.TRAINING, TopologyFixture.REGISTRY);
+    WireFormatDecoder decoder =
+        new WireFormatDecoder(TopologyFixture.TRAINING, TopologyFixture.REGISTRY);
     List<TestRecord<Bytes, byte[]>> examples = training.readRecordsToList();
     assertThat(examples).hasSize(5);
     for (TestRecord<Bytes, byte[]> record : examples) {
@@ -251,7 +298,8 @@ class FeedbackTopologyTest {
       String id = example.get("event_id").toString();
       assertThat(new String(record.key().get(), StandardCharsets.UTF_8)).isEqualTo(id);
       assertThat(example.get("label")).hasToString(PaymentGenerator.FRAUD);
-      assertThat(example.get("predicted_label")).hasToString(scored.get(id).get("predicted_label").toString());
+      assertThat(example.get("predicted_label"))
+          .hasToString(scored.get(id).get("predicted_label").toString());
       assertThat(example.get("model_version")).hasToString("test-v1");
       GenericRecord event = (GenericRecord) example.get("event");
       assertThat(event.get("event_id")).hasToString(id);
@@ -268,18 +316,31 @@ class FeedbackTopologyTest {
     feedback.put("label_time", LABELS_AT);
     byte[] bytes = labelEncoder.encode(feedback);
     labels.pipeInput(new TestRecord<>(key("e-1"), bytes, new RecordHeaders(), LABELS_AT));
-    labels.pipeInput(new TestRecord<>(key("e-2"), new byte[] {1, 2, 3}, new RecordHeaders(), LABELS_AT));
+    labels.pipeInput(
+        new TestRecord<>(key("e-2"), new byte[] {1, 2, 3}, new RecordHeaders(), LABELS_AT));
 
     List<TestRecord<Bytes, byte[]>> letters = deadLetters.readRecordsToList();
     assertThat(letters).hasSize(2);
     assertThat(letters.get(0).value()).isEqualTo(bytes);
-    assertThat(new String(letters.get(0).headers().lastHeader(DeadLetterHeaders.REASON).value(), StandardCharsets.UTF_8))
+    assertThat(
+            new String(
+                letters.get(0).headers().lastHeader(DeadLetterHeaders.REASON).value(),
+                StandardCharsets.UTF_8))
         .isEqualTo("RULE_VIOLATION");
-    assertThat(new String(letters.get(0).headers().lastHeader(DeadLetterHeaders.RULES).value(), StandardCharsets.UTF_8))
+    assertThat(
+            new String(
+                letters.get(0).headers().lastHeader(DeadLetterHeaders.RULES).value(),
+                StandardCharsets.UTF_8))
         .contains(LabelDecodingProcessor.RULE_LABEL);
-    assertThat(new String(letters.get(0).headers().lastHeader(DeadLetterHeaders.TOPIC).value(), StandardCharsets.UTF_8))
+    assertThat(
+            new String(
+                letters.get(0).headers().lastHeader(DeadLetterHeaders.TOPIC).value(),
+                StandardCharsets.UTF_8))
         .isEqualTo("events.labels");
-    assertThat(new String(letters.get(1).headers().lastHeader(DeadLetterHeaders.REASON).value(), StandardCharsets.UTF_8))
+    assertThat(
+            new String(
+                letters.get(1).headers().lastHeader(DeadLetterHeaders.REASON).value(),
+                StandardCharsets.UTF_8))
         .isEqualTo("NOT_WIRE_FORMAT");
     assertThat(training.isEmpty()).isTrue();
   }

@@ -14,14 +14,14 @@ import dev.scorestream.codec.WireFormatDecoder;
 import dev.scorestream.codec.WireFormatEncoder;
 import dev.scorestream.deadletter.DeadLetterHeaders;
 import dev.scorestream.deadletter.Reason;
-import dev.scorestream.samples.SampleSchemas;
-import dev.scorestream.samples.PaymentGenerator;
 import dev.scorestream.model.FailingModel;
 import dev.scorestream.model.ModelArtifact;
 import dev.scorestream.model.ModelScorer;
-import dev.scorestream.model.TrainerKind;
 import dev.scorestream.model.TestModels;
+import dev.scorestream.model.TrainerKind;
 import dev.scorestream.registry.RegistryUnavailableException;
+import dev.scorestream.samples.PaymentGenerator;
+import dev.scorestream.samples.SampleSchemas;
 import dev.scorestream.schemas.Contracts;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -74,8 +74,12 @@ class ScoringTopologyTest {
     fixture = new TopologyFixture(artifact);
     driver = fixture.driver();
     events = driver.createInputTopic("events", new BytesSerializer(), new ByteArraySerializer());
-    predictions = driver.createOutputTopic("events.predictions", new BytesDeserializer(), new ByteArrayDeserializer());
-    deadLetters = driver.createOutputTopic("events.dlq", new BytesDeserializer(), new ByteArrayDeserializer());
+    predictions =
+        driver.createOutputTopic(
+            "events.predictions", new BytesDeserializer(), new ByteArrayDeserializer());
+    deadLetters =
+        driver.createOutputTopic(
+            "events.dlq", new BytesDeserializer(), new ByteArrayDeserializer());
   }
 
   @AfterEach
@@ -96,7 +100,8 @@ class ScoringTopologyTest {
   }
 
   GenericRecord decodePrediction(byte[] bytes) {
-    DecodeResult result = new WireFormatDecoder(Contracts.prediction(), TopologyFixture.REGISTRY).decode(bytes);
+    DecodeResult result =
+        new WireFormatDecoder(Contracts.prediction(), TopologyFixture.REGISTRY).decode(bytes);
     assertThat(result).isInstanceOf(DecodeResult.Decoded.class);
     assertThat(result.schemaId()).isEqualTo(PREDICTION_ID);
     return ((DecodeResult.Decoded) result).record();
@@ -114,10 +119,12 @@ class ScoringTopologyTest {
     assertThat(prediction.get("event_id")).hasToString(event.get("event_id").toString());
     assertThat(prediction.get("model_version")).hasToString("test-v1");
     assertThat(prediction.get("model_name")).hasToString("fraud");
-    assertThat(prediction.get("predicted_label").toString()).isIn(PaymentGenerator.FRAUD, PaymentGenerator.LEGIT);
+    assertThat(prediction.get("predicted_label").toString())
+        .isIn(PaymentGenerator.FRAUD, PaymentGenerator.LEGIT);
     @SuppressWarnings("unchecked")
     Map<Object, Double> scores = (Map<Object, Double>) prediction.get("scores");
-    assertThat(scores.values().stream().mapToDouble(Double::doubleValue).sum()).isCloseTo(1.0, within());
+    assertThat(scores.values().stream().mapToDouble(Double::doubleValue).sum())
+        .isCloseTo(1.0, within());
     assertThat(prediction.get("latency_ms")).isEqualTo(250L);
     assertThat(prediction.get("event_time")).isEqualTo(EVENT_TIMESTAMP);
     assertThat(deadLetters.isEmpty()).isTrue();
@@ -180,7 +187,8 @@ class ScoringTopologyTest {
   void shouldDeadLetterTruncatedBytesAsUndecodable() {
     byte[] valid = encode(READER, READER_ID, payment());
 
-    TestRecord<Bytes, byte[]> letter = deadLetterOf("k", Arrays.copyOf(valid, valid.length / 2), Reason.UNDECODABLE);
+    TestRecord<Bytes, byte[]> letter =
+        deadLetterOf("k", Arrays.copyOf(valid, valid.length / 2), Reason.UNDECODABLE);
 
     assertThat(header(letter, DeadLetterHeaders.SCHEMA_ID)).isEqualTo("1");
     assertThat(header(letter, DeadLetterHeaders.EXCEPTION)).isEqualTo("java.io.EOFException");
@@ -192,9 +200,11 @@ class ScoringTopologyTest {
     GenericRecord event = payment();
     GenericRecord written = new GenericData.Record(wallet);
     wallet.getFields().forEach(field -> written.put(field.name(), event.get(field.name())));
-    written.put("channel", new GenericData.EnumSymbol(wallet.getField("channel").schema(), "WALLET"));
+    written.put(
+        "channel", new GenericData.EnumSymbol(wallet.getField("channel").schema(), "WALLET"));
 
-    TestRecord<Bytes, byte[]> letter = deadLetterOf("k", encode(wallet, WALLET_ID, written), Reason.INCOMPATIBLE_SCHEMA);
+    TestRecord<Bytes, byte[]> letter =
+        deadLetterOf("k", encode(wallet, WALLET_ID, written), Reason.INCOMPATIBLE_SCHEMA);
 
     assertThat(header(letter, DeadLetterHeaders.SCHEMA_ID)).isEqualTo("3");
     assertThat(header(letter, DeadLetterHeaders.MESSAGE)).contains("WALLET");
@@ -207,9 +217,11 @@ class ScoringTopologyTest {
     event.put("currency", "XXX");
     event.put("customer_id", null);
 
-    TestRecord<Bytes, byte[]> letter = deadLetterOf("k", encode(READER, READER_ID, event), Reason.RULE_VIOLATION);
+    TestRecord<Bytes, byte[]> letter =
+        deadLetterOf("k", encode(READER, READER_ID, event), Reason.RULE_VIOLATION);
 
-    assertThat(header(letter, DeadLetterHeaders.RULES)).isEqualTo("customer_id.required,amount.max,currency.allowed");
+    assertThat(header(letter, DeadLetterHeaders.RULES))
+        .isEqualTo("customer_id.required,amount.max,currency.allowed");
     assertThat(header(letter, DeadLetterHeaders.MESSAGE)).startsWith("3 rules violated");
     assertThat(header(letter, DeadLetterHeaders.MODEL_VERSION)).isEqualTo("test-v1");
   }
@@ -219,7 +231,8 @@ class ScoringTopologyTest {
     GenericRecord event = payment();
     event.put("amount", Double.NaN);
 
-    TestRecord<Bytes, byte[]> letter = deadLetterOf("k", encode(READER, READER_ID, event), Reason.RULE_VIOLATION);
+    TestRecord<Bytes, byte[]> letter =
+        deadLetterOf("k", encode(READER, READER_ID, event), Reason.RULE_VIOLATION);
 
     assertThat(header(letter, DeadLetterHeaders.RULES)).isEqualTo("amount.finite");
   }
@@ -230,7 +243,8 @@ class ScoringTopologyTest {
     GenericRecord event = payment();
     event.put("channel", new GenericData.EnumSymbol(READER.getField("channel").schema(), "POS"));
 
-    TestRecord<Bytes, byte[]> letter = deadLetterOf("k", encode(READER, READER_ID, event), Reason.NO_FEATURES);
+    TestRecord<Bytes, byte[]> letter =
+        deadLetterOf("k", encode(READER, READER_ID, event), Reason.NO_FEATURES);
 
     assertThat(header(letter, DeadLetterHeaders.MODEL_VERSION)).isEqualTo("narrow");
   }
@@ -238,11 +252,15 @@ class ScoringTopologyTest {
   @Test
   void shouldDeadLetterModelFailureAsScoringError() {
     ModelArtifact real = TestModels.logistic();
-    start(new ModelArtifact(null, new FailingModel(real.model()), real.metadata(), real.baseline(), List.of()));
+    start(
+        new ModelArtifact(
+            null, new FailingModel(real.model()), real.metadata(), real.baseline(), List.of()));
 
-    TestRecord<Bytes, byte[]> letter = deadLetterOf("k", encode(READER, READER_ID, payment()), Reason.SCORING_ERROR);
+    TestRecord<Bytes, byte[]> letter =
+        deadLetterOf("k", encode(READER, READER_ID, payment()), Reason.SCORING_ERROR);
 
-    assertThat(header(letter, DeadLetterHeaders.EXCEPTION)).isEqualTo(IllegalStateException.class.getName());
+    assertThat(header(letter, DeadLetterHeaders.EXCEPTION))
+        .isEqualTo(IllegalStateException.class.getName());
     assertThat(header(letter, DeadLetterHeaders.STACKTRACE)).contains("model exploded on purpose");
   }
 
@@ -269,12 +287,18 @@ class ScoringTopologyTest {
   void shouldNeverDeadLetterForRegistryOutage() {
     driver.close();
     fixture = new TopologyFixture(TestModels.logistic());
-    driver = fixture.driver(id -> {
-      throw new RegistryUnavailableException("registry down", null);
-    });
+    driver =
+        fixture.driver(
+            id -> {
+              throw new RegistryUnavailableException("registry down", null);
+            });
     events = driver.createInputTopic("events", new BytesSerializer(), new ByteArraySerializer());
-    deadLetters = driver.createOutputTopic("events.dlq", new BytesDeserializer(), new ByteArrayDeserializer());
-    predictions = driver.createOutputTopic("events.predictions", new BytesDeserializer(), new ByteArrayDeserializer());
+    deadLetters =
+        driver.createOutputTopic(
+            "events.dlq", new BytesDeserializer(), new ByteArrayDeserializer());
+    predictions =
+        driver.createOutputTopic(
+            "events.predictions", new BytesDeserializer(), new ByteArrayDeserializer());
 
     byte[] value = encode(READER, READER_ID, payment());
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> pipe("k", value, new RecordHeaders()))
@@ -292,21 +316,30 @@ class ScoringTopologyTest {
     pipe("plain", value, new RecordHeaders());
     GenericRecord alone = decodePrediction(predictions.readValue());
 
-    fixture.model.setChallenger(new ModelScorer(
-        TestModels.train("challenger-v2", TrainerKind.CART, 2000, 21)));
+    fixture.model.setChallenger(
+        new ModelScorer(TestModels.train("challenger-v2", TrainerKind.CART, 2000, 21)));
     pipe("shadowed", value, new RecordHeaders());
     GenericRecord shadowed = decodePrediction(predictions.readValue());
 
-    for (String field : List.of("event_id", "model_name", "model_version", "predicted_label", "scores", "event_time")) {
+    for (String field :
+        List.of(
+            "event_id", "model_name", "model_version", "predicted_label", "scores", "event_time")) {
       assertThat(shadowed.get(field)).as(field).isEqualTo(alone.get(field));
     }
     assertThat(alone.get("challenger")).isNull();
     GenericRecord challenger = (GenericRecord) shadowed.get("challenger");
     assertThat(challenger.get("model_version")).hasToString("challenger-v2");
-    assertThat(challenger.get("predicted_label").toString()).isIn(PaymentGenerator.FRAUD, PaymentGenerator.LEGIT);
+    assertThat(challenger.get("predicted_label").toString())
+        .isIn(PaymentGenerator.FRAUD, PaymentGenerator.LEGIT);
     assertThat(fixture.model.challengerScored()).isEqualTo(1);
     assertThat(fixture.model.challengerAgreed())
-        .isEqualTo(challenger.get("predicted_label").toString().equals(alone.get("predicted_label").toString()) ? 1 : 0);
+        .isEqualTo(
+            challenger
+                    .get("predicted_label")
+                    .toString()
+                    .equals(alone.get("predicted_label").toString())
+                ? 1
+                : 0);
   }
 
   @Test
@@ -325,8 +358,14 @@ class ScoringTopologyTest {
   @Test
   void shouldWriteChampionPredictionWhenChallengerFails() {
     ModelArtifact real = TestModels.logistic();
-    fixture.model.setChallenger(new ModelScorer(
-        new ModelArtifact(null, new FailingModel(real.model()), real.metadata(), real.baseline(), List.of())));
+    fixture.model.setChallenger(
+        new ModelScorer(
+            new ModelArtifact(
+                null,
+                new FailingModel(real.model()),
+                real.metadata(),
+                real.baseline(),
+                List.of())));
 
     pipe("k", encode(READER, READER_ID, payment()), new RecordHeaders());
 
@@ -337,7 +376,10 @@ class ScoringTopologyTest {
     assertThat(deadLetters.isEmpty()).isTrue();
   }
 
-  /** Pipes {@code value} and checks the one dead letter it must produce: reason, contract, original bytes. */
+  /**
+   * Pipes {@code value} and checks the one dead letter it must produce: reason, contract, original
+   * bytes.
+   */
   TestRecord<Bytes, byte[]> deadLetterOf(String key, byte[] value, Reason reason) {
     Headers original = new RecordHeaders();
     original.add("producer", "demo".getBytes(StandardCharsets.UTF_8));
@@ -351,7 +393,8 @@ class ScoringTopologyTest {
     assertThat(letter.timestamp()).isEqualTo(EVENT_TIMESTAMP);
     assertThat(header(letter, "producer")).isEqualTo("demo");
     assertThat(header(letter, DeadLetterHeaders.REASON)).isEqualTo(reason.name());
-    assertThat(header(letter, DeadLetterHeaders.DISPOSITION)).isEqualTo(reason.disposition().code());
+    assertThat(header(letter, DeadLetterHeaders.DISPOSITION))
+        .isEqualTo(reason.disposition().code());
     assertThat(header(letter, DeadLetterHeaders.TOPIC)).isEqualTo("events");
     assertThat(header(letter, DeadLetterHeaders.PARTITION)).isEqualTo("0");
     assertThat(header(letter, DeadLetterHeaders.OFFSET)).matches("\\d+");
@@ -365,7 +408,8 @@ class ScoringTopologyTest {
   }
 
   static String header(TestRecord<Bytes, byte[]> record, String key) {
-    return DeadLetterHeaders.get(record.headers(), key).orElseThrow(() -> new AssertionError("missing header " + key));
+    return DeadLetterHeaders.get(record.headers(), key)
+        .orElseThrow(() -> new AssertionError("missing header " + key));
   }
 
   static org.assertj.core.data.Offset<Double> within() {
@@ -375,15 +419,32 @@ class ScoringTopologyTest {
   /** A real logistic model whose only features are {@code names}. */
   static ModelArtifact modelKnowingOnly(String... names) {
     LabelFactory factory = new LabelFactory();
-    MutableDataset<Label> data = new MutableDataset<>(new SimpleDataSourceProvenance("narrow", factory), factory);
+    MutableDataset<Label> data =
+        new MutableDataset<>(new SimpleDataSourceProvenance("narrow", factory), factory);
     for (int i = 0; i < 20; i++) {
       String name = names[i % names.length];
-      data.add(new ArrayExample<>(new Label(i % 2 == 0 ? "A" : "B"), new String[] {name}, new double[] {1.0}));
+      data.add(
+          new ArrayExample<>(
+              new Label(i % 2 == 0 ? "A" : "B"), new String[] {name}, new double[] {1.0}));
     }
     var model = new LogisticRegressionTrainer().train(data);
     ModelArtifact template = TestModels.logistic();
-    var metadata = new dev.scorestream.model.ModelMetadata(1, "narrow", "narrow", NOW, "", "x", "", "logistic",
-        "classification", "label", List.of("A", "B"), names.length, 20, null);
+    var metadata =
+        new dev.scorestream.model.ModelMetadata(
+            1,
+            "narrow",
+            "narrow",
+            NOW,
+            "",
+            "x",
+            "",
+            "logistic",
+            "classification",
+            "label",
+            List.of("A", "B"),
+            names.length,
+            20,
+            null);
     return new ModelArtifact(null, model, metadata, template.baseline(), List.of());
   }
 }

@@ -1,20 +1,20 @@
 package dev.scorestream.topology;
 
-import dev.scorestream.serving.EventScorer;
-import dev.scorestream.serving.ActiveModel;
-import dev.scorestream.serving.PredictionBuilder;
-import dev.scorestream.serving.Health;
 import dev.scorestream.codec.WireFormatDecoder;
 import dev.scorestream.codec.WireFormatEncoder;
-import dev.scorestream.samples.SampleSchemas;
 import dev.scorestream.drift.DriftThresholds;
-import dev.scorestream.training.TrainingExamples;
 import dev.scorestream.features.FeatureExtractor;
 import dev.scorestream.model.ModelArtifact;
 import dev.scorestream.model.ModelScorer;
 import dev.scorestream.registry.SchemaLookup;
 import dev.scorestream.registry.SchemaNotFoundException;
+import dev.scorestream.samples.SampleSchemas;
 import dev.scorestream.schemas.Contracts;
+import dev.scorestream.serving.ActiveModel;
+import dev.scorestream.serving.EventScorer;
+import dev.scorestream.serving.Health;
+import dev.scorestream.serving.PredictionBuilder;
+import dev.scorestream.training.TrainingExamples;
 import dev.scorestream.validation.RecordValidator;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -46,17 +46,33 @@ final class TopologyFixture {
 
   static final Schema TRAINING = new TrainingExamples(READER).schema();
 
-  static final Map<Integer, Schema> SCHEMAS = Map.of(READER_ID, READER, EVOLVED_ID, SampleSchemas.evolved(),
-      WALLET_ID, SampleSchemas.walletChannel(), PREDICTION_ID, Contracts.prediction(), DRIFT_ID, Contracts.driftReport(),
-      PERFORMANCE_ID, Contracts.performanceReport(), TRAINING_ID, TRAINING, LABEL_ID, Contracts.labelFeedback());
+  static final Map<Integer, Schema> SCHEMAS =
+      Map.of(
+          READER_ID,
+          READER,
+          EVOLVED_ID,
+          SampleSchemas.evolved(),
+          WALLET_ID,
+          SampleSchemas.walletChannel(),
+          PREDICTION_ID,
+          Contracts.prediction(),
+          DRIFT_ID,
+          Contracts.driftReport(),
+          PERFORMANCE_ID,
+          Contracts.performanceReport(),
+          TRAINING_ID,
+          TRAINING,
+          LABEL_ID,
+          Contracts.labelFeedback());
 
-  static final SchemaLookup REGISTRY = id -> {
-    Schema schema = SCHEMAS.get(id);
-    if (schema == null) {
-      throw new SchemaNotFoundException(id, "schema id " + id + " is not registered");
-    }
-    return schema;
-  };
+  static final SchemaLookup REGISTRY =
+      id -> {
+        Schema schema = SCHEMAS.get(id);
+        if (schema == null) {
+          throw new SchemaNotFoundException(id, "schema id " + id + " is not registered");
+        }
+        return schema;
+      };
 
   final Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
   final Health health = new Health();
@@ -75,28 +91,48 @@ final class TopologyFixture {
   }
 
   /**
-   * Drift and feedback on: 1-minute drift windows with 10 s grace, 1-minute label windows, 1 h retention,
-   * labels wait 30 s (wall clock) for a prediction.
+   * Drift and feedback on: 1-minute drift windows with 10 s grace, 1-minute label windows, 1 h
+   * retention, labels wait 30 s (wall clock) for a prediction.
    */
   static ScoringTopology.Analytics analytics(DriftThresholds thresholds) {
     return analytics(thresholds, Duration.ZERO);
   }
 
-  /** @param checkpointInterval drift.checkpoint.interval (zero: at every commit) */
-  static ScoringTopology.Analytics analytics(DriftThresholds thresholds, Duration checkpointInterval) {
+  /**
+   * @param checkpointInterval drift.checkpoint.interval (zero: at every commit)
+   */
+  static ScoringTopology.Analytics analytics(
+      DriftThresholds thresholds, Duration checkpointInterval) {
     return analytics(thresholds, checkpointInterval, Duration.ZERO);
   }
 
-  /** @param idleTimeout drift.idle.timeout (zero, as in the other fixtures: event time only) */
-  static ScoringTopology.Analytics analytics(DriftThresholds thresholds, Duration checkpointInterval,
-      Duration idleTimeout) {
+  /**
+   * @param idleTimeout drift.idle.timeout (zero, as in the other fixtures: event time only)
+   */
+  static ScoringTopology.Analytics analytics(
+      DriftThresholds thresholds, Duration checkpointInterval, Duration idleTimeout) {
     return new ScoringTopology.Analytics(
-        new ScoringTopology.DriftSettings("events.drift", Duration.ofMinutes(1), Duration.ofSeconds(10),
-            Duration.ofSeconds(1), checkpointInterval, idleTimeout, thresholds,
+        new ScoringTopology.DriftSettings(
+            "events.drift",
+            Duration.ofMinutes(1),
+            Duration.ofSeconds(10),
+            Duration.ofSeconds(1),
+            checkpointInterval,
+            idleTimeout,
+            thresholds,
             () -> new WireFormatEncoder(Contracts.driftReport(), DRIFT_ID)),
-        new ScoringTopology.FeedbackSettings("events.labels", "events.performance", "events.training", 1,
-            Duration.ofHours(1), LABEL_WAIT, Duration.ofMinutes(1), Duration.ofSeconds(10), Duration.ofSeconds(1),
-            idleTimeout, () -> new WireFormatDecoder(Contracts.labelFeedback(), REGISTRY),
+        new ScoringTopology.FeedbackSettings(
+            "events.labels",
+            "events.performance",
+            "events.training",
+            1,
+            Duration.ofHours(1),
+            LABEL_WAIT,
+            Duration.ofMinutes(1),
+            Duration.ofSeconds(10),
+            Duration.ofSeconds(1),
+            idleTimeout,
+            () -> new WireFormatDecoder(Contracts.labelFeedback(), REGISTRY),
             () -> new WireFormatEncoder(Contracts.performanceReport(), PERFORMANCE_ID),
             () -> new WireFormatEncoder(TRAINING, TRAINING_ID)));
   }
@@ -108,15 +144,26 @@ final class TopologyFixture {
     return new TopologyTestDriver(topology(REGISTRY, listener, analytics), props, NOW);
   }
 
-  Topology topology(SchemaLookup registry, OutcomeListener listener, ScoringTopology.Analytics analytics) {
+  Topology topology(
+      SchemaLookup registry, OutcomeListener listener, ScoringTopology.Analytics analytics) {
     FeatureExtractor extractor = FeatureExtractor.forSchema(READER);
     EventScorer scorer = new EventScorer(RecordValidator.forSchema(READER), extractor, model);
-    ScoringTopology.Settings settings = new ScoringTopology.Settings(Topic.bytes("events"),
-        Topic.bytes("events.predictions"), Topic.bytes("events.dlq"), "test-app", Duration.ofSeconds(2), null);
-    ScoringTopology.Codecs codecs = new ScoringTopology.Codecs(() -> new WireFormatDecoder(READER, registry),
-        () -> new WireFormatEncoder(Contracts.prediction(), PREDICTION_ID));
-    PredictionBuilder predictions = new PredictionBuilder(Contracts.prediction(), READER, "event_id", "event_time");
-    return ScoringTopology.build(settings, codecs, scorer, predictions, health, clock, listener, analytics);
+    ScoringTopology.Settings settings =
+        new ScoringTopology.Settings(
+            Topic.bytes("events"),
+            Topic.bytes("events.predictions"),
+            Topic.bytes("events.dlq"),
+            "test-app",
+            Duration.ofSeconds(2),
+            null);
+    ScoringTopology.Codecs codecs =
+        new ScoringTopology.Codecs(
+            () -> new WireFormatDecoder(READER, registry),
+            () -> new WireFormatEncoder(Contracts.prediction(), PREDICTION_ID));
+    PredictionBuilder predictions =
+        new PredictionBuilder(Contracts.prediction(), READER, "event_id", "event_time");
+    return ScoringTopology.build(
+        settings, codecs, scorer, predictions, health, clock, listener, analytics);
   }
 
   TopologyTestDriver driver() {

@@ -5,11 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.scorestream.model.TestModels;
 import dev.scorestream.schemas.Contracts;
+import dev.scorestream.schemas.LabelledRecord;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import dev.scorestream.schemas.LabelledRecord;
 import org.apache.avro.Schema;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -18,8 +18,7 @@ class TrainingDataTest {
 
   static final Schema READER = Contracts.paymentEvent();
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void shouldReadCsvOntoReaderSchema() throws IOException {
@@ -31,8 +30,10 @@ class TrainingDataTest {
     assertThat(loaded.skipped()).isZero();
     assertThat(loaded.rows()).hasSize(300);
     assertThat(loaded.rows().get(0).label()).isEqualTo(rows.get(0).label());
-    assertThat(loaded.rows().get(0).record().get("amount")).isEqualTo(rows.get(0).record().get("amount"));
-    assertThat(loaded.rows().get(0).record().get("channel").toString()).isEqualTo(rows.get(0).record().get("channel").toString());
+    assertThat(loaded.rows().get(0).record().get("amount"))
+        .isEqualTo(rows.get(0).record().get("amount"));
+    assertThat(loaded.rows().get(0).record().get("channel").toString())
+        .isEqualTo(rows.get(0).record().get("channel").toString());
   }
 
   @Test
@@ -43,7 +44,8 @@ class TrainingDataTest {
     TrainingData.Loaded loaded = new TrainingData(READER, "label").read(avro);
 
     assertThat(loaded.rows()).hasSize(300);
-    assertThat(loaded.rows().get(7).record().get("event_id").toString()).isEqualTo(rows.get(7).record().get("event_id").toString());
+    assertThat(loaded.rows().get(7).record().get("event_id").toString())
+        .isEqualTo(rows.get(7).record().get("event_id").toString());
   }
 
   @Test
@@ -59,13 +61,16 @@ class TrainingDataTest {
 
     assertThat(loaded.rows()).hasSize(3);
     assertThat(loaded.skipped()).isEqualTo(2);
-    assertThat(loaded.skippedBy()).containsEntry("currency.allowed", 1L).containsEntry("label.missing", 1L);
+    assertThat(loaded.skippedBy())
+        .containsEntry("currency.allowed", 1L)
+        .containsEntry("label.missing", 1L);
   }
 
   @Test
   void shouldRefuseFileWithoutLabelColumn() throws IOException {
     Path csv = Files.writeString(dir.resolve("nolabel.csv"), "amount,currency\n1.0,EUR\n");
 
-    assertThatThrownBy(() -> new TrainingData(READER, "label").read(csv)).hasMessageContaining("no label column 'label'");
+    assertThatThrownBy(() -> new TrainingData(READER, "label").read(csv))
+        .hasMessageContaining("no label column 'label'");
   }
 }

@@ -1,7 +1,7 @@
 package dev.scorestream.training;
 
-import dev.scorestream.schemas.LabelledRecord;
 import dev.scorestream.schemas.Contracts;
+import dev.scorestream.schemas.LabelledRecord;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,13 +13,15 @@ import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericDatumWriter;
 import org.apache.avro.generic.GenericRecord;
 
-/** Writes labelled payments as the training files users bring: CSV with a header, Avro container files. */
+/**
+ * Writes labelled payments as the training files users bring: CSV with a header, Avro container
+ * files.
+ */
 public final class TrainingFiles {
 
   static final Schema READER = Contracts.paymentEvent();
 
-  private TrainingFiles() {
-  }
+  private TrainingFiles() {}
 
   /** Writes {@code rows} as CSV with a header, the way a data team would export them. */
   public static Path writeCsv(Path file, List<LabelledRecord> rows) throws IOException {
@@ -37,18 +39,28 @@ public final class TrainingFiles {
     return file;
   }
 
-  /** Writes {@code rows} as an Avro container file whose schema is the reader schema plus a label field. */
+  /**
+   * Writes {@code rows} as an Avro container file whose schema is the reader schema plus a label
+   * field.
+   */
   public static Path writeAvro(Path file, List<LabelledRecord> rows) throws IOException {
     SchemaBuilder.FieldAssembler<Schema> fields = SchemaBuilder.record("LabelledPayment").fields();
     for (Schema.Field field : READER.getFields()) {
       fields = fields.name(field.name()).type(field.schema()).noDefault();
     }
     Schema schema = fields.requiredString("label").endRecord();
-    try (DataFileWriter<GenericRecord> out = new DataFileWriter<>(new GenericDatumWriter<GenericRecord>(schema))) {
+    try (DataFileWriter<GenericRecord> out =
+        new DataFileWriter<>(new GenericDatumWriter<GenericRecord>(schema))) {
       out.create(schema, file.toFile());
       for (LabelledRecord row : rows) {
         GenericRecord record = new GenericData.Record(schema);
-        READER.getFields().forEach(f -> record.put(f.name(), copy(schema.getField(f.name()).schema(), row.record().get(f.name()))));
+        READER
+            .getFields()
+            .forEach(
+                f ->
+                    record.put(
+                        f.name(),
+                        copy(schema.getField(f.name()).schema(), row.record().get(f.name()))));
         record.put("label", row.label());
         out.append(record);
       }
@@ -57,6 +69,8 @@ public final class TrainingFiles {
   }
 
   private static Object copy(Schema schema, Object value) {
-    return value instanceof GenericData.EnumSymbol symbol ? new GenericData.EnumSymbol(schema, symbol.toString()) : value;
+    return value instanceof GenericData.EnumSymbol symbol
+        ? new GenericData.EnumSymbol(schema, symbol.toString())
+        : value;
   }
 }

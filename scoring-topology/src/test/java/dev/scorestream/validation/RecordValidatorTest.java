@@ -28,7 +28,8 @@ class RecordValidatorTest {
   void shouldAcceptGeneratedPayments() {
     PaymentGenerator generator = new PaymentGenerator(SCHEMA, 5);
     for (int i = 0; i < 1000; i++) {
-      assertThat(validator.sanitizeAndValidate(generator.next(1_700_000_000_000L).record())).isEmpty();
+      assertThat(validator.sanitizeAndValidate(generator.next(1_700_000_000_000L).record()))
+          .isEmpty();
     }
   }
 
@@ -63,8 +64,15 @@ class RecordValidatorTest {
     record.put("country", "DEU");
     record.put("event_time", 5L);
 
-    assertThat(ids(validator.sanitizeAndValidate(record))).containsExactly("event_id.required", "event_id.minLength",
-        "customer_id.required", "amount.min", "currency.allowed", "country.maxLength", "event_time.min");
+    assertThat(ids(validator.sanitizeAndValidate(record)))
+        .containsExactly(
+            "event_id.required",
+            "event_id.minLength",
+            "customer_id.required",
+            "amount.min",
+            "currency.allowed",
+            "country.maxLength",
+            "event_time.min");
   }
 
   @Test
@@ -80,17 +88,24 @@ class RecordValidatorTest {
 
   @Test
   void shouldFailRangeForNaNWhenFiniteIsNotDeclared() {
-    Schema schema = new Schema.Parser().parse("""
+    Schema schema =
+        new Schema.Parser()
+            .parse(
+                """
         {"type":"record","name":"R","fields":[{"name":"x","type":"double","rules":{"min":0,"max":1}}]}""");
     GenericRecord record = new GenericData.Record(schema);
     record.put("x", Double.NaN);
 
-    assertThat(ids(RecordValidator.forSchema(schema).sanitizeAndValidate(record))).containsExactly("x.min", "x.max");
+    assertThat(ids(RecordValidator.forSchema(schema).sanitizeAndValidate(record)))
+        .containsExactly("x.min", "x.max");
   }
 
   @Test
   void shouldRefuseUnknownRuleNamingTheField() {
-    Schema schema = new Schema.Parser().parse("""
+    Schema schema =
+        new Schema.Parser()
+            .parse(
+                """
         {"type":"record","name":"R","fields":[{"name":"amount","type":"double","rules":{"mni":0}}]}""");
 
     assertThatThrownBy(() -> RecordValidator.forSchema(schema))
@@ -101,7 +116,10 @@ class RecordValidatorTest {
 
   @Test
   void shouldRefuseRuleThatDoesNotFitTheType() {
-    Schema schema = new Schema.Parser().parse("""
+    Schema schema =
+        new Schema.Parser()
+            .parse(
+                """
         {"type":"record","name":"R","fields":[{"name":"name","type":"string","rules":{"min":0}}]}""");
 
     assertThatThrownBy(() -> RecordValidator.forSchema(schema))
@@ -111,9 +129,13 @@ class RecordValidatorTest {
 
   @Test
   void shouldRefuseMinAboveMax() {
-    Schema schema = new Schema.Parser().parse("""
+    Schema schema =
+        new Schema.Parser()
+            .parse(
+                """
         {"type":"record","name":"R","fields":[{"name":"n","type":"int","rules":{"min":5,"max":1}}]}""");
 
-    assertThatThrownBy(() -> RecordValidator.forSchema(schema)).hasMessageContaining("greater than max");
+    assertThatThrownBy(() -> RecordValidator.forSchema(schema))
+        .hasMessageContaining("greater than max");
   }
 }

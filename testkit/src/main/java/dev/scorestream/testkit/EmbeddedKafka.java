@@ -2,7 +2,6 @@ package dev.scorestream.testkit;
 
 import java.io.OutputStream;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,8 +28,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A single-node Kafka broker in this JVM: KRaft combined mode (broker + controller) on two free
- * 127.0.0.1 ports, over a log directory formatted with Kafka's own {@link Formatter}. Starts in about
- * 4 s and uses about 250 MB.
+ * 127.0.0.1 ports, over a log directory formatted with Kafka's own {@link Formatter}. Starts in
+ * about 4 s and uses about 250 MB.
  */
 public final class EmbeddedKafka implements AutoCloseable {
 
@@ -42,7 +41,8 @@ public final class EmbeddedKafka implements AutoCloseable {
   private final KafkaRaftServer server;
   private final String bootstrapServers;
 
-  private EmbeddedKafka(Path directory, boolean ownsDirectory, KafkaRaftServer server, String bootstrapServers) {
+  private EmbeddedKafka(
+      Path directory, boolean ownsDirectory, KafkaRaftServer server, String bootstrapServers) {
     this.directory = directory;
     this.ownsDirectory = ownsDirectory;
     this.server = server;
@@ -54,7 +54,10 @@ public final class EmbeddedKafka implements AutoCloseable {
     return start(TempDirectories.create("scorestream-kafka-"), true);
   }
 
-  /** Starts a broker with its logs in {@code directory}; deletes it on close when {@code ownsDirectory}. */
+  /**
+   * Starts a broker with its logs in {@code directory}; deletes it on close when {@code
+   * ownsDirectory}.
+   */
   public static EmbeddedKafka start(Path directory, boolean ownsDirectory) {
     int port = FreePort.pick();
     int controllerPort = FreePort.pick();
@@ -63,7 +66,8 @@ public final class EmbeddedKafka implements AutoCloseable {
     props.put("process.roles", "broker,controller");
     props.put("node.id", "1");
     props.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
-    props.put("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
+    props.put(
+        "listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
     props.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port);
     props.put("controller.listener.names", "CONTROLLER");
     props.put("inter.broker.listener.name", "PLAINTEXT");
@@ -103,7 +107,9 @@ public final class EmbeddedKafka implements AutoCloseable {
     server.startup();
     EmbeddedKafka kafka = new EmbeddedKafka(directory, ownsDirectory, server, "127.0.0.1:" + port);
     kafka.awaitReady();
-    LOG.info("Kafka broker ready at {} in {} ms", kafka.bootstrapServers,
+    LOG.info(
+        "Kafka broker ready at {} in {} ms",
+        kafka.bootstrapServers,
         TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
     return kafka;
   }
@@ -132,17 +138,21 @@ public final class EmbeddedKafka implements AutoCloseable {
     try (Admin admin = admin()) {
       List<NewTopic> requests = new ArrayList<>();
       topics.forEach((name, partitions) -> requests.add(new NewTopic(name, partitions, (short) 1)));
-      admin.createTopics(requests).values().forEach((name, future) -> {
-        try {
-          future.get(30, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-          if (!(e.getCause() instanceof TopicExistsException)) {
-            throw new IllegalStateException("cannot create topic " + name, e.getCause());
-          }
-        } catch (Exception e) {
-          throw new IllegalStateException("cannot create topic " + name, e);
-        }
-      });
+      admin
+          .createTopics(requests)
+          .values()
+          .forEach(
+              (name, future) -> {
+                try {
+                  future.get(30, TimeUnit.SECONDS);
+                } catch (ExecutionException e) {
+                  if (!(e.getCause() instanceof TopicExistsException)) {
+                    throw new IllegalStateException("cannot create topic " + name, e.getCause());
+                  }
+                } catch (Exception e) {
+                  throw new IllegalStateException("cannot create topic " + name, e);
+                }
+              });
       awaitLeaders(admin, topics.keySet());
     }
   }
@@ -151,10 +161,12 @@ public final class EmbeddedKafka implements AutoCloseable {
     long deadline = System.nanoTime() + LEADER_WAIT.toNanos();
     while (true) {
       try {
-        Map<String, TopicDescription> descriptions = admin.describeTopics(topics).allTopicNames().get(10, TimeUnit.SECONDS);
-        boolean allLed = descriptions.values().stream()
-            .flatMap(d -> d.partitions().stream())
-            .allMatch(p -> p.leader() != null && !p.leader().isEmpty());
+        Map<String, TopicDescription> descriptions =
+            admin.describeTopics(topics).allTopicNames().get(10, TimeUnit.SECONDS);
+        boolean allLed =
+            descriptions.values().stream()
+                .flatMap(d -> d.partitions().stream())
+                .allMatch(p -> p.leader() != null && !p.leader().isEmpty());
         if (allLed) {
           return;
         }
@@ -164,7 +176,8 @@ public final class EmbeddedKafka implements AutoCloseable {
         throw new IllegalStateException("cannot describe topics " + topics, e);
       }
       if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("partitions of " + topics + " have no leader after " + LEADER_WAIT);
+        throw new IllegalStateException(
+            "partitions of " + topics + " have no leader after " + LEADER_WAIT);
       }
       try {
         Thread.sleep(50);

@@ -18,8 +18,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Apicurio Registry 2.6 (in-memory storage) as a child process on 127.0.0.1, reached through its
- * Confluent-compatible API at {@link #url()}. The build unpacks it from Maven Central
- * ({@code io.apicurio:apicurio-registry-app:tar.gz:all}); {@link #locateHome()} finds it. Stopped by
+ * Confluent-compatible API at {@link #url()}. The build unpacks it from Maven Central ({@code
+ * io.apicurio:apicurio-registry-app:tar.gz:all}); {@link #locateHome()} finds it. Stopped by
  * killing the process it started (by PID), never anything else.
  */
 public final class EmbeddedRegistry implements AutoCloseable {
@@ -41,7 +41,9 @@ public final class EmbeddedRegistry implements AutoCloseable {
     this.port = port;
   }
 
-  /** Starts the registry found by {@link #locateHome()} on a free port; logs go to a temporary file. */
+  /**
+   * Starts the registry found by {@link #locateHome()} on a free port; logs go to a temporary file.
+   */
   public static EmbeddedRegistry start() {
     try {
       Path log = Files.createTempFile("scorestream-apicurio-", ".log");
@@ -55,41 +57,53 @@ public final class EmbeddedRegistry implements AutoCloseable {
   public static EmbeddedRegistry start(Path home, Path logFile) {
     EmbeddedRegistry registry = new EmbeddedRegistry(runnerJar(home), logFile, FreePort.pick());
     // One hook per registry, whichever process it runs now (restart() replaces it).
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      Process running = registry.process;
-      if (running != null) {
-        running.destroyForcibly();
-      }
-    }, "apicurio-reaper"));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  Process running = registry.process;
+                  if (running != null) {
+                    running.destroyForcibly();
+                  }
+                },
+                "apicurio-reaper"));
     registry.launch();
     return registry;
   }
 
   /**
-   * Where the unpacked Apicurio lives: system property {@value #HOME_PROPERTY}, environment
-   * {@value #HOME_ENV}, the {@code apicurio} directory beside the running jar, or where the testkit's build
+   * Where the unpacked Apicurio lives: system property {@value #HOME_PROPERTY}, environment {@value
+   * #HOME_ENV}, the {@code apicurio} directory beside the running jar, or where the testkit's build
    * unpacked it ({@code testkit/target/apicurio}, recorded in {@code testkit.properties}).
    */
   public static Path locateHome() {
-    List<Optional<Path>> candidates = List.of(
-        Optional.ofNullable(System.getProperty(HOME_PROPERTY)).map(Path::of),
-        Optional.ofNullable(System.getenv(HOME_ENV)).map(Path::of),
-        besideRunningJar(),
-        TestkitBuild.property("apicurio.home").map(Path::of));
+    List<Optional<Path>> candidates =
+        List.of(
+            Optional.ofNullable(System.getProperty(HOME_PROPERTY)).map(Path::of),
+            Optional.ofNullable(System.getenv(HOME_ENV)).map(Path::of),
+            besideRunningJar(),
+            TestkitBuild.property("apicurio.home").map(Path::of));
     for (Optional<Path> candidate : candidates) {
-      if (candidate.isPresent() && Files.isDirectory(candidate.get()) && findRunner(candidate.get()).isPresent()) {
-        // Absolute: the registry process runs in that directory, so a relative jar path would not resolve.
+      if (candidate.isPresent()
+          && Files.isDirectory(candidate.get())
+          && findRunner(candidate.get()).isPresent()) {
+        // Absolute: the registry process runs in that directory, so a relative jar path would not
+        // resolve.
         return candidate.get().toAbsolutePath();
       }
     }
-    throw new IllegalStateException("Apicurio Registry not found. Build it into place with"
-        + " `mvn -pl testkit package`, or set " + HOME_ENV
-        + " to a directory holding apicurio-registry-app-*-runner.jar.");
+    throw new IllegalStateException(
+        "Apicurio Registry not found. Build it into place with"
+            + " `mvn -pl testkit package`, or set "
+            + HOME_ENV
+            + " to a directory holding apicurio-registry-app-*-runner.jar.");
   }
 
   private static Optional<Path> besideRunningJar() {
     try {
-      Path location = Path.of(EmbeddedRegistry.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+      Path location =
+          Path.of(
+              EmbeddedRegistry.class.getProtectionDomain().getCodeSource().getLocation().toURI());
       return Optional.ofNullable(location.getParent()).map(dir -> dir.resolve("apicurio"));
     } catch (Exception e) {
       return Optional.empty();
@@ -98,14 +112,18 @@ public final class EmbeddedRegistry implements AutoCloseable {
 
   private static Optional<Path> findRunner(Path home) {
     try (var files = Files.list(home)) {
-      return files.filter(p -> p.getFileName().toString().matches("apicurio-registry-app-.*-runner\\.jar")).findFirst();
+      return files
+          .filter(p -> p.getFileName().toString().matches("apicurio-registry-app-.*-runner\\.jar"))
+          .findFirst();
     } catch (IOException e) {
       return Optional.empty();
     }
   }
 
   private static Path runnerJar(Path home) {
-    return findRunner(home).orElseThrow(() -> new IllegalStateException("no apicurio-registry-app-*-runner.jar in " + home));
+    return findRunner(home)
+        .orElseThrow(
+            () -> new IllegalStateException("no apicurio-registry-app-*-runner.jar in " + home));
   }
 
   /** The Confluent-compatible base URL, e.g. {@code http://127.0.0.1:41234/apis/ccompat/v7}. */
@@ -121,7 +139,9 @@ public final class EmbeddedRegistry implements AutoCloseable {
     return process != null && process.isAlive();
   }
 
-  /** Stops the process (an outage, for tests); {@link #restart()} brings it back on the same port. */
+  /**
+   * Stops the process (an outage, for tests); {@link #restart()} brings it back on the same port.
+   */
   public void stop() {
     if (process == null) {
       return;
@@ -146,13 +166,21 @@ public final class EmbeddedRegistry implements AutoCloseable {
 
   private void launch() {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    ProcessBuilder builder = new ProcessBuilder(java, "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-        "-Dquarkus.http.host=127.0.0.1", "-Dquarkus.http.port=" + port,
-        "-Dquarkus.log.level=WARN", "-Dquarkus.log.category.\"io.apicurio\".level=WARN",
-        "-jar", runnerJar.toString())
-        .directory(runnerJar.getParent().toFile())
-        .redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
+    ProcessBuilder builder =
+        new ProcessBuilder(
+                java,
+                "-Xmx256m",
+                "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1",
+                "-Dquarkus.http.host=127.0.0.1",
+                "-Dquarkus.http.port=" + port,
+                "-Dquarkus.log.level=WARN",
+                "-Dquarkus.log.category.\"io.apicurio\".level=WARN",
+                "-jar",
+                runnerJar.toString())
+            .directory(runnerJar.getParent().toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
     long started = System.nanoTime();
     try {
       process = builder.start();
@@ -160,18 +188,29 @@ public final class EmbeddedRegistry implements AutoCloseable {
       throw new UncheckedIOException("cannot start Apicurio from " + runnerJar, e);
     }
     awaitReady();
-    LOG.info("Apicurio registry ready at {} (pid {}) in {} ms", url(), process.pid(),
+    LOG.info(
+        "Apicurio registry ready at {} (pid {}) in {} ms",
+        url(),
+        process.pid(),
         TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
   }
 
   private void awaitReady() {
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-    HttpRequest probe = HttpRequest.newBuilder(URI.create(url() + "/subjects")).timeout(Duration.ofSeconds(5)).build();
+    HttpRequest probe =
+        HttpRequest.newBuilder(URI.create(url() + "/subjects"))
+            .timeout(Duration.ofSeconds(5))
+            .build();
     long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) {
-        throw new IllegalStateException("Apicurio exited with " + process.exitValue() + " before it was ready; log "
-            + logFile + ":\n" + tail(logFile));
+        throw new IllegalStateException(
+            "Apicurio exited with "
+                + process.exitValue()
+                + " before it was ready; log "
+                + logFile
+                + ":\n"
+                + tail(logFile));
       }
       try {
         if (http.send(probe, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
@@ -191,7 +230,8 @@ public final class EmbeddedRegistry implements AutoCloseable {
       }
     }
     stop();
-    throw new IllegalStateException("Apicurio not ready after " + READY_TIMEOUT + "; log " + logFile + ":\n" + tail(logFile));
+    throw new IllegalStateException(
+        "Apicurio not ready after " + READY_TIMEOUT + "; log " + logFile + ":\n" + tail(logFile));
   }
 
   private static String tail(Path file) {

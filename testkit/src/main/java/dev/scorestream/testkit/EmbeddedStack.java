@@ -4,8 +4,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
 /**
- * Broker and registry together, started in parallel (the registry's JVM boots while the broker formats
- * and starts). The demo and the integration-test extension both use this.
+ * Broker and registry together, started in parallel (the registry's JVM boots while the broker
+ * formats and starts). The demo and the integration-test extension both use this.
  */
 public final class EmbeddedStack implements AutoCloseable {
 
@@ -18,7 +18,8 @@ public final class EmbeddedStack implements AutoCloseable {
   }
 
   public static EmbeddedStack start() {
-    CompletableFuture<EmbeddedRegistry> registry = CompletableFuture.supplyAsync(EmbeddedRegistry::start);
+    CompletableFuture<EmbeddedRegistry> registry =
+        CompletableFuture.supplyAsync(EmbeddedRegistry::start);
     EmbeddedKafka kafka;
     try {
       kafka = EmbeddedKafka.start();

@@ -8,8 +8,7 @@ import java.net.ServerSocket;
 /** A TCP port free on 127.0.0.1 right now (another process may still take it before it is used). */
 public final class FreePort {
 
-  private FreePort() {
-  }
+  private FreePort() {}
 
   public static int pick() {
     try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {

@@ -16,8 +16,8 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
- * Reads topics from the beginning as a downstream consumer would ({@code read_committed}, so aborted
- * transactions are invisible), without a consumer group, collecting every record it sees.
+ * Reads topics from the beginning as a downstream consumer would ({@code read_committed}, so
+ * aborted transactions are invisible), without a consumer group, collecting every record it sees.
  */
 public final class OutputCollector implements AutoCloseable {
 
@@ -45,8 +45,12 @@ public final class OutputCollector implements AutoCloseable {
     consumer.seekToBeginning(partitions);
   }
 
-  /** Polls until {@code done} is true or {@code timeout} passes; calls {@code onRecord} for each new record. */
-  public boolean pollUntil(BooleanSupplier done, Duration timeout, Consumer<ConsumerRecord<byte[], byte[]>> onRecord) {
+  /**
+   * Polls until {@code done} is true or {@code timeout} passes; calls {@code onRecord} for each new
+   * record.
+   */
+  public boolean pollUntil(
+      BooleanSupplier done, Duration timeout, Consumer<ConsumerRecord<byte[], byte[]>> onRecord) {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (!done.getAsBoolean()) {
       if (System.nanoTime() > deadline) {

@@ -7,15 +7,14 @@ import java.util.Optional;
 import java.util.Properties;
 
 /**
- * What the testkit's build recorded in {@code testkit.properties}: where it unpacked Apicurio, and the
- * Kafka and Apicurio versions of the parent POM.
+ * What the testkit's build recorded in {@code testkit.properties}: where it unpacked Apicurio, and
+ * the Kafka and Apicurio versions of the parent POM.
  */
 final class TestkitBuild {
 
   private static final Properties PROPERTIES = load();
 
-  private TestkitBuild() {
-  }
+  private TestkitBuild() {}
 
   static Optional<String> property(String name) {
     return Optional.ofNullable(PROPERTIES.getProperty(name)).filter(value -> !value.isBlank());

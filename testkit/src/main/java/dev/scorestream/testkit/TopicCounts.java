@@ -15,25 +15,36 @@ import org.apache.kafka.common.TopicPartition;
 /** End offsets and consumer-group lag, read with the admin client. */
 public final class TopicCounts {
 
-  private TopicCounts() {
-  }
+  private TopicCounts() {}
 
   public static Map<TopicPartition, Long> endOffsets(Admin admin, String topic) throws Exception {
-    int partitions = admin.describeTopics(List.of(topic)).allTopicNames().get(10, TimeUnit.SECONDS).get(topic)
-        .partitions().size();
+    int partitions =
+        admin
+            .describeTopics(List.of(topic))
+            .allTopicNames()
+            .get(10, TimeUnit.SECONDS)
+            .get(topic)
+            .partitions()
+            .size();
     Map<TopicPartition, OffsetSpec> request = new HashMap<>();
     for (int p = 0; p < partitions; p++) {
       request.put(new TopicPartition(topic, p), OffsetSpec.latest());
     }
-    Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> result = admin.listOffsets(request).all()
-        .get(10, TimeUnit.SECONDS);
-    return result.entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
+    Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> result =
+        admin.listOffsets(request).all().get(10, TimeUnit.SECONDS);
+    return result.entrySet().stream()
+        .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
   }
 
-  /** Sum over partitions of end offset minus the group's committed offset (0 committed when none). */
+  /**
+   * Sum over partitions of end offset minus the group's committed offset (0 committed when none).
+   */
   public static long lag(Admin admin, String group, String topic) throws Exception {
-    Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
-        .partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
+    Map<TopicPartition, OffsetAndMetadata> committed =
+        admin
+            .listConsumerGroupOffsets(group)
+            .partitionsToOffsetAndMetadata()
+            .get(10, TimeUnit.SECONDS);
     long lag = 0;
     for (Map.Entry<TopicPartition, Long> end : endOffsets(admin, topic).entrySet()) {
       OffsetAndMetadata offset = committed.get(end.getKey());
