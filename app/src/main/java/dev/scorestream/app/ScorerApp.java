@@ -379,14 +379,13 @@ public final class ScorerApp implements AutoCloseable {
     props.put(
         StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.getLong(ScorerConfig.COMMIT_INTERVAL_MS));
     // Kafka infrastructure failures are never dead-lettered: a failed produce fails the thread (and
-    // the
-    // transaction), data problems were already turned into dead letters inside the topology.
+    // the transaction), data problems were already turned into dead letters inside the topology.
     props.put(
         StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG,
         DefaultProductionExceptionHandler.class);
     // A task waiting out a registry outage keeps its transaction open; the Streams default (10 s)
-    // would let
-    // the broker abort it underneath and fence the producer. Give it the outage wait plus a margin.
+    // would let the broker abort it underneath and fence the producer. Give it the outage wait plus
+    // a margin.
     if (StreamsConfig.EXACTLY_ONCE_V2.equals(config.getString(ScorerConfig.PROCESSING_GUARANTEE))) {
       props.put(
           StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG),
@@ -396,20 +395,14 @@ public final class ScorerApp implements AutoCloseable {
                   config.getLong(ScorerConfig.REGISTRY_OUTAGE_MAX_BLOCK_MS) + 30_000));
     }
     // A task whose partition is momentarily empty (the drift merger, most of the time) otherwise
-    // costs a
-    // String.format per stream-thread loop in PartitionGroup.readyToProcess (its wait-for-data
-    // bookkeeping):
-    // 11% of the stream thread in the benchmark profile. Nothing here needs cross-partition idling:
-    // the
-    // feedback join waits for overtaken labels itself.
+    // costs a String.format per stream-thread loop in PartitionGroup.readyToProcess (its
+    // wait-for-data bookkeeping): 11% of the stream thread in the benchmark profile. Nothing here
+    // needs cross-partition idling: the feedback join waits for overtaken labels itself.
     props.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, StreamsConfig.MAX_TASK_IDLE_MS_DISABLED);
     // Kafka's 16 KB producer batches fill in a few milliseconds at benchmark rates, so the producer
-    // sends
-    // many small requests: its network thread cost 2.6 us per record, 1.2 us with 128 KB batches
-    // (linger
-    // stays the Streams default; a transaction commit flushes whatever is batched).
-    // kafka.producer.batch.size
-    // overrides it.
+    // sends many small requests: its network thread cost 2.6 us per record, 1.2 us with 128 KB
+    // batches (linger stays the Streams default; a transaction commit flushes whatever is batched).
+    // kafka.producer.batch.size overrides it.
     props.put(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), PRODUCER_BATCH_BYTES);
     // No global stores here; opting in now silences a deprecation warning and matches Kafka 5.0's
     // default.

@@ -117,8 +117,7 @@ public final class PipelineMetrics implements OutcomeListener, AutoCloseable {
   public PipelineMetrics bindApplication(
       ActiveModel model, SchemaRegistryClient client, Health health, BooleanSupplier ready) {
     // Micrometer holds the state of gauges and function counters weakly; keep it here so a meter
-    // never
-    // reads NaN because its state was collected (the readiness lambda had no other owner).
+    // never reads NaN because its state was collected (the readiness lambda had no other owner).
     stateKeptAlive.addAll(List.of(model, client, health, ready));
     refreshModels(model);
     FunctionCounter.builder("scorer.challenger.scored", model, ActiveModel::challengerScored)

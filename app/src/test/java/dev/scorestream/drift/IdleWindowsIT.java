@@ -37,8 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
 class IdleWindowsIT {
 
   // Recent event times: the broker's 7-day retention deletes records with older timestamps from the
-  // report
-  // topic, and the second run's reader starts from the beginning.
+  // report topic, and the second run's reader starts from the beginning.
   final long T0 = System.currentTimeMillis() / 60_000 * 60_000 - 20 * 60_000;
   static final Map<String, Object> CONFIG =
       Map.of(
@@ -120,8 +119,7 @@ class IdleWindowsIT {
                           pipeline.app().meters().get("scorer.drift.late.events").counter().count())
                       .isEqualTo(5.0));
       // An event 10 minutes on (while idle, the clock has moved with the wall clock since T0 + 58.9
-      // s), at
-      // the end of its window so the next idle timeout closes it.
+      // s), at the end of its window so the next idle timeout closes it.
       pipeline.produce(List.of(event(pipeline, encoder, generator, T0 + 10 * 60_000 + 59_000)));
 
       assertThat(

@@ -646,8 +646,7 @@ public final class BenchMain implements Callable<Integer> {
       HttpClient http = HttpClient.newHttpClient();
       String base = "http://127.0.0.1:" + httpPort;
       // Produce only once the process is up: producing while the previous process shut down and
-      // this one
-      // started has had batches expire here (120 s without a broker response).
+      // this one started has had batches expire here (120 s without a broker response).
       if (passthrough) {
         awaitStableGroup(appId, child);
       } else {

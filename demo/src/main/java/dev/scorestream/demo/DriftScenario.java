@@ -138,8 +138,7 @@ final class DriftScenario {
       }
       producer.flush();
       // Every label joined (one training example each), then the partials reach the merger on the
-      // next
-      // flush; only then may the ticks move the mergers' clocks past every window.
+      // next flush; only then may the ticks move the mergers' clocks past every window.
       waitFor(outputs, DemoRunner.TRAINING, total, Duration.ofMinutes(3));
       pause(1_500);
       // Now is past every window's end + 1 h grace (t0 is two hours ago); brokers refuse timestamps

@@ -165,8 +165,7 @@ public final class ModelTrainer {
     Model<Label> trained =
         options.kind().classifier(extractor.scalarFeatureNames(), options.seed()).train(dataset);
     // A fresh model's provenance prints differently from the same model read back from protobuf;
-    // round-trip
-    // once so the hash in the metadata is the one every later load computes.
+    // round-trip once so the hash in the metadata is the one every later load computes.
     return Model.deserialize(trained.serialize()).castModel(Label.class);
   }
 

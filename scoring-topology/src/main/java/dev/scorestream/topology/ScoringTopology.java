@@ -216,10 +216,8 @@ public final class ScoringTopology {
             .defaultBranch(Branched.as("rejected"));
 
     // The scored branch feeds the prediction sink and the analytics directly, with no mapValues
-    // nodes in
-    // between: every node that replaces the value copies the record and its headers (about 4% of
-    // the
-    // stream thread in the benchmark profile).
+    // nodes in between: every node that replaces the value copies the record and its headers (about
+    // 4% of the stream thread in the benchmark profile).
     KStream<Bytes, Outcome> scored = branches.get("outcome-scored");
     scored.to(
         settings.predictions().name(),

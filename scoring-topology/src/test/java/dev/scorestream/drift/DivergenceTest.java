@@ -10,8 +10,7 @@ class DivergenceTest {
   @Test
   void shouldComputePsiByHand() {
     // (0.1-0.25)ln(0.1/0.25) + (0.2-0.25)ln(0.2/0.25) + (0.3-0.25)ln(0.3/0.25) +
-    // (0.4-0.25)ln(0.4/0.25)
-    // = 0.137444 + 0.011157 + 0.009116 + 0.070501 = 0.228218
+    // (0.4-0.25)ln(0.4/0.25) = 0.137444 + 0.011157 + 0.009116 + 0.070501 = 0.228218
     double psi =
         Divergence.psi(new double[] {0.25, 0.25, 0.25, 0.25}, new double[] {0.1, 0.2, 0.3, 0.4});
 
@@ -44,8 +43,8 @@ class DivergenceTest {
   void shouldGiveJensenShannonDistanceOneForDisjointAndKnownValueForHalfOverlap() {
     assertThat(Divergence.jensenShannon(new double[] {1, 0}, new double[] {0, 1}))
         .isCloseTo(1.0, offset(1e-12));
-    // p = (1, 0), q = (0.5, 0.5), m = (0.75, 0.25):
-    // JSD = 0.5 * 1 * log2(1/0.75) + 0.5 * (0.5 log2(0.5/0.75) + 0.5 log2(0.5/0.25)) = 0.311278
+    // p = (1, 0), q = (0.5, 0.5), m = (0.75, 0.25): JSD = 0.5 * 1 * log2(1/0.75) + 0.5 * (0.5
+    // log2(0.5/0.75) + 0.5 log2(0.5/0.25)) = 0.311278
     assertThat(Divergence.jensenShannon(new double[] {1, 0}, new double[] {0.5, 0.5}))
         .isCloseTo(Math.sqrt(0.3112781), offset(1e-6));
   }
