@@ -1,5 +1,7 @@
 package dev.scorestream.cli;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.scorestream.codec.StrictUtf8;
 import dev.scorestream.features.FeatureExtractor;
 import dev.scorestream.features.JsonEvents;
 import dev.scorestream.http.JsonScorer;
@@ -10,13 +12,14 @@ import dev.scorestream.serving.ActiveModel;
 import dev.scorestream.serving.EventScorer;
 import dev.scorestream.serving.PredictionBuilder;
 import dev.scorestream.validation.RecordValidator;
-import java.io.BufferedReader;
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStreamReader;
+import java.io.InputStream;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.apache.avro.Schema;
 import picocli.CommandLine.Command;
@@ -63,24 +66,66 @@ final class ScoreCommand implements Callable<Integer> {
                 reader.getField("event_time") == null ? "" : "event_time"),
             Clock.systemUTC());
     PrintWriter out = spec.commandLine().getOut();
+    Totals totals = score(System.in, scorer, out);
+    spec.commandLine()
+        .getErr()
+        .printf("scored %d lines, %d not scorable%n", totals.lines(), totals.failed());
+    return 0;
+  }
+
+  /** Lines read (blank ones included) and lines that got an error answer. */
+  record Totals(long lines, long failed) {}
+
+  /**
+   * Scores each line of {@code in}. Lines are split on bytes and decoded strictly: a line that is
+   * not well-formed UTF-8 gets {@code {"error": "INVALID_UTF8", "line": n}}, never a replacement
+   * character in its event id.
+   */
+  static Totals score(InputStream in, JsonScorer scorer, PrintWriter out) throws IOException {
     long lines = 0;
     long failed = 0;
-    BufferedReader in =
-        new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-    for (String line = in.readLine(); line != null; line = in.readLine()) {
+    BufferedInputStream bytes = new BufferedInputStream(in);
+    for (byte[] line = readLine(bytes); line != null; line = readLine(bytes)) {
       lines++;
-      if (line.isBlank()) {
+      Optional<String> text = StrictUtf8.decode(line);
+      if (text.isPresent() && text.get().isBlank()) {
         continue;
       }
-      JsonScorer.Answer answer = scorer.score(line);
-      if (answer.status() != 200) {
-        failed++;
-        answer.body().put("line", lines);
+      ObjectNode answer;
+      if (text.isEmpty()) {
+        answer = JsonScorer.error(400, "INVALID_UTF8", "the line is not well-formed UTF-8").body();
+      } else {
+        JsonScorer.Answer scored = scorer.score(text.get());
+        answer = scored.body();
+        if (scored.status() == 200) {
+          out.println(answer);
+          continue;
+        }
       }
-      out.println(answer.body());
+      failed++;
+      answer.put("line", lines);
+      out.println(answer);
     }
     out.flush();
-    spec.commandLine().getErr().printf("scored %d lines, %d not scorable%n", lines, failed);
-    return 0;
+    return new Totals(lines, failed);
+  }
+
+  /** The next line without its terminator (LF or CRLF), or null at the end of the input. */
+  private static byte[] readLine(InputStream in) throws IOException {
+    ByteArrayOutputStream line = new ByteArrayOutputStream();
+    int b = in.read();
+    if (b < 0) {
+      return null;
+    }
+    while (b >= 0 && b != '\n') {
+      line.write(b);
+      b = in.read();
+    }
+    byte[] bytes = line.toByteArray();
+    int length = bytes.length;
+    if (length > 0 && bytes[length - 1] == '\r') {
+      return java.util.Arrays.copyOf(bytes, length - 1);
+    }
+    return bytes;
   }
 }

@@ -96,7 +96,8 @@ public final class JsonScorer {
     return node;
   }
 
-  private static Answer error(int status, String code, String message) {
+  /** An error answer: {@code {"error": code, "message": message}}. */
+  public static Answer error(int status, String code, String message) {
     ObjectNode body = JSON.createObjectNode();
     body.put("error", code);
     body.put("message", message);

@@ -3,13 +3,16 @@ package dev.scorestream.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.scorestream.codec.StrictUtf8;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.slf4j.Logger;
@@ -18,7 +21,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The scorer's HTTP server (JDK {@code HttpServer}: no extra dependency for a handful of
  * endpoints). {@code POST /v1/score}, {@code GET /v1/model}; further routes (health, metrics) are
- * added with {@link #route}. Bodies over 1 MiB are refused with 413.
+ * added with {@link #route}. A request body must be JSON in UTF-8: another Content-Type gets 415,
+ * bytes that are not well-formed UTF-8 get 400, more than 1 MiB gets 413; an unknown path 404 and
+ * an unknown method 405. Every error is {@code {"error": CODE, "message": ...}}.
  */
 public final class ScorerHttpServer implements AutoCloseable {
 
@@ -87,9 +92,7 @@ public final class ScorerHttpServer implements AutoCloseable {
       throws IOException {
     try (exchange) {
       if (!exchange.getRequestURI().getPath().equals(path)) {
-        send(
-            exchange,
-            new Response(404, "text/plain", "not found\n".getBytes(StandardCharsets.UTF_8)));
+        send(exchange, error(404, "NOT_FOUND", "no route " + exchange.getRequestURI().getPath()));
         return;
       }
       Route route = byMethod.get(exchange.getRequestMethod());
@@ -97,32 +100,77 @@ public final class ScorerHttpServer implements AutoCloseable {
         exchange.getResponseHeaders().add("Allow", String.join(", ", byMethod.keySet()));
         send(
             exchange,
-            new Response(
-                405, "text/plain", "method not allowed\n".getBytes(StandardCharsets.UTF_8)));
+            error(
+                405,
+                "METHOD_NOT_ALLOWED",
+                path + " answers " + String.join(", ", byMethod.keySet())));
         return;
       }
       byte[] body = readBody(exchange.getRequestBody());
       if (body == null) {
-        send(
-            exchange,
-            new Response(413, "text/plain", "body over 1 MiB\n".getBytes(StandardCharsets.UTF_8)));
+        send(exchange, error(413, "PAYLOAD_TOO_LARGE", "the body is over 1 MiB"));
         return;
+      }
+      String text = "";
+      if (body.length > 0 || "POST".equals(exchange.getRequestMethod())) {
+        String contentType = exchange.getRequestHeaders().getFirst("Content-Type");
+        if (!isJson(contentType)) {
+          send(
+              exchange,
+              error(
+                  415,
+                  "UNSUPPORTED_MEDIA_TYPE",
+                  "Content-Type must be application/json (UTF-8), got "
+                      + (contentType == null ? "none" : contentType)));
+          return;
+        }
+        Optional<String> decoded = StrictUtf8.decode(body);
+        if (decoded.isEmpty()) {
+          send(exchange, error(400, "INVALID_UTF8", "the body is not well-formed UTF-8"));
+          return;
+        }
+        text = decoded.get();
       }
       Response response;
       try {
-        response =
-            route.handle(exchange.getRequestMethod(), new String(body, StandardCharsets.UTF_8));
+        response = route.handle(exchange.getRequestMethod(), text);
       } catch (RuntimeException e) {
         LOG.warn("{} {} failed", exchange.getRequestMethod(), path, e);
-        response =
-            new Response(
-                500,
-                "text/plain",
-                ("internal error: " + e.getClass().getSimpleName() + "\n")
-                    .getBytes(StandardCharsets.UTF_8));
+        response = error(500, "INTERNAL", e.getClass().getSimpleName());
       }
       send(exchange, response);
     }
+  }
+
+  /**
+   * {@code application/json}, or a {@code +json} type, with no charset or UTF-8 (RFC 8259: JSON
+   * exchanged between systems is UTF-8).
+   */
+  static boolean isJson(String contentType) {
+    if (contentType == null) {
+      return false;
+    }
+    String[] parts = contentType.split(";");
+    String type = parts[0].strip().toLowerCase(Locale.ROOT);
+    if (!type.equals("application/json")
+        && !(type.startsWith("application/") && type.endsWith("+json"))) {
+      return false;
+    }
+    for (int i = 1; i < parts.length; i++) {
+      String[] parameter = parts[i].strip().split("=", 2);
+      if (parameter[0].strip().equalsIgnoreCase("charset")
+          && (parameter.length < 2
+              || !parameter[1].strip().replace("\"", "").equalsIgnoreCase("utf-8"))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** An error in the shape every JSON route uses: {@code {"error": CODE, "message": ...}}. */
+  public static Response error(int status, String code, String message) {
+    JsonScorer.Answer answer = JsonScorer.error(status, code, message);
+    return Response.json(answer.status(), answer.body());
   }
 
   private static byte[] readBody(InputStream in) throws IOException {

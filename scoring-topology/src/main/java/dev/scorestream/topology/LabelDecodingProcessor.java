@@ -1,13 +1,15 @@
 package dev.scorestream.topology;
 
 import dev.scorestream.codec.DecodeResult;
+import dev.scorestream.codec.StrictUtf8;
 import dev.scorestream.codec.WireFormatDecoder;
 import dev.scorestream.deadletter.Reason;
 import dev.scorestream.serving.Outcome;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Supplier;
 import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.util.Utf8;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
@@ -23,6 +25,8 @@ final class LabelDecodingProcessor implements FixedKeyProcessor<Bytes, byte[], F
 
   static final String RULE_EVENT_ID = "label_feedback.event_id.required";
   static final String RULE_LABEL = "label_feedback.label_or_value.required";
+  static final String RULE_EVENT_ID_UTF8 = "label_feedback.event_id.utf8";
+  static final String RULE_LABEL_UTF8 = "label_feedback.label.utf8";
 
   private final WireFormatDecoder decoder;
   private final Supplier<String> modelVersion;
@@ -55,11 +59,19 @@ final class LabelDecodingProcessor implements FixedKeyProcessor<Bytes, byte[], F
           value);
     }
     GenericRecord label = ((DecodeResult.Decoded) decoded).record();
-    Object id = label.get("event_id");
-    String eventId =
-        key != null
-            ? new String(key.get(), StandardCharsets.UTF_8)
-            : id == null ? "" : id.toString();
+    // The event id joins the label to its prediction: bytes that are not UTF-8 would silently
+    // become another id, so they are refused like any other rule violation.
+    Optional<String> id = key != null ? StrictUtf8.decode(key.get()) : text(label.get("event_id"));
+    if (id.isEmpty()) {
+      return invalid(
+          Reason.RULE_VIOLATION,
+          List.of(RULE_EVENT_ID_UTF8),
+          "label's event id is not well-formed UTF-8",
+          null,
+          decoded.schemaId(),
+          value);
+    }
+    String eventId = id.get();
     if (eventId.isBlank()) {
       return invalid(
           Reason.RULE_VIOLATION,
@@ -70,6 +82,15 @@ final class LabelDecodingProcessor implements FixedKeyProcessor<Bytes, byte[], F
           value);
     }
     Object text = label.get("label");
+    if (text != null && text(text).isEmpty()) {
+      return invalid(
+          Reason.RULE_VIOLATION,
+          List.of(RULE_LABEL_UTF8),
+          "label for event " + eventId + " is not well-formed UTF-8",
+          null,
+          decoded.schemaId(),
+          value);
+    }
     Object number = label.get("value");
     Double truth =
         number instanceof Number n && Double.isFinite(n.doubleValue()) ? n.doubleValue() : null;
@@ -84,6 +105,16 @@ final class LabelDecodingProcessor implements FixedKeyProcessor<Bytes, byte[], F
     }
     return new FeedbackInput.Label(
         eventId, text == null ? null : text.toString(), truth, (Long) label.get("label_time"));
+  }
+
+  /** A decoded Avro string as text, empty when its bytes are not UTF-8; null counts as "". */
+  private static Optional<String> text(Object avroString) {
+    if (avroString instanceof Utf8 utf8) {
+      return StrictUtf8.isValid(utf8.getBytes(), 0, utf8.getByteLength())
+          ? Optional.of(utf8.toString())
+          : Optional.empty();
+    }
+    return Optional.of(avroString == null ? "" : avroString.toString());
   }
 
   private FeedbackInput invalid(

@@ -53,8 +53,13 @@ record FieldRules(
     LOWER
   }
 
+  /**
+   * Whether the field needs checking at all. Every string field does: its bytes must be well-formed
+   * UTF-8 (rule {@code <field>.utf8}), declared or not.
+   */
   boolean hasAnything() {
-    return required
+    return kind == Kind.STRING
+        || required
         || min != null
         || max != null
         || finite

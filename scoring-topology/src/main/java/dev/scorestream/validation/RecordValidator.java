@@ -1,5 +1,6 @@
 package dev.scorestream.validation;
 
+import dev.scorestream.codec.StrictUtf8;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -8,6 +9,7 @@ import java.util.Locale;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.util.Utf8;
 
 /**
  * Sanitizes and checks records of one reader schema against the rules declared on its fields.
@@ -49,14 +51,23 @@ public final class RecordValidator {
 
   /**
    * Sanitizes {@code record} in place (trim, case-fold, clamp where declared), then checks every
-   * rule.
+   * rule. A string field whose bytes are not well-formed UTF-8 violates {@code <field>.utf8} and is
+   * not checked further.
    *
    * @return every violation, empty when the record is valid
    */
   public List<Violation> sanitizeAndValidate(GenericRecord record) {
     List<Violation> violations = null;
     for (FieldRules rules : fields) {
-      Object value = sanitize(rules, record.get(rules.position()));
+      Object raw = record.get(rules.position());
+      if (raw instanceof Utf8 text
+          && !StrictUtf8.isValid(text.getBytes(), 0, text.getByteLength())) {
+        // Checked before sanitation: trimming or case-folding would turn the bad bytes into U+FFFD.
+        violations =
+            add(violations, rules.field() + ".utf8", rules.field() + " is not well-formed UTF-8");
+        continue;
+      }
+      Object value = sanitize(rules, raw);
       record.put(rules.position(), value);
       violations = check(rules, value, violations);
     }

@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.util.Utf8;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -307,6 +308,40 @@ class FeedbackTopologyTest {
     }
     assertThat(examples.stream().map(r -> new String(r.key().get(), StandardCharsets.UTF_8)))
         .containsExactlyInAnyOrderElementsOf(ids);
+  }
+
+  @Test
+  void shouldDeadLetterLabelsWhoseEventIdOrLabelIsNotUtf8() {
+    byte[] badId = {'e', '-', (byte) 0xC3, '1'};
+    GenericRecord feedback = new GenericData.Record(Contracts.labelFeedback());
+    feedback.put("event_id", "ignored: the key is the id");
+    feedback.put("label", PaymentGenerator.FRAUD);
+    feedback.put("label_time", LABELS_AT);
+    byte[] keyed = labelEncoder.encode(feedback);
+    labels.pipeInput(new TestRecord<>(Bytes.wrap(badId), keyed, new RecordHeaders(), LABELS_AT));
+
+    feedback.put("event_id", new Utf8(badId));
+    byte[] byField = labelEncoder.encode(feedback);
+    labels.pipeInput(new TestRecord<>((Bytes) null, byField, new RecordHeaders(), LABELS_AT));
+
+    feedback.put("event_id", "e-3");
+    feedback.put("label", new Utf8(new byte[] {'F', (byte) 0xFF}));
+    byte[] badLabel = labelEncoder.encode(feedback);
+    labels.pipeInput(new TestRecord<>(key("e-3"), badLabel, new RecordHeaders(), LABELS_AT));
+
+    List<TestRecord<Bytes, byte[]>> letters = deadLetters.readRecordsToList();
+    assertThat(letters).extracting(TestRecord::value).containsExactly(keyed, byField, badLabel);
+    assertThat(letters)
+        .extracting(
+            letter ->
+                new String(
+                    letter.headers().lastHeader(DeadLetterHeaders.RULES).value(),
+                    StandardCharsets.UTF_8))
+        .containsExactly(
+            LabelDecodingProcessor.RULE_EVENT_ID_UTF8,
+            LabelDecodingProcessor.RULE_EVENT_ID_UTF8,
+            LabelDecodingProcessor.RULE_LABEL_UTF8);
+    assertThat(training.isEmpty()).isTrue();
   }
 
   @Test

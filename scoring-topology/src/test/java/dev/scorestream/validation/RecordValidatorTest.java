@@ -5,10 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.scorestream.samples.PaymentGenerator;
 import dev.scorestream.schemas.Contracts;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.util.Utf8;
 import org.junit.jupiter.api.Test;
 
 class RecordValidatorTest {
@@ -42,6 +44,29 @@ class RecordValidatorTest {
     assertThat(validator.sanitizeAndValidate(record)).isEmpty();
     assertThat(record.get("currency")).isEqualTo("USD");
     assertThat(record.get("merchant_category")).isEqualTo("grocery");
+  }
+
+  @Test
+  void shouldRefuseStringsThatAreNotUtf8WhetherOrNotTheFieldDeclaresRules() {
+    Schema schema =
+        new Schema.Parser()
+            .parse(
+                """
+                {"type": "record", "name": "Note", "fields": [
+                  {"name": "id", "type": "string", "rules": {"required": true}},
+                  {"name": "note", "type": ["null", "string"], "default": null},
+                  {"name": "code", "type": "string", "sanitize": {"trim": true, "case": "upper"}}]}
+                """);
+    GenericRecord record = new GenericData.Record(schema);
+    // Avro hands strings over as raw Utf8 bytes; new String(...) would turn these into U+FFFD.
+    record.put("id", new Utf8(new byte[] {'e', 'v', (byte) 0xC3, '1'}));
+    record.put("note", new Utf8(new byte[] {(byte) 0xFF, 'C', '1'}));
+    record.put("code", new Utf8(" usd ".getBytes(StandardCharsets.UTF_8)));
+
+    List<Violation> violations = RecordValidator.forSchema(schema).sanitizeAndValidate(record);
+
+    assertThat(ids(violations)).containsExactly("id.utf8", "note.utf8");
+    assertThat(record.get("code").toString()).as("valid text is still sanitized").isEqualTo("USD");
   }
 
   @Test
