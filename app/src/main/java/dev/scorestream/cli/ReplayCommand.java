@@ -91,6 +91,7 @@ final class ReplayCommand implements Callable<Integer> {
         "%-50s %8s%n",
         dryRun ? "would replay (reason -> target)" : "replayed (reason -> target)", "count");
     result.byReasonAndTarget().forEach((key, count) -> out.printf("%-50s %8d%n", key, count));
+    result.refusedBy().forEach((why, count) -> out.printf("%-50s %8d%n", "refused: " + why, count));
     out.println(result.summary());
     return 0;
   }

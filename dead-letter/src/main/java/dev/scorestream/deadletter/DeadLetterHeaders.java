@@ -39,6 +39,24 @@ public final class DeadLetterHeaders {
   public static final String FAILED_AT = PREFIX + "failed.at";
   public static final String REPLAY_COUNT = PREFIX + "replay.count";
 
+  /** What was taken out to make the dead letter fit its topic ({@link DeadLetterFit}). */
+  public static final String DEGRADED = PREFIX + "degraded";
+
+  /** Size in bytes of an omitted value. */
+  public static final String VALUE_SIZE = PREFIX + "value.size";
+
+  /** SHA-256 (hex) of an omitted value. */
+  public static final String VALUE_SHA256 = PREFIX + "value.sha256";
+
+  /** Size in bytes of an omitted key. */
+  public static final String KEY_SIZE = PREFIX + "key.size";
+
+  /** SHA-256 (hex) of an omitted key. */
+  public static final String KEY_SHA256 = PREFIX + "key.sha256";
+
+  /** How many original headers were dropped. */
+  public static final String HEADERS_OMITTED = PREFIX + "headers.omitted";
+
   /** Upper bound of the stack-trace header, so a deep trace cannot bloat every dead letter. */
   public static final int MAX_STACKTRACE_BYTES = 8 * 1024;
 
@@ -82,6 +100,13 @@ public final class DeadLetterHeaders {
       }
     }
     return headers;
+  }
+
+  /** Whether a dead letter's value, key or original headers were left out to fit its topic. */
+  public static boolean omittedOriginal(Headers headers) {
+    return headers.lastHeader(VALUE_SHA256) != null
+        || headers.lastHeader(KEY_SHA256) != null
+        || headers.lastHeader(HEADERS_OMITTED) != null;
   }
 
   public static boolean isDeadLetterHeader(String key) {
@@ -133,7 +158,7 @@ public final class DeadLetterHeaders {
   }
 
   /** Cuts {@code text} to at most {@code maxBytes} UTF-8 bytes without splitting a character. */
-  static String truncate(String text, int maxBytes) {
+  public static String truncate(String text, int maxBytes) {
     byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
     if (bytes.length <= maxBytes) {
       return text;

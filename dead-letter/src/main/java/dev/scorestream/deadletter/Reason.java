@@ -20,7 +20,12 @@ public enum Reason {
   /** Valid, but the model could not use any feature of it. */
   NO_FEATURES(Disposition.POISON),
   /** The model failed on a valid record; replayable after a model fix. */
-  SCORING_ERROR(Disposition.RETRYABLE);
+  SCORING_ERROR(Disposition.RETRYABLE),
+  /**
+   * Scored, but its prediction would exceed what the predictions topic or the producer accepts (a
+   * huge key or event id, say); replayable after raising {@code max.message.bytes}.
+   */
+  OUTPUT_TOO_LARGE(Disposition.RETRYABLE);
 
   private final Disposition disposition;
 

@@ -38,6 +38,11 @@ import org.slf4j.LoggerFactory;
  * where the last commit left off. Records the filter passes over are committed too, so a second run
  * over the same topic replays nothing. A dry run reads from the group's position and writes and
  * commits nothing.
+ *
+ * <p>A dead letter that left its value, key or headers out to fit its topic ({@link DeadLetterFit})
+ * is replayed from its original, read back from the source topic by its coordinates and checked
+ * against the SHA-256 it kept. An original that is no longer retained (or differs) is refused and
+ * counted, never replayed as the empty dead letter.
  */
 public final class ReplayEngine {
 
@@ -65,6 +70,7 @@ public final class ReplayEngine {
           "--to topic " + options.to() + " does not exist; create it first");
     }
     try (KafkaConsumer<byte[], byte[]> consumer = consumer(options.group());
+        OriginalRecords originals = new OriginalRecords(clientProperties);
         KafkaProducer<byte[], byte[]> producer = options.dryRun() ? null : producer(options)) {
       if (producer != null) {
         producer.initTransactions();
@@ -83,11 +89,13 @@ public final class ReplayEngine {
               new ConsumerGroupMetadata(options.group()),
               reader.remaining(),
               progress,
-              topics);
+              topics,
+              originals);
       reader.forEachBatch(run::batch);
       run.commitPositions();
       progress.update(run.read, run.total, run.replayed);
-      return new ReplayResult(run.replayed, run.skipped, run.refused, run.byReasonAndTarget);
+      return new ReplayResult(
+          run.replayed, run.skipped, run.refused, run.byReasonAndTarget, run.refusedBy);
     }
   }
 
@@ -102,7 +110,9 @@ public final class ReplayEngine {
     private final long total;
     private final Progress progress;
     private final RatePacer pacer;
+    private final OriginalRecords originals;
     private final Map<String, Long> byReasonAndTarget = new TreeMap<>();
+    private final Map<String, Long> refusedBy = new TreeMap<>();
     private long read;
     private long replayed;
     private long skipped;
@@ -115,8 +125,10 @@ public final class ReplayEngine {
         ConsumerGroupMetadata group,
         long total,
         Progress progress,
-        Set<String> topics) {
+        Set<String> topics,
+        OriginalRecords originals) {
       this.options = options;
+      this.originals = originals;
       this.topics = topics;
       this.consumer = consumer;
       this.producer = producer;
@@ -181,6 +193,11 @@ public final class ReplayEngine {
       producer.commitTransaction();
     }
 
+    private void refuse(String why) {
+      refused++;
+      refusedBy.merge(why, 1L, Long::sum);
+    }
+
     private void abortQuietly() {
       try {
         producer.abortTransaction();
@@ -228,8 +245,24 @@ public final class ReplayEngine {
       }
       int count = DeadLetterHeaders.replayCount(record.headers());
       if (count >= options.maxReplays()) {
-        refused++;
+        refuse("replay limit reached");
         return;
+      }
+      ConsumerRecord<byte[], byte[]> original = record;
+      if (DeadLetterHeaders.omittedOriginal(record.headers())) {
+        OriginalRecords.Lookup lookup = originals.find(record.headers());
+        if (lookup instanceof OriginalRecords.Gone gone) {
+          LOG.warn(
+              "dead letter {}-{}@{} not replayed: {}",
+              record.topic(),
+              record.partition(),
+              record.offset(),
+              gone.detail());
+          refuse(gone.reason());
+          return;
+        }
+        // The dead letter left the original out to fit its topic: replay the original itself.
+        original = ((OriginalRecords.Found) lookup).record();
       }
       String reason =
           DeadLetterHeaders.get(record.headers(), DeadLetterHeaders.REASON).orElse("(no reason)");
@@ -241,15 +274,19 @@ public final class ReplayEngine {
                 target,
                 null,
                 record.timestamp(),
-                record.key(),
-                record.value(),
-                replayHeaders(record.headers(), count + 1)));
+                original.key(),
+                original.value(),
+                replayHeaders(original.headers(), count + 1)));
         pacer.pace(replayed);
       }
     }
   }
 
-  /** The original headers without dead-letter headers, plus the new replay count. */
+  /**
+   * The original headers without dead-letter headers, plus the new replay count. The original is
+   * the dead letter itself, or the record read back from the source when the dead letter omitted
+   * it.
+   */
   static Headers replayHeaders(Headers deadLetterHeaders, int replayCount) {
     Headers headers = new RecordHeaders(deadLetterHeaders.toArray());
     DeadLetterHeaders.strip(headers);
