@@ -18,9 +18,9 @@ import org.apache.kafka.common.header.Headers;
  * <ol>
  *   <li>{@code stacktrace}: the stack-trace header is emptied;
  *   <li>{@code message}: the message header is cut to {@value #SHORT_MESSAGE_BYTES} bytes;
- *   <li>{@code value}: the value is omitted, and its size and SHA-256 are kept in headers;
- *   <li>{@code headers}: the original (non-dead-letter) headers are dropped and counted;
- *   <li>{@code key}: the key is omitted, with its size and SHA-256.
+ *   <li>then the original parts, the largest first, until it fits: {@code value} (omitted, its size
+ *       and SHA-256 kept in headers), {@code headers} (the original ones dropped and counted) or
+ *       {@code key} (omitted, with its size and SHA-256).
  * </ol>
  *
  * The steps taken are listed in {@code scorestream.dlq.degraded}. The source coordinates stay in
@@ -62,32 +62,35 @@ public final class DeadLetterFit {
         degraded.add("message");
       }
     }
-    if (fittedValue != null
-        && tooLarge(fittedKey, fittedValue, headers, maxBytes, degraded, everything)) {
-      put(headers, DeadLetterHeaders.VALUE_SIZE, Integer.toString(fittedValue.length));
-      put(headers, DeadLetterHeaders.VALUE_SHA256, sha256(fittedValue));
-      fittedValue = null;
-      degraded.add("value");
-    }
-    if (tooLarge(fittedKey, fittedValue, headers, maxBytes, degraded, everything)) {
-      int dropped = 0;
-      for (Header header : headers.toArray()) {
-        if (!DeadLetterHeaders.isDeadLetterHeader(header.key())) {
-          headers.remove(header.key());
-          dropped++;
-        }
+    // Then the original parts, largest first, until it fits: a huge key need not cost the value.
+    while (tooLarge(fittedKey, fittedValue, headers, maxBytes, degraded, everything)) {
+      long valueBytes = fittedValue == null ? -1 : fittedValue.length;
+      long keyBytes = fittedKey == null ? -1 : fittedKey.length;
+      long headerBytes = originalHeaderBytes(headers);
+      if (valueBytes < 0 && keyBytes < 0 && headerBytes <= 0) {
+        break; // nothing of the original is left; only our own bounded headers remain
       }
-      if (dropped > 0) {
+      if (valueBytes >= keyBytes && valueBytes >= headerBytes) {
+        put(headers, DeadLetterHeaders.VALUE_SIZE, Integer.toString(fittedValue.length));
+        put(headers, DeadLetterHeaders.VALUE_SHA256, sha256(fittedValue));
+        fittedValue = null;
+        degraded.add("value");
+      } else if (headerBytes >= keyBytes) {
+        int dropped = 0;
+        for (Header header : headers.toArray()) {
+          if (!DeadLetterHeaders.isDeadLetterHeader(header.key())) {
+            headers.remove(header.key());
+            dropped++;
+          }
+        }
         put(headers, DeadLetterHeaders.HEADERS_OMITTED, Integer.toString(dropped));
         degraded.add("headers");
+      } else {
+        put(headers, DeadLetterHeaders.KEY_SIZE, Integer.toString(fittedKey.length));
+        put(headers, DeadLetterHeaders.KEY_SHA256, sha256(fittedKey));
+        fittedKey = null;
+        degraded.add("key");
       }
-    }
-    if (fittedKey != null
-        && tooLarge(fittedKey, fittedValue, headers, maxBytes, degraded, everything)) {
-      put(headers, DeadLetterHeaders.KEY_SIZE, Integer.toString(fittedKey.length));
-      put(headers, DeadLetterHeaders.KEY_SHA256, sha256(fittedKey));
-      fittedKey = null;
-      degraded.add("key");
     }
     put(headers, DeadLetterHeaders.DEGRADED, String.join(",", degraded));
     return new Fitted(fittedKey, fittedValue, headers, degraded);
@@ -103,6 +106,19 @@ public final class DeadLetterFit {
     // Room for the degraded header this method will add, listing every step.
     long pending = RecordSize.HEADER_OVERHEAD + DeadLetterHeaders.DEGRADED.length() + 40;
     return everything || RecordSize.upperBound(key, value, headers) + pending > maxBytes;
+  }
+
+  /** Bytes of the headers that are not dead-letter headers; 0 when there are none. */
+  private static long originalHeaderBytes(Headers headers) {
+    long bytes = 0;
+    boolean any = false;
+    for (Header header : headers) {
+      if (!DeadLetterHeaders.isDeadLetterHeader(header.key())) {
+        bytes += RecordSize.headerBytes(header);
+        any = true;
+      }
+    }
+    return any ? bytes : -1;
   }
 
   /** Replaces the header's value; false when it already was {@code value}. */

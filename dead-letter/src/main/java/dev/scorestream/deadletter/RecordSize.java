@@ -19,7 +19,7 @@ public final class RecordSize {
   static final int RECORD_OVERHEAD = 5 + 1 + 10 + 5 + 5 + 5 + 5;
 
   /** Framing of one header: key length and value length. */
-  static final int HEADER_OVERHEAD = 5 + 5;
+  public static final int HEADER_OVERHEAD = 5 + 5;
 
   private RecordSize() {}
 

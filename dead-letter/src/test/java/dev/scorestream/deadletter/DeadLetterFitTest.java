@@ -96,7 +96,7 @@ class DeadLetterFitTest {
   }
 
   @Test
-  void shouldDropOriginalHeadersAndThenAHugeKey() {
+  void shouldOmitTheLargestPartsFirstSoAHugeKeyAndHeadersDoNotCostTheValue() {
     byte[] key = new byte[200_000];
     Arrays.fill(key, (byte) 'k');
     Headers headers = headers();
@@ -104,8 +104,8 @@ class DeadLetterFitTest {
 
     DeadLetterFit.Fitted fitted = DeadLetterFit.fit(key, new byte[10], headers, LIMIT, false);
 
-    assertThat(fitted.degraded())
-        .containsExactly("stacktrace", "message", "value", "headers", "key");
+    assertThat(fitted.degraded()).containsExactly("stacktrace", "message", "key", "headers");
+    assertThat(fitted.value()).hasSize(10);
     assertThat(fitted.key()).isNull();
     assertThat(header(headers, DeadLetterHeaders.KEY_SIZE)).isEqualTo("200000");
     assertThat(header(headers, DeadLetterHeaders.KEY_SHA256)).isEqualTo(DeadLetterFit.sha256(key));
@@ -122,7 +122,7 @@ class DeadLetterFitTest {
         DeadLetterFit.fit("k".getBytes(), new byte[5], headers, LIMIT, true);
 
     assertThat(fitted.degraded())
-        .containsExactly("stacktrace", "message", "value", "headers", "key");
+        .containsExactly("stacktrace", "message", "headers", "value", "key");
     assertThat(fitted.key()).isNull();
     assertThat(fitted.value()).isNull();
   }

@@ -44,8 +44,17 @@ public final class DriftPartial {
     }
   }
 
-  /** One categorical feature, or the predicted labels. */
+  /**
+   * One categorical feature, or the predicted labels. Bounded, so one record (a megabyte-long
+   * value) or a high-cardinality field cannot make a partial too large for its repartition topic:
+   * values are cut to {@value #MAX_CATEGORY_CHARS} characters, and beyond {@value #MAX_CATEGORIES}
+   * distinct values the rest is counted as {@value #OTHER}.
+   */
   public static final class CategoricalStats {
+    public static final int MAX_CATEGORIES = 256;
+    public static final int MAX_CATEGORY_CHARS = 128;
+    public static final String OTHER = "(other)";
+
     public Map<String, Long> counts =
         new HashMap<>(); // hashed: merged per event; reports sort them
     public long missing;
@@ -54,13 +63,22 @@ public final class DriftPartial {
       if (value == null) {
         missing++;
       } else {
-        counts.merge(value, 1L, Long::sum);
+        count(value, 1L);
       }
     }
 
     void merge(CategoricalStats other) {
-      other.counts.forEach((category, count) -> counts.merge(category, count, Long::sum));
+      other.counts.forEach(this::count);
       missing += other.missing;
+    }
+
+    private void count(String value, long count) {
+      String category =
+          value.length() > MAX_CATEGORY_CHARS ? value.substring(0, MAX_CATEGORY_CHARS) : value;
+      if (counts.size() >= MAX_CATEGORIES && !counts.containsKey(category)) {
+        category = OTHER;
+      }
+      counts.merge(category, count, Long::sum);
     }
 
     public CategoricalAccumulator toAccumulator() {

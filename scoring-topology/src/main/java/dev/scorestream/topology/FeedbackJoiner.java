@@ -159,11 +159,14 @@ final class FeedbackJoiner implements Processor<Bytes, FeedbackInput, Bytes, Fee
   /** A label waiting for its prediction, since a wall-clock time. */
   record Waiting(FeedbackInput.Label label, long since) {
 
+    /** Bytes of the encoded label besides its event id and text. */
+    static final int FIXED_BYTES = 8 + 8 + 1 + 8 + 4 + 4;
+
     static byte[] encode(FeedbackInput.Label label, long since) {
       byte[] id = label.eventId().getBytes(StandardCharsets.UTF_8);
       byte[] text =
           label.label() == null ? new byte[0] : label.label().getBytes(StandardCharsets.UTF_8);
-      return ByteBuffer.allocate(8 + 8 + 1 + 8 + 4 + id.length + 4 + text.length)
+      return ByteBuffer.allocate(FIXED_BYTES + id.length + text.length)
           .putLong(since)
           .putLong(label.labelTime())
           .put((byte) (label.value() == null ? 0 : 1))

@@ -4,7 +4,9 @@ import dev.scorestream.codec.DecodeResult;
 import dev.scorestream.codec.StrictUtf8;
 import dev.scorestream.codec.WireFormatDecoder;
 import dev.scorestream.deadletter.Reason;
+import dev.scorestream.deadletter.RecordSize;
 import dev.scorestream.serving.Outcome;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -30,11 +32,14 @@ final class LabelDecodingProcessor implements FixedKeyProcessor<Bytes, byte[], F
 
   private final WireFormatDecoder decoder;
   private final Supplier<String> modelVersion;
+  private final OutputLimits limits;
   private FixedKeyProcessorContext<Bytes, FeedbackInput> context;
 
-  LabelDecodingProcessor(WireFormatDecoder decoder, Supplier<String> modelVersion) {
+  LabelDecodingProcessor(
+      WireFormatDecoder decoder, Supplier<String> modelVersion, OutputLimits limits) {
     this.decoder = decoder;
     this.modelVersion = modelVersion;
+    this.limits = limits;
   }
 
   @Override
@@ -103,8 +108,33 @@ final class LabelDecodingProcessor implements FixedKeyProcessor<Bytes, byte[], F
           decoded.schemaId(),
           value);
     }
-    return new FeedbackInput.Label(
-        eventId, text == null ? null : text.toString(), truth, (Long) label.get("label_time"));
+    FeedbackInput.Label valid =
+        new FeedbackInput.Label(
+            eventId, text == null ? null : text.toString(), truth, (Long) label.get("label_time"));
+    // A label that overtakes its prediction waits in a changelogged store, keyed by its event id;
+    // one too large for that changelog would stop the pipeline, so it is refused here instead.
+    long idBytes = eventId.getBytes(StandardCharsets.UTF_8).length;
+    long textBytes = text == null ? 0 : ((CharSequence) text).length() * 3L; // UTF-8 upper bound
+    long waiting =
+        RecordSize.upperBound(null, null, null)
+            + idBytes
+            + FeedbackJoiner.Waiting.FIXED_BYTES
+            + idBytes
+            + textBytes;
+    if (waiting > limits.maxInternalRecordBytes()) {
+      return invalid(
+          Reason.OUTPUT_TOO_LARGE,
+          List.of(),
+          "label for an event id of "
+              + eventId.length()
+              + " characters would not fit the join's changelog ("
+              + limits.maxInternalRecordBytes()
+              + " bytes)",
+          null,
+          decoded.schemaId(),
+          value);
+    }
+    return valid;
   }
 
   /** A decoded Avro string as text, empty when its bytes are not UTF-8; null counts as "". */

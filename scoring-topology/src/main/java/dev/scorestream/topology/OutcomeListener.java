@@ -30,6 +30,18 @@ public interface OutcomeListener {
 
   void rejected(Reason reason);
 
+  /**
+   * A dead letter was degraded to fit its topic; {@code steps} as in {@code
+   * scorestream.dlq.degraded}.
+   */
+  default void deadLetterDegraded(java.util.List<String> steps) {}
+
+  /**
+   * A derived record (a feedback snapshot or a training example) was left out because it would not
+   * fit its topic; the prediction or dead letter of its input was written as usual.
+   */
+  default void outputSkipped(String output) {}
+
   /** A drift window closed and was reported. */
   default void drift(DriftReports.Summary summary) {}
 

@@ -1,19 +1,24 @@
 package dev.scorestream.topology;
 
 import dev.scorestream.codec.DecodeResult;
+import dev.scorestream.codec.WireFormat;
 import dev.scorestream.codec.WireFormatDecoder;
 import dev.scorestream.codec.WireFormatEncoder;
 import dev.scorestream.deadletter.Reason;
+import dev.scorestream.deadletter.RecordSize;
 import dev.scorestream.model.ModelScorer;
 import dev.scorestream.registry.RegistryUnavailableException;
 import dev.scorestream.serving.EventScorer;
 import dev.scorestream.serving.Health;
 import dev.scorestream.serving.Outcome;
 import dev.scorestream.serving.PredictionBuilder;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import org.apache.avro.generic.GenericRecord;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.errors.StreamsException;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
@@ -42,16 +47,18 @@ final class ScoringProcessor implements FixedKeyProcessor<Bytes, byte[], Outcome
   private final Health health;
   private final Duration outageMaxBlock;
   private final OutcomeListener listener;
+  private final String predictionsTopic;
+  private final OutputGuards guards;
   private FixedKeyProcessorContext<Bytes, Outcome> context;
 
   ScoringProcessor(
+      ScoringTopology.Settings settings,
       WireFormatDecoder decoder,
       WireFormatEncoder encoder,
       EventScorer scorer,
       PredictionBuilder predictions,
       Clock clock,
       Health health,
-      Duration outageMaxBlock,
       OutcomeListener listener) {
     this.decoder = decoder;
     this.scorer = scorer;
@@ -59,8 +66,10 @@ final class ScoringProcessor implements FixedKeyProcessor<Bytes, byte[], Outcome
     this.writer = predictions.writer(encoder);
     this.clock = clock;
     this.health = health;
-    this.outageMaxBlock = outageMaxBlock;
+    this.outageMaxBlock = settings.outageMaxBlock();
     this.listener = listener;
+    this.predictionsTopic = settings.predictions().name();
+    this.guards = settings.guards();
   }
 
   @Override
@@ -72,6 +81,9 @@ final class ScoringProcessor implements FixedKeyProcessor<Bytes, byte[], Outcome
   public void process(FixedKeyRecord<Bytes, byte[]> record) {
     long started = System.nanoTime();
     Outcome outcome = outcome(record);
+    if (outcome instanceof Outcome.Scored scored) {
+      outcome = fitPrediction(record, scored);
+    }
     if (outcome instanceof Outcome.Rejected rejected) {
       listener.rejected(rejected.reason());
     } else {
@@ -129,6 +141,53 @@ final class ScoringProcessor implements FixedKeyProcessor<Bytes, byte[], Outcome
         valid.result(),
         eventId,
         eventTime == null ? record.timestamp() : eventTime);
+  }
+
+  /**
+   * A prediction copies the input's key and (by policy) its headers, and carries its event id: a
+   * huge one would be refused by the predictions topic, and under exactly-once refused again on
+   * every retry. It first leaves the input headers behind; if even that does not fit (or the topic
+   * refused it before), the event becomes an {@code OUTPUT_TOO_LARGE} dead letter instead.
+   */
+  private Outcome fitPrediction(FixedKeyRecord<Bytes, byte[]> record, Outcome.Scored scored) {
+    Headers headers = record.headers();
+    byte[] key = record.key() == null ? null : record.key().get();
+    long bare = RecordSize.upperBound(key, scored.prediction(), null);
+    long limit = guards.limits().maxRecordBytes(predictionsTopic);
+    boolean refusedBefore =
+        guards.refused().refused(OutputFailureHandler.source(context), predictionsTopic);
+    long headerBytes = guards.predictionHeaders().keptBytes(headers);
+    if (!refusedBefore && bare + headerBytes <= limit) {
+      guards.predictionHeaders().apply(headers);
+      return scored;
+    }
+    long marker = RecordSize.HEADER_OVERHEAD + PredictionHeaders.HEADERS_OMITTED.length() + 10;
+    if (!refusedBefore && bare + marker <= limit) {
+      int omitted = headers.toArray().length;
+      for (Header header : headers.toArray()) {
+        headers.remove(header.key());
+      }
+      headers.add(
+          PredictionHeaders.HEADERS_OMITTED,
+          Integer.toString(omitted).getBytes(StandardCharsets.UTF_8));
+      return scored;
+    }
+    return new Outcome.Rejected(
+        Reason.OUTPUT_TOO_LARGE,
+        List.of(),
+        refusedBefore
+            ? "topic " + predictionsTopic + " refused this event's prediction for its size"
+            : "the prediction takes "
+                + bare
+                + " bytes, more than the "
+                + limit
+                + " that topic "
+                + predictionsTopic
+                + " accepts (its key and event id are copied into it)",
+        null,
+        WireFormat.schemaId(record.value()), // it decoded, so it has the wire-format header
+        scored.modelVersion(),
+        record.value());
   }
 
   private DecodeResult decodeWaitingOutOutage(byte[] value) {

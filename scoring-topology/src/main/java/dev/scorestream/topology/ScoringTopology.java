@@ -89,6 +89,7 @@ public final class ScoringTopology {
    * @param streamsConfig the Kafka Streams properties the topology will run with (topology-level
    *     settings such as the processing exception handler are read from them), or null for Kafka's
    *     defaults
+   * @param guards output size limits, refused outputs, prediction header policy
    */
   public record Settings(
       Topic<Bytes, byte[]> events,
@@ -96,7 +97,27 @@ public final class ScoringTopology {
       Topic<Bytes, byte[]> deadLetters,
       String appVersion,
       Duration outageMaxBlock,
-      Properties streamsConfig) {}
+      Properties streamsConfig,
+      OutputGuards guards) {
+
+    /** Without output limits (tests, tools). */
+    public Settings(
+        Topic<Bytes, byte[]> events,
+        Topic<Bytes, byte[]> predictions,
+        Topic<Bytes, byte[]> deadLetters,
+        String appVersion,
+        Duration outageMaxBlock,
+        Properties streamsConfig) {
+      this(
+          events,
+          predictions,
+          deadLetters,
+          appVersion,
+          outageMaxBlock,
+          streamsConfig,
+          OutputGuards.unlimited());
+    }
+  }
 
   /**
    * Per-task codecs: each stream task gets its own decoder (registry-backed, resolving writer
@@ -199,13 +220,13 @@ public final class ScoringTopology {
             .processValues(
                 () ->
                     new ScoringProcessor(
+                        settings,
                         codecs.decoders().get(),
                         codecs.predictionEncoders().get(),
                         scorer,
                         predictions,
                         clock,
                         health,
-                        settings.outageMaxBlock(),
                         listener),
                 Named.as(SCORE));
 
@@ -225,8 +246,7 @@ public final class ScoringTopology {
 
     branches
         .get("outcome-rejected")
-        .processValues(
-            () -> new DeadLetterProcessor(settings.appVersion(), clock), Named.as(DEAD_LETTER))
+        .process(() -> new DeadLetterProcessor(settings, clock, listener), Named.as(DEAD_LETTER))
         .to(settings.deadLetters().name(), settings.deadLetters().produced());
 
     @SuppressWarnings("unchecked") // the branch holds nothing but Scored outcomes
@@ -305,7 +325,8 @@ public final class ScoringTopology {
     KStream<Bytes, FeedbackInput> predictions =
         scored
             .process(
-                SnapshotProcessor.supplier(scorer.extractor().schema()),
+                SnapshotProcessor.supplier(
+                    scorer.extractor().schema(), settings.guards(), listener),
                 Named.as("prediction-snapshots"))
             .repartition(
                 Repartitioned.with(Serdes.Bytes(), Serdes.ByteArray())
@@ -318,7 +339,9 @@ public final class ScoringTopology {
             .processValues(
                 () ->
                     new LabelDecodingProcessor(
-                        feedback.labelDecoders().get(), () -> scorer.model().current().version()),
+                        feedback.labelDecoders().get(),
+                        () -> scorer.model().current().version(),
+                        settings.guards().limits()),
                 Named.as("label-decode"));
     Map<String, KStream<Bytes, FeedbackInput>> checked =
         labels
@@ -330,9 +353,8 @@ public final class ScoringTopology {
         .mapValues(
             input -> (Outcome) ((FeedbackInput.Invalid) input).rejected(),
             Named.as("label-rejected"))
-        .processValues(
-            () -> new DeadLetterProcessor(settings.appVersion(), clock),
-            Named.as("label-dead-letter"))
+        .process(
+            () -> new DeadLetterProcessor(settings, clock, listener), Named.as("label-dead-letter"))
         .to(settings.deadLetters().name(), settings.deadLetters().produced());
 
     builder.addStateStore(
@@ -364,7 +386,11 @@ public final class ScoringTopology {
             (key, result) -> result instanceof FeedbackResult.Matched, Named.as("feedback-matched"))
         .processValues(
             TrainingExampleProcessor.supplier(
-                scorer.extractor().schema(), feedback.trainingEncoders()),
+                scorer.extractor().schema(),
+                feedback.trainingEncoders(),
+                feedback.trainingTopic(),
+                settings.guards(),
+                listener),
             Named.as("training-example"))
         .to(feedback.trainingTopic(), Produced.with(Serdes.Bytes(), Serdes.ByteArray()));
 

@@ -1,6 +1,7 @@
 package dev.scorestream.topology;
 
 import dev.scorestream.codec.WireFormatEncoder;
+import dev.scorestream.deadletter.RecordSize;
 import dev.scorestream.feedback.FeedbackResult;
 import dev.scorestream.feedback.PredictionSnapshots;
 import dev.scorestream.training.TrainingExamples;
@@ -17,16 +18,33 @@ final class TrainingExampleProcessor implements FixedKeyProcessor<Bytes, Feedbac
 
   private final TrainingExamples examples;
   private final WireFormatEncoder encoder;
+  private final String topic;
+  private final OutputGuards guards;
+  private final OutcomeListener listener;
   private FixedKeyProcessorContext<Bytes, byte[]> context;
 
-  private TrainingExampleProcessor(TrainingExamples examples, WireFormatEncoder encoder) {
+  private TrainingExampleProcessor(
+      TrainingExamples examples,
+      WireFormatEncoder encoder,
+      String topic,
+      OutputGuards guards,
+      OutcomeListener listener) {
     this.examples = examples;
     this.encoder = encoder;
+    this.topic = topic;
+    this.guards = guards;
+    this.listener = listener;
   }
 
   static FixedKeyProcessorSupplier<Bytes, FeedbackResult, byte[]> supplier(
-      Schema reader, Supplier<WireFormatEncoder> encoders) {
-    return () -> new TrainingExampleProcessor(new TrainingExamples(reader), encoders.get());
+      Schema reader,
+      Supplier<WireFormatEncoder> encoders,
+      String topic,
+      OutputGuards guards,
+      OutcomeListener listener) {
+    return () ->
+        new TrainingExampleProcessor(
+            new TrainingExamples(reader), encoders.get(), topic, guards, listener);
   }
 
   @Override
@@ -38,15 +56,22 @@ final class TrainingExampleProcessor implements FixedKeyProcessor<Bytes, Feedbac
   public void process(FixedKeyRecord<Bytes, FeedbackResult> record) {
     FeedbackResult.Matched matched = (FeedbackResult.Matched) record.value();
     PredictionSnapshots.Snapshot prediction = matched.prediction();
-    context.forward(
-        record.withValue(
-            encoder.encode(
-                examples.create(
-                    prediction.eventId(),
-                    matched.label(),
-                    matched.labelTime(),
-                    prediction.predictedLabel(),
-                    prediction.modelVersion(),
-                    prediction.event()))));
+    byte[] example =
+        encoder.encode(
+            examples.create(
+                prediction.eventId(),
+                matched.label(),
+                matched.labelTime(),
+                prediction.predictedLabel(),
+                prediction.modelVersion(),
+                prediction.event()));
+    byte[] key = record.key() == null ? null : record.key().get();
+    if (RecordSize.upperBound(key, example, record.headers())
+            > guards.limits().maxRecordBytes(topic)
+        || guards.refused().refused(OutputFailureHandler.source(context), topic)) {
+      listener.outputSkipped("training_example");
+      return;
+    }
+    context.forward(record.withValue(example));
   }
 }

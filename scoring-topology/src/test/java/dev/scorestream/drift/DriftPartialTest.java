@@ -134,4 +134,40 @@ class DriftPartialTest {
     assertThat(partial.predictedLabels.counts).containsEntry("LEGIT", 1L);
     assertThat(partial.scores.get("FRAUD").mean).isEqualTo(0.1);
   }
+
+  @Test
+  void shouldBoundCategoriesSoOneRecordOrAHighCardinalityFieldCannotGrowAPartial() {
+    List<GenericRecord> events = events(400, 5);
+    for (int i = 0; i < events.size(); i++) {
+      events.get(i).put("merchant_category", "m-" + i);
+    }
+    events.get(0).put("merchant_category", "x".repeat(1_000_000));
+    DriftPartial partial = fold(events);
+    DriftPartial merged = DriftPartial.empty(EXTRACTOR.fields(), BASELINE);
+    merged.merge(partial);
+    merged.merge(partial);
+
+    for (DriftPartial p : List.of(partial, merged)) {
+      java.util.Map<String, Long> counts = p.categorical.get("merchant_category").counts;
+      assertThat(counts.size())
+          .isLessThanOrEqualTo(DriftPartial.CategoricalStats.MAX_CATEGORIES + 1);
+      assertThat(counts.keySet())
+          .allSatisfy(
+              c ->
+                  assertThat(c.length())
+                      .isLessThanOrEqualTo(DriftPartial.CategoricalStats.MAX_CATEGORY_CHARS));
+      assertThat(counts).containsKey(DriftPartial.CategoricalStats.OTHER);
+    }
+    assertThat(
+            partial.categorical.get("merchant_category").counts.values().stream()
+                .mapToLong(Long::longValue)
+                .sum())
+        .as("every value is still counted")
+        .isEqualTo(400);
+    assertThat(
+            merged.categorical.get("merchant_category").counts.values().stream()
+                .mapToLong(Long::longValue)
+                .sum())
+        .isEqualTo(800);
+  }
 }

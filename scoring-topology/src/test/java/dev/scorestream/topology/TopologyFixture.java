@@ -75,6 +75,10 @@ final class TopologyFixture {
       };
 
   final Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
+
+  /** Output limits and header policy of the topologies this fixture builds. */
+  OutputGuards guards = OutputGuards.unlimited();
+
   final Health health = new Health();
   final ActiveModel model;
 
@@ -155,7 +159,8 @@ final class TopologyFixture {
             Topic.bytes("events.dlq"),
             "test-app",
             Duration.ofSeconds(2),
-            null);
+            null,
+            guards);
     ScoringTopology.Codecs codecs =
         new ScoringTopology.Codecs(
             () -> new WireFormatDecoder(READER, registry),
