@@ -54,6 +54,10 @@ public final class ScorerConfig extends AbstractConfig {
   public static final String NUM_STREAM_THREADS = "num.stream.threads";
   public static final String COMMIT_INTERVAL_MS = "commit.interval.ms";
   public static final String STATE_DIR = "state.dir";
+  public static final String INSTANCE_ID = "instance.id";
+  public static final String STANDBY_REPLICAS = "standby.replicas";
+  public static final String PREDICTION_HEADERS_EXCLUDE = "prediction.headers.exclude";
+  public static final String OUTPUT_LIMITS_REFRESH = "output.limits.refresh.interval";
   public static final String DRIFT_ENABLED = "drift.enabled";
   public static final String TOPIC_DRIFT = "topic.drift";
   public static final String DRIFT_WINDOW = "drift.window";
@@ -281,6 +285,43 @@ public final class ScorerConfig extends AbstractConfig {
               "",
               Importance.LOW,
               "Kafka Streams state directory; empty uses a directory under java.io.tmpdir.")
+          .define(
+              INSTANCE_ID,
+              Type.STRING,
+              "",
+              Importance.MEDIUM,
+              "Stable name of this instance for static group membership (Kafka's group.instance.id, one per"
+                  + " stream thread with the thread's index appended), e.g. a StatefulSet's pod name. An"
+                  + " instance that restarts under the same name, after a crash too, gets its tasks back at"
+                  + " once instead of after the session timeout and a rebalance. Must be unique among running"
+                  + " instances. Empty: dynamic membership.")
+          .define(
+              STANDBY_REPLICAS,
+              Type.INT,
+              0,
+              Range.between(0, 8),
+              Importance.MEDIUM,
+              "Warm copies of each task's state kept on other instances (Kafka's num.standby.replicas):"
+                  + " when an instance is gone for good, its tasks move to one that already has the state,"
+                  + " instead of restoring it from the changelog. Costs the copies' disk, memory and"
+                  + " changelog reads on every instance that holds one.")
+          .define(
+              PREDICTION_HEADERS_EXCLUDE,
+              Type.LIST,
+              "__streams.errors.,scorestream.dlq.",
+              Importance.LOW,
+              "Input headers whose key starts with one of these prefixes are not copied onto"
+                  + " predictions (by default the dead-letter namespaces, so an input cannot make its"
+                  + " prediction look like a dead letter); * copies none, an empty list copies all.")
+          .define(
+              OUTPUT_LIMITS_REFRESH,
+              Type.STRING,
+              "5m",
+              new DurationValidator(1000),
+              Importance.LOW,
+              "How often the output topics' max.message.bytes and the broker's message.max.bytes are"
+                  + " read again. Every record is checked against them before it is written, so none can"
+                  + " be refused for its size; a topic that refuses one anyway is read again at once.")
           .define(
               DRIFT_ENABLED,
               Type.BOOLEAN,

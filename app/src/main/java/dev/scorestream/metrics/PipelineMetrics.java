@@ -290,6 +290,40 @@ public final class PipelineMetrics implements OutcomeListener, AutoCloseable {
   }
 
   @Override
+  public void deadLetterDegraded(List<String> steps) {
+    for (String step : steps) {
+      Counter.builder("scorer.dead.letters.degraded")
+          .tag("step", step)
+          .description("Dead letters degraded to fit their topic, by what was taken out")
+          .register(registry)
+          .increment();
+    }
+  }
+
+  @Override
+  public void outputSkipped(String output) {
+    Counter.builder("scorer.outputs.skipped")
+        .tag("output", output)
+        .description("Feedback snapshots and training examples left out because they would not fit")
+        .register(registry)
+        .increment();
+  }
+
+  /** A store partition was restored from its changelog (after a restart or a task move). */
+  public void stateRestored(String store, long records, Duration took) {
+    Counter.builder("scorer.state.restored.records")
+        .tag("store", store)
+        .description("Records restored into local state stores from their changelogs")
+        .register(registry)
+        .increment(records);
+    Timer.builder("scorer.state.restore.duration")
+        .tag("store", store)
+        .description("Time to restore a store partition from its changelog")
+        .register(registry)
+        .record(took);
+  }
+
+  @Override
   public void close() {
     for (AutoCloseable binder : binders) {
       try {

@@ -3,7 +3,8 @@ package dev.scorestream.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.scorestream.app.ScorerApp;
+import dev.scorestream.app.StreamsProperties;
+import dev.scorestream.topology.OutputFailureHandler;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,7 +12,6 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.common.config.ConfigException;
-import org.apache.kafka.streams.errors.DefaultProductionExceptionHandler;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -94,7 +94,7 @@ class ScorerConfigTest {
                 "PATH", "/usr/bin"));
 
     assertThat(config.getString(ScorerConfig.TOPIC_EVENTS)).isEqualTo("from-env");
-    assertThat(ScorerApp.streamsProperties(config))
+    assertThat(StreamsProperties.of(config))
         .containsEntry("security.protocol", "SASL_SSL")
         .containsEntry("processing.guarantee", "exactly_once_v2");
     Map<String, String> described = config.describe();
@@ -107,22 +107,42 @@ class ScorerConfigTest {
   }
 
   @Test
-  void shouldFailOnProducerErrorsAndOutlastTheRegistryOutageWaitInTransactions() {
-    Properties props = ScorerApp.streamsProperties(ScorerConfig.of(minimal()));
+  void shouldHandleRecordFailuresPerRecordAndOutlastTheRegistryOutageWaitInTransactions() {
+    Properties props = StreamsProperties.of(ScorerConfig.of(minimal()));
 
-    assertThat(props.get("production.exception.handler"))
-        .isEqualTo(DefaultProductionExceptionHandler.class);
+    assertThat(props.get("production.exception.handler")).isEqualTo(OutputFailureHandler.class);
     assertThat(props.get("producer.transaction.timeout.ms")).isEqualTo(90_000);
   }
 
   @Test
+  void shouldKeepStateThroughACrashAndRejoinUnderAStableName() {
+    Properties dynamic = StreamsProperties.of(ScorerConfig.of(minimal()));
+    assertThat(dynamic.get("enable.transactional.statestores")).isEqualTo(true);
+    assertThat(dynamic).doesNotContainKey("main.consumer.group.instance.id");
+    assertThat(dynamic.get("num.standby.replicas")).isEqualTo(0);
+
+    Map<String, Object> values = minimal();
+    values.put(ScorerConfig.INSTANCE_ID, "scorer-2");
+    values.put(ScorerConfig.STANDBY_REPLICAS, "1");
+    Properties stable = StreamsProperties.of(ScorerConfig.of(values));
+    assertThat(stable.get("main.consumer.group.instance.id")).isEqualTo("scorer-2");
+    assertThat(stable.get("num.standby.replicas")).isEqualTo(1);
+
+    values.put(ScorerConfig.PROCESSING_GUARANTEE, "at_least_once");
+    assertThat(
+            StreamsProperties.of(ScorerConfig.of(values)).get("enable.transactional.statestores"))
+        .as("transactional stores only pay off under exactly-once")
+        .isEqualTo(false);
+  }
+
+  @Test
   void shouldBatchProducerRecordsIn128KilobytesUnlessOverridden() {
-    assertThat(ScorerApp.streamsProperties(ScorerConfig.of(minimal())).get("producer.batch.size"))
+    assertThat(StreamsProperties.of(ScorerConfig.of(minimal())).get("producer.batch.size"))
         .isEqualTo(131_072);
 
     Map<String, Object> overridden = minimal();
     overridden.put("kafka.producer.batch.size", "32768");
-    assertThat(ScorerApp.streamsProperties(ScorerConfig.of(overridden)).get("producer.batch.size"))
+    assertThat(StreamsProperties.of(ScorerConfig.of(overridden)).get("producer.batch.size"))
         .isEqualTo("32768");
   }
 

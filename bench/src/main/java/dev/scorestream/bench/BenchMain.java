@@ -2,7 +2,7 @@ package dev.scorestream.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.scorestream.app.ScorerApp;
+import dev.scorestream.app.StreamsProperties;
 import dev.scorestream.deadletter.RatePacer;
 import dev.scorestream.registry.RegistrySettings;
 import dev.scorestream.registry.SchemaRegistryClient;
@@ -211,7 +211,7 @@ public final class BenchMain implements Callable<Integer> {
     settings.put("latency_commit_interval_ms", latencyCommitIntervalMs);
     settings.put("latency_drift_checkpoint_interval", latencyDriftCheckpoint);
     settings.put("latency_producer_batch_size", latencyBatchSize);
-    settings.put("producer_batch_size", ScorerApp.PRODUCER_BATCH_BYTES);
+    settings.put("producer_batch_size", StreamsProperties.PRODUCER_BATCH_BYTES);
     settings.put("runs", runs);
     settings.put(
         "pipeline",
@@ -355,9 +355,9 @@ public final class BenchMain implements Callable<Integer> {
     props.put("commit.interval.ms", String.valueOf(commitIntervalMs));
     props.put("num.stream.threads", String.valueOf(threads));
     props.put("state.dir", work.resolve("state-" + stateId).toString());
-    // as the scorer sets them (ScorerApp.streamsProperties)
+    // as the scorer sets them (StreamsProperties.of)
     props.put("max.task.idle.ms", "-1");
-    props.put("producer.batch.size", String.valueOf(ScorerApp.PRODUCER_BATCH_BYTES));
+    props.put("producer.batch.size", String.valueOf(StreamsProperties.PRODUCER_BATCH_BYTES));
     return props;
   }
 

@@ -330,6 +330,11 @@ public final class ReplayEngine {
     props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, options.group() + "-producer");
     props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
     props.put(ProducerConfig.ACKS_CONFIG, "all");
+    // What the source topic took, replay must be able to write back (an original read back for a
+    // dead letter that omitted it can be larger than the producer's 1 MiB default): the topic's own
+    // max.message.bytes is the limit that matters.
+    props.putIfAbsent(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 64 * 1024 * 1024);
+    props.putIfAbsent(ProducerConfig.BUFFER_MEMORY_CONFIG, 128L * 1024 * 1024);
     return new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
   }
 }

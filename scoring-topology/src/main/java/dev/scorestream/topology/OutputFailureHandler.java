@@ -108,7 +108,7 @@ public final class OutputFailureHandler implements ProductionExceptionHandler {
   }
 
   /** Whether the failure is this record's own, not the cluster's. */
-  static boolean belongsToTheRecord(Throwable exception) {
+  public static boolean belongsToTheRecord(Throwable exception) {
     return exception instanceof RecordTooLargeException
         || exception instanceof RecordBatchTooLargeException
         || exception instanceof InvalidRecordException;

@@ -135,9 +135,16 @@ public final class EmbeddedKafka implements AutoCloseable {
    * partition has a leader: producing right after createTopics has lost records here (KAFKA-15591).
    */
   public void createTopics(Map<String, Integer> topics) {
+    createTopics(topics, Map.of());
+  }
+
+  /** As {@link #createTopics(Map)}, every new topic with the given topic configs. */
+  public void createTopics(Map<String, Integer> topics, Map<String, String> configs) {
     try (Admin admin = admin()) {
       List<NewTopic> requests = new ArrayList<>();
-      topics.forEach((name, partitions) -> requests.add(new NewTopic(name, partitions, (short) 1)));
+      topics.forEach(
+          (name, partitions) ->
+              requests.add(new NewTopic(name, partitions, (short) 1).configs(configs)));
       admin
           .createTopics(requests)
           .values()

@@ -1,0 +1,156 @@
+package dev.scorestream.app;
+
+import dev.scorestream.codec.WireFormatDecoder;
+import dev.scorestream.codec.WireFormatEncoder;
+import dev.scorestream.config.ScorerConfig;
+import dev.scorestream.drift.DriftThresholds;
+import dev.scorestream.registry.RegistrySettings;
+import dev.scorestream.registry.SchemaRegistryClient;
+import dev.scorestream.schemas.Contracts;
+import dev.scorestream.topology.ScoringTopology;
+import dev.scorestream.training.TrainingExamples;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.time.Duration;
+import java.util.Map;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import org.apache.avro.Schema;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.config.types.Password;
+
+/**
+ * What a configuration means for the pipeline: its reader schema, registry client settings, drift
+ * thresholds and analytics settings. Anything that does not fit names the key it came from.
+ */
+final class PipelineConfig {
+
+  private PipelineConfig() {}
+
+  static Schema readerSchema(ScorerConfig config) {
+    String path = config.getString(ScorerConfig.READER_SCHEMA_PATH);
+    if (path.isEmpty()) {
+      return Contracts.paymentEvent();
+    }
+    try {
+      return Contracts.fromFile(Path.of(path));
+    } catch (RuntimeException e) {
+      throw new ConfigException(ScorerConfig.READER_SCHEMA_PATH, path, e.getMessage());
+    }
+  }
+
+  static RegistrySettings registrySettings(ScorerConfig config) {
+    RegistrySettings settings =
+        RegistrySettings.of(config.getString(ScorerConfig.REGISTRY_URL))
+            .withRequestTimeout(Duration.ofMillis(config.getInt(ScorerConfig.REGISTRY_TIMEOUT_MS)))
+            .withRetries(
+                config.getInt(ScorerConfig.REGISTRY_MAX_ATTEMPTS),
+                Duration.ofMillis(config.getInt(ScorerConfig.REGISTRY_BACKOFF_MS)),
+                Duration.ofMillis(config.getInt(ScorerConfig.REGISTRY_BACKOFF_MAX_MS)))
+            .withCacheSize(config.getInt(ScorerConfig.REGISTRY_CACHE_SIZE))
+            .withUnknownIdTtl(
+                Duration.ofMillis(config.getLong(ScorerConfig.REGISTRY_UNKNOWN_ID_CACHE_MS)));
+    Password auth = config.getPassword(ScorerConfig.REGISTRY_BASIC_AUTH);
+    if (auth != null && !auth.value().isEmpty()) {
+      settings = settings.withBasicAuth(auth.value());
+    }
+    String truststore = config.getString(ScorerConfig.REGISTRY_TRUSTSTORE);
+    if (!truststore.isEmpty()) {
+      settings =
+          settings.withSslContext(
+              sslContext(
+                  truststore, config.getPassword(ScorerConfig.REGISTRY_TRUSTSTORE_PASSWORD)));
+    }
+    return settings;
+  }
+
+  private static SSLContext sslContext(String truststore, Password password) {
+    try (InputStream in = Files.newInputStream(Path.of(truststore))) {
+      KeyStore store = KeyStore.getInstance(truststore.endsWith(".jks") ? "JKS" : "PKCS12");
+      store.load(in, password == null ? null : password.value().toCharArray());
+      TrustManagerFactory trust =
+          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      trust.init(store);
+      SSLContext context = SSLContext.getInstance("TLS");
+      context.init(null, trust.getTrustManagers(), null);
+      return context;
+    } catch (IOException | GeneralSecurityException e) {
+      throw new ConfigException(
+          ScorerConfig.REGISTRY_TRUSTSTORE,
+          truststore,
+          "cannot load truststore: " + e.getMessage());
+    }
+  }
+
+  /** Drift and feedback as configured; registers their output schemas. */
+  static ScoringTopology.Analytics analytics(
+      ScorerConfig config,
+      SchemaRegistryClient registry,
+      Schema reader,
+      Map<String, Integer> partitions) {
+    ScoringTopology.DriftSettings drift = null;
+    if (config.getBoolean(ScorerConfig.DRIFT_ENABLED)) {
+      String topic = config.getString(ScorerConfig.TOPIC_DRIFT);
+      int schemaId = registry.register(topic + "-value", Contracts.driftReport());
+      drift =
+          new ScoringTopology.DriftSettings(
+              topic,
+              config.getDuration(ScorerConfig.DRIFT_WINDOW),
+              config.getDuration(ScorerConfig.DRIFT_GRACE),
+              config.getDuration(ScorerConfig.DRIFT_FLUSH_INTERVAL),
+              config.getDuration(ScorerConfig.DRIFT_CHECKPOINT_INTERVAL),
+              config.getDuration(ScorerConfig.DRIFT_IDLE_TIMEOUT),
+              thresholds(config),
+              () -> new WireFormatEncoder(Contracts.driftReport(), schemaId));
+    }
+    ScoringTopology.FeedbackSettings feedback = null;
+    if (config.getBoolean(ScorerConfig.FEEDBACK_ENABLED)) {
+      String performance = config.getString(ScorerConfig.TOPIC_PERFORMANCE);
+      String training = config.getString(ScorerConfig.TOPIC_TRAINING);
+      String labels = config.getString(ScorerConfig.TOPIC_LABELS);
+      int performanceId = registry.register(performance + "-value", Contracts.performanceReport());
+      Schema trainingSchema = new TrainingExamples(reader).schema();
+      int trainingId = registry.register(training + "-value", trainingSchema);
+      feedback =
+          new ScoringTopology.FeedbackSettings(
+              labels,
+              performance,
+              training,
+              partitions.getOrDefault(labels, 1),
+              config.getDuration(ScorerConfig.FEEDBACK_RETENTION),
+              config.getDuration(ScorerConfig.FEEDBACK_LABEL_WAIT),
+              config.getDuration(ScorerConfig.FEEDBACK_WINDOW),
+              config.getDuration(ScorerConfig.FEEDBACK_GRACE),
+              config.getDuration(ScorerConfig.DRIFT_FLUSH_INTERVAL),
+              config.getDuration(ScorerConfig.DRIFT_IDLE_TIMEOUT),
+              () -> new WireFormatDecoder(Contracts.labelFeedback(), registry),
+              () -> new WireFormatEncoder(Contracts.performanceReport(), performanceId),
+              () -> new WireFormatEncoder(trainingSchema, trainingId));
+    }
+    return new ScoringTopology.Analytics(drift, feedback);
+  }
+
+  static DriftThresholds thresholds(ScorerConfig config) {
+    double psiWarn = config.getDouble(ScorerConfig.DRIFT_PSI_WARN);
+    double jsWarn = config.getDouble(ScorerConfig.DRIFT_JS_WARN);
+    if (psiWarn > config.getDouble(ScorerConfig.DRIFT_PSI_ALERT)) {
+      throw new ConfigException(
+          ScorerConfig.DRIFT_PSI_WARN, psiWarn, "must not exceed " + ScorerConfig.DRIFT_PSI_ALERT);
+    }
+    if (jsWarn > config.getDouble(ScorerConfig.DRIFT_JS_ALERT)) {
+      throw new ConfigException(
+          ScorerConfig.DRIFT_JS_WARN, jsWarn, "must not exceed " + ScorerConfig.DRIFT_JS_ALERT);
+    }
+    return new DriftThresholds(
+        psiWarn,
+        config.getDouble(ScorerConfig.DRIFT_PSI_ALERT),
+        jsWarn,
+        config.getDouble(ScorerConfig.DRIFT_JS_ALERT),
+        config.getDouble(ScorerConfig.DRIFT_MISSING_RATE_DELTA),
+        config.getLong(ScorerConfig.DRIFT_MIN_COUNT));
+  }
+}
