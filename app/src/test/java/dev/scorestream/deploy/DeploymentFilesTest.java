@@ -49,9 +49,12 @@ class DeploymentFilesTest {
   void kubernetesManifestsShouldHoldTogether() throws IOException {
     Map<String, JsonNode> manifests = manifests();
     assertThat(manifests)
-        .containsKeys("Deployment", "ConfigMap", "Service", "PodDisruptionBudget", "Kustomization");
+        .containsKeys(
+            "StatefulSet", "ConfigMap", "Service", "PodDisruptionBudget", "Kustomization");
 
-    JsonNode deployment = manifests.get("Deployment");
+    JsonNode deployment = manifests.get("StatefulSet");
+    assertThat(deployment.at("/spec/serviceName").asText())
+        .isEqualTo(manifests.get("Service").at("/metadata/name").asText());
     JsonNode labels = deployment.at("/spec/template/metadata/labels");
     assertThat(deployment.at("/spec/selector/matchLabels")).isEqualTo(labels);
     assertThat(manifests.get("PodDisruptionBudget").at("/spec/selector/matchLabels"))
@@ -83,7 +86,25 @@ class DeploymentFilesTest {
     deployment
         .at("/spec/template/spec/volumes")
         .forEach(volume -> volumes.add(volume.path("name").asText()));
+    deployment
+        .at("/spec/volumeClaimTemplates")
+        .forEach(claim -> volumes.add(claim.at("/metadata/name").asText()));
     assertThat(volumes).containsExactlyInAnyOrderElementsOf(mounted);
+
+    // state.dir on the replica's own claim, static membership from the stable pod name
+    String stateMount =
+        container.findValues("volumeMounts").get(0).findParents("name").stream()
+            .filter(mount -> mount.path("name").asText().equals("state"))
+            .findFirst()
+            .orElseThrow()
+            .path("mountPath")
+            .asText();
+    JsonNode instanceId =
+        container.findValues("env").get(0).findParents("name").stream()
+            .filter(env -> env.path("name").asText().equals("SCORER_INSTANCE_ID"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(instanceId.at("/valueFrom/fieldRef/fieldPath").asText()).isEqualTo("metadata.name");
 
     Properties properties = new Properties();
     properties.load(
@@ -95,6 +116,7 @@ class DeploymentFilesTest {
     assertThat(config.getInt(ScorerConfig.HTTP_PORT))
         .isEqualTo(container.at("/ports/0/containerPort").asInt());
     assertThat(config.getString(ScorerConfig.MODEL_DIR)).isEqualTo("/models");
+    assertThat(config.getString(ScorerConfig.STATE_DIR)).isEqualTo(stateMount);
 
     JsonNode kustomization = manifests.get("Kustomization");
     kustomization

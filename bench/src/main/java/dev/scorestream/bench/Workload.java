@@ -1,17 +1,12 @@
 package dev.scorestream.bench;
 
 import dev.scorestream.codec.WireFormatEncoder;
-import dev.scorestream.features.FeatureExtractor;
+import dev.scorestream.demo.SampleModel;
 import dev.scorestream.model.ModelArtifact;
-import dev.scorestream.model.ModelTrainer;
-import dev.scorestream.model.TrainerKind;
 import dev.scorestream.samples.PaymentGenerator;
 import dev.scorestream.schemas.Contracts;
-import dev.scorestream.schemas.LabelledRecord;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -29,22 +24,8 @@ final class Workload {
   private Workload() {}
 
   /** The demo's model: logistic regression on 20,000 generated payments. */
-  static ModelArtifact trainModel(Path target) throws IOException {
-    Schema reader = Contracts.paymentEvent();
-    PaymentGenerator generator = new PaymentGenerator(reader, 43);
-    List<LabelledRecord> rows = new ArrayList<>();
-    long start = System.currentTimeMillis() - 30L * 86_400_000;
-    for (int i = 0; i < 20_000; i++) {
-      rows.add(generator.next(start + i * 60_000L));
-    }
-    ModelArtifact artifact =
-        new ModelTrainer(FeatureExtractor.forSchema(reader), Clock.systemUTC())
-            .train(
-                rows,
-                new ModelTrainer.Options("fraud", "bench", TrainerKind.LOGISTIC, 0.2, 42, "label"),
-                line -> {});
-    artifact.save(target);
-    return artifact;
+  static ModelArtifact trainModel(Path target) {
+    return SampleModel.train(target, 20_000, 42, "bench", line -> {});
   }
 
   /**

@@ -15,6 +15,11 @@ public final class DemoCli {
   private DemoCli() {}
 
   public static void main(String[] args) {
+    // Before the first logger exists: the demo's console is its own output, the rest goes to a
+    // file.
+    if (System.getProperty("logback.configurationFile") == null) {
+      System.setProperty("logback.configurationFile", "logback-demo.xml");
+    }
     ScorerCli.exit(args, DemoCli::extend);
   }
 

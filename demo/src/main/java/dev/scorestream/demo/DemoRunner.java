@@ -4,23 +4,16 @@ import dev.scorestream.app.ScorerApp;
 import dev.scorestream.config.ScorerConfig;
 import dev.scorestream.deadletter.RatePacer;
 import dev.scorestream.deadletter.Reason;
-import dev.scorestream.features.FeatureExtractor;
 import dev.scorestream.model.ModelArtifact;
-import dev.scorestream.model.ModelTrainer;
-import dev.scorestream.model.TrainerKind;
 import dev.scorestream.registry.RegistrySettings;
 import dev.scorestream.registry.SchemaRegistryClient;
 import dev.scorestream.samples.ConservationCheck;
-import dev.scorestream.samples.PaymentGenerator;
 import dev.scorestream.samples.SampleTraffic;
 import dev.scorestream.schemas.Contracts;
-import dev.scorestream.schemas.LabelledRecord;
 import dev.scorestream.testkit.EmbeddedStack;
 import dev.scorestream.testkit.OutputCollector;
 import dev.scorestream.testkit.TempDirectories;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -30,7 +23,6 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.apache.avro.Schema;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -99,8 +91,26 @@ public final class DemoRunner {
     try {
       return runStack(options);
     } finally {
+      // On stderr: stdout ends with the summary line, which scripts read.
+      logFile().ifPresent(file -> System.err.println("Kafka's and the clients' log: " + file));
       cleanedUp.countDown();
     }
+  }
+
+  /** The file the demo's logging configuration writes third-party logs to, if it is in use. */
+  static java.util.Optional<String> logFile() {
+    if (!(org.slf4j.LoggerFactory.getILoggerFactory()
+        instanceof ch.qos.logback.classic.LoggerContext context)) {
+      return java.util.Optional.empty();
+    }
+    java.util.Iterator<ch.qos.logback.core.Appender<ch.qos.logback.classic.spi.ILoggingEvent>>
+        appenders = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).iteratorForAppenders();
+    while (appenders.hasNext()) {
+      if (appenders.next() instanceof ch.qos.logback.core.FileAppender<?> file) {
+        return java.util.Optional.of(file.getFile());
+      }
+    }
+    return java.util.Optional.empty();
   }
 
   /** Released once everything the demo started is stopped; a SIGTERM hook waits for it. */
@@ -181,24 +191,8 @@ public final class DemoRunner {
   }
 
   private Path trainModel(Path target, long seed) {
-    Schema reader = Contracts.paymentEvent();
-    PaymentGenerator generator = new PaymentGenerator(reader, seed + 1);
-    List<LabelledRecord> rows = new ArrayList<>(TRAINING_RECORDS);
-    long start = System.currentTimeMillis() - TimeUnit.DAYS.toMillis(30);
-    for (int i = 0; i < TRAINING_RECORDS; i++) {
-      rows.add(generator.next(start + i * 60_000L));
-    }
-    ModelTrainer trainer = new ModelTrainer(FeatureExtractor.forSchema(reader), Clock.systemUTC());
     ModelArtifact artifact =
-        trainer.train(
-            rows,
-            new ModelTrainer.Options("fraud", null, TrainerKind.LOGISTIC, 0.2, seed, "label"),
-            line -> out.println("  " + line));
-    try {
-      artifact.save(target);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write demo model to " + target, e);
-    }
+        SampleModel.train(target, TRAINING_RECORDS, seed, null, line -> out.println("  " + line));
     out.printf(
         "Trained model %s version %s into %s%n",
         artifact.metadata().name(), artifact.metadata().version(), target);

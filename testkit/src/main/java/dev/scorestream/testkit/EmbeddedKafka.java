@@ -2,6 +2,7 @@ package dev.scorestream.testkit;
 
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -59,8 +60,16 @@ public final class EmbeddedKafka implements AutoCloseable {
    * ownsDirectory}.
    */
   public static EmbeddedKafka start(Path directory, boolean ownsDirectory) {
-    int port = FreePort.pick();
-    int controllerPort = FreePort.pick();
+    return start(directory, ownsDirectory, FreePort.pick(), FreePort.pick());
+  }
+
+  /**
+   * Starts a broker on the given ports with its logs in {@code directory}. A directory a broker
+   * already formatted is reused as it is (a restart, with every topic and committed offset kept);
+   * an empty one is formatted first.
+   */
+  public static EmbeddedKafka start(
+      Path directory, boolean ownsDirectory, int port, int controllerPort) {
     String logDir = directory.resolve("log").toAbsolutePath().toString();
     Properties props = new Properties();
     props.put("process.roles", "broker,controller");
@@ -88,6 +97,22 @@ public final class EmbeddedKafka implements AutoCloseable {
     // The default 128 MB dedupe buffer is allocated eagerly; 2 MB is plenty for a test broker.
     props.put("log.cleaner.dedupe.buffer.size", "2097152");
     props.put("log.flush.interval.messages", Long.toString(Long.MAX_VALUE));
+    if (!Files.exists(Path.of(logDir, "meta.properties"))) {
+      format(logDir);
+    }
+    KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
+    long started = System.nanoTime();
+    server.startup();
+    EmbeddedKafka kafka = new EmbeddedKafka(directory, ownsDirectory, server, "127.0.0.1:" + port);
+    kafka.awaitReady();
+    LOG.info(
+        "Kafka broker ready at {} in {} ms",
+        kafka.bootstrapServers,
+        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+    return kafka;
+  }
+
+  private static void format(String logDir) {
     try {
       new Formatter()
           .setPrintStream(new PrintStream(OutputStream.nullOutputStream()))
@@ -102,16 +127,6 @@ public final class EmbeddedKafka implements AutoCloseable {
     } catch (Exception e) {
       throw new IllegalStateException("cannot format Kafka log directory " + logDir, e);
     }
-    KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
-    long started = System.nanoTime();
-    server.startup();
-    EmbeddedKafka kafka = new EmbeddedKafka(directory, ownsDirectory, server, "127.0.0.1:" + port);
-    kafka.awaitReady();
-    LOG.info(
-        "Kafka broker ready at {} in {} ms",
-        kafka.bootstrapServers,
-        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
-    return kafka;
   }
 
   public String bootstrapServers() {
@@ -141,27 +156,31 @@ public final class EmbeddedKafka implements AutoCloseable {
   /** As {@link #createTopics(Map)}, every new topic with the given topic configs. */
   public void createTopics(Map<String, Integer> topics, Map<String, String> configs) {
     try (Admin admin = admin()) {
-      List<NewTopic> requests = new ArrayList<>();
-      topics.forEach(
-          (name, partitions) ->
-              requests.add(new NewTopic(name, partitions, (short) 1).configs(configs)));
-      admin
-          .createTopics(requests)
-          .values()
-          .forEach(
-              (name, future) -> {
-                try {
-                  future.get(30, TimeUnit.SECONDS);
-                } catch (ExecutionException e) {
-                  if (!(e.getCause() instanceof TopicExistsException)) {
-                    throw new IllegalStateException("cannot create topic " + name, e.getCause());
-                  }
-                } catch (Exception e) {
-                  throw new IllegalStateException("cannot create topic " + name, e);
-                }
-              });
-      awaitLeaders(admin, topics.keySet());
+      createTopics(admin, topics, configs);
     }
+  }
+
+  static void createTopics(Admin admin, Map<String, Integer> topics, Map<String, String> configs) {
+    List<NewTopic> requests = new ArrayList<>();
+    topics.forEach(
+        (name, partitions) ->
+            requests.add(new NewTopic(name, partitions, (short) 1).configs(configs)));
+    admin
+        .createTopics(requests)
+        .values()
+        .forEach(
+            (name, future) -> {
+              try {
+                future.get(30, TimeUnit.SECONDS);
+              } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof TopicExistsException)) {
+                  throw new IllegalStateException("cannot create topic " + name, e.getCause());
+                }
+              } catch (Exception e) {
+                throw new IllegalStateException("cannot create topic " + name, e);
+              }
+            });
+    awaitLeaders(admin, topics.keySet());
   }
 
   static void awaitLeaders(Admin admin, Set<String> topics) {

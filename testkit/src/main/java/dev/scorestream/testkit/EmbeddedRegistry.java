@@ -33,12 +33,14 @@ public final class EmbeddedRegistry implements AutoCloseable {
   private final Path runnerJar;
   private final Path logFile;
   private final int port;
+  private final Path dataDirectory;
   private volatile Process process;
 
-  private EmbeddedRegistry(Path runnerJar, Path logFile, int port) {
+  private EmbeddedRegistry(Path runnerJar, Path logFile, int port, Path dataDirectory) {
     this.runnerJar = runnerJar;
     this.logFile = logFile;
     this.port = port;
+    this.dataDirectory = dataDirectory;
   }
 
   /**
@@ -55,7 +57,17 @@ public final class EmbeddedRegistry implements AutoCloseable {
   }
 
   public static EmbeddedRegistry start(Path home, Path logFile) {
-    EmbeddedRegistry registry = new EmbeddedRegistry(runnerJar(home), logFile, FreePort.pick());
+    return start(home, logFile, null);
+  }
+
+  /**
+   * As {@link #start(Path, Path)}, storing the registry in H2 files under {@code dataDirectory}
+   * instead of memory, so registered schemas survive {@link #restart()} as they do in a production
+   * registry. Null: in memory.
+   */
+  public static EmbeddedRegistry start(Path home, Path logFile, Path dataDirectory) {
+    EmbeddedRegistry registry =
+        new EmbeddedRegistry(runnerJar(home), logFile, FreePort.pick(), dataDirectory);
     // One hook per registry, whichever process it runs now (restart() replaces it).
     Runtime.getRuntime()
         .addShutdownHook(
@@ -158,7 +170,10 @@ public final class EmbeddedRegistry implements AutoCloseable {
     process = null;
   }
 
-  /** Starts again on the same port; in-memory storage means registered schemas are gone. */
+  /**
+   * Starts again on the same port; with in-memory storage the registered schemas are gone, with a
+   * data directory they are kept.
+   */
   public void restart() {
     stop();
     launch();
@@ -181,6 +196,13 @@ public final class EmbeddedRegistry implements AutoCloseable {
             .directory(runnerJar.getParent().toFile())
             .redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
+    if (dataDirectory != null) {
+      builder
+          .environment()
+          .put(
+              "REGISTRY_DATASOURCE_URL",
+              "jdbc:h2:file:" + dataDirectory.toAbsolutePath().resolve("registry"));
+    }
     long started = System.nanoTime();
     try {
       process = builder.start();

@@ -1,0 +1,181 @@
+package dev.scorestream.chaos;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One scorer instance as operators run it: {@code java -jar scorer.jar run --config FILE} in a
+ * process of its own, which the suite kills with SIGKILL, freezes with SIGSTOP and thaws with
+ * SIGCONT. Only the process it started is ever signalled, by its PID.
+ */
+final class ScorerProcess implements AutoCloseable {
+
+  private final String name;
+  private final Path jar;
+  private final Path config;
+  private final Path log;
+  private final int httpPort;
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+  private volatile Process process;
+
+  ScorerProcess(String name, Path jar, Path config, Path log, int httpPort) {
+    this.name = name;
+    this.jar = jar;
+    this.config = config;
+    this.log = log;
+    this.httpPort = httpPort;
+    Runtime.getRuntime().addShutdownHook(new Thread(this::killQuietly, "reaper-" + name));
+  }
+
+  String name() {
+    return name;
+  }
+
+  /** Starts the process and returns how long it took to become ready. */
+  Duration start(Duration timeout) {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    long started = System.nanoTime();
+    try {
+      process =
+          new ProcessBuilder(
+                  List.of(
+                      java,
+                      "-Xmx512m",
+                      "-jar",
+                      jar.toString(),
+                      "run",
+                      "--config",
+                      config.toString()))
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+              .start();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot start " + name, e);
+    }
+    return awaitReady(started, timeout);
+  }
+
+  /** Waits until {@code /health/ready} answers 200; returns the time since {@code since}. */
+  Duration awaitReady(long since, Duration timeout) {
+    long deadline = since + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (process == null || !process.isAlive()) {
+        throw new IllegalStateException(name + " exited; see " + log);
+      }
+      if (ready()) {
+        return Duration.ofNanos(System.nanoTime() - since);
+      }
+      sleep(200);
+    }
+    throw new IllegalStateException(name + " not ready within " + timeout + "; see " + log);
+  }
+
+  boolean ready() {
+    try {
+      HttpRequest request =
+          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/health/ready"))
+              .timeout(Duration.ofSeconds(2))
+              .build();
+      return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+    } catch (IOException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  /** SIGKILL: no shutdown hook runs, no transaction is committed or aborted, no store is closed. */
+  void kill() {
+    Process running = process;
+    running.destroyForcibly();
+    waitFor(running);
+  }
+
+  /** SIGSTOP: the process stops answering (heartbeats, commits) without knowing it. */
+  void pause() {
+    signal("STOP");
+  }
+
+  /** SIGCONT: the frozen process runs on and finds out it was fenced. */
+  void resume() {
+    signal("CONT");
+  }
+
+  boolean alive() {
+    return process != null && process.isAlive();
+  }
+
+  private void signal(String signal) {
+    try {
+      Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).start();
+      if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+        throw new IllegalStateException("kill -" + signal + " " + process.pid() + " failed");
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static void waitFor(Process process) {
+    try {
+      process.waitFor(60, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void killQuietly() {
+    Process running = process;
+    if (running != null && running.isAlive()) {
+      running.destroyForcibly();
+    }
+  }
+
+  static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** SIGTERM, then SIGKILL if it does not stop within 60 s. */
+  @Override
+  public void close() {
+    Process running = process;
+    if (running != null && running.isAlive()) {
+      signalQuietly("CONT");
+      running.destroy();
+      try {
+        if (!running.waitFor(60, TimeUnit.SECONDS)) {
+          running.destroyForcibly();
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        running.destroyForcibly();
+      }
+    }
+  }
+
+  private void signalQuietly(String signal) {
+    try {
+      signal(signal);
+    } catch (RuntimeException e) {
+      // already gone
+    }
+  }
+}
