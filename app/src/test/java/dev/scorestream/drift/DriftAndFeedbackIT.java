@@ -29,6 +29,7 @@ import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,15 +38,16 @@ import org.junit.jupiter.api.io.TempDir;
  * Drift and feedback on the real broker and registry. The same 1,200 events over three 1-minute
  * windows go through a pipeline reading a 1-partition topic and one reading an 8-partition topic:
  * the DriftReports must agree number for number (moments to 1e-9, since floating-point merges
- * depend on how events were split). Then labels, keyed by event id on a 4-partition topic, join
- * every prediction of the 8-partition pipeline: one training example each and a performance report
- * that counts them all.
+ * depend on how events were split). Then labels on a 4-partition topic, partitioned as any producer
+ * might (murmur2 of the event id, another partition, no key), join every prediction of the
+ * 8-partition pipeline: one training example each and a performance report that counts them all.
  */
 @ExtendWith(RealComponents.class)
 class DriftAndFeedbackIT {
 
   static final long T0 = 1_764_000_000_000L - 1_764_000_000_000L % 60_000;
   static final int EVENTS = 1_200;
+  static final int LABEL_PARTITIONS = 4; // RunningPipeline's labels topic
   static final Map<String, Object> ANALYTICS =
       Map.of(
           ScorerConfig.DRIFT_WINDOW,
@@ -222,18 +224,27 @@ class DriftAndFeedbackIT {
     WireFormatEncoder encoder = new WireFormatEncoder(Contracts.labelFeedback(), labelId);
     long labelTime = T0 + 3 * 3_600_000L;
     List<ProducerRecord<byte[], byte[]>> labels = new ArrayList<>();
-    for (GenericRecord event : events) {
+    for (int i = 0; i < events.size(); i++) {
+      String eventId = events.get(i).get("event_id").toString();
       GenericRecord label = new GenericData.Record(Contracts.labelFeedback());
-      label.put("event_id", event.get("event_id").toString());
+      label.put("event_id", eventId);
       label.put("label", PaymentGenerator.LEGIT);
       label.put("label_time", labelTime);
+      byte[] key = eventId.getBytes(StandardCharsets.UTF_8);
+      // Producers do not all partition like Kafka's Java client: a third of the labels land where
+      // murmur2 would not put them (librdkafka's default, CRC32, does that), a third have no key
+      // (the id is only in the value), the rest are keyed the usual way. Every one must join.
+      Integer partition = null;
+      switch (i % 3) {
+        case 0 -> partition = (Utils.toPositive(Utils.murmur2(key)) + 1) % LABEL_PARTITIONS;
+        case 1 -> {
+          key = null;
+          partition = i % LABEL_PARTITIONS;
+        }
+        default -> {}
+      }
       labels.add(
-          new ProducerRecord<>(
-              pipeline.labels,
-              null,
-              labelTime,
-              event.get("event_id").toString().getBytes(StandardCharsets.UTF_8),
-              encoder.encode(label)));
+          new ProducerRecord<>(pipeline.labels, partition, labelTime, key, encoder.encode(label)));
     }
     pipeline.produce(labels);
     try (OutputCollector outputs =

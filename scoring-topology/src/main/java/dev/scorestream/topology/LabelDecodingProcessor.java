@@ -111,8 +111,9 @@ final class LabelDecodingProcessor implements FixedKeyProcessor<Bytes, byte[], F
     FeedbackInput.Label valid =
         new FeedbackInput.Label(
             eventId, text == null ? null : text.toString(), truth, (Long) label.get("label_time"));
-    // A label that overtakes its prediction waits in a changelogged store, keyed by its event id;
-    // one too large for that changelog would stop the pipeline, so it is refused here instead.
+    // A label travels through the labels' repartition topic and, when it overtakes its prediction,
+    // waits in a changelogged store, keyed by its event id; one too large for either would stop the
+    // pipeline, so it is refused here instead (the waiting record is the larger of the two).
     long idBytes = eventId.getBytes(StandardCharsets.UTF_8).length;
     long textBytes = text == null ? 0 : ((CharSequence) text).length() * 3L; // UTF-8 upper bound
     long waiting =

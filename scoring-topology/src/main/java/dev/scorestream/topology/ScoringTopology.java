@@ -50,7 +50,7 @@ import org.apache.kafka.streams.state.Stores;
  *                   -> drift partials (per task, per window) -> [1 partition] -> merge -> events.drift
  *                   -> prediction snapshots, keyed by event id -> [labels' partitions] --+
  *   events.labels -> decode/check -> invalid -> events.dlq                                |
- *                                 -> valid  ------------------------------------------ join (store, retention)
+ *                                 -> valid, keyed by event id -> [same partitions] --- join (store, retention)
  *                                         -> matched -> events.training (TrainingExample)
  *                                         -> all     -> performance partials -> [1 partition] -> merge -> events.performance
  * </pre>
@@ -368,7 +368,8 @@ public final class ScoringTopology {
             Stores.inMemoryKeyValueStore(LABEL_WAIT_STORE), Serdes.Bytes(), Serdes.ByteArray()));
     KStream<Bytes, FeedbackResult> joined =
         predictions
-            .merge(checked.get("label-valid"), Named.as("feedback-inputs"))
+            .merge(
+                labelsByEventId(checked.get("label-valid"), feedback), Named.as("feedback-inputs"))
             .process(
                 () ->
                     new FeedbackJoiner(
@@ -425,6 +426,30 @@ public final class ScoringTopology {
             feedback.idleTimeout(),
             reporters)
         .to(feedback.performanceTopic(), Produced.with(Serdes.Bytes(), Serdes.ByteArray()));
+  }
+
+  /**
+   * Valid labels, keyed by their event id and repartitioned like the prediction snapshots, so each
+   * meets its prediction on the same task whatever partitioner (or key) its producer used: a label
+   * written by a client whose default partitioner is not Kafka's murmur2 (librdkafka's, say) would
+   * otherwise wait on a task that never sees its prediction.
+   */
+  private static KStream<Bytes, FeedbackInput> labelsByEventId(
+      KStream<Bytes, FeedbackInput> labels, FeedbackSettings feedback) {
+    return labels
+        .map(
+            (key, input) -> {
+              FeedbackInput.Label label = (FeedbackInput.Label) input;
+              return KeyValue.pair(
+                  Bytes.wrap(label.eventId().getBytes(StandardCharsets.UTF_8)),
+                  LabelCodec.encode(label));
+            },
+            Named.as("label-by-event-id"))
+        .repartition(
+            Repartitioned.with(Serdes.Bytes(), Serdes.ByteArray())
+                .withName("feedback-labels")
+                .withNumberOfPartitions(feedback.partitions()))
+        .mapValues(bytes -> (FeedbackInput) LabelCodec.decode(bytes), Named.as("feedback-label"));
   }
 
   /** Per-task partials, one partition to the merger, merged reports out. */
