@@ -10,11 +10,11 @@ public final class SampleSchemas {
 
   /** Evolved but compatible: reordered fields and an optional {@code device_id}. */
   public static Schema evolved() {
-    return Contracts.fromClasspath("/demo/PaymentEvent-v2.avsc");
+    return Contracts.fromClasspath("/samples/PaymentEvent-v2.avsc");
   }
 
   /** Adds the channel symbol {@code WALLET}, unknown to the reader schema. */
   public static Schema walletChannel() {
-    return Contracts.fromClasspath("/demo/PaymentEvent-wallet.avsc");
+    return Contracts.fromClasspath("/samples/PaymentEvent-wallet.avsc");
   }
 }

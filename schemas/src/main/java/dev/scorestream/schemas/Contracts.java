@@ -51,7 +51,7 @@ public final class Contracts {
 
   /**
    * An .avsc on the classpath, by absolute resource path such as {@code
-   * /demo/PaymentEvent-v2.avsc}.
+   * /samples/PaymentEvent-v2.avsc}.
    */
   public static Schema fromClasspath(String resource) {
     try (InputStream in = Contracts.class.getResourceAsStream(resource)) {
