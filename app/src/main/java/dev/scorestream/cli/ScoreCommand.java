@@ -22,6 +22,7 @@ import java.time.Clock;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.apache.avro.Schema;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -50,20 +51,38 @@ final class ScoreCommand implements Callable<Integer> {
 
   @Mixin ReaderSchemaOption readerSchema;
 
+  @Option(
+      names = "--event-id-field",
+      paramLabel = "FIELD",
+      defaultValue = "event_id",
+      description =
+          "Reader-schema field holding the event id, copied into each prediction (default"
+              + " ${DEFAULT-VALUE}); the scorer's event.id.field.")
+  String eventIdField;
+
+  @Option(
+      names = "--event-time-field",
+      paramLabel = "FIELD",
+      description =
+          "Reader-schema field holding the event time in epoch millis; default event_time when the"
+              + " schema has it, else none. The scorer's event.time.field.")
+  String eventTimeField;
+
   @Override
   public Integer call() throws IOException {
     Schema reader = readerSchema.reader();
+    String timeField = eventTimeField(reader);
+    requireField(reader, eventIdField, "--event-id-field");
+    if (!timeField.isEmpty()) {
+      requireField(reader, timeField, "--event-time-field");
+    }
     FeatureExtractor extractor = FeatureExtractor.forSchema(reader);
     ActiveModel active = new ActiveModel(new ModelScorer(ModelArtifact.load(model, extractor)));
     JsonScorer scorer =
         new JsonScorer(
             new JsonEvents(reader),
             new EventScorer(RecordValidator.forSchema(reader), extractor, active),
-            new PredictionBuilder(
-                Contracts.prediction(),
-                reader,
-                "event_id",
-                reader.getField("event_time") == null ? "" : "event_time"),
+            new PredictionBuilder(Contracts.prediction(), reader, eventIdField, timeField),
             Clock.systemUTC());
     PrintWriter out = spec.commandLine().getOut();
     Totals totals = score(System.in, scorer, out);
@@ -71,6 +90,27 @@ final class ScoreCommand implements Callable<Integer> {
         .getErr()
         .printf("scored %d lines, %d not scorable%n", totals.lines(), totals.failed());
     return 0;
+  }
+
+  private String eventTimeField(Schema reader) {
+    if (eventTimeField != null) {
+      return eventTimeField;
+    }
+    return reader.getField("event_time") == null ? "" : "event_time";
+  }
+
+  private void requireField(Schema reader, String field, String option) {
+    if (reader.getField(field) == null) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(),
+          option
+              + ": the reader schema "
+              + reader.getFullName()
+              + " has no field '"
+              + field
+              + "'; name one of "
+              + reader.getFields().stream().map(Schema.Field::name).toList());
+    }
   }
 
   /** Lines read (blank ones included) and lines that got an error answer. */

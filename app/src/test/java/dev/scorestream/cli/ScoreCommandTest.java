@@ -17,13 +17,16 @@ import dev.scorestream.serving.PredictionBuilder;
 import dev.scorestream.validation.RecordValidator;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import org.apache.avro.Schema;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ScoreCommandTest {
 
@@ -71,6 +74,46 @@ class ScoreCommandTest {
     assertThat(answers.get(1).get("error").asText()).isEqualTo("INVALID_UTF8");
     assertThat(answers.get(1).get("line").asInt()).isEqualTo(2);
     assertThat(answers.get(2).get("event_id").asText()).isEqualTo("e-ü");
+  }
+
+  @Test
+  void shouldTakeTheEventIdFromTheFieldItIsToldAndRefuseAFieldTheSchemaLacks(@TempDir Path dir)
+      throws Exception {
+    Path model = dir.resolve("model");
+    TestModels.logistic().save(model);
+    var record = new PaymentGenerator(READER, 3).next(1_764_000_000_000L).record();
+    byte[] line = JsonEvents.toJson(record).toString().getBytes(StandardCharsets.UTF_8);
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    InputStream stdin = System.in;
+    int code;
+    try {
+      System.setIn(new ByteArrayInputStream(line));
+      code =
+          ScorerCli.execute(
+              new String[] {
+                "score", "--model", model.toString(), "--event-id-field", "customer_id"
+              },
+              new PrintWriter(out, true),
+              new PrintWriter(err, true));
+    } finally {
+      System.setIn(stdin);
+    }
+    assertThat(code).as(err.toString()).isZero();
+    assertThat(read(out.toString().strip()).get("event_id").asText())
+        .isEqualTo(record.get("customer_id").toString());
+
+    StringWriter usage = new StringWriter();
+    int refused =
+        ScorerCli.execute(
+            new String[] {"score", "--model", model.toString(), "--event-id-field", "claim_id"},
+            new PrintWriter(new StringWriter(), true),
+            new PrintWriter(usage, true));
+    assertThat(refused).isEqualTo(2);
+    assertThat(usage.toString())
+        .contains("--event-id-field")
+        .contains("'claim_id'")
+        .contains("Usage");
   }
 
   static JsonNode read(String line) {
