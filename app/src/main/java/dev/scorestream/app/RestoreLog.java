@@ -29,13 +29,16 @@ final class RestoreLog implements StateRestoreListener {
   public void onRestoreStart(
       TopicPartition partition, String store, long startingOffset, long endingOffset) {
     started.put(partition, System.nanoTime());
-    LOG.info(
-        "restoring store {} from {}: offsets {} to {} ({} records at most)",
-        store,
-        partition,
-        startingOffset,
-        endingOffset,
-        Math.max(0, endingOffset - startingOffset));
+    long atMost = Math.max(0, endingOffset - startingOffset);
+    if (atMost == 0 && !LOG.isDebugEnabled()) {
+      return; // nothing to restore: a first start, or a clean restart
+    }
+    String message = "restoring store {} from {}: offsets {} to {} ({} records at most)";
+    if (atMost == 0) {
+      LOG.debug(message, store, partition, startingOffset, endingOffset, atMost);
+    } else {
+      LOG.info(message, store, partition, startingOffset, endingOffset, atMost);
+    }
   }
 
   @Override
@@ -47,11 +50,11 @@ final class RestoreLog implements StateRestoreListener {
     Long start = started.remove(partition);
     Duration took = Duration.ofNanos(start == null ? 0 : System.nanoTime() - start);
     metrics.stateRestored(store, totalRestored, took);
-    LOG.info(
-        "restored store {} from {}: {} records in {} ms",
-        store,
-        partition,
-        totalRestored,
-        took.toMillis());
+    String message = "restored store {} from {}: {} records in {} ms";
+    if (totalRestored == 0) {
+      LOG.debug(message, store, partition, totalRestored, took.toMillis());
+    } else {
+      LOG.info(message, store, partition, totalRestored, took.toMillis());
+    }
   }
 }

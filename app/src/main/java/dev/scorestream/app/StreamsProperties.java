@@ -60,8 +60,13 @@ public final class StreamsProperties {
     // kafka.producer.batch.size overrides it.
     props.put(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), PRODUCER_BATCH_BYTES);
     // No global stores here; opting in now silences a deprecation warning and matches Kafka 5.0's
-    // default.
-    props.put("processing.exception.handler.global.enabled", true);
+    // default. The partition assignor builds its own StreamsConfig from the main consumer's
+    // settings, and warns again unless they carry the setting too.
+    props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+    props.put(
+        StreamsConfig.mainConsumerPrefix(
+            StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG),
+        true);
     boolean exactlyOnce =
         StreamsConfig.EXACTLY_ONCE_V2.equals(config.getString(ScorerConfig.PROCESSING_GUARANTEE));
     // KIP-892: stores keep uncommitted writes in a transaction buffer, so after a crash under
