@@ -16,8 +16,8 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description =
         "Fill the feedback store of one scorer with --snapshots predictions awaiting labels, kill it"
-            + " with SIGKILL, restart it, and report the time to the first new prediction and the"
-            + " records restored from changelogs.")
+            + " with SIGKILL (or stop it, --stop TERM), restart it, and report the time to the first"
+            + " new prediction and the records restored from changelogs.")
 final class RecoveryCommand implements Callable<Integer> {
 
   @Option(
@@ -31,6 +31,14 @@ final class RecoveryCommand implements Callable<Integer> {
       defaultValue = "4",
       description = "Partitions of the input and so of the store (default ${DEFAULT-VALUE}).")
   int partitions;
+
+  @Option(
+      names = "--stop",
+      defaultValue = "KILL",
+      description =
+          "How the scorer goes down: KILL (SIGKILL, a crash) or TERM (SIGTERM, a clean shutdown as"
+              + " in a rolling restart); default ${DEFAULT-VALUE}.")
+  RecoveryRun.Stop stop;
 
   @Option(
       names = "--scorer-jar",
@@ -67,6 +75,7 @@ final class RecoveryCommand implements Callable<Integer> {
                 new RecoveryRun.Options(
                     snapshots,
                     partitions,
+                    stop,
                     dir,
                     scorerJar.toAbsolutePath(),
                     scorerOptions,

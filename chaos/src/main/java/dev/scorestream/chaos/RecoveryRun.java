@@ -43,9 +43,10 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 /**
  * Crash recovery at production scale: one scorer (the production {@code scorer.jar}, default
  * configuration with feedback on) fills its feedback store with {@code snapshots} predictions
- * awaiting labels, is killed with SIGKILL, and starts again on the same state directory. Reports
- * how long the restart took to the first new prediction and how many records its stores restored
- * from their changelogs, against how many the feedback store's changelog holds.
+ * awaiting labels, is killed with SIGKILL (or stopped with SIGTERM), and starts again on the same
+ * state directory. Reports how long the restart took to the first new prediction and how many
+ * records its stores restored from their changelogs, against how many the feedback store's
+ * changelog holds.
  */
 public final class RecoveryRun {
 
@@ -57,10 +58,19 @@ public final class RecoveryRun {
   public record Options(
       int snapshots,
       int partitions,
+      Stop stop,
       Path work,
       Path scorerJar,
       Map<String, String> scorerSettings,
       PrintStream out) {}
+
+  /** How the scorer goes down before the restart. */
+  public enum Stop {
+    /** SIGKILL: a crash, an OOM kill, a lost node. */
+    KILL,
+    /** SIGTERM: a clean shutdown, as in a rolling restart or an upgrade. */
+    TERM
+  }
 
   /**
    * @param storeRecords records in the feedback store's changelog before the crash
@@ -142,9 +152,15 @@ public final class RecoveryRun {
           TopicCounts.sum(
               TopicCounts.endOffsets(admin, "recovery-scorer-feedback-predictions-changelog")
                   .values());
-      say("feedback store changelog: %,d records; kill -9", storeRecords);
+      say(
+          "feedback store changelog: %,d records; %s",
+          storeRecords, options.stop() == Stop.KILL ? "kill -9" : "SIGTERM");
 
-      scorer.kill();
+      if (options.stop() == Stop.KILL) {
+        scorer.kill();
+      } else {
+        scorer.terminate();
+      }
       long restart = System.nanoTime();
       Duration ready;
       Duration firstPrediction;
@@ -166,7 +182,7 @@ public final class RecoveryRun {
           "restart: ready in %d ms, first new prediction after %d ms; restored %,d records (%,d into"
               + " the feedback store of %,d)",
           ready.toMillis(), firstPrediction.toMillis(), total, feedback, storeRecords);
-      // Kafka Streams' own words when it wipes a store it cannot trust after a crash.
+      // Kafka Streams' own words when it wipes a store it cannot trust.
       boolean wiped =
           Files.readString(dir.resolve("scorer.log"))
               .contains("are corrupted and hence need to be re-initialized");

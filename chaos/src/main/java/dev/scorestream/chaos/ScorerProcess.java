@@ -101,6 +101,19 @@ final class ScorerProcess implements AutoCloseable {
     waitFor(running);
   }
 
+  /**
+   * SIGTERM, and waits for the process to exit: the scorer commits, closes its stores and leaves,
+   * as in a rolling restart.
+   */
+  void terminate() {
+    Process running = process;
+    running.destroy();
+    waitFor(running);
+    if (running.isAlive()) {
+      throw new IllegalStateException(name + " did not stop within 60 s of SIGTERM; see " + log);
+    }
+  }
+
   /** SIGSTOP: the process stops answering (heartbeats, commits) without knowing it. */
   void pause() {
     signal("STOP");
