@@ -429,7 +429,7 @@ public final class ScorerConfig extends AbstractConfig {
               "events.labels",
               new ConfigDef.NonEmptyString(),
               Importance.MEDIUM,
-              "Topic of LabelFeedback records, keyed by event id.")
+              "Topic of LabelFeedback records; the key, when set, is the event id (any partitioner).")
           .define(
               TOPIC_PERFORMANCE,
               Type.STRING,
@@ -627,9 +627,7 @@ public final class ScorerConfig extends AbstractConfig {
     }
   }
 
-  /**
-   * The configuration documented as a Markdown table (used to keep README in sync; see the test).
-   */
+  /** The configuration documented as a Markdown table, as docs/configuration.md carries it. */
   public static String markdownTable() {
     StringBuilder table = new StringBuilder("| key | default | description |\n|---|---|---|\n");
     for (ConfigDef.ConfigKey key : DEFINITION.configKeys().values()) {

@@ -153,11 +153,18 @@ class ScorerConfigTest {
   }
 
   @Test
-  void shouldDocumentEveryKeyInTheReadme() throws IOException {
-    String readme = Files.readString(Path.of("..", "README.md"));
+  void shouldMatchTheGeneratedTableInTheConfigurationDocs() throws IOException {
+    String doc = Files.readString(Path.of("..", "docs", "configuration.md"));
+    String begin = "<!-- BEGIN GENERATED: scorer config --doc -->\n";
+    String end = "<!-- END GENERATED -->";
+    assertThat(doc).contains(begin).contains(end);
+    String documented = doc.substring(doc.indexOf(begin) + begin.length(), doc.indexOf(end));
 
+    assertThat(documented)
+        .as("docs/configuration.md is stale: replace its generated table by `scorer config --doc`")
+        .isEqualTo(ScorerConfig.markdownTable());
     for (String key : ScorerConfig.DEFINITION.names()) {
-      assertThat(readme).as("README documents " + key).contains("`" + key + "`");
+      assertThat(documented).contains("| `" + key + "` |");
     }
   }
 }

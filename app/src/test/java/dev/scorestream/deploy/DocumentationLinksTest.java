@@ -1,0 +1,77 @@
+package dev.scorestream.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every relative link in README.md and docs/ leads somewhere: the file exists and, when the link
+ * names a section, the file has a heading with that anchor (GitHub's rule: lower case, punctuation
+ * dropped, spaces to hyphens).
+ */
+class DocumentationLinksTest {
+
+  static final Path ROOT = Path.of("..");
+  static final Pattern LINK = Pattern.compile("\\]\\(([^)\\s]+)\\)");
+  static final Pattern HEADING = Pattern.compile("(?m)^#{1,6} +(.+)$");
+
+  @Test
+  void shouldLeadEveryRelativeLinkToAFileAndSectionThatExist() throws IOException {
+    List<Path> pages = new ArrayList<>(List.of(ROOT.resolve("README.md")));
+    try (Stream<Path> docs = Files.list(ROOT.resolve("docs"))) {
+      docs.filter(p -> p.toString().endsWith(".md")).sorted().forEach(pages::add);
+    }
+    List<String> broken = new ArrayList<>();
+    int checked = 0;
+    for (Path page : pages) {
+      Matcher links = LINK.matcher(withoutCodeBlocks(Files.readString(page)));
+      while (links.find()) {
+        String target = links.group(1);
+        if (target.matches("^[a-z]+:.*")) {
+          continue; // https:, mailto:
+        }
+        checked++;
+        String file = target.contains("#") ? target.substring(0, target.indexOf('#')) : target;
+        String anchor = target.contains("#") ? target.substring(target.indexOf('#') + 1) : null;
+        Path linked = file.isEmpty() ? page : page.getParent().resolve(file).normalize();
+        if (!Files.exists(linked)) {
+          broken.add(page.getFileName() + ": " + target + " (no such file)");
+        } else if (anchor != null && !anchors(linked).contains(anchor)) {
+          broken.add(page.getFileName() + ": " + target + " (no such section)");
+        }
+      }
+    }
+    assertThat(checked).isGreaterThan(20);
+    assertThat(broken).isEmpty();
+  }
+
+  static Set<String> anchors(Path page) throws IOException {
+    Set<String> anchors = new HashSet<>();
+    Matcher headings = HEADING.matcher(withoutCodeBlocks(Files.readString(page)));
+    while (headings.find()) {
+      anchors.add(
+          headings
+              .group(1)
+              .strip()
+              .toLowerCase(Locale.ROOT)
+              .replaceAll("[^\\p{L}\\p{N} _-]", "")
+              .replace(' ', '-'));
+    }
+    return anchors;
+  }
+
+  static String withoutCodeBlocks(String markdown) {
+    return markdown.replaceAll("(?s)```.*?```", "");
+  }
+}
