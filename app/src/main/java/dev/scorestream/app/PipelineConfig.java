@@ -120,7 +120,9 @@ final class PipelineConfig {
               labels,
               performance,
               training,
-              partitions.getOrDefault(labels, 1),
+              // The join runs on the input's tasks: labels (and snapshots of events that are not
+              // on their labels' partition) are repartitioned by event id to as many partitions.
+              partitions.getOrDefault(config.getString(ScorerConfig.TOPIC_EVENTS), 1),
               config.getDuration(ScorerConfig.FEEDBACK_RETENTION),
               config.getDuration(ScorerConfig.FEEDBACK_LABEL_WAIT),
               config.getDuration(ScorerConfig.FEEDBACK_WINDOW),

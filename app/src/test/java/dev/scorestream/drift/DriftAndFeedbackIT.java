@@ -38,9 +38,10 @@ import org.junit.jupiter.api.io.TempDir;
  * Drift and feedback on the real broker and registry. The same 1,200 events over three 1-minute
  * windows go through a pipeline reading a 1-partition topic and one reading an 8-partition topic:
  * the DriftReports must agree number for number (moments to 1e-9, since floating-point merges
- * depend on how events were split). Then labels on a 4-partition topic, partitioned as any producer
- * might (murmur2 of the event id, another partition, no key), join every prediction of the
- * 8-partition pipeline: one training example each and a performance report that counts them all.
+ * depend on how events were split; half are keyed by event id, half by customer). Then labels on a
+ * 4-partition topic, partitioned as any producer might (murmur2 of the event id, another partition,
+ * no key), join every prediction of the 8-partition pipeline: one training example each and a
+ * performance report that counts them all.
  */
 @ExtendWith(RealComponents.class)
 class DriftAndFeedbackIT {
@@ -113,13 +114,17 @@ class DriftAndFeedbackIT {
         new OutputCollector(
             stack.kafka().bootstrapServers(), List.of(pipeline.predictions, pipeline.drift))) {
       List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
-      for (GenericRecord event : events) {
+      for (int i = 0; i < events.size(); i++) {
+        GenericRecord event = events.get(i);
+        // Half keyed by event id (their snapshots stay on their task), half by customer (their
+        // snapshots travel to the task their labels reach).
+        String key = i % 2 == 0 ? event.get("event_id").toString() : "customer-" + i;
         records.add(
             new ProducerRecord<>(
                 pipeline.events,
                 null,
                 (Long) event.get("event_time"),
-                event.get("event_id").toString().getBytes(StandardCharsets.UTF_8),
+                key.getBytes(StandardCharsets.UTF_8),
                 encoder.encode(event)));
       }
       pipeline.produce(records);

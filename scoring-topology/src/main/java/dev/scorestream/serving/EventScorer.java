@@ -36,6 +36,10 @@ public final class EventScorer {
     return extractor;
   }
 
+  public RecordValidator validator() {
+    return validator;
+  }
+
   /** The result for one record; sanitizes {@code record} in place. */
   public sealed interface Evaluated {
     /** The model that answered (or would have). */

@@ -15,6 +15,7 @@ public sealed interface Outcome {
    *
    * @param event the sanitized record, as the feature extractor saw it
    * @param eventTime the event time (the configured field, else the record timestamp)
+   * @param input the record's value as it arrived (wire format), kept by the feedback join
    */
   record Scored(
       byte[] prediction,
@@ -22,7 +23,8 @@ public sealed interface Outcome {
       GenericRecord event,
       ScoreResult result,
       String eventId,
-      long eventTime)
+      long eventTime,
+      byte[] input)
       implements Outcome {
 
     public String modelVersion() {

@@ -25,14 +25,17 @@ import org.apache.kafka.streams.state.WindowStoreIterator;
  * is replaced by a small "labelled" marker, so a second label for the same event is counted as a
  * duplicate and never yields a second training example.
  *
- * <p>Predictions reach this task through a repartition topic, so a label can overtake the
- * prediction it judges. A label that finds nothing waits in a changelogged buffer for {@code
- * labelWait} (wall clock): the prediction, when it arrives, joins it; a label still alone after the
- * wait counts as unmatched.
+ * <p>Labels reach this task through a repartition topic, and so do predictions whose event was on
+ * another partition, so a label can overtake the prediction it judges. A label that finds nothing
+ * waits in a changelogged buffer for {@code labelWait} (wall clock): the prediction, when it
+ * arrives, joins it; a label still alone after the wait counts as unmatched.
  */
 final class FeedbackJoiner implements Processor<Bytes, FeedbackInput, Bytes, FeedbackResult> {
 
-  /** First byte of a marker; snapshots start with the wire-format magic byte 0. */
+  /**
+   * First byte of a marker; snapshots start with 0 (layout 1, the wire-format magic byte) or {@link
+   * PredictionSnapshots#LAYOUT_2}.
+   */
   private static final byte LABELLED = 1;
 
   private final String predictionStoreName;
@@ -40,6 +43,7 @@ final class FeedbackJoiner implements Processor<Bytes, FeedbackInput, Bytes, Fee
   private final Duration labelWait;
   private final PredictionSnapshots snapshots;
   private final OutcomeListener listener;
+
   private ProcessorContext<Bytes, FeedbackResult> context;
   private WindowStore<Bytes, byte[]> predictions;
   private KeyValueStore<Bytes, byte[]> waiting;
@@ -108,7 +112,7 @@ final class FeedbackJoiner implements Processor<Bytes, FeedbackInput, Bytes, Fee
   }
 
   private void join(Bytes key, byte[] snapshotBytes, long eventTime, FeedbackInput.Label label) {
-    PredictionSnapshots.Snapshot snapshot = snapshots.decode(snapshotBytes);
+    PredictionSnapshots.Snapshot snapshot = snapshots.decode(label.eventId(), snapshotBytes);
     String truth = label.label() != null ? label.label() : Double.toString(label.value());
     predictions.put(key, marker(snapshot.modelVersion()), eventTime);
     emit(key, new FeedbackResult.Matched(snapshot, truth, label.value(), label.labelTime()));

@@ -140,7 +140,8 @@ final class ScoringProcessor implements FixedKeyProcessor<Bytes, byte[], Outcome
         event,
         valid.result(),
         eventId,
-        eventTime == null ? record.timestamp() : eventTime);
+        eventTime == null ? record.timestamp() : eventTime,
+        value);
   }
 
   /**

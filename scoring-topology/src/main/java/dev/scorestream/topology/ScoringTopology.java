@@ -1,5 +1,6 @@
 package dev.scorestream.topology;
 
+import dev.scorestream.codec.DecodeResult;
 import dev.scorestream.codec.WireFormatDecoder;
 import dev.scorestream.codec.WireFormatEncoder;
 import dev.scorestream.drift.DriftPartial;
@@ -151,8 +152,8 @@ public final class ScoringTopology {
   /**
    * The feedback join: labels with stored predictions, live performance, training examples.
    *
-   * @param partitions partitions of the labels topic; predictions are repartitioned by event id to
-   *     match
+   * @param partitions partitions of the input topic: labels are repartitioned by event id to as
+   *     many, and so are prediction snapshots that are not on their labels' partition already
    * @param retention how long a prediction waits for its label
    * @param labelWait how long a label that found no prediction waits for it before it counts as
    *     unmatched
@@ -256,7 +257,15 @@ public final class ScoringTopology {
       addDrift(builder, scoredEvents, analytics.drift(), scorer, listener);
     }
     if (analytics.feedback() != null) {
-      addFeedback(builder, scoredEvents, analytics.feedback(), settings, scorer, clock, listener);
+      addFeedback(
+          builder,
+          scoredEvents,
+          analytics.feedback(),
+          settings,
+          codecs.decoders(),
+          scorer,
+          clock,
+          listener);
     }
     return builder.build();
   }
@@ -319,20 +328,38 @@ public final class ScoringTopology {
       KStream<Bytes, Outcome.Scored> scored,
       FeedbackSettings feedback,
       Settings settings,
+      Supplier<WireFormatDecoder> eventDecoders,
       EventScorer scorer,
       Clock clock,
       OutcomeListener listener) {
-    KStream<Bytes, FeedbackInput> predictions =
+    Supplier<PredictionSnapshots> snapshots = () -> snapshots(eventDecoders.get(), scorer);
+    Map<String, KStream<Bytes, SnapshotProcessor.Placed>> placed =
         scored
             .process(
                 SnapshotProcessor.supplier(
-                    scorer.extractor().schema(), settings.guards(), listener),
+                    snapshots, settings.guards(), listener, feedback.partitions()),
                 Named.as("prediction-snapshots"))
+            .split(Named.as("prediction-snapshot-"))
+            .branch((key, snapshot) -> snapshot.local(), Branched.as("local"))
+            .defaultBranch(Branched.as("elsewhere"));
+    // A snapshot whose event sits on another partition than its labels will reach travels there;
+    // the rest stay on this task (all of them when the input is keyed by event id).
+    KStream<Bytes, FeedbackInput> travelled =
+        placed
+            .get("prediction-snapshot-elsewhere")
+            .mapValues(SnapshotProcessor.Placed::snapshot, Named.as("feedback-prediction-bytes"))
             .repartition(
                 Repartitioned.with(Serdes.Bytes(), Serdes.ByteArray())
                     .withName("feedback-predictions")
                     .withNumberOfPartitions(feedback.partitions()))
             .mapValues(FeedbackInput.Prediction::new, Named.as("feedback-prediction"));
+    KStream<Bytes, FeedbackInput> predictions =
+        placed
+            .get("prediction-snapshot-local")
+            .mapValues(
+                placedHere -> (FeedbackInput) new FeedbackInput.Prediction(placedHere.snapshot()),
+                Named.as("feedback-prediction-local"))
+            .merge(travelled, Named.as("feedback-predictions-all"));
 
     KStream<Bytes, FeedbackInput> labels =
         builder.stream(feedback.labelsTopic(), Consumed.with(Serdes.Bytes(), Serdes.ByteArray()))
@@ -376,7 +403,7 @@ public final class ScoringTopology {
                         FEEDBACK_STORE,
                         LABEL_WAIT_STORE,
                         feedback.labelWait(),
-                        new PredictionSnapshots(scorer.extractor().schema()),
+                        snapshots.get(),
                         listener),
                 Named.as("feedback-join"),
                 FEEDBACK_STORE,
@@ -426,6 +453,23 @@ public final class ScoringTopology {
             feedback.idleTimeout(),
             reporters)
         .to(feedback.performanceTopic(), Produced.with(Serdes.Bytes(), Serdes.ByteArray()));
+  }
+
+  /**
+   * Snapshots for one task: the answer plus the input bytes, which a join decodes with that task's
+   * decoder and sanitizes as the stream does. An input that no longer decodes joins without its
+   * event (its training example is skipped and counted).
+   */
+  private static PredictionSnapshots snapshots(WireFormatDecoder decoder, EventScorer scorer) {
+    return new PredictionSnapshots(
+        scorer.extractor().schema(),
+        input -> {
+          if (decoder.decode(input) instanceof DecodeResult.Decoded decoded) {
+            scorer.validator().sanitizeAndValidate(decoded.record());
+            return decoded.record();
+          }
+          return null;
+        });
   }
 
   /**

@@ -6,18 +6,28 @@ import dev.scorestream.model.ModelScorer;
 import dev.scorestream.serving.Outcome;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
-import org.apache.avro.Schema;
+import java.util.function.Supplier;
 import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
 
 /**
  * Re-keys a scored event by its event id, with a snapshot of what the feedback join will need, at
- * event time.
+ * event time, and says where the snapshot belongs. Labels are partitioned by the murmur2 hash of
+ * their event id over the input topic's partitions, Kafka's default for a key. When the event is on
+ * that very partition (its producer keyed it by event id with Kafka's default partitioner) the
+ * snapshot stays on this task; otherwise it travels through the repartition topic to the task its
+ * labels will reach.
  */
-final class SnapshotProcessor implements Processor<Bytes, Outcome.Scored, Bytes, byte[]> {
+final class SnapshotProcessor
+    implements Processor<Bytes, Outcome.Scored, Bytes, SnapshotProcessor.Placed> {
+
+  /** A snapshot, and whether it belongs to this task. */
+  record Placed(byte[] snapshot, boolean local) {}
 
   /** What the window store's changelog adds to the key: timestamp and sequence number. */
   static final int WINDOW_KEY_BYTES = 12;
@@ -25,22 +35,33 @@ final class SnapshotProcessor implements Processor<Bytes, Outcome.Scored, Bytes,
   private final PredictionSnapshots snapshots;
   private final OutputGuards guards;
   private final OutcomeListener listener;
-  private ProcessorContext<Bytes, byte[]> context;
+  private final int partitions;
+  private ProcessorContext<Bytes, Placed> context;
 
   private SnapshotProcessor(
-      PredictionSnapshots snapshots, OutputGuards guards, OutcomeListener listener) {
+      PredictionSnapshots snapshots,
+      OutputGuards guards,
+      OutcomeListener listener,
+      int partitions) {
     this.snapshots = snapshots;
     this.guards = guards;
     this.listener = listener;
+    this.partitions = partitions;
   }
 
-  static ProcessorSupplier<Bytes, Outcome.Scored, Bytes, byte[]> supplier(
-      Schema reader, OutputGuards guards, OutcomeListener listener) {
-    return () -> new SnapshotProcessor(new PredictionSnapshots(reader), guards, listener);
+  /**
+   * @param partitions partitions of the join: the input topic's
+   */
+  static ProcessorSupplier<Bytes, Outcome.Scored, Bytes, Placed> supplier(
+      Supplier<PredictionSnapshots> snapshots,
+      OutputGuards guards,
+      OutcomeListener listener,
+      int partitions) {
+    return () -> new SnapshotProcessor(snapshots.get(), guards, listener, partitions);
   }
 
   @Override
-  public void init(ProcessorContext<Bytes, byte[]> context) {
+  public void init(ProcessorContext<Bytes, Placed> context) {
     this.context = context;
   }
 
@@ -51,25 +72,26 @@ final class SnapshotProcessor implements Processor<Bytes, Outcome.Scored, Bytes,
     Double value = scores.size() == 1 ? scores.get(ModelScorer.VALUE) : null;
     byte[] snapshot =
         snapshots.encode(
-            new PredictionSnapshots.Snapshot(
-                scored.eventId(),
-                scored.modelVersion(),
-                scored.result().label(),
-                value,
-                scores,
-                scored.eventTime(),
-                scored.event()));
+            scored.modelVersion(),
+            scored.result().label(),
+            value,
+            scores,
+            scored.eventTime(),
+            scored.input());
     byte[] key = scored.eventId().getBytes(StandardCharsets.UTF_8);
-    // The snapshot goes through a repartition topic and the join's changelog, both created with the
-    // broker's default limit: one that would not fit is left out (its label will find nothing), so
-    // it cannot stop the pipeline. The prediction itself is written as usual.
+    // The snapshot may go through a repartition topic, and goes into the join's changelog, both
+    // created with the broker's default limit: one that would not fit is left out (its label will
+    // find nothing), so it cannot stop the pipeline. The prediction itself is written as usual.
     if (RecordSize.upperBound(key, snapshot, null) + WINDOW_KEY_BYTES
             > guards.limits().maxInternalRecordBytes()
         || guards.refused().refusedAny(OutputFailureHandler.source(context))) {
       listener.outputSkipped("feedback_snapshot");
       return;
     }
-    // No input headers: the internal topic needs none.
-    context.forward(new Record<>(Bytes.wrap(key), snapshot, scored.eventTime()));
+    int home = Utils.toPositive(Utils.murmur2(key)) % partitions;
+    int here = context.recordMetadata().map(RecordMetadata::partition).orElse(-1);
+    // No input headers: the store and the internal topic need none.
+    context.forward(
+        new Record<>(Bytes.wrap(key), new Placed(snapshot, home == here), scored.eventTime()));
   }
 }

@@ -56,6 +56,12 @@ final class TrainingExampleProcessor implements FixedKeyProcessor<Bytes, Feedbac
   public void process(FixedKeyRecord<Bytes, FeedbackResult> record) {
     FeedbackResult.Matched matched = (FeedbackResult.Matched) record.value();
     PredictionSnapshots.Snapshot prediction = matched.prediction();
+    if (prediction.event() == null) {
+      // Its stored bytes no longer decode (the writer schema left the registry, or the reader
+      // schema changed incompatibly): the label still counts for live accuracy.
+      listener.outputSkipped("training_example_undecodable");
+      return;
+    }
     byte[] example =
         encoder.encode(
             examples.create(

@@ -32,6 +32,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.BytesDeserializer;
 import org.apache.kafka.common.serialization.BytesSerializer;
 import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -39,6 +40,8 @@ import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The feedback join through the real topology: 1-minute label windows with 10 s grace, 1 h
@@ -61,9 +64,20 @@ class FeedbackTopologyTest {
 
   @BeforeEach
   void start() {
+    start(1);
+  }
+
+  /** Restarts the driver with the join spread over {@code partitions} partitions. */
+  void start(int partitions) {
+    if (driver != null) {
+      driver.close();
+    }
     driver =
         new TopologyFixture(TestModels.logistic())
-            .driver(TopologyFixture.analytics(DriftThresholds.DEFAULTS), OutcomeListener.NONE);
+            .driver(
+                TopologyFixture.analytics(
+                    DriftThresholds.DEFAULTS, Duration.ZERO, Duration.ZERO, partitions),
+                OutcomeListener.NONE);
     events = driver.createInputTopic("events", new BytesSerializer(), new ByteArraySerializer());
     labels =
         driver.createInputTopic("events.labels", new BytesSerializer(), new ByteArraySerializer());
@@ -281,10 +295,23 @@ class FeedbackTopologyTest {
     assertThat(results).hasSize(2).last().isInstanceOf(FeedbackResult.Unmatched.class);
   }
 
-  @Test
-  void shouldWriteEachJoinedPairOnceAsATrainingExample() {
-    Map<String, GenericRecord> scored = score(5);
+  @ParameterizedTest(name = "join over {0} partition(s)")
+  @ValueSource(ints = {1, 4})
+  void shouldWriteEachJoinedPairOnceAsATrainingExample(int partitions) {
+    start(partitions);
+    Map<String, GenericRecord> scored = score(12);
     List<String> ids = new ArrayList<>(scored.keySet());
+    // The driver runs as partition 0: with 4 partitions, snapshots of ids hashing elsewhere travel
+    // through the repartition topic, the others stay. Both kinds are here.
+    long travelling =
+        ids.stream()
+            .filter(
+                id ->
+                    Utils.toPositive(Utils.murmur2(id.getBytes(StandardCharsets.UTF_8)))
+                            % partitions
+                        != 0)
+            .count();
+    assertThat(travelling).isBetween(partitions == 1 ? 0L : 1L, partitions == 1 ? 0L : 11L);
     for (String id : ids) {
       label(id, PaymentGenerator.FRAUD, LABELS_AT);
     }
@@ -293,7 +320,7 @@ class FeedbackTopologyTest {
     WireFormatDecoder decoder =
         new WireFormatDecoder(TopologyFixture.TRAINING, TopologyFixture.REGISTRY);
     List<TestRecord<Bytes, byte[]>> examples = training.readRecordsToList();
-    assertThat(examples).hasSize(5);
+    assertThat(examples).hasSize(12);
     for (TestRecord<Bytes, byte[]> record : examples) {
       GenericRecord example = ((DecodeResult.Decoded) decoder.decode(record.value())).record();
       String id = example.get("event_id").toString();

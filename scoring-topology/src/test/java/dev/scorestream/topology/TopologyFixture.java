@@ -115,6 +115,19 @@ final class TopologyFixture {
    */
   static ScoringTopology.Analytics analytics(
       DriftThresholds thresholds, Duration checkpointInterval, Duration idleTimeout) {
+    return analytics(thresholds, checkpointInterval, idleTimeout, 1);
+  }
+
+  /**
+   * @param partitions partitions of the input as the join sees them: with more than one, the
+   *     snapshots whose event id hashes elsewhere than partition 0 travel through the repartition
+   *     topic (the driver runs every task as partition 0)
+   */
+  static ScoringTopology.Analytics analytics(
+      DriftThresholds thresholds,
+      Duration checkpointInterval,
+      Duration idleTimeout,
+      int partitions) {
     return new ScoringTopology.Analytics(
         new ScoringTopology.DriftSettings(
             "events.drift",
@@ -129,7 +142,7 @@ final class TopologyFixture {
             "events.labels",
             "events.performance",
             "events.training",
-            1,
+            partitions,
             Duration.ofHours(1),
             LABEL_WAIT,
             Duration.ofMinutes(1),
