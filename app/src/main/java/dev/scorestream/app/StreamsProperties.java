@@ -82,6 +82,9 @@ public final class StreamsProperties {
     }
     props.put(
         StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, config.getInt(ScorerConfig.STANDBY_REPLICAS));
+    props.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDb.class);
+    props.put(
+        BoundedRocksDb.MEMORY_BYTES, config.getInt(ScorerConfig.ROCKSDB_MEMORY_MB) * 1024L * 1024L);
     String stateDir = config.getString(ScorerConfig.STATE_DIR);
     if (!stateDir.isEmpty()) {
       props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir);

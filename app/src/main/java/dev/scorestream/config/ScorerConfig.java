@@ -56,6 +56,7 @@ public final class ScorerConfig extends AbstractConfig {
   public static final String STATE_DIR = "state.dir";
   public static final String INSTANCE_ID = "instance.id";
   public static final String STANDBY_REPLICAS = "standby.replicas";
+  public static final String ROCKSDB_MEMORY_MB = "rocksdb.memory.mb";
   public static final String PREDICTION_HEADERS_EXCLUDE = "prediction.headers.exclude";
   public static final String OUTPUT_LIMITS_REFRESH = "output.limits.refresh.interval";
   public static final String DRIFT_ENABLED = "drift.enabled";
@@ -305,6 +306,16 @@ public final class ScorerConfig extends AbstractConfig {
                   + " when an instance is gone for good, its tasks move to one that already has the state,"
                   + " instead of restoring it from the changelog. Costs the copies' disk, memory and"
                   + " changelog reads on every instance that holds one.")
+          .define(
+              ROCKSDB_MEMORY_MB,
+              Type.INT,
+              64,
+              Range.between(8, 65536),
+              Importance.MEDIUM,
+              "Off-heap memory all RocksDB state stores of this instance share, in MiB: one block"
+                  + " cache for reads, with write buffers (memtables) charged to it up to half. Without"
+                  + " a bound each store partition and window segment takes its own 50 MB cache and up"
+                  + " to three 16 MB write buffers. Add it to the heap when sizing the container.")
           .define(
               PREDICTION_HEADERS_EXCLUDE,
               Type.LIST,
