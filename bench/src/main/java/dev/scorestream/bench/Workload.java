@@ -5,21 +5,42 @@ import dev.scorestream.demo.SampleModel;
 import dev.scorestream.model.ModelArtifact;
 import dev.scorestream.samples.PaymentGenerator;
 import dev.scorestream.schemas.Contracts;
+import dev.scorestream.schemas.LabelledRecord;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 
-/** The benchmark's model and records: generated card payments, 5% of them malformed. */
+/**
+ * The benchmark's model and records: generated card payments, 5% of them malformed, and for a share
+ * of the valid ones the label that arrives later.
+ */
 final class Workload {
 
-  /** One input record: key, wire-format value, and whether the pipeline must dead-letter it. */
-  record Event(byte[] key, byte[] value, boolean malformed) {}
+  /**
+   * One input record: key, wire-format value, whether the pipeline must dead-letter it, and for
+   * valid ones the true label.
+   */
+  record Event(byte[] key, byte[] value, boolean malformed, String truth, byte[] customer)
+      implements BenchKafka.Keyed {
+
+    /** The same event keyed by its customer instead of its id. */
+    BenchKafka.Keyed byCustomer() {
+      return new Event(customer, value, malformed, truth, customer);
+    }
+  }
+
+  /** A label for the event at {@code eventIndex} of the data: key (the event id) and wire value. */
+  record Label(int eventIndex, byte[] key, byte[] value) implements BenchKafka.Keyed {}
 
   static final double MALFORMED_SHARE = 0.05;
+
+  /** Every 10th valid event gets its label: the share of events whose truth is learned later. */
+  static final int LABEL_EVERY = 10;
 
   private Workload() {}
 
@@ -41,10 +62,12 @@ final class Workload {
     List<Event> events = new ArrayList<>(count);
     long now = System.currentTimeMillis();
     for (int i = 0; i < count; i++) {
-      GenericRecord record = generator.next(now + i).record();
+      LabelledRecord labelled = generator.next(now + i);
+      GenericRecord record = labelled.record();
       byte[] key = record.get("event_id").toString().getBytes(StandardCharsets.UTF_8);
+      byte[] customer = record.get("customer_id").toString().getBytes(StandardCharsets.UTF_8);
       if (i % 20 != 19) {
-        events.add(new Event(key, encoder.encode(record), false));
+        events.add(new Event(key, encoder.encode(record), false, labelled.label(), customer));
         continue;
       }
       byte[] value =
@@ -61,8 +84,31 @@ final class Workload {
             }
             default -> unregistered.encode(record);
           };
-      events.add(new Event(key, value, true));
+      events.add(new Event(key, value, true, null, customer));
     }
     return events;
+  }
+
+  /**
+   * The labels for every {@value #LABEL_EVERY}th valid event, in event order, keyed by event id,
+   * encoded as {@code LabelFeedback} with {@code labelId}.
+   */
+  static List<Label> labels(List<Event> events, int labelId) {
+    WireFormatEncoder encoder = new WireFormatEncoder(Contracts.labelFeedback(), labelId);
+    List<Label> labels = new ArrayList<>();
+    long now = System.currentTimeMillis();
+    int valid = 0;
+    for (int i = 0; i < events.size(); i++) {
+      Event event = events.get(i);
+      if (event.malformed() || valid++ % LABEL_EVERY != 0) {
+        continue;
+      }
+      GenericRecord label = new GenericData.Record(Contracts.labelFeedback());
+      label.put("event_id", new String(event.key(), StandardCharsets.UTF_8));
+      label.put("label", event.truth());
+      label.put("label_time", now + i);
+      labels.add(new Label(i, event.key(), encoder.encode(label)));
+    }
+    return labels;
   }
 }

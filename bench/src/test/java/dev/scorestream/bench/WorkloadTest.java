@@ -55,13 +55,36 @@ class WorkloadTest {
   }
 
   @Test
+  void shouldLabelEveryTenthValidEventWithItsIdAndTruth() {
+    Schema labelSchema = Contracts.labelFeedback();
+    List<Workload.Event> events = Workload.events(2000, 1, 42);
+    List<Workload.Label> labels = Workload.labels(events, 7);
+    WireFormatDecoder decoder = new WireFormatDecoder(labelSchema, id -> labelSchema);
+
+    long valid = events.stream().filter(e -> !e.malformed()).count();
+    assertThat(labels).hasSize((int) ((valid + Workload.LABEL_EVERY - 1) / Workload.LABEL_EVERY));
+    int previous = -1;
+    for (Workload.Label label : labels) {
+      Workload.Event event = events.get(label.eventIndex());
+      assertThat(label.eventIndex()).isGreaterThan(previous);
+      previous = label.eventIndex();
+      assertThat(event.malformed()).isFalse();
+      assertThat(label.key()).isEqualTo(event.key());
+      var decoded = ((DecodeResult.Decoded) decoder.decode(label.value())).record();
+      assertThat(decoded.get("event_id").toString())
+          .isEqualTo(new String(event.key(), java.nio.charset.StandardCharsets.UTF_8));
+      assertThat(decoded.get("label").toString()).isEqualTo(event.truth());
+    }
+  }
+
+  @Test
   void shouldTakeMedianAndNearestRankPercentiles() {
-    assertThat(BenchMain.median(List.of(3.0, 1.0, 2.0))).isEqualTo(2.0);
-    assertThat(BenchMain.median(List.of(4.0, 1.0, 2.0, 3.0))).isEqualTo(2.5);
+    assertThat(Report.median(List.of(3.0, 1.0, 2.0))).isEqualTo(2.0);
+    assertThat(Report.median(List.of(4.0, 1.0, 2.0, 3.0))).isEqualTo(2.5);
     List<Long> sorted = java.util.stream.LongStream.rangeClosed(1, 1000).boxed().toList();
-    assertThat(BenchMain.percentile(sorted, 0.5)).isEqualTo(500);
-    assertThat(BenchMain.percentile(sorted, 0.99)).isEqualTo(990);
-    assertThat(BenchMain.percentile(sorted, 0.999)).isEqualTo(999);
-    assertThat(BenchMain.percentile(List.of(), 0.5)).isEqualTo(-1);
+    assertThat(Report.percentile(sorted, 0.5)).isEqualTo(500);
+    assertThat(Report.percentile(sorted, 0.99)).isEqualTo(990);
+    assertThat(Report.percentile(sorted, 0.999)).isEqualTo(999);
+    assertThat(Report.percentile(List.of(), 0.5)).isEqualTo(-1);
   }
 }

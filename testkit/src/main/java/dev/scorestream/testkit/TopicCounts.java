@@ -17,15 +17,19 @@ public final class TopicCounts {
 
   private TopicCounts() {}
 
+  /** The topic's partition count. */
+  public static int partitions(Admin admin, String topic) throws Exception {
+    return admin
+        .describeTopics(List.of(topic))
+        .allTopicNames()
+        .get(10, TimeUnit.SECONDS)
+        .get(topic)
+        .partitions()
+        .size();
+  }
+
   public static Map<TopicPartition, Long> endOffsets(Admin admin, String topic) throws Exception {
-    int partitions =
-        admin
-            .describeTopics(List.of(topic))
-            .allTopicNames()
-            .get(10, TimeUnit.SECONDS)
-            .get(topic)
-            .partitions()
-            .size();
+    int partitions = partitions(admin, topic);
     Map<TopicPartition, OffsetSpec> request = new HashMap<>();
     for (int p = 0; p < partitions; p++) {
       request.put(new TopicPartition(topic, p), OffsetSpec.latest());

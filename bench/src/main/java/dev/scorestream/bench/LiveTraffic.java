@@ -1,0 +1,45 @@
+package dev.scorestream.bench;
+
+import dev.scorestream.codec.WireFormatEncoder;
+import dev.scorestream.samples.PaymentGenerator;
+import dev.scorestream.schemas.Contracts;
+import dev.scorestream.schemas.LabelledRecord;
+import java.nio.charset.StandardCharsets;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
+
+/**
+ * Valid payments made as they are sent, each with a fresh event id, and the label of every {@value
+ * Workload#LABEL_EVERY}th: traffic for paced runs of any length without repeating an id.
+ */
+final class LiveTraffic {
+
+  /** An event to send now and, when it gets one, its label to send later. */
+  record Payment(byte[] key, byte[] value, byte[] label) {}
+
+  private final PaymentGenerator generator;
+  private final WireFormatEncoder events;
+  private final WireFormatEncoder labels;
+  private long sent;
+
+  LiveTraffic(int readerId, int labelId, long seed) {
+    this.generator = new PaymentGenerator(Contracts.paymentEvent(), seed);
+    this.events = new WireFormatEncoder(Contracts.paymentEvent(), readerId);
+    this.labels = new WireFormatEncoder(Contracts.labelFeedback(), labelId);
+  }
+
+  Payment next(long now) {
+    LabelledRecord labelled = generator.next(now);
+    String eventId = labelled.record().get("event_id").toString();
+    byte[] key = eventId.getBytes(StandardCharsets.UTF_8);
+    byte[] label = null;
+    if (sent++ % Workload.LABEL_EVERY == 0) {
+      GenericRecord feedback = new GenericData.Record(Contracts.labelFeedback());
+      feedback.put("event_id", eventId);
+      feedback.put("label", labelled.label());
+      feedback.put("label_time", now);
+      label = labels.encode(feedback);
+    }
+    return new Payment(key, events.encode(labelled.record()), label);
+  }
+}
