@@ -9,16 +9,8 @@ import dev.scorestream.registry.SchemaRegistryClient;
 import dev.scorestream.schemas.Contracts;
 import dev.scorestream.topology.ScoringTopology;
 import dev.scorestream.training.TrainingExamples;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.time.Duration;
 import java.util.Map;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import org.apache.avro.Schema;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.types.Password;
@@ -46,44 +38,29 @@ final class PipelineConfig {
   static RegistrySettings registrySettings(ScorerConfig config) {
     RegistrySettings settings =
         RegistrySettings.of(config.getString(ScorerConfig.REGISTRY_URL))
-            .withRequestTimeout(Duration.ofMillis(config.getInt(ScorerConfig.REGISTRY_TIMEOUT_MS)))
+            .withRequestTimeout(config.getDuration(ScorerConfig.REGISTRY_TIMEOUT))
             .withRetries(
                 config.getInt(ScorerConfig.REGISTRY_MAX_ATTEMPTS),
-                Duration.ofMillis(config.getInt(ScorerConfig.REGISTRY_BACKOFF_MS)),
-                Duration.ofMillis(config.getInt(ScorerConfig.REGISTRY_BACKOFF_MAX_MS)))
+                config.getDuration(ScorerConfig.REGISTRY_BACKOFF),
+                config.getDuration(ScorerConfig.REGISTRY_BACKOFF_MAX))
             .withCacheSize(config.getInt(ScorerConfig.REGISTRY_CACHE_SIZE))
-            .withUnknownIdTtl(
-                Duration.ofMillis(config.getLong(ScorerConfig.REGISTRY_UNKNOWN_ID_CACHE_MS)));
+            .withUnknownIdTtl(config.getDuration(ScorerConfig.REGISTRY_UNKNOWN_ID_CACHE));
     Password auth = config.getPassword(ScorerConfig.REGISTRY_BASIC_AUTH);
     if (auth != null && !auth.value().isEmpty()) {
       settings = settings.withBasicAuth(auth.value());
     }
     String truststore = config.getString(ScorerConfig.REGISTRY_TRUSTSTORE);
     if (!truststore.isEmpty()) {
-      settings =
-          settings.withSslContext(
-              sslContext(
-                  truststore, config.getPassword(ScorerConfig.REGISTRY_TRUSTSTORE_PASSWORD)));
+      Password password = config.getPassword(ScorerConfig.REGISTRY_TRUSTSTORE_PASSWORD);
+      try {
+        settings =
+            settings.withTrustStore(
+                Path.of(truststore), password == null ? null : password.value().toCharArray());
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException(ScorerConfig.REGISTRY_TRUSTSTORE, truststore, e.getMessage());
+      }
     }
     return settings;
-  }
-
-  private static SSLContext sslContext(String truststore, Password password) {
-    try (InputStream in = Files.newInputStream(Path.of(truststore))) {
-      KeyStore store = KeyStore.getInstance(truststore.endsWith(".jks") ? "JKS" : "PKCS12");
-      store.load(in, password == null ? null : password.value().toCharArray());
-      TrustManagerFactory trust =
-          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-      trust.init(store);
-      SSLContext context = SSLContext.getInstance("TLS");
-      context.init(null, trust.getTrustManagers(), null);
-      return context;
-    } catch (IOException | GeneralSecurityException e) {
-      throw new ConfigException(
-          ScorerConfig.REGISTRY_TRUSTSTORE,
-          truststore,
-          "cannot load truststore: " + e.getMessage());
-    }
   }
 
   /** Drift and feedback as configured; registers their output schemas. */

@@ -192,7 +192,7 @@ public final class ScorerApp implements AutoCloseable {
             Topic.bytes(predictionsTopic),
             Topic.bytes(deadLetterTopic),
             appVersion(),
-            Duration.ofMillis(config.getLong(ScorerConfig.REGISTRY_OUTAGE_MAX_BLOCK_MS)),
+            config.getDuration(ScorerConfig.REGISTRY_OUTAGE_MAX_BLOCK),
             streamsConfig,
             guards);
     ScoringTopology.Codecs codecs =
@@ -258,7 +258,7 @@ public final class ScorerApp implements AutoCloseable {
                         next.metadata().version(),
                         next.directory());
                   })
-              .start(Duration.ofMillis(config.getLong(ScorerConfig.MODEL_POLL_INTERVAL_MS)));
+              .start(config.getDuration(ScorerConfig.MODEL_POLL_INTERVAL));
       resources.push(app.watcher);
     }
     int port = config.getInt(ScorerConfig.HTTP_PORT);

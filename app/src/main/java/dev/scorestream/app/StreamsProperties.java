@@ -33,7 +33,8 @@ public final class StreamsProperties {
     props.put(
         StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.getInt(ScorerConfig.NUM_STREAM_THREADS));
     props.put(
-        StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.getLong(ScorerConfig.COMMIT_INTERVAL_MS));
+        StreamsConfig.COMMIT_INTERVAL_MS_CONFIG,
+        config.getDuration(ScorerConfig.COMMIT_INTERVAL).toMillis());
     // A failed produce that belongs to one record is handled per record (the input is written
     // again,
     // degraded); infrastructure failures are retried or fail the thread, never dead-lettered.
@@ -47,7 +48,7 @@ public final class StreamsProperties {
           (int)
               Math.min(
                   Integer.MAX_VALUE,
-                  config.getLong(ScorerConfig.REGISTRY_OUTAGE_MAX_BLOCK_MS) + 30_000));
+                  config.getDuration(ScorerConfig.REGISTRY_OUTAGE_MAX_BLOCK).toMillis() + 30_000));
     }
     // A task whose partition is momentarily empty (the drift merger, most of the time) otherwise
     // costs a String.format per stream-thread loop in PartitionGroup.readyToProcess (its

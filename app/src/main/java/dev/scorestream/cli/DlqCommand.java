@@ -44,12 +44,7 @@ final class DlqCommand implements Runnable {
 
     @Mixin FilterOptions filter;
 
-    @Option(
-        names = "--topic",
-        required = true,
-        paramLabel = "DLQ_TOPIC",
-        description = "Dead-letter topic.")
-    String topic;
+    @Mixin DlqTopicOption dlq;
 
     @Option(names = "--json", description = "Print the report as JSON.")
     boolean json;
@@ -61,7 +56,7 @@ final class DlqCommand implements Runnable {
       InspectionReport report =
           new DeadLetterInspector(kafka.properties())
               .inspect(
-                  topic,
+                  dlq.topic(),
                   filter.filter(),
                   read -> {
                     err.printf("\rread %,d dead letters", read);

@@ -8,34 +8,51 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Properties;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
- * Kafka client options shared by the tools that talk to Kafka directly: bootstrap servers, a client
- * properties file (security settings, like Kafka's own {@code --command-config}) and {@code
- * KAFKA_*} environment variables, exactly as {@code scorer run} maps them.
+ * Kafka client options shared by the tools that talk to Kafka directly: bootstrap servers, spelled
+ * as Kafka's own tools spell them, a client properties file (security settings, like Kafka's {@code
+ * --command-config}) and {@code SCORER_KAFKA_*} environment variables, exactly as {@code scorer
+ * run} maps them.
  */
 final class KafkaClientOptions {
 
+  @Spec(Spec.Target.MIXEE)
+  CommandSpec spec;
+
   @Option(
-      names = "--bootstrap",
-      required = true,
+      names = {"--bootstrap-server", "--bootstrap"},
       paramLabel = "HOST:PORT",
-      description = "Kafka bootstrap servers.")
+      description = "Kafka bootstrap servers, host:port[,host:port].")
   String bootstrap;
 
   @Option(
       names = "--client-config",
       paramLabel = "FILE",
       description =
-          "Kafka client properties (security.protocol, sasl.*, ssl.*); KAFKA_* environment variables add to it.")
+          "Kafka client properties (security.protocol, sasl.*, ssl.*), as for Kafka's own tools;"
+              + " SCORER_KAFKA_* environment variables add to it (SCORER_KAFKA_SASL_JAAS_CONFIG sets"
+              + " sasl.jaas.config).")
   Path clientConfig;
 
+  boolean given() {
+    return bootstrap != null;
+  }
+
+  /** The client properties; a usage error when {@code --bootstrap-server} is missing. */
   Properties properties() {
     return properties(System.getenv());
   }
 
   Properties properties(Map<String, String> env) {
+    if (bootstrap == null) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "Missing required option: '--bootstrap-server=HOST:PORT'");
+    }
     Properties props = new Properties();
     if (clientConfig != null) {
       try (Reader reader = Files.newBufferedReader(clientConfig)) {

@@ -27,12 +27,7 @@ final class ReplayCommand implements Callable<Integer> {
 
   @Mixin FilterOptions filter;
 
-  @Option(
-      names = "--from",
-      required = true,
-      paramLabel = "DLQ_TOPIC",
-      description = "Dead-letter topic to replay.")
-  String from;
+  @Mixin DlqTopicOption dlq;
 
   @Option(
       names = "--to",
@@ -79,7 +74,7 @@ final class ReplayCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     ReplayOptions options =
-        new ReplayOptions(from, to, group, filter.filter(), maxReplays, rate, dryRun);
+        new ReplayOptions(dlq.topic(), to, group, filter.filter(), maxReplays, rate, dryRun);
     ReplayResult result =
         new ReplayEngine(kafka.properties()).replay(options, new ProgressBar(err));
     err.println();

@@ -23,7 +23,7 @@ final class RunCommand implements Callable<Integer> {
       names = "--config",
       paramLabel = "FILE",
       description =
-          "Properties file (see README, Configuration); SCORER_* and KAFKA_* environment variables override it.")
+          "Properties file (see README, Configuration); SCORER_* environment variables override it (SCORER_KAFKA_* for Kafka client properties).")
   Path config;
 
   @Override

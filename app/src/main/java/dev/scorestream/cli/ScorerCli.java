@@ -72,17 +72,27 @@ public final class ScorerCli implements Runnable {
     return cli;
   }
 
+  /**
+   * The exception's message followed by those of its causes that add something, down to the root:
+   * "Failed to construct kafka consumer: ... : Failed to load SSL keystore /etc/x.p12 ...".
+   */
   static String describe(Throwable exception) {
-    String message =
-        exception.getMessage() == null
-            ? exception.getClass().getSimpleName()
-            : exception.getMessage();
-    return exception.getCause() != null
-            && exception.getCause() != exception
-            && exception.getCause().getMessage() != null
-            && !message.contains(exception.getCause().getMessage())
-        ? message + ": " + exception.getCause().getMessage()
-        : message;
+    StringBuilder message =
+        new StringBuilder(
+            exception.getMessage() == null
+                ? exception.getClass().getSimpleName()
+                : exception.getMessage());
+    java.util.Set<Throwable> seen = new java.util.HashSet<>();
+    seen.add(exception);
+    for (Throwable cause = exception.getCause();
+        cause != null && seen.add(cause);
+        cause = cause.getCause()) {
+      String text = cause.getMessage();
+      if (text != null && !message.toString().contains(text)) {
+        message.append(": ").append(text);
+      }
+    }
+    return message.toString();
   }
 
   @Override

@@ -5,7 +5,6 @@ import dev.scorestream.model.Evaluation;
 import dev.scorestream.model.ModelArtifact;
 import dev.scorestream.model.ModelTrainer;
 import dev.scorestream.model.TrainerKind;
-import dev.scorestream.registry.RegistrySettings;
 import dev.scorestream.registry.SchemaRegistryClient;
 import dev.scorestream.schemas.LabelledRecord;
 import dev.scorestream.training.TopicTrainingSource;
@@ -21,7 +20,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.Callable;
 import org.apache.avro.Schema;
 import picocli.CommandLine;
@@ -58,20 +56,13 @@ public class TrainCommand implements Callable<Integer> {
       paramLabel = "TOPIC",
       description =
           "Train from a topic of TrainingExample records (e.g. events.training) instead of files;"
-              + " needs --bootstrap and --registry.")
+              + " needs --bootstrap-server and --registry, and takes the Kafka client and registry"
+              + " security options below.")
   String fromTopic;
 
-  @Option(
-      names = "--bootstrap",
-      paramLabel = "HOST:PORT",
-      description = "Kafka bootstrap servers, with --from-topic.")
-  String bootstrap;
+  @Mixin KafkaClientOptions kafka;
 
-  @Option(
-      names = "--registry",
-      paramLabel = "URL",
-      description = "Schema registry URL, with --from-topic.")
-  String registryUrl;
+  @Mixin RegistryOptions registry;
 
   @Option(
       names = "--since",
@@ -151,19 +142,21 @@ public class TrainCommand implements Callable<Integer> {
                   ? "--input FILE... or --from-topic TOPIC"
                   : "--input FILE..., --from-topic TOPIC or " + otherSourceUsage()));
     }
-    if (fromTopic != null && (bootstrap == null || registryUrl == null)) {
+    if (fromTopic != null && (!kafka.given() || !registry.given())) {
       throw new CommandLine.ParameterException(
-          spec.commandLine(), "--from-topic needs --bootstrap and --registry");
+          spec.commandLine(), "--from-topic needs --bootstrap-server and --registry");
+    }
+    if (fromTopic == null && (kafka.given() || registry.given())) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "--bootstrap-server and --registry go with --from-topic only");
     }
     Schema reader = readerSchema.reader();
     List<LabelledRecord> rows = new ArrayList<>();
     if (fromTopic != null) {
-      Properties client = new Properties();
-      client.put("bootstrap.servers", bootstrap);
       TopicTrainingSource source =
           new TopicTrainingSource(
-              client,
-              new SchemaRegistryClient(RegistrySettings.of(registryUrl)),
+              kafka.properties(),
+              new SchemaRegistryClient(registry.settings()),
               new TrainingExamples(reader),
               RecordValidator.forSchema(reader));
       report(console, fromTopic, source.read(fromTopic, since, read -> {}), rows);

@@ -21,7 +21,9 @@ import org.apache.kafka.streams.StreamsConfig;
 /**
  * Every setting of the scorer, with type, default, validator and documentation. Keys starting with
  * {@code kafka.} are passed to the Kafka Streams clients without the prefix (e.g. {@code
- * kafka.security.protocol}); environment variables {@code KAFKA_SECURITY_PROTOCOL} do the same.
+ * kafka.security.protocol}); environment variables {@code SCORER_KAFKA_SECURITY_PROTOCOL} do the
+ * same. Bare {@code KAFKA_*} variables are ignored: Kubernetes injects {@code KAFKA_PORT} and
+ * {@code KAFKA_SERVICE_HOST} for a Service named kafka, and {@code KAFKA_HEAP_OPTS} is common.
  */
 public final class ScorerConfig extends AbstractConfig {
 
@@ -29,22 +31,22 @@ public final class ScorerConfig extends AbstractConfig {
   public static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
   public static final String REGISTRY_URL = "schema.registry.url";
   public static final String REGISTRY_BASIC_AUTH = "schema.registry.basic.auth.user.info";
-  public static final String REGISTRY_TIMEOUT_MS = "schema.registry.request.timeout.ms";
+  public static final String REGISTRY_TIMEOUT = "schema.registry.request.timeout";
   public static final String REGISTRY_MAX_ATTEMPTS = "schema.registry.max.attempts";
-  public static final String REGISTRY_BACKOFF_MS = "schema.registry.backoff.initial.ms";
-  public static final String REGISTRY_BACKOFF_MAX_MS = "schema.registry.backoff.max.ms";
+  public static final String REGISTRY_BACKOFF = "schema.registry.backoff.initial";
+  public static final String REGISTRY_BACKOFF_MAX = "schema.registry.backoff.max";
   public static final String REGISTRY_CACHE_SIZE = "schema.registry.cache.size";
-  public static final String REGISTRY_UNKNOWN_ID_CACHE_MS = "schema.registry.unknown.id.cache.ms";
+  public static final String REGISTRY_UNKNOWN_ID_CACHE = "schema.registry.unknown.id.cache";
   public static final String REGISTRY_TRUSTSTORE = "schema.registry.ssl.truststore.location";
   public static final String REGISTRY_TRUSTSTORE_PASSWORD =
       "schema.registry.ssl.truststore.password";
-  public static final String REGISTRY_OUTAGE_MAX_BLOCK_MS = "schema.registry.outage.max.block.ms";
+  public static final String REGISTRY_OUTAGE_MAX_BLOCK = "schema.registry.outage.max.block";
   public static final String TOPIC_EVENTS = "topic.events";
   public static final String TOPIC_PREDICTIONS = "topic.predictions";
   public static final String TOPIC_DLQ = "topic.dlq";
   public static final String READER_SCHEMA_PATH = "reader.schema.path";
   public static final String MODEL_DIR = "model.dir";
-  public static final String MODEL_POLL_INTERVAL_MS = "model.poll.interval.ms";
+  public static final String MODEL_POLL_INTERVAL = "model.poll.interval";
   public static final String CHALLENGER_DIR = "challenger.dir";
   public static final String HTTP_HOST = "http.host";
   public static final String HTTP_PORT = "http.port";
@@ -52,7 +54,7 @@ public final class ScorerConfig extends AbstractConfig {
   public static final String EVENT_TIME_FIELD = "event.time.field";
   public static final String PROCESSING_GUARANTEE = "processing.guarantee";
   public static final String NUM_STREAM_THREADS = "num.stream.threads";
-  public static final String COMMIT_INTERVAL_MS = "commit.interval.ms";
+  public static final String COMMIT_INTERVAL = "commit.interval";
   public static final String STATE_DIR = "state.dir";
   public static final String INSTANCE_ID = "instance.id";
   public static final String STANDBY_REPLICAS = "standby.replicas";
@@ -83,6 +85,9 @@ public final class ScorerConfig extends AbstractConfig {
 
   /** Prefix of keys passed through to the Kafka clients. */
   public static final String KAFKA_PREFIX = "kafka.";
+
+  /** Environment variables with this prefix are Kafka client properties. */
+  public static final String KAFKA_ENV_PREFIX = "SCORER_KAFKA_";
 
   public static final ConfigDef DEFINITION =
       new ConfigDef()
@@ -121,12 +126,12 @@ public final class ScorerConfig extends AbstractConfig {
               Importance.MEDIUM,
               "user:password for HTTP basic auth against the registry; unset for none.")
           .define(
-              REGISTRY_TIMEOUT_MS,
-              Type.INT,
-              5000,
-              Range.atLeast(1),
+              REGISTRY_TIMEOUT,
+              Type.STRING,
+              "5s",
+              new DurationValidator(1),
               Importance.LOW,
-              "Timeout of one registry request.")
+              "Timeout of one registry request. Also accepted as schema.registry.request.timeout.ms (milliseconds).")
           .define(
               REGISTRY_MAX_ATTEMPTS,
               Type.INT,
@@ -135,19 +140,19 @@ public final class ScorerConfig extends AbstractConfig {
               Importance.LOW,
               "Attempts per registry call before it counts as an outage.")
           .define(
-              REGISTRY_BACKOFF_MS,
-              Type.INT,
-              100,
-              Range.atLeast(1),
+              REGISTRY_BACKOFF,
+              Type.STRING,
+              "100ms",
+              new DurationValidator(1),
               Importance.LOW,
-              "Backoff before the second registry attempt; doubles per attempt, with jitter.")
+              "Backoff before the second registry attempt; doubles per attempt, with jitter. Also accepted as schema.registry.backoff.initial.ms (milliseconds).")
           .define(
-              REGISTRY_BACKOFF_MAX_MS,
-              Type.INT,
-              2000,
-              Range.atLeast(1),
+              REGISTRY_BACKOFF_MAX,
+              Type.STRING,
+              "2s",
+              new DurationValidator(1),
               Importance.LOW,
-              "Upper bound of one registry backoff.")
+              "Upper bound of one registry backoff. Also accepted as schema.registry.backoff.max.ms (milliseconds).")
           .define(
               REGISTRY_CACHE_SIZE,
               Type.INT,
@@ -156,14 +161,14 @@ public final class ScorerConfig extends AbstractConfig {
               Importance.LOW,
               "Schemas cached by id; 0 = unbounded (ids are immutable).")
           .define(
-              REGISTRY_UNKNOWN_ID_CACHE_MS,
-              Type.LONG,
-              1000L,
-              Range.between(0L, 3_600_000L),
+              REGISTRY_UNKNOWN_ID_CACHE,
+              Type.STRING,
+              "1s",
+              new DurationValidator(0, 3_600_000),
               Importance.LOW,
               "How long an id the registry does not know is answered from memory, so a burst of records with a bad"
                   + " id is not a burst of registry calls; 0 asks every time. After registering a missing schema, wait"
-                  + " this long before replaying its dead letters.")
+                  + " this long before replaying its dead letters. Also accepted as schema.registry.unknown.id.cache.ms (milliseconds).")
           .define(
               REGISTRY_TRUSTSTORE,
               Type.STRING,
@@ -177,13 +182,13 @@ public final class ScorerConfig extends AbstractConfig {
               Importance.LOW,
               "Password of that truststore.")
           .define(
-              REGISTRY_OUTAGE_MAX_BLOCK_MS,
-              Type.LONG,
-              60_000L,
-              Range.between(1_000L, 240_000L),
+              REGISTRY_OUTAGE_MAX_BLOCK,
+              Type.STRING,
+              "60s",
+              new DurationValidator(1_000, 240_000),
               Importance.MEDIUM,
               "How long a stream thread waits for an unreachable registry before it restarts from the last commit."
-                  + " Records are never dead-lettered for an outage. Keep below max.poll.interval.ms.")
+                  + " Records are never dead-lettered for an outage. Keep well below Kafka's max.poll.interval.ms. Also accepted as schema.registry.outage.max.block.ms (milliseconds).")
           .define(
               TOPIC_EVENTS,
               Type.STRING,
@@ -220,12 +225,12 @@ public final class ScorerConfig extends AbstractConfig {
               "A model artifact directory (from `scorer train`), or a models directory of artifacts: then the newest"
                   + " valid one serves and newly published ones (atomic rename into it) are swapped in without a restart.")
           .define(
-              MODEL_POLL_INTERVAL_MS,
-              Type.LONG,
-              2000L,
-              Range.atLeast(100L),
+              MODEL_POLL_INTERVAL,
+              Type.STRING,
+              "2s",
+              new DurationValidator(100),
               Importance.LOW,
-              "How often a models directory is checked for newly published artifacts.")
+              "How often a models directory is checked for newly published artifacts. Also accepted as model.poll.interval.ms (milliseconds).")
           .define(
               CHALLENGER_DIR,
               Type.STRING,
@@ -274,12 +279,12 @@ public final class ScorerConfig extends AbstractConfig {
               Importance.MEDIUM,
               "Stream threads in this instance.")
           .define(
-              COMMIT_INTERVAL_MS,
-              Type.LONG,
-              100L,
-              Range.atLeast(1L),
+              COMMIT_INTERVAL,
+              Type.STRING,
+              "100ms",
+              new DurationValidator(1),
               Importance.MEDIUM,
-              "How often offsets and transactions commit; lower means lower end-to-end latency under exactly-once.")
+              "How often offsets and transactions commit; lower means lower end-to-end latency under exactly-once. Also accepted as commit.interval.ms (milliseconds).")
           .define(
               STATE_DIR,
               Type.STRING,
@@ -485,8 +490,45 @@ public final class ScorerConfig extends AbstractConfig {
               Importance.LOW,
               "How long after its end a performance window still accepts labels.");
 
+  /**
+   * Former names of duration keys, in milliseconds, still accepted: {@code commit.interval.ms=20}
+   * is {@code commit.interval=20ms}. Every time key takes a duration (250ms, 30s, 5m, 2h, 7d).
+   */
+  public static final Map<String, String> MILLIS_ALIASES =
+      Map.of(
+          "schema.registry.request.timeout.ms", REGISTRY_TIMEOUT,
+          "schema.registry.backoff.initial.ms", REGISTRY_BACKOFF,
+          "schema.registry.backoff.max.ms", REGISTRY_BACKOFF_MAX,
+          "schema.registry.unknown.id.cache.ms", REGISTRY_UNKNOWN_ID_CACHE,
+          "schema.registry.outage.max.block.ms", REGISTRY_OUTAGE_MAX_BLOCK,
+          "model.poll.interval.ms", MODEL_POLL_INTERVAL,
+          "commit.interval.ms", COMMIT_INTERVAL);
+
   private ScorerConfig(Map<String, ?> values) {
-    super(DEFINITION, values, false);
+    super(DEFINITION, withAliasesResolved(values), false);
+  }
+
+  /** Rewrites the {@link #MILLIS_ALIASES} to their duration keys; both given is an error. */
+  static Map<String, Object> withAliasesResolved(Map<String, ?> values) {
+    Map<String, Object> resolved = new TreeMap<>(values);
+    MILLIS_ALIASES.forEach(
+        (alias, key) -> {
+          Object millis = resolved.remove(alias);
+          if (millis == null) {
+            return;
+          }
+          if (resolved.containsKey(key)) {
+            throw new ConfigException(
+                alias, millis, "give either " + alias + " or " + key + " (a duration), not both");
+          }
+          String text = millis.toString().trim();
+          if (!text.matches("\\d{1,12}")) {
+            throw new ConfigException(
+                alias, millis, "must be a whole number of milliseconds (or use " + key + "=30s)");
+          }
+          resolved.put(key, text + "ms");
+        });
+    return resolved;
   }
 
   /**
@@ -499,7 +541,7 @@ public final class ScorerConfig extends AbstractConfig {
 
   /**
    * Reads {@code file} (may be null), then applies overrides from {@code env}: {@code
-   * SCORER_MODEL_DIR} sets {@code model.dir}, {@code KAFKA_SECURITY_PROTOCOL} sets {@code
+   * SCORER_MODEL_DIR} sets {@code model.dir}, {@code SCORER_KAFKA_SECURITY_PROTOCOL} sets {@code
    * kafka.security.protocol}.
    */
   public static ScorerConfig load(Path file, Map<String, String> env) {
@@ -528,20 +570,20 @@ public final class ScorerConfig extends AbstractConfig {
             values.put(toKey(name.substring("SCORER_".length())), value);
           }
         });
-    kafkaClientProperties(env).forEach((key, value) -> values.put(KAFKA_PREFIX + key, value));
     return values;
   }
 
   /**
-   * Kafka client properties from {@code KAFKA_*} variables: {@code KAFKA_SECURITY_PROTOCOL} is
-   * {@code security.protocol}.
+   * Kafka client properties from {@code SCORER_KAFKA_*} variables: {@code
+   * SCORER_KAFKA_SECURITY_PROTOCOL} is {@code security.protocol}. Bare {@code KAFKA_*} variables
+   * are not read (see the class comment).
    */
   public static Map<String, String> kafkaClientProperties(Map<String, String> env) {
     Map<String, String> values = new TreeMap<>();
     env.forEach(
         (name, value) -> {
-          if (name.startsWith("KAFKA_")) {
-            values.put(toKey(name.substring("KAFKA_".length())), value);
+          if (name.startsWith(KAFKA_ENV_PREFIX)) {
+            values.put(toKey(name.substring(KAFKA_ENV_PREFIX.length())), value);
           }
         });
     return values;
@@ -595,9 +637,15 @@ public final class ScorerConfig extends AbstractConfig {
 
   static final class DurationValidator implements ConfigDef.Validator {
     private final long minMillis;
+    private final long maxMillis;
 
     DurationValidator(long minMillis) {
+      this(minMillis, Long.MAX_VALUE);
+    }
+
+    DurationValidator(long minMillis, long maxMillis) {
       this.minMillis = minMillis;
+      this.maxMillis = maxMillis;
     }
 
     @Override
@@ -606,6 +654,9 @@ public final class ScorerConfig extends AbstractConfig {
         java.time.Duration duration = Durations.parse(value == null ? "" : value.toString());
         if (duration.toMillis() < minMillis) {
           throw new ConfigException(name, value, "must be at least " + minMillis + " ms");
+        }
+        if (duration.toMillis() > maxMillis) {
+          throw new ConfigException(name, value, "must be at most " + maxMillis + " ms");
         }
       } catch (IllegalArgumentException e) {
         throw new ConfigException(name, value, e.getMessage());

@@ -31,6 +31,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.streams.KafkaStreams;
 
@@ -48,10 +49,16 @@ public final class PipelineMetrics implements OutcomeListener, AutoCloseable {
   private final MultiGauge modelInfo;
   private final List<AutoCloseable> binders = new ArrayList<>();
   private final List<Object> stateKeptAlive = new ArrayList<>();
+
+  /** PSI and Jensen-Shannon distance per feature. */
   private final Map<String, double[]> driftGauges = new java.util.concurrent.ConcurrentHashMap<>();
 
-  /** Overall drift status, live accuracy, baseline accuracy, live log loss. */
-  private final double[] live = {Double.NaN, Double.NaN, Double.NaN, Double.NaN};
+  private final Map<String, AtomicReference<DriftStatus>> driftStatuses =
+      new java.util.concurrent.ConcurrentHashMap<>();
+  private final AtomicReference<DriftStatus> overallStatus = new AtomicReference<>();
+
+  /** Live accuracy, baseline accuracy, live log loss. */
+  private final double[] live = {Double.NaN, Double.NaN, Double.NaN};
 
   private final Map<String, Counter> labels = new java.util.concurrent.ConcurrentHashMap<>();
   private final Counter driftWindows;
@@ -181,9 +188,21 @@ public final class PipelineMetrics implements OutcomeListener, AutoCloseable {
     return this;
   }
 
-  /** Value a drift gauge shows per status: INSUFFICIENT_DATA 0, OK 1, WARN 2, ALERT 3. */
-  public static double statusLevel(DriftStatus status) {
-    return status.ordinal();
+  /**
+   * Registers {@code name} as a state set, as Prometheus models an enum: one gauge per drift status
+   * (tag {@code status}), 1 for the status of the last closed window and 0 for the others; all 0
+   * until the first window closes.
+   */
+  private void stateSet(
+      String name, String description, Tags tags, AtomicReference<DriftStatus> current) {
+    for (DriftStatus status : DriftStatus.values()) {
+      Gauge.builder(name, current, c -> c.get() == status ? 1 : 0)
+          .tags(tags)
+          .tag("status", status.name())
+          .strongReference(true)
+          .description(description)
+          .register(registry);
+    }
   }
 
   /** The tag value of the prediction distribution among the per-feature drift gauges. */
@@ -198,8 +217,10 @@ public final class PipelineMetrics implements OutcomeListener, AutoCloseable {
     List<String> names = new ArrayList<>(features);
     names.add(PREDICTION_FEATURE);
     for (String feature : names) {
-      double[] values = {Double.NaN, Double.NaN, Double.NaN};
+      double[] values = {Double.NaN, Double.NaN};
       driftGauges.put(feature, values);
+      AtomicReference<DriftStatus> status = new AtomicReference<>();
+      driftStatuses.put(feature, status);
       Gauge.builder("scorer.drift.psi", values, v -> v[0])
           .tag("feature", feature)
           .strongReference(true)
@@ -210,27 +231,26 @@ public final class PipelineMetrics implements OutcomeListener, AutoCloseable {
           .strongReference(true)
           .description("Jensen-Shannon distance of the last closed drift window")
           .register(registry);
-      Gauge.builder("scorer.drift.status", values, v -> v[2])
-          .tag("feature", feature)
-          .strongReference(true)
-          .description(
-              "Drift status of the last closed window: 0 insufficient data, 1 OK, 2 WARN, 3 ALERT")
-          .register(registry);
+      stateSet(
+          "scorer.drift.status",
+          "Drift status of the last closed window: 1 for the window's status, 0 for the others",
+          Tags.of("feature", feature),
+          status);
     }
-    Gauge.builder("scorer.drift.overall.status", live, v -> v[0])
-        .strongReference(true)
-        .description(
-            "Worst drift status of the last closed window: 0 insufficient data, 1 OK, 2 WARN, 3 ALERT")
-        .register(registry);
-    Gauge.builder("scorer.live.accuracy", live, v -> v[1])
+    stateSet(
+        "scorer.drift.overall.status",
+        "Worst drift status of the last closed window: 1 for that status, 0 for the others",
+        Tags.empty(),
+        overallStatus);
+    Gauge.builder("scorer.live.accuracy", live, v -> v[0])
         .strongReference(true)
         .description("Accuracy of the last closed label window (labels joined with predictions)")
         .register(registry);
-    Gauge.builder("scorer.live.baseline.accuracy", live, v -> v[2])
+    Gauge.builder("scorer.live.baseline.accuracy", live, v -> v[1])
         .strongReference(true)
         .description("Held-out accuracy of the model judged in the last closed label window")
         .register(registry);
-    Gauge.builder("scorer.live.log.loss", live, v -> v[3])
+    Gauge.builder("scorer.live.log.loss", live, v -> v[2])
         .strongReference(true)
         .description("Log loss of the last closed label window")
         .register(registry);
@@ -250,7 +270,7 @@ public final class PipelineMetrics implements OutcomeListener, AutoCloseable {
     driftWindows.increment();
     summary.features().forEach((feature, drift) -> setDrift(feature, drift));
     setDrift(PREDICTION_FEATURE, summary.prediction());
-    live[0] = statusLevel(summary.overall());
+    overallStatus.set(summary.overall());
   }
 
   private void setDrift(String feature, FeatureDrift drift) {
@@ -258,7 +278,10 @@ public final class PipelineMetrics implements OutcomeListener, AutoCloseable {
     if (values != null) {
       values[0] = drift.psi();
       values[1] = drift.jensenShannon();
-      values[2] = statusLevel(drift.status());
+    }
+    AtomicReference<DriftStatus> status = driftStatuses.get(feature);
+    if (status != null) {
+      status.set(drift.status());
     }
   }
 
@@ -284,9 +307,9 @@ public final class PipelineMetrics implements OutcomeListener, AutoCloseable {
     if (summary.matched() == 0) {
       return;
     }
-    live[1] = summary.accuracy() == null ? Double.NaN : summary.accuracy();
-    live[2] = summary.baselineAccuracy() == null ? Double.NaN : summary.baselineAccuracy();
-    live[3] = summary.logLoss() == null ? Double.NaN : summary.logLoss();
+    live[0] = summary.accuracy() == null ? Double.NaN : summary.accuracy();
+    live[1] = summary.baselineAccuracy() == null ? Double.NaN : summary.baselineAccuracy();
+    live[2] = summary.logLoss() == null ? Double.NaN : summary.logLoss();
   }
 
   @Override

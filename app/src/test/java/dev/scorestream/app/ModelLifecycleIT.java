@@ -89,8 +89,8 @@ class ModelLifecycleIT {
                 Map.of(
                     ScorerConfig.MODEL_DIR,
                     models.toString(),
-                    ScorerConfig.MODEL_POLL_INTERVAL_MS,
-                    200L));
+                    ScorerConfig.MODEL_POLL_INTERVAL,
+                    "200ms"));
         OutputCollector outputs =
             new OutputCollector(
                 stack.kafka().bootstrapServers(),

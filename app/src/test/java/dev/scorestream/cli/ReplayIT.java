@@ -82,7 +82,7 @@ class ReplayIT {
                 stack.registry().url(),
                 "replay-unknown-",
                 dir,
-                Map.of(ScorerConfig.REGISTRY_UNKNOWN_ID_CACHE_MS, 500L));
+                Map.of(ScorerConfig.REGISTRY_UNKNOWN_ID_CACHE, "500ms"));
         Admin admin = stack.kafka().admin()) {
       SchemaRegistryClient registry =
           new SchemaRegistryClient(RegistrySettings.of(stack.registry().url()));
@@ -117,9 +117,9 @@ class ReplayIT {
           scorer(
               "dlq",
               "inspect",
-              "--bootstrap",
+              "--bootstrap-server",
               stack.kafka().bootstrapServers(),
-              "--topic",
+              "--dlq-topic",
               pipeline.deadLetters);
       assertThat(inspect)
           .containsPattern("UNKNOWN_SCHEMA_ID\\s+200")
@@ -128,15 +128,14 @@ class ReplayIT {
       assertThat(registry.register("replay-unknown-events-value", writer))
           .as("schema lands on the id producers used")
           .isEqualTo(meant);
-      Thread.sleep(
-          600); // the operator's procedure: wait schema.registry.unknown.id.cache.ms before
+      Thread.sleep(600); // the operator's procedure: wait schema.registry.unknown.id.cache before
       // replaying
       String replay =
           scorer(
               "replay",
-              "--bootstrap",
+              "--bootstrap-server",
               stack.kafka().bootstrapServers(),
-              "--from",
+              "--from", // the former spelling of --dlq-topic still works
               pipeline.deadLetters,
               "--reason",
               "UNKNOWN_SCHEMA_ID");
@@ -163,9 +162,9 @@ class ReplayIT {
       assertThat(
               scorer(
                   "replay",
-                  "--bootstrap",
+                  "--bootstrap-server",
                   stack.kafka().bootstrapServers(),
-                  "--from",
+                  "--dlq-topic",
                   pipeline.deadLetters,
                   "--reason",
                   "UNKNOWN_SCHEMA_ID"))
@@ -196,9 +195,9 @@ class ReplayIT {
         assertThat(
                 scorer(
                     "replay",
-                    "--bootstrap",
+                    "--bootstrap-server",
                     stack.kafka().bootstrapServers(),
-                    "--from",
+                    "--dlq-topic",
                     pipeline.deadLetters,
                     "--max-replays",
                     "3"))
@@ -213,9 +212,9 @@ class ReplayIT {
       assertThat(
               scorer(
                   "replay",
-                  "--bootstrap",
+                  "--bootstrap-server",
                   stack.kafka().bootstrapServers(),
-                  "--from",
+                  "--dlq-topic",
                   pipeline.deadLetters,
                   "--max-replays",
                   "3"))
@@ -245,9 +244,9 @@ class ReplayIT {
       String out =
           scorer(
               "replay",
-              "--bootstrap",
+              "--bootstrap-server",
               stack.kafka().bootstrapServers(),
-              "--from",
+              "--dlq-topic",
               dlq,
               "--dry-run");
 
@@ -400,9 +399,9 @@ class ReplayIT {
         scorer(
             "dlq",
             "inspect",
-            "--bootstrap",
+            "--bootstrap-server",
             stack.kafka().bootstrapServers(),
-            "--topic",
+            "--dlq-topic",
             dlq,
             "--json",
             "--reason",

@@ -48,6 +48,50 @@ class ScorerConfigTest {
   }
 
   @Test
+  void shouldTakeHumanDurationsForEveryTimeKeyAndTheFormerMillisecondNames() {
+    Map<String, Object> values = minimal();
+    values.put(ScorerConfig.COMMIT_INTERVAL, "20ms");
+    values.put(ScorerConfig.REGISTRY_OUTAGE_MAX_BLOCK, "2m");
+    values.put("model.poll.interval.ms", "500");
+    values.put("schema.registry.request.timeout.ms", 1500L);
+    ScorerConfig config = ScorerConfig.of(values);
+
+    assertThat(StreamsProperties.of(config).get("commit.interval.ms")).isEqualTo(20L);
+    assertThat(config.getDuration(ScorerConfig.REGISTRY_OUTAGE_MAX_BLOCK)).hasMinutes(2);
+    assertThat(config.getDuration(ScorerConfig.MODEL_POLL_INTERVAL)).hasMillis(500);
+    assertThat(config.getDuration(ScorerConfig.REGISTRY_TIMEOUT)).hasMillis(1500);
+    assertThat(
+            ScorerConfig.DEFINITION.configKeys().values().stream()
+                .filter(key -> key.name.endsWith(".ms") || key.name.endsWith("_ms"))
+                .map(key -> key.name))
+        .as("no key left that takes bare milliseconds")
+        .isEmpty();
+  }
+
+  @Test
+  void shouldRefuseAFormerNameBesideItsNewOneOrWithoutAWholeNumber() {
+    Map<String, Object> both = minimal();
+    both.put("commit.interval.ms", "20");
+    both.put(ScorerConfig.COMMIT_INTERVAL, "30ms");
+    assertThatThrownBy(() -> ScorerConfig.of(both))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("commit.interval.ms")
+        .hasMessageContaining("not both");
+
+    Map<String, Object> unit = minimal();
+    unit.put("commit.interval.ms", "20s");
+    assertThatThrownBy(() -> ScorerConfig.of(unit))
+        .hasMessageContaining("commit.interval.ms")
+        .hasMessageContaining("whole number of milliseconds");
+
+    Map<String, Object> tooLong = minimal();
+    tooLong.put(ScorerConfig.REGISTRY_OUTAGE_MAX_BLOCK, "5m");
+    assertThatThrownBy(() -> ScorerConfig.of(tooLong))
+        .hasMessageContaining(ScorerConfig.REGISTRY_OUTAGE_MAX_BLOCK)
+        .hasMessageContaining("at most 240000 ms");
+  }
+
+  @Test
   void shouldNameAMissingRequiredKey() {
     Map<String, Object> values = minimal();
     values.remove(ScorerConfig.MODEL_DIR);
@@ -88,8 +132,11 @@ class ScorerConfigTest {
             file,
             Map.of(
                 "SCORER_TOPIC_EVENTS", "from-env",
-                "KAFKA_SECURITY_PROTOCOL", "SASL_SSL",
-                "KAFKA_SASL_JAAS_CONFIG", "secret-stuff",
+                "SCORER_KAFKA_SECURITY_PROTOCOL", "SASL_SSL",
+                "SCORER_KAFKA_SASL_JAAS_CONFIG", "secret-stuff",
+                "KAFKA_PORT", "tcp://10.0.0.7:9092",
+                "KAFKA_SERVICE_HOST", "10.0.0.7",
+                "KAFKA_HEAP_OPTS", "-Xmx1g",
                 "SCORER_SCHEMA_REGISTRY_BASIC_AUTH_USER_INFO", "ops:pw",
                 "PATH", "/usr/bin"));
 
@@ -104,6 +151,12 @@ class ScorerConfigTest {
         .containsEntry("kafka.security.protocol", "SASL_SSL");
     assertThat(described.values())
         .noneMatch(value -> value.contains("secret-stuff") || value.contains("ops:pw"));
+    assertThat(described.keySet())
+        .as("Kubernetes service links and broker scripts' variables are not client properties")
+        .noneMatch(key -> key.startsWith("kafka.port") || key.startsWith("kafka.service"))
+        .doesNotContain("kafka.heap.opts");
+    assertThat(StreamsProperties.of(config))
+        .doesNotContainKeys("port", "service.host", "heap.opts");
   }
 
   @Test

@@ -3,6 +3,9 @@ package dev.scorestream.metrics;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.scorestream.deadletter.Reason;
+import dev.scorestream.drift.DriftReports;
+import dev.scorestream.drift.DriftStatus;
+import dev.scorestream.drift.FeatureDrift;
 import dev.scorestream.model.ModelScorer;
 import dev.scorestream.model.TestModels;
 import dev.scorestream.model.TrainerKind;
@@ -11,6 +14,8 @@ import dev.scorestream.registry.SchemaRegistryClient;
 import dev.scorestream.serving.ActiveModel;
 import dev.scorestream.serving.Health;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
@@ -35,6 +40,55 @@ class PipelineMetricsTest {
     assertThat(registry.get("scorer.scoring.latency").timer().count()).isEqualTo(2);
     assertThat(registry.get("scorer.end.to.end.latency").timer().max(TimeUnit.MILLISECONDS))
         .isEqualTo(25);
+  }
+
+  static FeatureDrift drift(String feature, DriftStatus status) {
+    return new FeatureDrift(feature, 500, 0, 0, 0.3, 0.1, null, status);
+  }
+
+  double status(String feature, DriftStatus status) {
+    return registry
+        .get("scorer.drift.status")
+        .tag("feature", feature)
+        .tag("status", status.name())
+        .gauge()
+        .value();
+  }
+
+  @Test
+  void shouldExposeDriftStatusAsOneSeriesPerStateWithExactlyTheCurrentOneSet() {
+    metrics.bindAnalytics(List.of("amount", "country"));
+    assertThat(DriftStatus.values())
+        .as("no state is set before the first window closes")
+        .allSatisfy(state -> assertThat(status("amount", state)).isZero());
+
+    metrics.drift(
+        new DriftReports.Summary(
+            0,
+            "v1",
+            1000,
+            0,
+            DriftStatus.ALERT,
+            Map.of(
+                "amount", drift("amount", DriftStatus.ALERT),
+                "country", drift("country", DriftStatus.OK)),
+            drift(PipelineMetrics.PREDICTION_FEATURE, DriftStatus.WARN)));
+
+    assertThat(status("amount", DriftStatus.ALERT)).isEqualTo(1);
+    assertThat(status("amount", DriftStatus.OK)).isZero();
+    assertThat(status("country", DriftStatus.OK)).isEqualTo(1);
+    assertThat(status("country", DriftStatus.ALERT)).isZero();
+    assertThat(status(PipelineMetrics.PREDICTION_FEATURE, DriftStatus.WARN)).isEqualTo(1);
+    for (String feature : List.of("amount", "country", PipelineMetrics.PREDICTION_FEATURE)) {
+      assertThat(
+              java.util.Arrays.stream(DriftStatus.values())
+                  .mapToDouble(state -> status(feature, state))
+                  .sum())
+          .as("exactly one state of %s is set", feature)
+          .isEqualTo(1);
+    }
+    assertThat(registry.get("scorer.drift.overall.status").tag("status", "ALERT").gauge().value())
+        .isEqualTo(1);
   }
 
   @Test

@@ -63,8 +63,8 @@ class RegistryOutageIT {
                   "outage-",
                   dir,
                   Map.of(
-                      ScorerConfig.REGISTRY_OUTAGE_MAX_BLOCK_MS,
-                      10_000L,
+                      ScorerConfig.REGISTRY_OUTAGE_MAX_BLOCK,
+                      "10s",
                       ScorerConfig.REGISTRY_MAX_ATTEMPTS,
                       2));
           OutputCollector outputs =

@@ -91,7 +91,7 @@ class TrainFromTopicIT {
               "train",
               "--from-topic",
               topic,
-              "--bootstrap",
+              "--bootstrap-server",
               stack.kafka().bootstrapServers(),
               "--registry",
               stack.registry().url(),
@@ -122,7 +122,8 @@ class TrainFromTopicIT {
                   "train",
                   "--from-topic",
                   topic,
-                  "--bootstrap",
+                  "--bootstrap", // Kafka's tools spell it --bootstrap-server; the short one still
+                  // works
                   stack.kafka().bootstrapServers(),
                   "--registry",
                   stack.registry().url(),

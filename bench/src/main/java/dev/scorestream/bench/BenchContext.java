@@ -90,7 +90,7 @@ record BenchContext(
     props.put("application.id", appId);
     props.put("bootstrap.servers", kafka.bootstrapServers());
     props.put("processing.guarantee", "exactly_once_v2");
-    props.put("commit.interval.ms", String.valueOf(commitIntervalMs));
+    props.put("commit.interval", commitIntervalMs + "ms");
     props.put("num.stream.threads", String.valueOf(threads));
     props.put("state.dir", work.resolve("state-" + stateId).toString());
     return props;

@@ -75,13 +75,13 @@ final class BenchOptions {
   @Option(
       names = "--commit-interval-ms",
       defaultValue = "100",
-      description = "commit.interval.ms of the throughput runs (default ${DEFAULT-VALUE}).")
+      description = "commit.interval of the throughput runs, in ms (default ${DEFAULT-VALUE}).")
   long commitIntervalMs;
 
   @Option(
       names = "--latency-commit-interval-ms",
       defaultValue = "20",
-      description = "commit.interval.ms of the latency runs (default ${DEFAULT-VALUE}).")
+      description = "commit.interval of the latency runs, in ms (default ${DEFAULT-VALUE}).")
   long latencyCommitIntervalMs;
 
   @Option(
@@ -123,7 +123,7 @@ final class BenchOptions {
       names = "--pipeline-option",
       paramLabel = "KEY=VALUE",
       description =
-          "Override a scorer setting in every pipeline run, e.g. commit.interval.ms=50"
+          "Override a scorer setting in every pipeline run, e.g. commit.interval=50ms"
               + " (repeatable).")
   Map<String, String> pipelineOptions = new LinkedHashMap<>();
 

@@ -54,7 +54,7 @@ final class LatencyRuns {
             "end-to-end latency (ms)", "p50", "p99", "p999", "RSS MB", "heap MB"));
     table.append(
         String.format(
-            "  (commit.interval.ms=%d, drift.checkpoint.interval=%s,"
+            "  (commit.interval=%dms, drift.checkpoint.interval=%s,"
                 + " producer batch.size=%d; labels for 1 event in %d, %d ms later)%n",
             options.latencyCommitIntervalMs,
             options.latencyDriftCheckpoint,

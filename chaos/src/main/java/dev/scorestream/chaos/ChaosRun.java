@@ -462,8 +462,8 @@ public final class ChaosRun {
     config.put("state.dir", dir.resolve("state").toString());
     config.put("instance.id", name);
     config.put("http.port", Integer.toString(httpPort));
-    config.put("commit.interval.ms", "200");
-    config.put("schema.registry.outage.max.block.ms", "15000");
+    config.put("commit.interval", "200ms");
+    config.put("schema.registry.outage.max.block", "15s");
     config.put("drift.window", "10s");
     config.put("drift.grace", "30s");
     config.put("drift.idle.timeout", "3s");

@@ -1,10 +1,17 @@
 package dev.scorestream.registry;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 
 /**
  * How to reach a schema registry.
@@ -102,6 +109,29 @@ public record RegistrySettings(
         sslContext,
         cacheSize,
         unknownIdTtl);
+  }
+
+  /**
+   * TLS trusting the certificates in {@code truststore} (PKCS12, or JKS when the name ends in
+   * {@code .jks}).
+   *
+   * @throws IllegalArgumentException when the file cannot be read or is not a keystore
+   */
+  public RegistrySettings withTrustStore(Path truststore, char[] password) {
+    try (InputStream in = Files.newInputStream(truststore)) {
+      KeyStore store =
+          KeyStore.getInstance(truststore.toString().endsWith(".jks") ? "JKS" : "PKCS12");
+      store.load(in, password);
+      TrustManagerFactory trust =
+          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      trust.init(store);
+      SSLContext context = SSLContext.getInstance("TLS");
+      context.init(null, trust.getTrustManagers(), null);
+      return withSslContext(context);
+    } catch (IOException | GeneralSecurityException e) {
+      throw new IllegalArgumentException(
+          "cannot load truststore " + truststore + ": " + e.getMessage(), e);
+    }
   }
 
   public RegistrySettings withSslContext(SSLContext context) {
