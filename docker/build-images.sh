@@ -1,17 +1,19 @@
 #!/usr/bin/env bash
 # Builds every image scorestream's containers need from local material; nothing is pulled.
 #
-#   scorestream/base:bookworm      debootstrap --variant=minbase bookworm + docker import
-#   scorestream/jre:17             jlink runtime of the build machine's JDK 17 on the base
-#   scorestream/kafka:4.4.0        Apache Kafka (KRaft) from the Maven Central jars
-#   scorestream/apicurio:2.6.13    Apicurio Registry from the Maven Central tarball (in-memory)
-#   scorestream/scorer:latest      docker/Dockerfile with app/target/scorer.jar
-#   scorestream/prometheus:latest  Debian's prometheus package on the base
+#   scorestream/base:bookworm          debootstrap --variant=minbase bookworm + docker import
+#   scorestream/jre:17                 jlink runtime of the build machine's JDK 17 on the base
+#   scorestream/kafka:KAFKA_VERSION    Apache Kafka (KRaft) from the Maven Central jars
+#   scorestream/apicurio:APICURIO      Apicurio Registry from the Maven Central tarball (in-memory)
+#   scorestream/scorer:VERSION         docker/Dockerfile: the app's dependencies, then its own jars
+#                                      (also tagged latest)
+#   scorestream/prometheus:latest      Debian's prometheus package on the base
 #
+# Versions come from the root pom.xml (project version, kafka.version, apicurio.version).
 # As root on Debian 12: installs docker.io, containerd, runc, iptables, debootstrap and docker-compose if
 # missing, and starts dockerd (--bridge=none --iptables=false: containers use host networking only) if no
 # daemon answers; its PID goes to $WORK/dockerd.pid. Writes docker/images.env for docker-compose.
-# Needs app/target/scorer.jar and .../target/apicurio (mvn -pl app,testkit -am package).
+# Needs a build (mvn install -DskipTests): the app's jars in the local repository and testkit/target/apicurio.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 WORK="${SCORESTREAM_DOCKER_WORK:-/var/tmp/scorestream-docker}"
@@ -20,6 +22,26 @@ DOCKER="$(command -v /usr/bin/docker || command -v docker)"
 export DOCKER_BUILDKIT=0   # the classic builder: no BuildKit images to pull
 mkdir -p "$WORK"
 step() { printf '[build-images %s] %s\n' "$(date +%H:%M:%S)" "$*"; }
+
+# pom_value NAME: the root pom's <version> (NAME=version) or one of its <properties>.
+pom_value() {
+  python3 - "$ROOT/pom.xml" "$1" <<'PY'
+import sys, xml.etree.ElementTree as ET
+ns = {"m": "http://maven.apache.org/POM/4.0.0"}
+root = ET.parse(sys.argv[1]).getroot()
+node = root.find("m:version" if sys.argv[2] == "version" else "m:properties/m:" + sys.argv[2], ns)
+if node is None:
+    sys.exit("pom.xml has no " + sys.argv[2])
+print(node.text.strip())
+PY
+}
+VERSION="$(pom_value version)"
+KAFKA_VERSION="$(pom_value kafka.version)"
+APICURIO_RELEASE="$(pom_value apicurio.version)"   # a release name ending in .Final
+APICURIO_VERSION="${APICURIO_RELEASE%.Final}"
+KAFKA_IMAGE="scorestream/kafka:$KAFKA_VERSION"
+REGISTRY_IMAGE="scorestream/apicurio:$APICURIO_VERSION"
+SCORER_IMAGE="scorestream/scorer:$VERSION"
 
 ensure_packages() {
   local missing=""
@@ -89,24 +111,24 @@ jre_image() {
 }
 
 kafka_image() {
-  have_image scorestream/kafka:4.4.0 && return
+  have_image "$KAFKA_IMAGE" && return
   rm -rf "$WORK/kafka-context" && mkdir -p "$WORK/kafka-context"
-  step "collecting Kafka 4.4.0 jars"
+  step "collecting Kafka $KAFKA_VERSION jars"
   mvn -q -B -f "$ROOT/docker/kafka/pom.xml" dependency:copy-dependencies -DincludeScope=runtime \
     -DoutputDirectory="$WORK/kafka-context/libs"
   cp "$ROOT/docker/kafka/run" "$ROOT/docker/kafka/kafka-topics.sh" "$ROOT/docker/kafka/log4j2.properties" \
     "$WORK/kafka-context/"
-  build scorestream/kafka:4.4.0 "$ROOT/docker/kafka/Dockerfile" "$WORK/kafka-context"
+  build "$KAFKA_IMAGE" "$ROOT/docker/kafka/Dockerfile" "$WORK/kafka-context"
 }
 
 apicurio_image() {
-  have_image scorestream/apicurio:2.6.13 && return
+  have_image "$REGISTRY_IMAGE" && return
   local unpacked="$ROOT/testkit/target/apicurio"
-  [ -f "$unpacked/apicurio-registry-app-2.6.13.Final-runner.jar" ] \
+  [ -f "$unpacked/apicurio-registry-app-$APICURIO_RELEASE-runner.jar" ] \
     || { echo "missing $unpacked: run mvn -pl app,testkit -am package -DskipTests first" >&2; exit 1; }
   rm -rf "$WORK/apicurio-context" && mkdir -p "$WORK/apicurio-context"
   cp -r "$unpacked" "$WORK/apicurio-context/apicurio"
-  build scorestream/apicurio:2.6.13 "$ROOT/docker/apicurio/Dockerfile" "$WORK/apicurio-context"
+  build "$REGISTRY_IMAGE" "$ROOT/docker/apicurio/Dockerfile" "$WORK/apicurio-context"
 }
 
 prometheus_image() {
@@ -114,10 +136,43 @@ prometheus_image() {
   build scorestream/prometheus:latest "$ROOT/docker/prometheus/Dockerfile" "$ROOT/docker/prometheus"
 }
 
+# scorer_context DIR: the scorer image's build context. lib/ holds the third-party runtime jars, app/ the
+# project's own; the Dockerfile copies them in that order, so a code change rebuilds only the thin app/ layer.
+# RocksDB's jar keeps only its Linux glibc natives (x86-64 and aarch64); the others are for macOS, Windows,
+# musl, ppc64le, s390x and riscv64.
+scorer_context() {
+  local context="$1"
+  rm -rf "$context" && mkdir -p "$context/lib" "$context/app"
+  mvn -q -B -o -f "$ROOT/app/pom.xml" dependency:copy-dependencies -DincludeScope=runtime \
+    -DexcludeGroupIds=dev.scorestream -DoutputDirectory="$context/lib"
+  mvn -q -B -o -f "$ROOT/app/pom.xml" dependency:copy-dependencies -DincludeScope=runtime \
+    -DincludeGroupIds=dev.scorestream -DoutputDirectory="$context/app"
+  cp "$ROOT/app/target/scorestream-app-$VERSION.jar" "$context/app/"
+  python3 - "$context"/lib/rocksdbjni-*.jar <<'PY'
+import re, sys, zipfile
+path = sys.argv[1]
+keep = re.compile(r"librocksdbjni-linux(64|-aarch64)\.so$")
+with zipfile.ZipFile(path) as source:
+    entries = [(i, source.read(i)) for i in source.infolist()]
+with zipfile.ZipFile(path + ".tmp", "w", zipfile.ZIP_DEFLATED) as target:
+    for info, data in entries:
+        name = info.filename.rsplit("/", 1)[-1]
+        if name.startswith("librocksdbjni-") and not keep.search(name):
+            continue
+        target.writestr(info, data)
+PY
+  mv "$context"/lib/rocksdbjni-*.jar.tmp "$(ls "$context"/lib/rocksdbjni-*.jar)"
+  cp "$ROOT/docker/Dockerfile" "$context/Dockerfile"
+}
+
 scorer_image() {   # always rebuilt: it carries the code under test
-  [ -f "$ROOT/app/target/scorer.jar" ] \
-    || { echo "missing app/target/scorer.jar: run mvn package first" >&2; exit 1; }
-  build scorestream/scorer:latest "$ROOT/docker/Dockerfile" "$ROOT" --build-arg JRE_IMAGE=scorestream/jre:17
+  [ -f "$ROOT/app/target/scorestream-app-$VERSION.jar" ] \
+    || { echo "missing app/target/scorestream-app-$VERSION.jar: run mvn install -DskipTests first" >&2; exit 1; }
+  step "collecting the scorer's jars"
+  scorer_context "$WORK/scorer-context"
+  build "$SCORER_IMAGE" "$WORK/scorer-context/Dockerfile" "$WORK/scorer-context" \
+    --build-arg JRE_IMAGE=scorestream/jre:17
+  "$DOCKER" tag "$SCORER_IMAGE" scorestream/scorer:latest
 }
 
 started=$(date +%s)
@@ -131,9 +186,9 @@ prometheus_image
 scorer_image
 cat > "$ROOT/docker/images.env" <<ENV
 # Written by docker/build-images.sh: the locally built images, for docker-compose --env-file.
-KAFKA_IMAGE=scorestream/kafka:4.4.0
-REGISTRY_IMAGE=scorestream/apicurio:2.6.13
-SCORER_IMAGE=scorestream/scorer:latest
+KAFKA_IMAGE=$KAFKA_IMAGE
+REGISTRY_IMAGE=$REGISTRY_IMAGE
+SCORER_IMAGE=$SCORER_IMAGE
 PROMETHEUS_IMAGE=scorestream/prometheus:latest
 ENV
 step "done in $(( $(date +%s) - started )) s"

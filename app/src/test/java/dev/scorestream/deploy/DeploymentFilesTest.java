@@ -123,6 +123,48 @@ class DeploymentFilesTest {
         .path("resources")
         .forEach(
             resource -> assertThat(ROOT.resolve("deploy/k8s").resolve(resource.asText())).exists());
+    assertThat(container.path("image").asText())
+        .as("the tag comes from the kustomization")
+        .isEqualTo("scorestream/scorer");
+    assertThat(kustomization.at("/images/0/name").asText()).isEqualTo("scorestream/scorer");
+    assertThat(kustomization.at("/images/0/newTag").asText()).isEqualTo(pom("version"));
+
+    JsonNode policy = manifests.get("NetworkPolicy");
+    assertThat(policy.at("/spec/podSelector/matchLabels")).isEqualTo(labels);
+    assertThat(policy.at("/spec/ingress/0/ports/0/port").asInt())
+        .isEqualTo(container.at("/ports/0/containerPort").asInt());
+    assertThat(policy.at("/spec/ingress/0/from")).as("an empty from admits everyone").isNotEmpty();
+  }
+
+  /** The root pom's {@code <version>} or one of its properties. */
+  static String pom(String name) throws IOException {
+    String pom = Files.readString(ROOT.resolve("pom.xml"));
+    String tag = name.equals("version") ? "version" : name;
+    java.util.regex.Matcher found =
+        java.util.regex.Pattern.compile("<" + tag + ">([^<]+)</" + tag + ">").matcher(pom);
+    assertThat(found.find()).as("pom.xml has <%s>", tag).isTrue();
+    return found.group(1).trim();
+  }
+
+  @Test
+  void imageBuildsShouldTakeEveryVersionFromTheParentPom() throws IOException {
+    String script = Files.readString(ROOT.resolve("docker/build-images.sh"));
+    String kafkaPom = Files.readString(ROOT.resolve("docker/kafka/pom.xml"));
+    for (String version :
+        List.of(pom("kafka.version"), pom("apicurio.version").replace(".Final", ""))) {
+      assertThat(script).as("build-images.sh repeats %s", version).doesNotContain(version);
+      assertThat(kafkaPom).as("docker/kafka/pom.xml repeats %s", version).doesNotContain(version);
+    }
+    assertThat(kafkaPom)
+        .contains("<version>" + pom("version") + "</version>")
+        .contains("<relativePath>../../pom.xml</relativePath>")
+        .contains("${kafka.version}");
+    String dockerfile = Files.readString(ROOT.resolve("docker/Dockerfile"));
+    assertThat(dockerfile.indexOf("COPY lib/"))
+        .as("dependencies are a layer below the project's jars")
+        .isPositive()
+        .isLessThan(dockerfile.indexOf("COPY app/"));
+    assertThat(dockerfile).contains("USER 10001");
   }
 
   @Test
