@@ -166,7 +166,9 @@ public final class BenchMain implements Callable<Integer> {
     Collection<RunResult> runs =
         new Runner(
                 new OptionsBuilder()
-                    .include(ScoringBenchmark.class.getName() + ".*")
+                    .include(
+                        ScoringBenchmark.class.getName()
+                            + "\\.(scoreFromWireBytes|rawTribuoPredict)$")
                     .forks(3)
                     .warmupIterations(5)
                     .warmupTime(TimeValue.seconds(2))

@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericRecord;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Mode;
@@ -41,7 +42,11 @@ public class ScoringBenchmark {
   static final int EVENTS = 1024;
 
   private byte[][] wire;
+  private GenericRecord[] records;
   private Example<Label>[] examples;
+  private RecordValidator validator;
+  private FeatureExtractor extractor;
+  private ModelScorer modelScorer;
   private WireFormatDecoder decoder;
   private EventScorer scorer;
   private Model<Label> model;
@@ -53,13 +58,11 @@ public class ScoringBenchmark {
     Schema reader = Contracts.paymentEvent();
     Path dir = Files.createTempDirectory("bench-model");
     ModelArtifact artifact = Workload.trainModel(dir.resolve("model"));
-    FeatureExtractor extractor = FeatureExtractor.forSchema(reader);
+    extractor = FeatureExtractor.forSchema(reader);
+    validator = RecordValidator.forSchema(reader);
+    modelScorer = new ModelScorer(artifact);
     model = (Model<Label>) artifact.model();
-    scorer =
-        new EventScorer(
-            RecordValidator.forSchema(reader),
-            extractor,
-            new ActiveModel(new ModelScorer(artifact)));
+    scorer = new EventScorer(validator, extractor, new ActiveModel(modelScorer));
     decoder =
         new WireFormatDecoder(
             reader,
@@ -72,10 +75,12 @@ public class ScoringBenchmark {
     WireFormatEncoder encoder = new WireFormatEncoder(reader, 1);
     PaymentGenerator generator = new PaymentGenerator(reader, 7);
     wire = new byte[EVENTS][];
+    records = new GenericRecord[EVENTS];
     examples = new Example[EVENTS];
     for (int i = 0; i < EVENTS; i++) {
       var record = generator.next(1_764_000_000_000L + i).record();
       wire[i] = encoder.encode(record);
+      records[i] = record;
       examples[i] = extractor.extract(record);
     }
   }
@@ -91,5 +96,34 @@ public class ScoringBenchmark {
   @Benchmark
   public Prediction<Label> rawTribuoPredict() {
     return model.predict(examples[next++ & (EVENTS - 1)]);
+  }
+
+  // The steps of scoreFromWireBytes, one at a time; ./scorer bench runs only the two above. Run
+  // these
+  // with: java -cp bench/target/bench.jar org.openjdk.jmh.Main 'ScoringBenchmark.step' -f 1
+
+  /** Step 1: wire bytes to a reader-schema record. */
+  @Benchmark
+  public DecodeResult stepDecode() {
+    return decoder.decode(wire[next++ & (EVENTS - 1)]);
+  }
+
+  /** Steps 1 and 2: decode, then sanitize and check the field rules. */
+  @Benchmark
+  public Object stepDecodeAndRules() {
+    DecodeResult decoded = decoder.decode(wire[next++ & (EVENTS - 1)]);
+    return validator.sanitizeAndValidate(((DecodeResult.Decoded) decoded).record());
+  }
+
+  /** Step 3: a record to a Tribuo example. */
+  @Benchmark
+  public Example<Label> stepFeatures() {
+    return extractor.extract(records[next++ & (EVENTS - 1)]);
+  }
+
+  /** Step 4: predict, with the answer's score map. */
+  @Benchmark
+  public Object stepPredict() {
+    return modelScorer.score(examples[next++ & (EVENTS - 1)]);
   }
 }
