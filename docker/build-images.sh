@@ -143,9 +143,9 @@ prometheus_image() {
 scorer_context() {
   local context="$1"
   rm -rf "$context" && mkdir -p "$context/lib" "$context/app"
-  mvn -q -B -o -f "$ROOT/app/pom.xml" dependency:copy-dependencies -DincludeScope=runtime \
+  mvn -q -B -f "$ROOT/app/pom.xml" dependency:copy-dependencies -DincludeScope=runtime \
     -DexcludeGroupIds=dev.scorestream -DoutputDirectory="$context/lib"
-  mvn -q -B -o -f "$ROOT/app/pom.xml" dependency:copy-dependencies -DincludeScope=runtime \
+  mvn -q -B -f "$ROOT/app/pom.xml" dependency:copy-dependencies -DincludeScope=runtime \
     -DincludeGroupIds=dev.scorestream -DoutputDirectory="$context/app"
   cp "$ROOT/app/target/scorestream-app-$VERSION.jar" "$context/app/"
   python3 - "$context"/lib/rocksdbjni-*.jar <<'PY'
