@@ -25,10 +25,16 @@ final class KafkaClientOptions {
   CommandSpec spec;
 
   @Option(
-      names = {"--bootstrap-server", "--bootstrap"},
+      names = "--bootstrap-server",
       paramLabel = "HOST:PORT",
       description = "Kafka bootstrap servers, host:port[,host:port].")
   String bootstrap;
+
+  /** The former spelling, still accepted; not shown in help, so help shows one spelling. */
+  @Option(names = "--bootstrap", hidden = true, paramLabel = "HOST:PORT")
+  void formerBootstrap(String servers) {
+    bootstrap = servers;
+  }
 
   @Option(
       names = "--client-config",
