@@ -16,7 +16,9 @@ import picocli.CommandLine.Spec;
  */
 final class RegistryOptions {
 
+  /** The variables {@code run} reads for these keys too (ScorerConfig's SCORER_* mapping). */
   static final String USER_INFO_ENV = "SCORER_SCHEMA_REGISTRY_BASIC_AUTH_USER_INFO";
+
   static final String TRUSTSTORE_PASSWORD_ENV = "SCORER_SCHEMA_REGISTRY_SSL_TRUSTSTORE_PASSWORD";
 
   @Spec(Spec.Target.MIXEE)
@@ -67,13 +69,16 @@ final class RegistryOptions {
       throw new CommandLine.ParameterException(
           spec.commandLine(), "--registry " + url + ": " + e.getMessage());
     }
-    String auth = userInfo != null ? userInfo : env.get(USER_INFO_ENV);
+    Map<String, String> fromEnv = ScorerConfig.fromEnvironment(env);
+    String auth = userInfo != null ? userInfo : fromEnv.get(ScorerConfig.REGISTRY_BASIC_AUTH);
     if (auth != null && !auth.isEmpty()) {
       settings = settings.withBasicAuth(auth);
     }
     if (truststore != null) {
       String password =
-          truststorePassword != null ? truststorePassword : env.get(TRUSTSTORE_PASSWORD_ENV);
+          truststorePassword != null
+              ? truststorePassword
+              : fromEnv.get(ScorerConfig.REGISTRY_TRUSTSTORE_PASSWORD);
       try {
         settings =
             settings.withTrustStore(truststore, password == null ? null : password.toCharArray());

@@ -86,8 +86,8 @@ public final class ScorerConfig extends AbstractConfig {
   /** Prefix of keys passed through to the Kafka clients. */
   public static final String KAFKA_PREFIX = "kafka.";
 
-  /** Environment variables with this prefix are Kafka client properties. */
-  public static final String KAFKA_ENV_PREFIX = "SCORER_KAFKA_";
+  /** Environment variables with this prefix set keys: SCORER_MODEL_DIR is model.dir. */
+  private static final String ENV_PREFIX = "SCORER_";
 
   public static final ConfigDef DEFINITION =
       new ConfigDef()
@@ -561,13 +561,15 @@ public final class ScorerConfig extends AbstractConfig {
     return of(values);
   }
 
-  /** The keys that environment variables set. */
-  static Map<String, String> fromEnvironment(Map<String, String> env) {
+  /**
+   * The keys that {@code SCORER_*} environment variables set, e.g. model.dir for SCORER_MODEL_DIR.
+   */
+  public static Map<String, String> fromEnvironment(Map<String, String> env) {
     Map<String, String> values = new TreeMap<>();
     env.forEach(
         (name, value) -> {
-          if (name.startsWith("SCORER_")) {
-            values.put(toKey(name.substring("SCORER_".length())), value);
+          if (name.startsWith(ENV_PREFIX)) {
+            values.put(toKey(name.substring(ENV_PREFIX.length())), value);
           }
         });
     return values;
@@ -580,12 +582,13 @@ public final class ScorerConfig extends AbstractConfig {
    */
   public static Map<String, String> kafkaClientProperties(Map<String, String> env) {
     Map<String, String> values = new TreeMap<>();
-    env.forEach(
-        (name, value) -> {
-          if (name.startsWith(KAFKA_ENV_PREFIX)) {
-            values.put(toKey(name.substring(KAFKA_ENV_PREFIX.length())), value);
-          }
-        });
+    fromEnvironment(env)
+        .forEach(
+            (key, value) -> {
+              if (key.startsWith(KAFKA_PREFIX)) {
+                values.put(key.substring(KAFKA_PREFIX.length()), value);
+              }
+            });
     return values;
   }
 

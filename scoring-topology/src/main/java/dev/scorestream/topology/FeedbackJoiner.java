@@ -43,7 +43,6 @@ final class FeedbackJoiner implements Processor<Bytes, FeedbackInput, Bytes, Fee
   private final Duration labelWait;
   private final PredictionSnapshots snapshots;
   private final OutcomeListener listener;
-
   private ProcessorContext<Bytes, FeedbackResult> context;
   private WindowStore<Bytes, byte[]> predictions;
   private KeyValueStore<Bytes, byte[]> waiting;
