@@ -1,6 +1,7 @@
 package dev.scorestream.app;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.scorestream.http.ScorerHttpServer;
 import dev.scorestream.http.ScorerHttpServer.Response;
@@ -8,9 +9,16 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 /**
- * {@code /metrics} (Prometheus text format), {@code /health/live} (the process answers) and {@code
- * /health/ready} (200 while Kafka Streams is RUNNING and the registry reachable, 503 otherwise,
- * with the reasons), for probes, scrapers and load balancers.
+ * {@code /metrics} (Prometheus text format) and the health endpoints, for probes, scrapers and
+ * people:
+ *
+ * <ul>
+ *   <li>{@code /health/live}: the process answers;
+ *   <li>{@code /health/ready}: inference readiness, the model is loaded and REST and gRPC answer
+ *       (the same as {@code /v2/health/ready}); 503 only while the scorer stops;
+ *   <li>{@code /health/pipeline}: pipeline health, 200 while Kafka Streams runs, a broker and the
+ *       registry answer and waiting input is processed, else 503 with every reason.
+ * </ul>
  */
 final class OperationsRoutes {
 
@@ -38,16 +46,39 @@ final class OperationsRoutes {
         Map.of(
             "GET",
             (method, body) -> {
-              ObjectNode status = JSON.createObjectNode();
               boolean ready = app.isReady();
+              ObjectNode status = JSON.createObjectNode();
               status.put("status", ready ? "UP" : "DOWN");
-              status.put("streams", app.streams().state().name());
-              status.put("registry_reachable", app.health().registryReachable());
-              if (app.health().registryDownSince() != null) {
-                status.put("registry_down_since", app.health().registryDownSince().toString());
-              }
               status.put("model_version", app.model().current().version());
+              app.model()
+                  .challenger()
+                  .ifPresent(c -> status.put("challenger_version", c.version()));
               return Response.json(ready ? 200 : 503, status);
+            }));
+    http.route(
+        "/health/pipeline",
+        Map.of(
+            "GET",
+            (method, body) -> {
+              PipelineHealth.Status pipeline = app.pipelineStatus();
+              ObjectNode status = JSON.createObjectNode();
+              status.put("status", pipeline.healthy() ? "UP" : "DOWN");
+              status.put("streams", pipeline.streams());
+              status.put("broker_reachable", pipeline.brokerReachable());
+              if (pipeline.brokerDownSince() != null) {
+                status.put("broker_down_since", pipeline.brokerDownSince().toString());
+              }
+              status.put("registry_reachable", pipeline.registryReachable());
+              if (pipeline.registryDownSince() != null) {
+                status.put("registry_down_since", pipeline.registryDownSince().toString());
+              }
+              if (!Double.isNaN(pipeline.lag())) {
+                status.put("consumer_lag", (long) pipeline.lag());
+              }
+              status.put("stalled", pipeline.stalled());
+              ArrayNode problems = status.putArray("problems");
+              pipeline.problems().forEach(problems::add);
+              return Response.json(pipeline.healthy() ? 200 : 503, status);
             }));
   }
 }

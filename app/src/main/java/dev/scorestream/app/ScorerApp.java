@@ -7,6 +7,9 @@ import dev.scorestream.features.FeatureExtractor;
 import dev.scorestream.features.JsonEvents;
 import dev.scorestream.http.JsonScorer;
 import dev.scorestream.http.ScorerHttpServer;
+import dev.scorestream.inference.GrpcInferenceServer;
+import dev.scorestream.inference.InferenceService;
+import dev.scorestream.inference.RestV2Routes;
 import dev.scorestream.metrics.PipelineMetrics;
 import dev.scorestream.model.InvalidModelException;
 import dev.scorestream.model.ModelArtifact;
@@ -78,7 +81,9 @@ public final class ScorerApp implements AutoCloseable {
 
   private ModelWatcher watcher;
   private ScorerHttpServer http;
-  private final AtomicBoolean closing = new AtomicBoolean();
+  private GrpcInferenceServer grpc;
+  private PipelineHealth pipelineHealth;
+  private final AtomicBoolean closing;
 
   private ScorerApp(
       ScorerConfig config,
@@ -89,7 +94,8 @@ public final class ScorerApp implements AutoCloseable {
       int predictionSchemaId,
       PrometheusMeterRegistry meters,
       CountDownLatch stopped,
-      Deque<AutoCloseable> resources) {
+      Deque<AutoCloseable> resources,
+      AtomicBoolean closing) {
     this.config = config;
     this.streams = streams;
     this.health = health;
@@ -99,6 +105,7 @@ public final class ScorerApp implements AutoCloseable {
     this.meters = meters;
     this.stopped = stopped;
     this.resources = resources;
+    this.closing = closing;
   }
 
   /** Blocks until Kafka Streams stops (NOT_RUNNING after close, or ERROR after a fatal failure). */
@@ -110,6 +117,9 @@ public final class ScorerApp implements AutoCloseable {
   public PrometheusMeterRegistry meters() {
     return meters;
   }
+
+  /** The server name in Open Inference Protocol metadata. */
+  public static final String SERVER_NAME = "scorestream";
 
   /** The version of this build (jar manifest), or {@code dev} when run from classes. */
   public static String appVersion() {
@@ -223,15 +233,25 @@ public final class ScorerApp implements AutoCloseable {
         });
     metrics.bindAnalytics(
         extractor.fields().stream().map(FeatureExtractor.FeatureField::name).toList());
+    AtomicBoolean closing = new AtomicBoolean();
+    resources.push(() -> streams.close(Duration.ofSeconds(30)));
+    PipelineHealth pipelineHealth =
+        new PipelineHealth(
+            streams,
+            health,
+            Admin.create(StreamsProperties.admin(config)),
+            metrics::processed,
+            config.getDuration(ScorerConfig.HEALTH_CHECK_INTERVAL),
+            config.getDuration(ScorerConfig.HEALTH_STALL_TIMEOUT),
+            clock);
+    resources.push(pipelineHealth);
     metrics
         .bindRuntime(streams)
-        .bindApplication(
-            model,
-            registry,
-            health,
-            () -> streams.state() == KafkaStreams.State.RUNNING && health.registryReachable());
-    resources.push(() -> streams.close(Duration.ofSeconds(30)));
+        .bindApplication(model, registry, health, () -> !closing.get())
+        .bindPipeline(
+            pipelineHealth::healthy, pipelineHealth::brokerReachable, pipelineHealth::stalled);
     streams.start();
+    pipelineHealth.start();
 
     ScorerApp app =
         new ScorerApp(
@@ -243,7 +263,9 @@ public final class ScorerApp implements AutoCloseable {
             predictionSchemaId,
             meters,
             stopped,
-            resources);
+            resources,
+            closing);
+    app.pipelineHealth = pipelineHealth;
     if (models != null) {
       app.watcher =
           new ModelWatcher(
@@ -261,6 +283,12 @@ public final class ScorerApp implements AutoCloseable {
               .start(config.getDuration(ScorerConfig.MODEL_POLL_INTERVAL));
       resources.push(app.watcher);
     }
+    InferenceService inference =
+        new InferenceService(
+            reader,
+            eventScorer,
+            config.getInt(ScorerConfig.INFERENCE_MAX_ROWS),
+            () -> !closing.get());
     int port = config.getInt(ScorerConfig.HTTP_PORT);
     if (port >= 0) {
       app.http =
@@ -270,6 +298,22 @@ public final class ScorerApp implements AutoCloseable {
               new JsonScorer(new JsonEvents(reader), eventScorer, predictions, clock));
       resources.push(app.http);
       OperationsRoutes.register(app.http, app);
+      new RestV2Routes(inference, SERVER_NAME, appVersion()).register(app.http);
+    }
+    int grpcPort = config.getInt(ScorerConfig.GRPC_PORT);
+    if (grpcPort >= 0) {
+      app.grpc =
+          GrpcInferenceServer.start(
+              new GrpcInferenceServer.Settings(
+                  config.getString(ScorerConfig.GRPC_HOST),
+                  grpcPort,
+                  config.getInt(ScorerConfig.GRPC_MAX_MESSAGE_SIZE),
+                  config.getDuration(ScorerConfig.GRPC_REQUEST_TIMEOUT),
+                  config.getDuration(ScorerConfig.GRPC_SHUTDOWN_GRACE)),
+              inference,
+              SERVER_NAME,
+              ScorerApp::appVersion);
+      resources.push(app.grpc);
     }
     return app;
   }
@@ -439,9 +483,29 @@ public final class ScorerApp implements AutoCloseable {
     return Optional.ofNullable(watcher);
   }
 
-  /** True once Kafka Streams is RUNNING and the registry is reachable. */
+  /** The gRPC server's {@code host:port}, when it runs. */
+  public Optional<String> grpcAddress() {
+    return Optional.ofNullable(grpc).map(GrpcInferenceServer::address);
+  }
+
+  /**
+   * Inference readiness: the model is loaded and REST and gRPC answer; false once the scorer is
+   * stopping. Says nothing about the stream (see {@link #pipelineHealthy}).
+   */
   public boolean isReady() {
-    return streams.state() == KafkaStreams.State.RUNNING && health.registryReachable();
+    return !closing.get();
+  }
+
+  /**
+   * Pipeline health: Kafka Streams running, a broker and the registry answering, waiting input
+   * being processed.
+   */
+  public boolean pipelineHealthy() {
+    return pipelineHealth.healthy();
+  }
+
+  PipelineHealth.Status pipelineStatus() {
+    return pipelineHealth.status();
   }
 
   @Override

@@ -50,6 +50,14 @@ public final class ScorerConfig extends AbstractConfig {
   public static final String CHALLENGER_DIR = "challenger.dir";
   public static final String HTTP_HOST = "http.host";
   public static final String HTTP_PORT = "http.port";
+  public static final String GRPC_HOST = "grpc.host";
+  public static final String GRPC_PORT = "grpc.port";
+  public static final String GRPC_MAX_MESSAGE_SIZE = "grpc.max.message.size";
+  public static final String GRPC_REQUEST_TIMEOUT = "grpc.request.timeout";
+  public static final String GRPC_SHUTDOWN_GRACE = "grpc.shutdown.grace";
+  public static final String INFERENCE_MAX_ROWS = "inference.max.rows";
+  public static final String HEALTH_CHECK_INTERVAL = "health.check.interval";
+  public static final String HEALTH_STALL_TIMEOUT = "health.stall.timeout";
   public static final String EVENT_ID_FIELD = "event.id.field";
   public static final String EVENT_TIME_FIELD = "event.time.field";
   public static final String PROCESSING_GUARANTEE = "processing.guarantee";
@@ -251,6 +259,68 @@ public final class ScorerConfig extends AbstractConfig {
               Range.between(-1, 65535),
               Importance.MEDIUM,
               "HTTP port; 0 picks a free port, -1 disables the server.")
+          .define(
+              GRPC_HOST,
+              Type.STRING,
+              "127.0.0.1",
+              new ConfigDef.NonEmptyString(),
+              Importance.MEDIUM,
+              "Bind address of the gRPC server (Open Inference Protocol V2).")
+          .define(
+              GRPC_PORT,
+              Type.INT,
+              8001,
+              Range.between(-1, 65535),
+              Importance.MEDIUM,
+              "gRPC port (Open Inference Protocol V2, inference.GRPCInferenceService); 0 picks a free"
+                  + " port, -1 disables the server.")
+          .define(
+              GRPC_MAX_MESSAGE_SIZE,
+              Type.INT,
+              4 << 20,
+              Range.between(1024, 256 << 20),
+              Importance.LOW,
+              "Largest gRPC request message in bytes; a larger one is refused with"
+                  + " RESOURCE_EXHAUSTED.")
+          .define(
+              GRPC_REQUEST_TIMEOUT,
+              Type.STRING,
+              "10s",
+              new DurationValidator(10),
+              Importance.LOW,
+              "Longest a gRPC inference call may run; a client deadline that is sooner wins. A call"
+                  + " past it answers DEADLINE_EXCEEDED.")
+          .define(
+              GRPC_SHUTDOWN_GRACE,
+              Type.STRING,
+              "10s",
+              new DurationValidator(0),
+              Importance.LOW,
+              "On shutdown, how long running gRPC calls may finish after the server stops taking new"
+                  + " ones.")
+          .define(
+              INFERENCE_MAX_ROWS,
+              Type.INT,
+              4096,
+              Range.between(1, 1_000_000),
+              Importance.LOW,
+              "Most rows one Open Inference Protocol request (REST V2 or gRPC) may carry.")
+          .define(
+              HEALTH_CHECK_INTERVAL,
+              Type.STRING,
+              "10s",
+              new DurationValidator(1000),
+              Importance.LOW,
+              "How often pipeline health checks that a Kafka broker answers (each check waits at"
+                  + " most half the interval). /health/pipeline and scorer_broker_reachable report it.")
+          .define(
+              HEALTH_STALL_TIMEOUT,
+              Type.STRING,
+              "2m",
+              new DurationValidator(1000),
+              Importance.LOW,
+              "The pipeline counts as stalled when input is waiting (consumer lag above 0) and no"
+                  + " record was processed for this long.")
           .define(
               EVENT_ID_FIELD,
               Type.STRING,

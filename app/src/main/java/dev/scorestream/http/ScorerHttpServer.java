@@ -44,6 +44,32 @@ public final class ScorerHttpServer implements AutoCloseable {
     Response handle(String method, String body);
   }
 
+  /**
+   * Handles every path below a prefix: method, full path and body in, response out; answers unknown
+   * paths and methods itself.
+   */
+  @FunctionalInterface
+  public interface Tree {
+    Response handle(String method, String path, String body);
+  }
+
+  /**
+   * How a route family spells errors: scorestream's {@code {"error": CODE, "message": ...}}, or the
+   * Open Inference Protocol's {@code {"error": "CODE: message"}}.
+   */
+  public enum ErrorStyle {
+    SCORER,
+    OPEN_INFERENCE;
+
+    Response error(int status, String code, String message) {
+      if (this == OPEN_INFERENCE) {
+        return Response.json(
+            status, JsonScorer.JSON.createObjectNode().put("error", code + ": " + message));
+      }
+      return ScorerHttpServer.error(status, code, message);
+    }
+  }
+
   private final HttpServer server;
   private final ExecutorService executor =
       Executors.newFixedThreadPool(
@@ -85,39 +111,74 @@ public final class ScorerHttpServer implements AutoCloseable {
 
   /** Adds a route answering the given methods; other methods get 405. */
   public void route(String path, Map<String, Route> byMethod) {
-    server.createContext(path, exchange -> handle(exchange, path, byMethod));
+    server.createContext(
+        path,
+        exchange -> {
+          String requested = exchange.getRequestURI().getPath();
+          if (!requested.equals(path)) {
+            try (exchange) {
+              send(exchange, error(404, "NOT_FOUND", "no route " + requested));
+            }
+            return;
+          }
+          Route route = byMethod.get(exchange.getRequestMethod());
+          if (route == null) {
+            try (exchange) {
+              exchange.getResponseHeaders().add("Allow", String.join(", ", byMethod.keySet()));
+              send(
+                  exchange,
+                  error(
+                      405,
+                      "METHOD_NOT_ALLOWED",
+                      path + " answers " + String.join(", ", byMethod.keySet())));
+            }
+            return;
+          }
+          handle(
+              exchange,
+              ErrorStyle.SCORER,
+              false,
+              (method, fullPath, body) -> route.handle(method, body));
+        });
   }
 
-  private static void handle(HttpExchange exchange, String path, Map<String, Route> byMethod)
+  /**
+   * Adds a route family: every path equal to {@code prefix} or below it goes to {@code tree}, with
+   * errors in {@code style}. An Open Inference Protocol body without a Content-Type is read as JSON
+   * (its clients do not all send one); a declared type must still be JSON.
+   */
+  public void routeTree(String prefix, ErrorStyle style, Tree tree) {
+    server.createContext(
+        prefix,
+        exchange -> {
+          String requested = exchange.getRequestURI().getPath();
+          if (!requested.equals(prefix) && !requested.startsWith(prefix + "/")) {
+            try (exchange) {
+              send(exchange, style.error(404, "NOT_FOUND", "no route " + requested));
+            }
+            return;
+          }
+          handle(exchange, style, style == ErrorStyle.OPEN_INFERENCE, tree);
+        });
+  }
+
+  private static void handle(
+      HttpExchange exchange, ErrorStyle style, boolean contentTypeOptional, Tree tree)
       throws IOException {
     try (exchange) {
-      if (!exchange.getRequestURI().getPath().equals(path)) {
-        send(exchange, error(404, "NOT_FOUND", "no route " + exchange.getRequestURI().getPath()));
-        return;
-      }
-      Route route = byMethod.get(exchange.getRequestMethod());
-      if (route == null) {
-        exchange.getResponseHeaders().add("Allow", String.join(", ", byMethod.keySet()));
-        send(
-            exchange,
-            error(
-                405,
-                "METHOD_NOT_ALLOWED",
-                path + " answers " + String.join(", ", byMethod.keySet())));
-        return;
-      }
+      String path = exchange.getRequestURI().getPath();
       byte[] body = readBody(exchange.getRequestBody());
       if (body == null) {
-        send(exchange, error(413, "PAYLOAD_TOO_LARGE", "the body is over 1 MiB"));
+        send(exchange, style.error(413, "PAYLOAD_TOO_LARGE", "the body is over 1 MiB"));
         return;
       }
       String text = "";
       if (body.length > 0 || "POST".equals(exchange.getRequestMethod())) {
         String contentType = exchange.getRequestHeaders().getFirst("Content-Type");
-        if (!isJson(contentType)) {
+        if (!isJson(contentType) && !(contentTypeOptional && contentType == null)) {
           send(
               exchange,
-              error(
+              style.error(
                   415,
                   "UNSUPPORTED_MEDIA_TYPE",
                   "Content-Type must be application/json (UTF-8), got "
@@ -126,17 +187,17 @@ public final class ScorerHttpServer implements AutoCloseable {
         }
         Optional<String> decoded = StrictUtf8.decode(body);
         if (decoded.isEmpty()) {
-          send(exchange, error(400, "INVALID_UTF8", "the body is not well-formed UTF-8"));
+          send(exchange, style.error(400, "INVALID_UTF8", "the body is not well-formed UTF-8"));
           return;
         }
         text = decoded.get();
       }
       Response response;
       try {
-        response = route.handle(exchange.getRequestMethod(), text);
+        response = tree.handle(exchange.getRequestMethod(), path, text);
       } catch (RuntimeException e) {
         LOG.warn("{} {} failed", exchange.getRequestMethod(), path, e);
-        response = error(500, "INTERNAL", e.getClass().getSimpleName());
+        response = style.error(500, "INTERNAL", e.getClass().getSimpleName());
       }
       send(exchange, response);
     }

@@ -152,11 +152,41 @@ public final class PipelineMetrics implements OutcomeListener, AutoCloseable {
         .strongReference(true)
         .description("1 while the schema registry answers")
         .register(registry);
-    Gauge.builder("scorer.ready", ready, r -> r.getAsBoolean() ? 1 : 0)
+    Gauge.builder("scorer.inference.ready", ready, r -> r.getAsBoolean() ? 1 : 0)
         .strongReference(true)
-        .description("1 while Kafka Streams is RUNNING and the registry reachable")
+        .description("1 while the model is loaded and REST and gRPC inference answer")
         .register(registry);
     return this;
+  }
+
+  /** Pipeline health gauges, read when scraped. */
+  public PipelineMetrics bindPipeline(
+      BooleanSupplier healthy, BooleanSupplier brokerReachable, BooleanSupplier stalled) {
+    stateKeptAlive.addAll(List.of(healthy, brokerReachable, stalled));
+    Gauge.builder("scorer.pipeline.healthy", healthy, h -> h.getAsBoolean() ? 1 : 0)
+        .strongReference(true)
+        .description(
+            "1 while Kafka Streams runs, a broker and the registry answer, and waiting input is"
+                + " processed")
+        .register(registry);
+    Gauge.builder("scorer.broker.reachable", brokerReachable, b -> b.getAsBoolean() ? 1 : 0)
+        .strongReference(true)
+        .description("1 while a Kafka broker answers the health check")
+        .register(registry);
+    Gauge.builder("scorer.pipeline.stalled", stalled, s -> s.getAsBoolean() ? 1 : 0)
+        .strongReference(true)
+        .description("1 while input waits and nothing was processed for health.stall.timeout")
+        .register(registry);
+    return this;
+  }
+
+  /** Input records processed so far: predictions and dead letters. */
+  public long processed() {
+    double total = predictions.count();
+    for (Counter counter : deadLetters.values()) {
+      total += counter.count();
+    }
+    return (long) total;
   }
 
   /** Re-publishes {@code scorer.model.info} after a swap. */

@@ -222,13 +222,18 @@ class ModelLifecycleIT {
           .containsPattern(
               "scorer_model_info\\{name=\"fraud\",role=\"champion\",version=\"test-v1\"} 1(\\.0)?\n")
           .contains("scorer_scoring_latency_seconds_count 1")
-          .containsPattern("scorer_ready 1(\\.0)?\n")
+          .containsPattern("scorer_inference_ready 1(\\.0)?\n")
+          .containsPattern("scorer_pipeline_healthy 1(\\.0)?\n")
           .contains("kafka_stream_")
           .contains("jvm_memory_used_bytes");
       assertThat(get(url + "/health/live").statusCode()).isEqualTo(200);
       HttpResponse<String> ready = get(url + "/health/ready");
       assertThat(ready.statusCode()).isEqualTo(200);
-      assertThat(JSON.readTree(ready.body()).get("streams").asText()).isEqualTo("RUNNING");
+      assertThat(JSON.readTree(ready.body()).get("model_version").asText()).isEqualTo("test-v1");
+      HttpResponse<String> pipelineHealth = get(url + "/health/pipeline");
+      assertThat(pipelineHealth.statusCode()).as(pipelineHealth.body()).isEqualTo(200);
+      assertThat(JSON.readTree(pipelineHealth.body()).get("streams").asText()).isEqualTo("RUNNING");
+      assertThat(JSON.readTree(pipelineHealth.body()).get("broker_reachable").asBoolean()).isTrue();
     }
   }
 

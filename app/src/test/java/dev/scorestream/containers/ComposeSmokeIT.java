@@ -74,7 +74,7 @@ class ComposeSmokeIT {
       await()
           .atMost(Duration.ofMinutes(3))
           .pollInterval(Duration.ofSeconds(2))
-          .until(() -> status("http://127.0.0.1:8080/health/ready") == 200);
+          .until(() -> status("http://127.0.0.1:8080/health/pipeline") == 200);
 
       ConservationCheck check =
           MessyTraffic.sendAndCheck(
@@ -102,7 +102,7 @@ class ComposeSmokeIT {
                       .contains("\"outcome\":\"prediction\""));
       assertThat(get("http://127.0.0.1:9090/api/v1/rules"))
           .contains("ScorerDriftAlert")
-          .contains("ScorerNotReady");
+          .contains("ScorerBrokerUnreachable");
 
       HostConfig limits =
           DockerClientFactory.instance()

@@ -76,7 +76,16 @@ class DeploymentFilesTest {
     }
     assertThat(container.at("/livenessProbe/httpGet/path").asText()).isEqualTo("/health/live");
     assertThat(container.at("/readinessProbe/httpGet/path").asText()).isEqualTo("/health/ready");
+    assertThat(container.at("/startupProbe/httpGet/path").asText()).isEqualTo("/health/pipeline");
     assertThat(container.at("/ports/0/containerPort").asInt()).isEqualTo(8080);
+    assertThat(container.at("/ports/1/name").asText()).isEqualTo("grpc");
+    assertThat(container.at("/ports/1/containerPort").asInt()).isEqualTo(8001);
+    List<Integer> servicePorts = new ArrayList<>();
+    manifests
+        .get("Service")
+        .at("/spec/ports")
+        .forEach(p -> servicePorts.add(p.path("port").asInt()));
+    assertThat(servicePorts).containsExactly(8080, 8001);
     assertThat(deployment.at("/spec/template/spec/securityContext/runAsUser").asInt())
         .isEqualTo(10001);
 

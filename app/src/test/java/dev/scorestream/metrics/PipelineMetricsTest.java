@@ -106,7 +106,7 @@ class PipelineMetricsTest {
       System.gc();
     }
 
-    assertThat(registry.get("scorer.ready").gauge().value()).isEqualTo(1.0);
+    assertThat(registry.get("scorer.inference.ready").gauge().value()).isEqualTo(1.0);
     assertThat(registry.get("scorer.registry.reachable").gauge().value()).isEqualTo(1.0);
   }
 

@@ -41,7 +41,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The registry goes away for 30 s while events with a schema id the pipeline has not seen yet keep
  * arriving: none of them may become a dead letter, all must be predicted once it is back, and the
- * pipeline must report itself not ready meanwhile. A registry of its own (the shared one keeps
+ * pipeline must report itself unhealthy meanwhile. A registry of its own (the shared one keeps
  * running), and a 10 s outage wait, so stream threads are replaced during the outage too.
  */
 @ExtendWith(RealComponents.class)
@@ -105,7 +105,7 @@ class RegistryOutageIT {
         }
         assertThat(Duration.ofNanos(System.nanoTime() - outageStart))
             .isGreaterThanOrEqualTo(Duration.ofSeconds(30));
-        assertThat(sawNotReady).as("/health/ready answered 503 during the outage").isTrue();
+        assertThat(sawNotReady).as("/health/pipeline answered 503 during the outage").isTrue();
         assertThat(outputs.records()).as("nothing written while the registry is away").hasSize(100);
 
         registry.restart();
@@ -140,7 +140,7 @@ class RegistryOutageIT {
   }
 
   static int readyStatus(RunningPipeline pipeline) throws IOException, InterruptedException {
-    String url = pipeline.app().httpUrl().orElseThrow() + "/health/ready";
+    String url = pipeline.app().httpUrl().orElseThrow() + "/health/pipeline";
     return HttpClient.newHttpClient()
         .send(
             HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.discarding())

@@ -313,7 +313,7 @@ final class LatencyRuns {
       }
       try {
         if (http.send(
-                    HttpRequest.newBuilder(URI.create(base + "/health/ready")).build(),
+                    HttpRequest.newBuilder(URI.create(base + "/health/pipeline")).build(),
                     HttpResponse.BodyHandlers.discarding())
                 .statusCode()
             == 200) {

@@ -76,7 +76,7 @@ public final class RecoveryRun {
    * @param storeRecords records in the feedback store's changelog before the crash
    * @param restored records restored into every store after the restart (Streams restore listener)
    * @param restoredFeedback of those, into the feedback store
-   * @param toReady from the restart to {@code /health/ready}
+   * @param toReady from the restart to {@code /health/pipeline} (pipeline healthy)
    * @param toFirstPrediction from the restart to the prediction of an event produced right after it
    * @param wiped whether Kafka Streams found a store corrupted and rebuilt it from scratch
    */

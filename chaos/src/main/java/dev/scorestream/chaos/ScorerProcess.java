@@ -64,7 +64,7 @@ final class ScorerProcess implements AutoCloseable {
     return awaitReady(started, timeout);
   }
 
-  /** Waits until {@code /health/ready} answers 200; returns the time since {@code since}. */
+  /** Waits until {@code /health/pipeline} answers 200; returns the time since {@code since}. */
   Duration awaitReady(long since, Duration timeout) {
     long deadline = since + timeout.toNanos();
     while (System.nanoTime() < deadline) {
@@ -82,7 +82,7 @@ final class ScorerProcess implements AutoCloseable {
   boolean ready() {
     try {
       HttpRequest request =
-          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/health/ready"))
+          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/health/pipeline"))
               .timeout(Duration.ofSeconds(2))
               .build();
       return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;

@@ -59,6 +59,15 @@ final class DemoCommand implements Callable<Integer> {
   int httpPort;
 
   @Option(
+      names = "--grpc-port",
+      defaultValue = "0",
+      paramLabel = "PORT",
+      description =
+          "Port of the gRPC server (Open Inference Protocol V2) on 127.0.0.1; 0 (default) picks a"
+              + " free one, -1 disables it.")
+  int grpcPort;
+
+  @Option(
       names = "--drift",
       description =
           "Drift scenario instead: stable traffic, then shifted traffic (amounts x3,"
@@ -84,7 +93,9 @@ final class DemoCommand implements Callable<Integer> {
     PrintStream out = System.out;
     DemoRunner.Report report =
         new DemoRunner(out)
-            .run(new DemoRunner.Options(events, rate, seed, keepRunning, model, httpPort, drift));
+            .run(
+                new DemoRunner.Options(
+                    events, rate, seed, keepRunning, model, httpPort, grpcPort, drift));
     return report.passed() ? 0 : 1;
   }
 }

@@ -42,6 +42,7 @@ public final class DemoRunner {
    * @param keepRunning keep the pipeline up after the check, until SIGTERM
    * @param modelDir model to serve, or null to train one on generated data
    * @param httpPort port of the REST server; 0 for any free port, -1 for none
+   * @param grpcPort port of the gRPC server; 0 for any free port, -1 for none
    * @param drift run the drift scenario (stable, then shifted traffic with delayed labels) instead
    *     of the messy-traffic check
    */
@@ -52,6 +53,7 @@ public final class DemoRunner {
       boolean keepRunning,
       Path modelDir,
       int httpPort,
+      int grpcPort,
       boolean drift) {
 
     public Options(
@@ -61,7 +63,7 @@ public final class DemoRunner {
         boolean keepRunning,
         Path modelDir,
         int httpPort) {
-      this(events, ratePerSecond, seed, keepRunning, modelDir, httpPort, false);
+      this(events, ratePerSecond, seed, keepRunning, modelDir, httpPort, 0, false);
     }
   }
 
@@ -157,7 +159,8 @@ public final class DemoRunner {
                   ScorerConfig.MODEL_DIR, modelDir.toString(),
                   ScorerConfig.APPLICATION_ID, "scorestream-demo",
                   ScorerConfig.STATE_DIR, work.resolve("state").toString(),
-                  ScorerConfig.HTTP_PORT, options.httpPort()));
+                  ScorerConfig.HTTP_PORT, options.httpPort(),
+                  ScorerConfig.GRPC_PORT, options.grpcPort()));
       if (options.drift()) {
         values.putAll(DriftScenario.settings());
       }
@@ -168,10 +171,11 @@ public final class DemoRunner {
             app.model().current().name(), app.model().current().version());
         if (options.keepRunning()) {
           out.printf(
-              "bootstrap=%s registry=%s http=%s%n",
+              "bootstrap=%s registry=%s http=%s grpc=%s%n",
               stack.kafka().bootstrapServers(),
               stack.registry().url(),
-              app.httpUrl().orElse("none"));
+              app.httpUrl().orElse("none"),
+              app.grpcAddress().orElse("none"));
           out.flush();
         }
         Report report =

@@ -1,6 +1,8 @@
 package dev.scorestream.model;
 
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.tribuo.Example;
 import org.tribuo.Feature;
@@ -73,7 +75,32 @@ public final class ModelScorer {
       double value = regressor.predict(asRegression(example)).getOutput().getValues()[0];
       return new ScoreResult(Double.toString(value), Map.of(VALUE, value));
     }
-    Prediction<Label> prediction = classifier.predict(example);
+    return result(classifier.predict(example));
+  }
+
+  /**
+   * Predicts a batch in one call, answers in the order of {@code examples}. Models that evaluate
+   * batches natively (external models behind a native library) gain from it; for the others it is
+   * the same as calling {@link #score} for each. Every example needs a known feature.
+   */
+  public List<ScoreResult> scoreAll(List<Example<Label>> examples) {
+    List<ScoreResult> results = new ArrayList<>(examples.size());
+    if (regressor != null) {
+      List<Example<Regressor>> converted = new ArrayList<>(examples.size());
+      examples.forEach(example -> converted.add(asRegression(example)));
+      for (Prediction<Regressor> prediction : regressor.predict(converted)) {
+        double value = prediction.getOutput().getValues()[0];
+        results.add(new ScoreResult(Double.toString(value), Map.of(VALUE, value)));
+      }
+      return results;
+    }
+    for (Prediction<Label> prediction : classifier.predict(examples)) {
+      results.add(result(prediction));
+    }
+    return results;
+  }
+
+  private static ScoreResult result(Prediction<Label> prediction) {
     Map<String, Label> outputs = prediction.getOutputScores();
     Map<String, Double> scores = new HashMap<>(outputs.size() * 2);
     for (Map.Entry<String, Label> entry : outputs.entrySet()) {

@@ -6,6 +6,8 @@ import dev.scorestream.model.ModelScorer;
 import dev.scorestream.model.ScoreResult;
 import dev.scorestream.validation.RecordValidator;
 import dev.scorestream.validation.Violation;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.apache.avro.generic.GenericRecord;
 import org.tribuo.Example;
@@ -74,15 +76,7 @@ public final class EventScorer {
     }
     Example<Label> example = extractor.extract(record);
     if (example.size() == 0 || !scorer.hasKnownFeature(example)) {
-      return new Invalid(
-          Reason.NO_FEATURES,
-          List.of(),
-          "none of the record's "
-              + example.size()
-              + " features is known to model "
-              + scorer.version(),
-          null,
-          scorer);
+      return noFeatures(example, scorer);
     }
     ScoreResult result;
     try {
@@ -99,6 +93,78 @@ public final class EventScorer {
         result,
         scorer,
         model.challenger().map(challenger -> shadow(challenger, example, result)).orElse(null));
+  }
+
+  /**
+   * Evaluates a batch with one model, answers in the order of {@code records}: each record is
+   * sanitized and checked like {@link #evaluate}, and the scorable ones are predicted in one call
+   * ({@link ModelScorer#scoreAll}), which batch-hungry models need. When {@code target} is the
+   * champion, the challenger scores in shadow as in the stream; a model that fails fails every row
+   * of the batch.
+   */
+  public List<Evaluated> evaluateAll(List<GenericRecord> records, ModelScorer target) {
+    Evaluated[] answers = new Evaluated[records.size()];
+    List<Example<Label>> examples = new ArrayList<>(records.size());
+    List<Integer> positions = new ArrayList<>(records.size());
+    for (int i = 0; i < records.size(); i++) {
+      List<Violation> violations = validator.sanitizeAndValidate(records.get(i));
+      if (!violations.isEmpty()) {
+        answers[i] =
+            new Invalid(
+                Reason.RULE_VIOLATION,
+                violations.stream().map(Violation::ruleId).toList(),
+                describe(violations),
+                null,
+                target);
+        continue;
+      }
+      Example<Label> example = extractor.extract(records.get(i));
+      if (example.size() == 0 || !target.hasKnownFeature(example)) {
+        answers[i] = noFeatures(example, target);
+        continue;
+      }
+      examples.add(example);
+      positions.add(i);
+    }
+    if (!examples.isEmpty()) {
+      List<ScoreResult> results;
+      try {
+        results = target.scoreAll(examples);
+      } catch (RuntimeException e) {
+        for (int position : positions) {
+          answers[position] =
+              new Invalid(
+                  Reason.SCORING_ERROR,
+                  List.of(),
+                  "model " + target.version() + " failed: " + e,
+                  e,
+                  target);
+        }
+        return Arrays.asList(answers);
+      }
+      ModelScorer challenger = target == model.current() ? model.challenger().orElse(null) : null;
+      for (int j = 0; j < positions.size(); j++) {
+        ScoreResult result = results.get(j);
+        answers[positions.get(j)] =
+            new Valid(
+                result,
+                target,
+                challenger == null ? null : shadow(challenger, examples.get(j), result));
+      }
+    }
+    return Arrays.asList(answers);
+  }
+
+  private static Invalid noFeatures(Example<Label> example, ModelScorer scorer) {
+    return new Invalid(
+        Reason.NO_FEATURES,
+        List.of(),
+        "none of the record's "
+            + example.size()
+            + " features is known to model "
+            + scorer.version(),
+        null,
+        scorer);
   }
 
   /**
