@@ -1,0 +1,135 @@
+package dev.scorestream.demo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * An outside client against the running demo: {@code examples/clients/v2_client.py} generates a
+ * Python gRPC client from the repository's {@code .proto} with grpc_tools and calls every RPC of
+ * the Open Inference Protocol, every REST V2 endpoint with {@code http.client}, and {@code
+ * /v1/score}; it checks the three agree to 1e-12 and that bad rows come back with the documented
+ * errors. Then SIGTERM must stop the demo cleanly.
+ *
+ * <p>Needs a python3 with grpcio and grpc_tools (Debian: python3-grpcio, python3-grpc-tools);
+ * skipped without one, unless {@code SCORER_REQUIRE_CLIENT_TESTS} is set (CI sets it).
+ */
+class OpenInferenceClientsIT {
+
+  static final Path CLIENT = Path.of("..", "examples", "clients", "v2_client.py");
+
+  @TempDir Path dir;
+
+  @Test
+  void shouldAnswerAPythonClientGeneratedFromTheProtoLikeV1() throws Exception {
+    Optional<String> python = pythonWithGrpc();
+    if (System.getenv("SCORER_REQUIRE_CLIENT_TESTS") != null) {
+      assertThat(python).as("a python3 that imports grpc and grpc_tools").isPresent();
+    }
+    Assumptions.assumeTrue(python.isPresent(), "no python3 with grpcio and grpc_tools");
+
+    Path jar = Path.of("target", "scorer-demo.jar").toAbsolutePath();
+    Path out = dir.resolve("demo.out");
+    Process demo =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx768m",
+                "-jar",
+                jar.toString(),
+                "demo",
+                "--keep-running",
+                "--events",
+                "500")
+            .redirectOutput(out.toFile())
+            .redirectError(dir.resolve("demo.err").toFile())
+            .start();
+    try {
+      Matcher endpoints = awaitEndpoints(demo, out, dir.resolve("demo.err"), Duration.ofMinutes(3));
+      Process client =
+          new ProcessBuilder(
+                  python.get(),
+                  CLIENT.toString(),
+                  "--http",
+                  endpoints.group(1),
+                  "--grpc",
+                  endpoints.group(2),
+                  "--events",
+                  "128")
+              .redirectErrorStream(true)
+              .start();
+      String output = new String(client.getInputStream().readAllBytes());
+      assertThat(client.waitFor(2, TimeUnit.MINUTES)).as(output).isTrue();
+      assertThat(client.exitValue()).as(output).isZero();
+      assertThat(output)
+          .contains("gRPC ModelInfer (typed contents): 128 rows equal /v1/score within 1e-12")
+          .contains("gRPC ModelInfer (raw_input_contents): 128 rows equal /v1/score within 1e-12")
+          .contains("REST V2 infer: 128 rows equal /v1/score within 1e-12")
+          .contains("gRPC errors: INVALID_ARGUMENT naming rows 1 and 3")
+          .contains("OK: REST v1, REST V2 and gRPC agree");
+
+      demo.destroy(); // SIGTERM
+      assertThat(demo.waitFor(90, TimeUnit.SECONDS)).as("demo stops on SIGTERM").isTrue();
+      assertThat(Files.readString(out)).contains("Stopping: scorer, registry, broker");
+    } finally {
+      if (demo.isAlive()) {
+        demo.destroyForcibly();
+      }
+    }
+  }
+
+  /** Waits for the demo's {@code --keep-running} line; group 1 the HTTP URL, 2 the gRPC address. */
+  static Matcher awaitEndpoints(Process demo, Path out, Path err, Duration timeout)
+      throws IOException, InterruptedException {
+    Pattern line = Pattern.compile("http=(http://\\S+) grpc=(\\S+)");
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      String text = Files.readString(out);
+      Matcher matcher = line.matcher(text);
+      if (matcher.find() && text.contains("Pipeline keeps running")) {
+        return matcher;
+      }
+      assertThat(demo.isAlive())
+          .as("demo exited early:\n" + text + "\n--- stderr ---\n" + Files.readString(err))
+          .isTrue();
+      Thread.sleep(500);
+    }
+    throw new AssertionError("no endpoints line from the demo:\n" + Files.readString(out));
+  }
+
+  /** The first of SCORER_PYTHON, /usr/bin/python3, python3 that imports grpc and grpc_tools. */
+  static Optional<String> pythonWithGrpc() {
+    List<String> candidates =
+        Optional.ofNullable(System.getenv("SCORER_PYTHON"))
+            .map(List::of)
+            .orElse(List.of("/usr/bin/python3", "python3"));
+    for (String candidate : candidates) {
+      try {
+        Process probe =
+            new ProcessBuilder(candidate, "-c", "import grpc, grpc_tools")
+                .redirectErrorStream(true)
+                .start();
+        probe.getInputStream().readAllBytes();
+        if (probe.waitFor(30, TimeUnit.SECONDS) && probe.exitValue() == 0) {
+          return Optional.of(candidate);
+        }
+      } catch (IOException e) {
+        // not installed there
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return Optional.empty();
+      }
+    }
+    return Optional.empty();
+  }
+}
