@@ -119,6 +119,9 @@ public final class BenchMain implements Callable<Integer> {
       }
       LatencyRuns latency = new LatencyRuns(ctx);
       latency.run();
+      if (!options.skipServing) {
+        new ServingRuns(ctx).run();
+      }
       if (options.soakMinutes > 0) {
         latency.soak();
       }
@@ -156,6 +159,7 @@ public final class BenchMain implements Callable<Integer> {
             + Workload.LABEL_EVERY);
     settings.put("pipeline_overrides", options.pipelineOptions);
     settings.put("soak_minutes", options.soakMinutes);
+    settings.put("serving_seconds", options.servingSeconds);
     return settings;
   }
 

@@ -100,6 +100,20 @@ final class BenchOptions {
               + " ${DEFAULT-VALUE}).")
   int latencyBatchSize;
 
+  @Option(
+      names = "--serving-seconds",
+      defaultValue = "20",
+      paramLabel = "S",
+      description =
+          "Seconds of each Open Inference Protocol measurement (gRPC and REST V2 batches, gRPC"
+              + " single rows); default ${DEFAULT-VALUE}.")
+  int servingSeconds;
+
+  @Option(
+      names = "--skip-serving",
+      description = "Skip the Open Inference Protocol (gRPC, REST V2) measurements.")
+  boolean skipServing;
+
   @Option(names = "--skip-jmh", description = "Skip the JMH scoring-cost benchmark.")
   boolean skipJmh;
 
@@ -153,6 +167,9 @@ final class BenchOptions {
     }
     if (labelDelayMs < 0) {
       problems.add("--label-delay-ms must not be negative");
+    }
+    if (servingSeconds < 5) {
+      problems.add("--serving-seconds must be at least 5");
     }
     if (rates.stream().anyMatch(rate -> rate < 1)) {
       problems.add("--rates must be positive");
