@@ -53,6 +53,8 @@ class ArchitectureTest {
             "dev.scorestream.app",
             "dev.scorestream.topology",
             "dev.scorestream.serving",
+            "dev.scorestream.inference",
+            "dev.scorestream.protocol.v2",
             "dev.scorestream.deadletter",
             "dev.scorestream.codec");
     for (String pkg : packages) {
@@ -114,6 +116,25 @@ class ArchitectureTest {
             "dev.scorestream.metrics..",
             "dev.scorestream.config..")
         .because("the topology is a pure builder; main wires config, I/O and lifecycle around it")
+        .check(production);
+  }
+
+  @Test
+  void shouldServeTheInferenceProtocolsFromTheServingCoreAlone() {
+    noClasses()
+        .that()
+        .resideInAPackage("dev.scorestream.inference..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "org.apache.kafka..",
+            "dev.scorestream.topology..",
+            "dev.scorestream.app..",
+            "dev.scorestream.cli..",
+            "dev.scorestream.config..")
+        .because(
+            "REST V2 and gRPC answer from the model alone, through a broker outage, and take their"
+                + " settings as arguments")
         .check(production);
   }
 

@@ -20,7 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Python gRPC client from the repository's {@code .proto} with grpc_tools and calls every RPC of
  * the Open Inference Protocol, every REST V2 endpoint with {@code http.client}, and {@code
  * /v1/score}; it checks the three agree to 1e-12 and that bad rows come back with the documented
- * errors. Then SIGTERM must stop the demo cleanly.
+ * errors. The Python example of docs/calling.md runs as written. Then SIGTERM must stop the demo
+ * cleanly.
  *
  * <p>Needs a python3 with grpcio and grpc_tools (Debian: python3-grpcio, python3-grpc-tools);
  * skipped without one, unless {@code SCORER_REQUIRE_CLIENT_TESTS} is set (CI sets it).
@@ -28,6 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
 class OpenInferenceClientsIT {
 
   static final Path CLIENT = Path.of("..", "examples", "clients", "v2_client.py");
+  static final Path DOC = Path.of("..", "docs", "calling.md");
+  static final Path PROTO_DIR = Path.of("..", "protocol", "src", "main", "proto");
 
   @TempDir Path dir;
 
@@ -78,6 +81,12 @@ class OpenInferenceClientsIT {
           .contains("gRPC errors: INVALID_ARGUMENT naming rows 1 and 3")
           .contains("OK: REST v1, REST V2 and gRPC agree");
 
+      String snippet = runDocumentedSnippet(python.get(), endpoints.group(2));
+      assertThat(snippet)
+          .startsWith("True\n")
+          .contains("['FRAUD', 'LEGIT'] [")
+          .contains("StatusCode.NOT_FOUND model 'churn' is not served");
+
       demo.destroy(); // SIGTERM
       assertThat(demo.waitFor(90, TimeUnit.SECONDS)).as("demo stops on SIGTERM").isTrue();
       assertThat(Files.readString(out)).contains("Stopping: scorer, registry, broker");
@@ -86,6 +95,45 @@ class OpenInferenceClientsIT {
         demo.destroyForcibly();
       }
     }
+  }
+
+  /**
+   * Runs the Python block of docs/calling.md as it is written there, with a client generated from
+   * the .proto the way the page says; returns its output.
+   */
+  String runDocumentedSnippet(String python, String grpcAddress) throws Exception {
+    String page = Files.readString(DOC);
+    int marker = page.indexOf("<!-- snippet: grpc-python");
+    assertThat(marker).as("snippet marker in " + DOC).isPositive();
+    int start = page.indexOf("```python\n", marker) + "```python\n".length();
+    String code = page.substring(start, page.indexOf("```", start));
+    Path work = Files.createDirectories(dir.resolve("snippet"));
+    Files.writeString(work.resolve("snippet.py"), code);
+    Process protoc =
+        new ProcessBuilder(
+                python,
+                "-m",
+                "grpc_tools.protoc",
+                "-I",
+                PROTO_DIR.toAbsolutePath().toString(),
+                "--python_out=.",
+                "--grpc_python_out=.",
+                "grpc_predict_v2.proto")
+            .directory(work.toFile())
+            .redirectErrorStream(true)
+            .start();
+    String generated = new String(protoc.getInputStream().readAllBytes());
+    assertThat(protoc.waitFor(1, TimeUnit.MINUTES) && protoc.exitValue() == 0)
+        .as(generated)
+        .isTrue();
+    ProcessBuilder run =
+        new ProcessBuilder(python, "snippet.py").directory(work.toFile()).redirectErrorStream(true);
+    run.environment().put("SCORER_GRPC", grpcAddress);
+    Process snippet = run.start();
+    String output = new String(snippet.getInputStream().readAllBytes());
+    assertThat(snippet.waitFor(1, TimeUnit.MINUTES)).as(output).isTrue();
+    assertThat(snippet.exitValue()).as(output).isZero();
+    return output;
   }
 
   /** Waits for the demo's {@code --keep-running} line; group 1 the HTTP URL, 2 the gRPC address. */
