@@ -10,7 +10,9 @@ import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.DoubleSupplier;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.common.Metric;
@@ -42,10 +44,18 @@ final class PipelineHealth implements AutoCloseable {
       boolean stalled,
       List<String> problems) {}
 
-  private final KafkaStreams streams;
+  /** Asks a broker whether it answers, waiting at most {@code timeoutMillis}. */
+  @FunctionalInterface
+  interface BrokerProbe {
+    boolean answers(long timeoutMillis) throws InterruptedException;
+  }
+
+  private final Supplier<KafkaStreams.State> state;
   private final Health registry;
-  private final Admin admin;
+  private final BrokerProbe broker;
+  private final AutoCloseable closeBroker;
   private final LongSupplier processed;
+  private final DoubleSupplier consumerLag;
   private final Duration interval;
   private final Duration stallTimeout;
   private final Clock clock;
@@ -64,6 +74,29 @@ final class PipelineHealth implements AutoCloseable {
   private volatile double lag = Double.NaN;
 
   PipelineHealth(
+      Supplier<KafkaStreams.State> state,
+      Health registry,
+      BrokerProbe broker,
+      AutoCloseable closeBroker,
+      LongSupplier processed,
+      DoubleSupplier consumerLag,
+      Duration interval,
+      Duration stallTimeout,
+      Clock clock) {
+    this.state = state;
+    this.registry = registry;
+    this.broker = broker;
+    this.closeBroker = closeBroker;
+    this.processed = processed;
+    this.consumerLag = consumerLag;
+    this.interval = interval;
+    this.stallTimeout = stallTimeout;
+    this.clock = clock;
+    this.lastProgress = clock.instant();
+  }
+
+  /** For a running instance: its Kafka Streams, a broker asked through {@code admin}. */
+  static PipelineHealth of(
       KafkaStreams streams,
       Health registry,
       Admin admin,
@@ -71,14 +104,29 @@ final class PipelineHealth implements AutoCloseable {
       Duration interval,
       Duration stallTimeout,
       Clock clock) {
-    this.streams = streams;
-    this.registry = registry;
-    this.admin = admin;
-    this.processed = processed;
-    this.interval = interval;
-    this.stallTimeout = stallTimeout;
-    this.clock = clock;
-    this.lastProgress = clock.instant();
+    BrokerProbe probe =
+        timeout -> {
+          try {
+            admin
+                .describeCluster(new DescribeClusterOptions().timeoutMs((int) timeout))
+                .nodes()
+                .get(timeout + 1000, TimeUnit.MILLISECONDS);
+            return true;
+          } catch (java.util.concurrent.ExecutionException
+              | java.util.concurrent.TimeoutException e) {
+            return false;
+          }
+        };
+    return new PipelineHealth(
+        streams::state,
+        registry,
+        probe,
+        () -> admin.close(Duration.ofSeconds(5)),
+        processed,
+        () -> consumerLag(streams),
+        interval,
+        stallTimeout,
+        clock);
   }
 
   PipelineHealth start() {
@@ -100,15 +148,11 @@ final class PipelineHealth implements AutoCloseable {
     long timeout = Math.max(500, interval.toMillis() / 2);
     boolean reachable;
     try {
-      admin
-          .describeCluster(new DescribeClusterOptions().timeoutMs((int) timeout))
-          .nodes()
-          .get(timeout + 1000, TimeUnit.MILLISECONDS);
-      reachable = true;
+      reachable = broker.answers(timeout);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return;
-    } catch (Exception e) {
+    } catch (RuntimeException e) {
       reachable = false;
     }
     if (reachable && brokerDownSince != null) {
@@ -122,7 +166,7 @@ final class PipelineHealth implements AutoCloseable {
 
   private void progress() {
     long now = processed.getAsLong();
-    lag = consumerLag();
+    lag = consumerLag.getAsDouble();
     Instant at = clock.instant();
     if (now != lastProcessed || !(lag > 0)) {
       lastProcessed = now;
@@ -132,7 +176,7 @@ final class PipelineHealth implements AutoCloseable {
   }
 
   /** The largest {@code records-lag-max} of the instance's consumers; NaN before the first poll. */
-  private double consumerLag() {
+  private static double consumerLag(KafkaStreams streams) {
     double max = Double.NaN;
     for (Map.Entry<MetricName, ? extends Metric> entry : streams.metrics().entrySet()) {
       MetricName name = entry.getKey();
@@ -160,7 +204,7 @@ final class PipelineHealth implements AutoCloseable {
   }
 
   Status status() {
-    KafkaStreams.State state = streams.state();
+    KafkaStreams.State state = this.state.get();
     List<String> problems = new ArrayList<>();
     if (state != KafkaStreams.State.RUNNING && state != KafkaStreams.State.REBALANCING) {
       problems.add("Kafka Streams is " + state);
@@ -193,6 +237,10 @@ final class PipelineHealth implements AutoCloseable {
   @Override
   public void close() {
     checker.shutdownNow();
-    admin.close(Duration.ofSeconds(5));
+    try {
+      closeBroker.close();
+    } catch (Exception e) {
+      LOG.warn("closing the health check's admin client: {}", e.toString());
+    }
   }
 }

@@ -236,7 +236,7 @@ public final class ScorerApp implements AutoCloseable {
     AtomicBoolean closing = new AtomicBoolean();
     resources.push(() -> streams.close(Duration.ofSeconds(30)));
     PipelineHealth pipelineHealth =
-        new PipelineHealth(
+        PipelineHealth.of(
             streams,
             health,
             Admin.create(StreamsProperties.admin(config)),
