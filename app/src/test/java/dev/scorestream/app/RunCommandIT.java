@@ -75,6 +75,7 @@ class RunCommandIT {
                     "topic.performance=run-performance",
                     "topic.training=run-training",
                     "http.port=0",
+                    "grpc.port=0",
                     "state.dir=" + dir.resolve("state"))
                 + "\n");
     Path log = dir.resolve("run.log");

@@ -43,6 +43,7 @@ class ScorerContainerIT {
   static int kafkaPort;
   static int registryPort;
   static int httpPort;
+  static int grpcPort;
 
   @BeforeAll
   static void start() throws Exception {
@@ -51,6 +52,7 @@ class ScorerContainerIT {
     int controllerPort = FreePort.pick();
     registryPort = FreePort.pick();
     httpPort = FreePort.pick();
+    grpcPort = FreePort.pick();
     kafka =
         new GenericContainer<>(DockerImageName.parse(LocalImages.KAFKA))
             .withNetworkMode("host")
@@ -103,6 +105,10 @@ class ScorerContainerIT {
             .withImagePullPolicy(image -> false)
             .withEnv(
                 Map.of(
+                    "SCORER_GRPC_HOST",
+                    "127.0.0.1",
+                    "SCORER_GRPC_PORT",
+                    String.valueOf(grpcPort),
                     "SCORER_BOOTSTRAP_SERVERS",
                     "127.0.0.1:" + kafkaPort,
                     "SCORER_SCHEMA_REGISTRY_URL",
@@ -182,6 +188,28 @@ class ScorerContainerIT {
         .contains("jvm_memory_used_bytes");
     assertThat(scorer.getCurrentContainerInfo().getState().getHealth().getStatus())
         .isEqualTo("healthy");
+
+    // the image serves the Open Inference Protocol over gRPC
+    io.grpc.ManagedChannel channel =
+        io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder.forAddress("127.0.0.1", grpcPort)
+            .usePlaintext()
+            .build();
+    try {
+      var stub = dev.scorestream.protocol.v2.GRPCInferenceServiceGrpc.newBlockingStub(channel);
+      assertThat(
+              stub.serverReady(dev.scorestream.protocol.v2.ServerReadyRequest.getDefaultInstance())
+                  .getReady())
+          .isTrue();
+      assertThat(
+              stub.modelMetadata(
+                      dev.scorestream.protocol.v2.ModelMetadataRequest.newBuilder()
+                          .setName("fraud")
+                          .build())
+                  .getInputsList())
+          .isNotEmpty();
+    } finally {
+      channel.shutdownNow();
+    }
     assertThat(scorer.getCurrentContainerInfo().getConfig().getUser()).isEqualTo("10001:10001");
   }
 }

@@ -116,6 +116,7 @@ record BenchContext(
     props.put("topic.performance", topics.performance());
     props.put("topic.training", topics.training());
     props.put("http.port", String.valueOf(httpPort));
+    props.put("grpc.port", "-1"); // scale runs start two instances; the serving run sets its own
     props.putAll(variant.settings);
     props.putAll(options.pipelineOptions);
     return props;

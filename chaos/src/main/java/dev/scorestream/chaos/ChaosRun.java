@@ -462,6 +462,7 @@ public final class ChaosRun {
     config.put("state.dir", dir.resolve("state").toString());
     config.put("instance.id", name);
     config.put("http.port", Integer.toString(httpPort));
+    config.put("grpc.port", "-1"); // two instances on one host; the suite needs no gRPC
     config.put("commit.interval", "200ms");
     config.put("schema.registry.outage.max.block", "15s");
     config.put("drift.window", "10s");

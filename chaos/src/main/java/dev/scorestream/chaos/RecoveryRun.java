@@ -212,6 +212,7 @@ public final class RecoveryRun {
     config.put("state.dir", dir.resolve("state").toString());
     config.put("instance.id", "recovery-1");
     config.put("http.port", Integer.toString(httpPort));
+    config.put("grpc.port", "-1");
     config.putAll(options.scorerSettings());
     Path path = ProcessStack.writeConfig(dir.resolve("scorer.properties"), config);
     return path;
