@@ -298,7 +298,8 @@ public final class ScorerApp implements AutoCloseable {
               new JsonScorer(new JsonEvents(reader), eventScorer, predictions, clock));
       resources.push(app.http);
       OperationsRoutes.register(app.http, app);
-      new RestV2Routes(inference, SERVER_NAME, appVersion()).register(app.http);
+      new RestV2Routes(inference, SERVER_NAME, appVersion(), metrics.inferenceListener())
+          .register(app.http);
     }
     int grpcPort = config.getInt(ScorerConfig.GRPC_PORT);
     if (grpcPort >= 0) {
@@ -312,7 +313,8 @@ public final class ScorerApp implements AutoCloseable {
                   config.getDuration(ScorerConfig.GRPC_SHUTDOWN_GRACE)),
               inference,
               SERVER_NAME,
-              ScorerApp::appVersion);
+              ScorerApp::appVersion,
+              metrics.inferenceListener());
       resources.push(app.grpc);
     }
     return app;

@@ -68,11 +68,14 @@ public final class GrpcInferenceServer implements AutoCloseable {
       Settings settings,
       InferenceService service,
       String serverName,
-      Supplier<String> serverVersion) {
+      Supplier<String> serverVersion,
+      InferenceListener listener) {
     Server server =
         NettyServerBuilder.forAddress(new InetSocketAddress(settings.host(), settings.port()))
             .maxInboundMessageSize(settings.maxMessageBytes())
-            .addService(new Service(service, serverName, serverVersion, settings.requestTimeout()))
+            .addService(
+                new Service(
+                    service, serverName, serverVersion, settings.requestTimeout(), listener))
             .build();
     try {
       server.start();
@@ -117,16 +120,19 @@ public final class GrpcInferenceServer implements AutoCloseable {
     private final String serverName;
     private final Supplier<String> serverVersion;
     private final Duration requestTimeout;
+    private final InferenceListener listener;
 
     Service(
         InferenceService service,
         String serverName,
         Supplier<String> serverVersion,
-        Duration requestTimeout) {
+        Duration requestTimeout,
+        InferenceListener listener) {
       this.service = service;
       this.serverName = serverName;
       this.serverVersion = serverVersion;
       this.requestTimeout = requestTimeout;
+      this.listener = listener;
     }
 
     @Override
@@ -205,8 +211,25 @@ public final class GrpcInferenceServer implements AutoCloseable {
             Deadline client = Context.current().getDeadline();
             Deadline deadline = client == null ? own : client.minimum(own);
             boolean raw = request.getRawInputContentsCount() > 0;
-            InferResult result = service.infer(decode(request, raw), () -> deadline.isExpired());
-            return encode(result, raw);
+            long started = System.nanoTime();
+            InferResult result;
+            try {
+              result = service.infer(decode(request, raw), () -> deadline.isExpired());
+            } catch (InferenceException e) {
+              listener.answered(
+                  InferenceListener.GRPC,
+                  InferenceListener.outcome(e.kind()),
+                  0,
+                  System.nanoTime() - started);
+              throw e;
+            }
+            ModelInferResponse response = encode(result, raw);
+            listener.answered(
+                InferenceListener.GRPC,
+                InferenceListener.OK,
+                result.rows().size(),
+                System.nanoTime() - started);
+            return response;
           });
     }
 

@@ -34,11 +34,17 @@ public final class RestV2Routes {
   private final InferenceService service;
   private final String serverName;
   private final String serverVersion;
+  private final InferenceListener listener;
 
-  public RestV2Routes(InferenceService service, String serverName, String serverVersion) {
+  public RestV2Routes(
+      InferenceService service,
+      String serverName,
+      String serverVersion,
+      InferenceListener listener) {
     this.service = service;
     this.serverName = serverName;
     this.serverVersion = serverVersion;
+    this.listener = listener;
   }
 
   /** Serves every {@code /v2} path on {@code http}. */
@@ -103,8 +109,25 @@ public final class RestV2Routes {
       if (!method.equals("POST")) {
         throw new MethodNotAllowed(path + " answers POST");
       }
-      InferResult result = service.infer(request(name, version, body), () -> false);
-      return Response.json(200, answer(result));
+      long started = System.nanoTime();
+      InferResult result;
+      try {
+        result = service.infer(request(name, version, body), () -> false);
+      } catch (InferenceException e) {
+        listener.answered(
+            InferenceListener.REST_V2,
+            InferenceListener.outcome(e.kind()),
+            0,
+            System.nanoTime() - started);
+        throw e;
+      }
+      Response response = Response.json(200, answer(result));
+      listener.answered(
+          InferenceListener.REST_V2,
+          InferenceListener.OK,
+          result.rows().size(),
+          System.nanoTime() - started);
+      return response;
     }
     throw notFound(path);
   }

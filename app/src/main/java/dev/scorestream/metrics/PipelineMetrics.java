@@ -6,6 +6,7 @@ import dev.scorestream.drift.DriftStatus;
 import dev.scorestream.drift.FeatureDrift;
 import dev.scorestream.feedback.FeedbackResult;
 import dev.scorestream.feedback.PerformanceReports;
+import dev.scorestream.inference.InferenceListener;
 import dev.scorestream.model.ModelScorer;
 import dev.scorestream.registry.SchemaRegistryClient;
 import dev.scorestream.serving.ActiveModel;
@@ -178,6 +179,42 @@ public final class PipelineMetrics implements OutcomeListener, AutoCloseable {
         .description("1 while input waits and nothing was processed for health.stall.timeout")
         .register(registry);
     return this;
+  }
+
+  /**
+   * Open Inference Protocol requests: {@code scorer.inference.latency} (timer, tags {@code
+   * protocol}, {@code outcome}) and {@code scorer.inference.rows} (rows scored, tag {@code
+   * protocol}). The successful series exist from the start, so dashboards and alerts find them.
+   */
+  public InferenceListener inferenceListener() {
+    for (String protocol : List.of(InferenceListener.REST_V2, InferenceListener.GRPC)) {
+      inferenceTimer(protocol, InferenceListener.OK);
+      inferenceRows(protocol);
+    }
+    return (protocol, outcome, rows, nanos) -> {
+      inferenceTimer(protocol, outcome).record(nanos, TimeUnit.NANOSECONDS);
+      if (rows > 0) {
+        inferenceRows(protocol).increment(rows);
+      }
+    };
+  }
+
+  private Timer inferenceTimer(String protocol, String outcome) {
+    return Timer.builder("scorer.inference.latency")
+        .tag("protocol", protocol)
+        .tag("outcome", outcome)
+        .description("Open Inference Protocol requests, decode to encoded answer, by outcome")
+        .publishPercentileHistogram()
+        .minimumExpectedValue(Duration.ofNanos(10_000))
+        .maximumExpectedValue(Duration.ofSeconds(10))
+        .register(registry);
+  }
+
+  private Counter inferenceRows(String protocol) {
+    return Counter.builder("scorer.inference.rows")
+        .tag("protocol", protocol)
+        .description("Rows scored by Open Inference Protocol requests")
+        .register(registry);
   }
 
   /** Input records processed so far: predictions and dead letters. */

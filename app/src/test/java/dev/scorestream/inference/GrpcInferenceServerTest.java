@@ -56,6 +56,7 @@ class GrpcInferenceServerTest {
           1000,
           accepting::get);
   final List<AutoCloseable> opened = new ArrayList<>();
+  final List<String> answered = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   GRPCInferenceServiceBlockingStub start(int maxMessageBytes, Duration requestTimeout) {
     GrpcInferenceServer server =
@@ -64,7 +65,9 @@ class GrpcInferenceServerTest {
                 "127.0.0.1", 0, maxMessageBytes, requestTimeout, Duration.ofSeconds(2)),
             service,
             "scorestream",
-            () -> "9.9");
+            () -> "9.9",
+            (protocol, outcome, rows, nanos) ->
+                answered.add(protocol + " " + outcome + " " + rows));
     opened.add(server);
     ManagedChannel channel =
         NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
@@ -184,6 +187,7 @@ class GrpcInferenceServerTest {
     assertThat(typed.getOutputs(1).getParametersMap().get("labels").getStringParam())
         .isEqualTo("[\"FRAUD\",\"LEGIT\"]");
     assertThat(raw.getRawOutputContentsCount()).isEqualTo(3);
+    assertThat(answered).containsExactly("grpc ok 30", "grpc ok 30");
     ByteBuffer rawScores =
         raw.getRawOutputContents(1).asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
     ByteBuffer rawLabels =
@@ -242,6 +246,13 @@ class GrpcInferenceServerTest {
         () -> stub.modelInfer(good.toBuilder().setModelVersion("v0").build()),
         Status.Code.NOT_FOUND,
         "version 'v0'");
+    assertThat(answered)
+        .containsExactly(
+            "grpc invalid_argument 0",
+            "grpc invalid_argument 0",
+            "grpc invalid_argument 0",
+            "grpc invalid_argument 0",
+            "grpc not_found 0");
   }
 
   @Test

@@ -38,6 +38,7 @@ class RestV2RoutesTest {
   static final ObjectMapper JSON = new ObjectMapper();
 
   final AtomicBoolean accepting = new AtomicBoolean(true);
+  final List<String> answered = new java.util.concurrent.CopyOnWriteArrayList<>();
   final HttpClient client = HttpClient.newHttpClient();
   ScorerHttpServer http;
   String base;
@@ -59,7 +60,10 @@ class RestV2RoutesTest {
                 new PredictionBuilder(Contracts.prediction(), READER, "event_id", "event_time"),
                 Clock.systemUTC()));
     new RestV2Routes(
-            new InferenceService(READER, scorer, 1000, accepting::get), "scorestream", "9.9")
+            new InferenceService(READER, scorer, 1000, accepting::get),
+            "scorestream",
+            "9.9",
+            (protocol, outcome, rows, nanos) -> answered.add(protocol + " " + outcome + " " + rows))
         .register(http);
     base = http.url();
   }
@@ -179,6 +183,7 @@ class RestV2RoutesTest {
       }
     }
     assertThat(result.at("/outputs/2/data/19").asText()).isEqualTo("test-v1");
+    assertThat(answered).containsExactly("rest_v2 ok 20");
   }
 
   @Test
@@ -203,6 +208,7 @@ class RestV2RoutesTest {
     assertThat(error.at("/rows/0/row").asInt()).isEqualTo(1);
     assertThat(error.at("/rows/0/rules/0").asText()).isEqualTo("customer_id.required");
     assertThat(error.get("error").asText()).contains("failed as a whole");
+    assertThat(answered).containsExactly("rest_v2 invalid_argument 0");
   }
 
   @Test
