@@ -251,7 +251,8 @@ public final class ScorerConfig extends AbstractConfig {
               "127.0.0.1",
               new ConfigDef.NonEmptyString(),
               Importance.MEDIUM,
-              "Bind address of the HTTP server (REST scoring, model info).")
+              "Bind address of the HTTP server (REST v1 and Open Inference Protocol V2 scoring, model"
+                  + " info, health, metrics).")
           .define(
               HTTP_PORT,
               Type.INT,
