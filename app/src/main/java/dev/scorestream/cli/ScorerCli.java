@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       RunCommand.class,
       TrainCommand.class,
+      ExportCommand.class,
       ScoreCommand.class,
       ModelsCommand.class,
       ReplayCommand.class,

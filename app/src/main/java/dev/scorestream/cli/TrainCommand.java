@@ -5,18 +5,12 @@ import dev.scorestream.model.Evaluation;
 import dev.scorestream.model.ModelArtifact;
 import dev.scorestream.model.ModelTrainer;
 import dev.scorestream.model.TrainerKind;
-import dev.scorestream.registry.SchemaRegistryClient;
 import dev.scorestream.schemas.LabelledRecord;
-import dev.scorestream.training.TopicTrainingSource;
-import dev.scorestream.training.TrainingData;
-import dev.scorestream.training.TrainingExamples;
-import dev.scorestream.validation.RecordValidator;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -43,32 +37,7 @@ public class TrainCommand implements Callable<Integer> {
 
   @Spec protected CommandSpec spec;
 
-  @Option(
-      names = {"--input", "-i"},
-      arity = "1..*",
-      paramLabel = "FILE",
-      description =
-          "Labelled training data: .avro container files or .csv files with a header row.")
-  List<Path> inputs = List.of();
-
-  @Option(
-      names = "--from-topic",
-      paramLabel = "TOPIC",
-      description =
-          "Train from a topic of TrainingExample records (e.g. events.training) instead of files;"
-              + " needs --bootstrap-server and --registry, and takes the Kafka client and registry"
-              + " security options below.")
-  String fromTopic;
-
-  @Mixin KafkaClientOptions kafka;
-
-  @Mixin RegistryOptions registry;
-
-  @Option(
-      names = "--since",
-      paramLabel = "INSTANT",
-      description = "With --from-topic: only examples written at or after this ISO-8601 instant.")
-  Instant since;
+  @Mixin LabelledSourceOptions source;
 
   @Option(
       names = {"--out", "-o"},
@@ -76,12 +45,6 @@ public class TrainCommand implements Callable<Integer> {
       paramLabel = "DIR",
       description = "Artifact directory to create (must not exist).")
   Path out;
-
-  @Option(
-      names = "--label",
-      defaultValue = "label",
-      description = "Label column/field (default ${DEFAULT-VALUE}).")
-  String label;
 
   @Option(
       names = "--name",
@@ -132,42 +95,13 @@ public class TrainCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(
           spec.commandLine(), "--out " + out + " already exists; choose a new directory");
     }
-    int sources =
-        (inputs.isEmpty() ? 0 : 1) + (fromTopic == null ? 0 : 1) + (otherSourceGiven() ? 1 : 0);
-    if (sources != 1) {
-      throw new CommandLine.ParameterException(
-          spec.commandLine(),
-          "give exactly one of "
-              + (otherSourceUsage().isEmpty()
-                  ? "--input FILE... or --from-topic TOPIC"
-                  : "--input FILE..., --from-topic TOPIC or " + otherSourceUsage()));
-    }
-    if (fromTopic != null && (!kafka.given() || !registry.given())) {
-      throw new CommandLine.ParameterException(
-          spec.commandLine(), "--from-topic needs --bootstrap-server and --registry");
-    }
-    if (fromTopic == null && (kafka.given() || registry.given())) {
-      throw new CommandLine.ParameterException(
-          spec.commandLine(), "--bootstrap-server and --registry go with --from-topic only");
-    }
+    source.check(spec.commandLine(), otherSourceGiven(), otherSourceUsage());
     Schema reader = readerSchema.reader();
     List<LabelledRecord> rows = new ArrayList<>();
-    if (fromTopic != null) {
-      TopicTrainingSource source =
-          new TopicTrainingSource(
-              kafka.properties(),
-              new SchemaRegistryClient(registry.settings()),
-              new TrainingExamples(reader),
-              RecordValidator.forSchema(reader));
-      report(console, fromTopic, source.read(fromTopic, since, read -> {}), rows);
-    }
     if (otherSourceGiven()) {
       readOtherSource(reader, rows, console);
     }
-    TrainingData data = new TrainingData(reader, label);
-    for (Path input : inputs) {
-      report(console, input.toString(), data.read(input), rows);
-    }
+    source.read(reader, rows, console);
     FeatureExtractor extractor = FeatureExtractor.forSchema(reader);
     ModelArtifact incumbent = null;
     if (compareWith != null) {
@@ -180,7 +114,7 @@ public class TrainCommand implements Callable<Integer> {
     }
     ModelTrainer modelTrainer = new ModelTrainer(extractor, Clock.systemUTC());
     ModelTrainer.Options options =
-        new ModelTrainer.Options(name, version, kind, testFraction, seed, label);
+        new ModelTrainer.Options(name, version, kind, testFraction, seed, source.label());
     ModelArtifact artifact = modelTrainer.train(rows, options, console::println);
     artifact.save(out);
     console.printf(
@@ -243,17 +177,6 @@ public class TrainCommand implements Callable<Integer> {
         verdict > 0
             ? "verdict: the new model is better; publish it into the models directory to swap it in"
             : verdict < 0 ? "verdict: the old model is better; keep serving it" : "verdict: a tie");
-  }
-
-  private static void report(
-      PrintWriter console, String source, TrainingData.Loaded loaded, List<LabelledRecord> rows) {
-    console.printf(
-        "read %,d rows from %s, skipped %,d%s%n",
-        loaded.rows().size(),
-        source,
-        loaded.skipped(),
-        loaded.skippedBy().isEmpty() ? "" : " " + loaded.skippedBy());
-    rows.addAll(loaded.rows());
   }
 
   private TrainerKind parseTrainer() {

@@ -1,0 +1,135 @@
+package dev.scorestream.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.scorestream.features.FeatureSpec;
+import dev.scorestream.samples.PaymentGenerator;
+import dev.scorestream.schemas.Contracts;
+import dev.scorestream.schemas.LabelledRecord;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ExportCommandTest {
+
+  static final Schema READER = Contracts.paymentEvent();
+  static final String SPEC =
+      "{\"columns\": [{\"field\": \"amount\"}, {\"field\": \"hour_of_day\", \"missing\": -1},"
+          + " {\"field\": \"card_present\"},"
+          + " {\"field\": \"channel\", \"one_hot\": [\"POS\", \"ECOM\", \"ATM\", \"MOTO\"]}]}";
+
+  @TempDir Path dir;
+
+  record Run(int exit, String out, String err) {}
+
+  static Run cli(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int exit = ScorerCli.execute(args, new PrintWriter(out, true), new PrintWriter(err, true));
+    return new Run(exit, out.toString(), err.toString());
+  }
+
+  /** Labelled payments as the CSV train and export read, one of them breaking a rule. */
+  List<LabelledRecord> writeCsv(Path file, int count) throws Exception {
+    PaymentGenerator generator = new PaymentGenerator(READER, 3);
+    List<LabelledRecord> rows = new ArrayList<>();
+    StringBuilder csv = new StringBuilder();
+    List<String> fields = READER.getFields().stream().map(Schema.Field::name).toList();
+    csv.append(String.join(",", fields)).append(",label\n");
+    for (int i = 0; i < count; i++) {
+      LabelledRecord row = generator.next(1_764_000_000_000L + i);
+      rows.add(row);
+      List<String> cells = new ArrayList<>();
+      for (String field : fields) {
+        Object value = row.record().get(field);
+        cells.add(value == null ? "" : value.toString());
+      }
+      csv.append(String.join(",", cells)).append(',').append(row.label()).append('\n');
+    }
+    csv.append("bad-1,C1,250000.0,EUR,DE,grocery,POS,true,3,10,1764000000000,LEGIT\n");
+    Files.writeString(file, csv);
+    return rows;
+  }
+
+  @Test
+  void shouldWriteTheMatrixTheSpecMakesOfEveryValidRow() throws Exception {
+    Path csv = dir.resolve("payments.csv");
+    List<LabelledRecord> rows = writeCsv(csv, 50);
+    Path spec = dir.resolve("features.json");
+    Files.writeString(spec, SPEC);
+    Path out = dir.resolve("matrix.csv");
+
+    Run run =
+        cli(
+            "export",
+            "--from",
+            csv.toString(),
+            "--features",
+            spec.toString(),
+            "-o",
+            out.toString());
+
+    assertThat(run.exit()).as(run.err()).isZero();
+    assertThat(run.out())
+        .contains("read 50 rows from " + csv + ", skipped 1 {amount.max=1}")
+        .contains("wrote 50 rows x 7 columns");
+    List<String> lines = Files.readAllLines(out);
+    assertThat(lines.get(0))
+        .isEqualTo(
+            "event_id,amount,hour_of_day,card_present,channel=POS,channel=ECOM,channel=ATM,"
+                + "channel=MOTO,label");
+    assertThat(lines).hasSize(51);
+    FeatureSpec featureSpec = FeatureSpec.parse(new ObjectMapper().readTree(SPEC), READER);
+    for (int i = 0; i < 50; i++) {
+      String[] cells = lines.get(i + 1).split(",");
+      GenericRecord record = rows.get(i).record();
+      assertThat(cells[0]).isEqualTo(record.get("event_id").toString());
+      double[] expected = featureSpec.vector(record);
+      for (int c = 0; c < expected.length; c++) {
+        assertThat(Double.parseDouble(cells[c + 1])).isEqualTo(expected[c]);
+      }
+      assertThat(cells[cells.length - 1]).isEqualTo(rows.get(i).label());
+    }
+  }
+
+  @Test
+  void shouldRefuseABadSpecNamingTheColumnAndPrintUsage() throws Exception {
+    Path csv = dir.resolve("payments.csv");
+    writeCsv(csv, 3);
+    Path spec = dir.resolve("features.json");
+    Files.writeString(spec, "{\"columns\": [{\"field\": \"amount\"}, {\"field\": \"colour\"}]}");
+
+    Run run =
+        cli(
+            "export",
+            "-i",
+            csv.toString(),
+            "--features",
+            spec.toString(),
+            "-o",
+            dir.resolve("m.csv").toString());
+
+    assertThat(run.exit()).isEqualTo(2);
+    assertThat(run.err())
+        .contains("feature spec " + spec + ": column 2: the reader schema")
+        .contains("has no field 'colour'")
+        .contains("Usage:");
+    assertThat(dir.resolve("m.csv")).doesNotExist();
+  }
+
+  @Test
+  void shouldNeedExactlyOneSource() {
+    Run run = cli("export", "--features", "f.json", "-o", dir.resolve("m.csv").toString());
+
+    assertThat(run.exit()).isEqualTo(2);
+    assertThat(run.err()).contains("give exactly one of --input FILE... or --from-topic TOPIC");
+  }
+}
