@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
       RunCommand.class,
       TrainCommand.class,
       ExportCommand.class,
+      ImportCommand.class,
       ScoreCommand.class,
       ModelsCommand.class,
       ReplayCommand.class,

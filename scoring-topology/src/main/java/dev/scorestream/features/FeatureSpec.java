@@ -56,9 +56,51 @@ public final class FeatureSpec {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final List<Column> columns;
+  private final JsonNode json;
+  private final String[] sortedNames;
+  private final int[] sortedPositions;
 
-  private FeatureSpec(List<Column> columns) {
+  private FeatureSpec(List<Column> columns, JsonNode json) {
     this.columns = List.copyOf(columns);
+    this.json = json.deepCopy();
+    Integer[] order = new Integer[columns.size()];
+    for (int i = 0; i < order.length; i++) {
+      order[i] = i;
+    }
+    java.util.Arrays.sort(order, java.util.Comparator.comparing(i -> columns.get(i).name()));
+    this.sortedNames = new String[order.length];
+    this.sortedPositions = new int[order.length];
+    for (int i = 0; i < order.length; i++) {
+      sortedPositions[i] = order[i];
+      sortedNames[i] = columns.get(order[i]).name();
+    }
+  }
+
+  /** The spec as it was read, to store next to a model. */
+  public JsonNode json() {
+    return json.deepCopy();
+  }
+
+  /**
+   * The row of {@code record} as a Tribuo example: one feature per column, named after it, zeros
+   * included; a NaN (missing) value is left out, which XGBoost reads as missing.
+   */
+  public org.tribuo.Example<org.tribuo.classification.Label> example(GenericRecord record) {
+    double[] row = vector(record);
+    String[] names = new String[row.length];
+    double[] values = new double[row.length];
+    int size = 0;
+    for (int i = 0; i < sortedPositions.length; i++) {
+      double value = row[sortedPositions[i]];
+      if (!Double.isNaN(value)) {
+        names[size] = sortedNames[i];
+        values[size++] = value;
+      }
+    }
+    return new org.tribuo.impl.ArrayExample<>(
+        org.tribuo.classification.LabelFactory.UNKNOWN_LABEL,
+        java.util.Arrays.copyOf(names, size),
+        java.util.Arrays.copyOf(values, size));
   }
 
   public List<Column> columns() {
@@ -159,7 +201,7 @@ public final class FeatureSpec {
         columns.add(column);
       }
     }
-    return new FeatureSpec(columns);
+    return new FeatureSpec(columns, root);
   }
 
   private static double missing(JsonNode node, String where) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.scorestream.features.FeatureExtractor;
+import dev.scorestream.features.FeatureSpec;
 import dev.scorestream.features.JsonEvents;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -42,7 +43,18 @@ public record ModelArtifact(
     Model<?> model,
     ModelMetadata metadata,
     BaselineProfile baseline,
-    List<SmokeExample> smoke) {
+    List<SmokeExample> smoke,
+    FeatureSpec spec) {
+
+  /** A model fed the extractor's features (trained by {@code scorer train}). */
+  public ModelArtifact(
+      Path directory,
+      Model<?> model,
+      ModelMetadata metadata,
+      BaselineProfile baseline,
+      List<SmokeExample> smoke) {
+    this(directory, model, metadata, baseline, smoke, null);
+  }
 
   /** What the model predicts, from the metadata. */
   public Task task() {
@@ -53,6 +65,12 @@ public record ModelArtifact(
   public static final String METADATA_FILE = "metadata.json";
   public static final String BASELINE_FILE = "baseline.json";
   public static final String SMOKE_FILE = "smoke.json";
+
+  /**
+   * The feature spec of a model imported from outside ({@code scorer import}): its input columns.
+   * Absent for models {@code scorer train} made.
+   */
+  public static final String FEATURES_FILE = "features.json";
 
   /**
    * Scores must match the stored smoke answers this closely (Tribuo's own reference-model habit:
@@ -74,6 +92,9 @@ public record ModelArtifact(
     JSON.writeValue(target.resolve(METADATA_FILE).toFile(), metadata);
     JSON.writeValue(target.resolve(BASELINE_FILE).toFile(), baseline);
     JSON.writeValue(target.resolve(SMOKE_FILE).toFile(), smoke);
+    if (spec != null) {
+      JSON.writeValue(target.resolve(FEATURES_FILE).toFile(), spec.json());
+    }
   }
 
   /**
@@ -117,7 +138,17 @@ public record ModelArtifact(
               + " != "
               + metadata.provenanceHash());
     }
-    checkFeatures(directory, model, extractor);
+    FeatureSpec spec = null;
+    if (Files.isRegularFile(directory.resolve(FEATURES_FILE))) {
+      try {
+        spec = FeatureSpec.read(directory.resolve(FEATURES_FILE), extractor.schema());
+      } catch (IOException | IllegalArgumentException e) {
+        throw new InvalidModelException(directory, e.getMessage(), e);
+      }
+      checkColumns(directory, model, spec);
+    } else {
+      checkFeatures(directory, model, extractor);
+    }
     String fingerprint = fingerprint(extractor.schema());
     if (!fingerprint.equals(metadata.readerSchemaFingerprint())) {
       LOG.warn(
@@ -128,7 +159,7 @@ public record ModelArtifact(
           extractor.schema().getFullName(),
           abbreviate(fingerprint));
     }
-    ModelArtifact artifact = new ModelArtifact(directory, model, metadata, baseline, smoke);
+    ModelArtifact artifact = new ModelArtifact(directory, model, metadata, baseline, smoke, spec);
     artifact.checkSmoke(extractor);
     return artifact;
   }
@@ -149,7 +180,7 @@ public record ModelArtifact(
       SmokeExample example = smoke.get(i);
       ScoreResult result;
       try {
-        result = scorer.score(extractor.extract(events.parse(example.event().toString())));
+        result = scorer.score(scorer.example(events.parse(example.event().toString()), extractor));
       } catch (JsonEvents.MalformedEventException | RuntimeException e) {
         throw new InvalidModelException(
             directory, "smoke example " + i + " cannot be scored: " + e.getMessage(), e);
@@ -206,6 +237,25 @@ public record ModelArtifact(
               + " says: "
               + e.getMessage(),
           e);
+    }
+  }
+
+  /** An imported model's features must be the spec's columns, every one of them. */
+  private static void checkColumns(Path directory, Model<?> model, FeatureSpec spec) {
+    java.util.Set<String> features = new java.util.TreeSet<>();
+    for (VariableInfo info : model.getFeatureIDMap()) {
+      features.add(info.getName());
+    }
+    java.util.Set<String> columns = new java.util.TreeSet<>(spec.columnNames());
+    if (!features.equals(columns)) {
+      throw new InvalidModelException(
+          directory,
+          "the model's inputs "
+              + features
+              + " are not the columns of "
+              + FEATURES_FILE
+              + " "
+              + columns);
     }
   }
 

@@ -41,6 +41,16 @@ public final class ModelScorer {
     this.regressor = regression ? (Model<Regressor>) artifact.model() : null;
   }
 
+  /**
+   * The example this model is fed for {@code record}: the feature spec's columns for a model
+   * imported with one, else the extractor's features.
+   */
+  public Example<Label> example(
+      org.apache.avro.generic.GenericRecord record,
+      dev.scorestream.features.FeatureExtractor extractor) {
+    return artifact.spec() == null ? extractor.extract(record) : artifact.spec().example(record);
+  }
+
   public ModelArtifact artifact() {
     return artifact;
   }

@@ -241,14 +241,21 @@ public final class ModelTrainer {
    * {@code test}.
    */
   public Evaluation evaluate(Model<?> untyped, List<LabelledRecord> test) {
+    return evaluate(untyped, test, record -> extractor.extract(record));
+  }
+
+  private Evaluation evaluate(
+      Model<?> untyped,
+      List<LabelledRecord> test,
+      java.util.function.Function<org.apache.avro.generic.GenericRecord, org.tribuo.Example<Label>>
+          features) {
     @SuppressWarnings("unchecked")
     Model<Label> model = (Model<Label>) untyped;
     Map<String, Map<String, Long>> confusion = new TreeMap<>();
     double logLoss = 0;
     long correct = 0;
     for (LabelledRecord row : test) {
-      Prediction<Label> prediction =
-          model.predict(extractor.extract(row.record(), new Label(row.label())));
+      Prediction<Label> prediction = model.predict(features.apply(row.record()));
       String predicted = prediction.getOutput().getLabel();
       confusion.computeIfAbsent(row.label(), k -> new TreeMap<>()).merge(predicted, 1L, Long::sum);
       if (predicted.equals(row.label())) {
@@ -301,7 +308,8 @@ public final class ModelTrainer {
     }
     return artifact.task() == Task.REGRESSION
         ? evaluateRegression(artifact.model(), rows)
-        : evaluate(artifact.model(), rows);
+        : evaluate(
+            artifact.model(), rows, record -> new ModelScorer(artifact).example(record, extractor));
   }
 
   /**

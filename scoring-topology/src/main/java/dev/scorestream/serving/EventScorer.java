@@ -74,7 +74,7 @@ public final class EventScorer {
           null,
           scorer);
     }
-    Example<Label> example = extractor.extract(record);
+    Example<Label> example = scorer.example(record, extractor);
     if (example.size() == 0 || !scorer.hasKnownFeature(example)) {
       return noFeatures(example, scorer);
     }
@@ -92,7 +92,7 @@ public final class EventScorer {
     return new Valid(
         result,
         scorer,
-        model.challenger().map(challenger -> shadow(challenger, example, result)).orElse(null));
+        model.challenger().map(challenger -> shadow(challenger, record, result)).orElse(null));
   }
 
   /**
@@ -118,7 +118,7 @@ public final class EventScorer {
                 target);
         continue;
       }
-      Example<Label> example = extractor.extract(records.get(i));
+      Example<Label> example = target.example(records.get(i), extractor);
       if (example.size() == 0 || !target.hasKnownFeature(example)) {
         answers[i] = noFeatures(example, target);
         continue;
@@ -149,7 +149,9 @@ public final class EventScorer {
             new Valid(
                 result,
                 target,
-                challenger == null ? null : shadow(challenger, examples.get(j), result));
+                challenger == null
+                    ? null
+                    : shadow(challenger, records.get(positions.get(j)), result));
       }
     }
     return Arrays.asList(answers);
@@ -171,8 +173,9 @@ public final class EventScorer {
    * Scores in shadow: a challenger that fails or knows no feature never affects the champion's
    * answer.
    */
-  private Challenged shadow(ModelScorer challenger, Example<Label> example, ScoreResult champion) {
+  private Challenged shadow(ModelScorer challenger, GenericRecord record, ScoreResult champion) {
     try {
+      Example<Label> example = challenger.example(record, extractor);
       if (!challenger.hasKnownFeature(example)) {
         model.recordChallengerFailure();
         return null;
