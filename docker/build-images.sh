@@ -138,8 +138,8 @@ prometheus_image() {
 
 # scorer_context DIR: the scorer image's build context. lib/ holds the third-party runtime jars, app/ the
 # project's own; the Dockerfile copies them in that order, so a code change rebuilds only the thin app/ layer.
-# RocksDB's jar keeps only its Linux glibc natives (x86-64 and aarch64); the others are for macOS, Windows,
-# musl, ppc64le, s390x and riscv64.
+# The native libraries keep only their Linux glibc builds: RocksDB x86-64 and aarch64 (the others are for
+# macOS, Windows, musl, ppc64le, s390x and riscv64), onnxruntime x64 and aarch64, XGBoost x86-64.
 scorer_context() {
   local context="$1"
   rm -rf "$context" && mkdir -p "$context/lib" "$context/app"
@@ -148,20 +148,27 @@ scorer_context() {
   mvn -q -B -f "$ROOT/app/pom.xml" dependency:copy-dependencies -DincludeScope=runtime \
     -DincludeGroupIds=dev.scorestream -DoutputDirectory="$context/app"
   cp "$ROOT/app/target/scorestream-app-$VERSION.jar" "$context/app/"
-  python3 - "$context"/lib/rocksdbjni-*.jar <<'PY'
-import re, sys, zipfile
-path = sys.argv[1]
-keep = re.compile(r"librocksdbjni-linux(64|-aarch64)\.so$")
-with zipfile.ZipFile(path) as source:
-    entries = [(i, source.read(i)) for i in source.infolist()]
-with zipfile.ZipFile(path + ".tmp", "w", zipfile.ZIP_DEFLATED) as target:
-    for info, data in entries:
-        name = info.filename.rsplit("/", 1)[-1]
-        if name.startswith("librocksdbjni-") and not keep.search(name):
-            continue
-        target.writestr(info, data)
+  python3 - "$context"/lib/rocksdbjni-*.jar "$context"/lib/onnxruntime-*.jar "$context"/lib/xgboost4j_*.jar <<'PY'
+import os, re, sys, zipfile
+# per jar: which entries are natives, and which of them to keep
+natives = [
+    (r"rocksdbjni-", lambda n: n.rsplit("/", 1)[-1].startswith("librocksdbjni-"),
+     lambda n: re.search(r"librocksdbjni-linux(64|-aarch64)\.so$", n)),
+    (r"onnxruntime-", lambda n: n.startswith("ai/onnxruntime/native/"),
+     lambda n: re.match(r"ai/onnxruntime/native/linux-(x64|aarch64)/", n)),
+    (r"xgboost4j_", lambda n: n.startswith("lib/"), lambda n: n.startswith("lib/linux/")),
+]
+for path in sys.argv[1:]:
+    rule = next(r for r in natives if os.path.basename(path).startswith(r[0]))
+    with zipfile.ZipFile(path) as source:
+        entries = [(i, source.read(i)) for i in source.infolist()]
+    with zipfile.ZipFile(path + ".tmp", "w", zipfile.ZIP_DEFLATED) as target:
+        for info, data in entries:
+            if rule[1](info.filename) and not rule[2](info.filename):
+                continue
+            target.writestr(info, data)
+    os.replace(path + ".tmp", path)
 PY
-  mv "$context"/lib/rocksdbjni-*.jar.tmp "$(ls "$context"/lib/rocksdbjni-*.jar)"
   cp "$ROOT/docker/Dockerfile" "$context/Dockerfile"
 }
 

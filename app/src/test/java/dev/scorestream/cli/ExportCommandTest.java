@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.scorestream.features.FeatureSpec;
+import dev.scorestream.fixtures.CliRun;
+import dev.scorestream.fixtures.LabelledCsv;
 import dev.scorestream.samples.PaymentGenerator;
 import dev.scorestream.schemas.Contracts;
 import dev.scorestream.schemas.LabelledRecord;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -28,34 +28,15 @@ class ExportCommandTest {
 
   @TempDir Path dir;
 
-  record Run(int exit, String out, String err) {}
-
-  static Run cli(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int exit = ScorerCli.execute(args, new PrintWriter(out, true), new PrintWriter(err, true));
-    return new Run(exit, out.toString(), err.toString());
-  }
-
   /** Labelled payments as the CSV train and export read, one of them breaking a rule. */
   List<LabelledRecord> writeCsv(Path file, int count) throws Exception {
     PaymentGenerator generator = new PaymentGenerator(READER, 3);
     List<LabelledRecord> rows = new ArrayList<>();
-    StringBuilder csv = new StringBuilder();
-    List<String> fields = READER.getFields().stream().map(Schema.Field::name).toList();
-    csv.append(String.join(",", fields)).append(",label\n");
     for (int i = 0; i < count; i++) {
-      LabelledRecord row = generator.next(1_764_000_000_000L + i);
-      rows.add(row);
-      List<String> cells = new ArrayList<>();
-      for (String field : fields) {
-        Object value = row.record().get(field);
-        cells.add(value == null ? "" : value.toString());
-      }
-      csv.append(String.join(",", cells)).append(',').append(row.label()).append('\n');
+      rows.add(generator.next(1_764_000_000_000L + i));
     }
-    csv.append("bad-1,C1,250000.0,EUR,DE,grocery,POS,true,3,10,1764000000000,LEGIT\n");
-    Files.writeString(file, csv);
+    LabelledCsv.write(
+        file, READER, rows, "bad-1,C1,250000.0,EUR,DE,grocery,POS,true,3,10,1764000000000,LEGIT");
     return rows;
   }
 
@@ -67,8 +48,8 @@ class ExportCommandTest {
     Files.writeString(spec, SPEC);
     Path out = dir.resolve("matrix.csv");
 
-    Run run =
-        cli(
+    CliRun run =
+        CliRun.of(
             "export",
             "--from",
             csv.toString(),
@@ -107,8 +88,8 @@ class ExportCommandTest {
     Path spec = dir.resolve("features.json");
     Files.writeString(spec, "{\"columns\": [{\"field\": \"amount\"}, {\"field\": \"colour\"}]}");
 
-    Run run =
-        cli(
+    CliRun run =
+        CliRun.of(
             "export",
             "-i",
             csv.toString(),
@@ -127,7 +108,7 @@ class ExportCommandTest {
 
   @Test
   void shouldNeedExactlyOneSource() {
-    Run run = cli("export", "--features", "f.json", "-o", dir.resolve("m.csv").toString());
+    CliRun run = CliRun.of("export", "--features", "f.json", "-o", dir.resolve("m.csv").toString());
 
     assertThat(run.exit()).isEqualTo(2);
     assertThat(run.err()).contains("give exactly one of --input FILE... or --from-topic TOPIC");

@@ -2,11 +2,11 @@ package dev.scorestream.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.scorestream.testkit.Python;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * cleanly.
  *
  * <p>Needs a python3 with grpcio and grpc_tools (Debian: python3-grpcio, python3-grpc-tools);
- * skipped without one, unless {@code SCORER_REQUIRE_CLIENT_TESTS} is set (CI sets it).
+ * skipped without one, unless {@code SCORER_REQUIRE_PYTHON_TESTS} is set (CI sets it).
  */
 class OpenInferenceClientsIT {
 
@@ -36,8 +36,8 @@ class OpenInferenceClientsIT {
 
   @Test
   void shouldAnswerAPythonClientGeneratedFromTheProtoLikeV1() throws Exception {
-    Optional<String> python = pythonWithGrpc();
-    if (System.getenv("SCORER_REQUIRE_CLIENT_TESTS") != null) {
+    Optional<String> python = Python.with("grpc", "grpc_tools");
+    if (Python.required()) {
       assertThat(python).as("a python3 that imports grpc and grpc_tools").isPresent();
     }
     Assumptions.assumeTrue(python.isPresent(), "no python3 with grpcio and grpc_tools");
@@ -153,31 +153,5 @@ class OpenInferenceClientsIT {
       Thread.sleep(500);
     }
     throw new AssertionError("no endpoints line from the demo:\n" + Files.readString(out));
-  }
-
-  /** The first of SCORER_PYTHON, /usr/bin/python3, python3 that imports grpc and grpc_tools. */
-  static Optional<String> pythonWithGrpc() {
-    List<String> candidates =
-        Optional.ofNullable(System.getenv("SCORER_PYTHON"))
-            .map(List::of)
-            .orElse(List.of("/usr/bin/python3", "python3"));
-    for (String candidate : candidates) {
-      try {
-        Process probe =
-            new ProcessBuilder(candidate, "-c", "import grpc, grpc_tools")
-                .redirectErrorStream(true)
-                .start();
-        probe.getInputStream().readAllBytes();
-        if (probe.waitFor(30, TimeUnit.SECONDS) && probe.exitValue() == 0) {
-          return Optional.of(candidate);
-        }
-      } catch (IOException e) {
-        // not installed there
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return Optional.empty();
-      }
-    }
-    return Optional.empty();
   }
 }

@@ -1,0 +1,49 @@
+package dev.scorestream.testkit;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A python3 for tests that run Python outside the JVM: the first of {@code SCORER_PYTHON}, {@code
+ * /usr/bin/python3} and {@code python3} that imports the given modules. Such tests skip without
+ * one, unless {@code SCORER_REQUIRE_PYTHON_TESTS} is set, as CI does: then they fail.
+ */
+public final class Python {
+
+  /** Set: a test that needs Python fails rather than skips without it. */
+  public static final String REQUIRE_ENV = "SCORER_REQUIRE_PYTHON_TESTS";
+
+  private Python() {}
+
+  public static boolean required() {
+    return System.getenv(REQUIRE_ENV) != null;
+  }
+
+  /** The interpreter, or empty when none imports every one of {@code modules}. */
+  public static Optional<String> with(String... modules) {
+    List<String> candidates =
+        Optional.ofNullable(System.getenv("SCORER_PYTHON"))
+            .map(List::of)
+            .orElse(List.of("/usr/bin/python3", "python3"));
+    for (String candidate : candidates) {
+      try {
+        Process probe =
+            new ProcessBuilder(candidate, "-c", "import " + String.join(", ", modules))
+                .redirectErrorStream(true)
+                .start();
+        probe.getInputStream().readAllBytes();
+        if (probe.waitFor(60, TimeUnit.SECONDS) && probe.exitValue() == 0) {
+          return Optional.of(candidate);
+        }
+      } catch (IOException e) {
+        // not installed there
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return Optional.empty();
+      }
+    }
+    return Optional.empty();
+  }
+}
