@@ -32,7 +32,18 @@ public final class DemoCli {
 
   private static void extend(CommandLine cli) {
     cli.getCommandSpec().removeSubcommand("train");
-    cli.addSubcommand("train", new SampleTrainCommand());
+    // demo and train first, as the README introduces them; help stays last
+    CommandLine help = cli.getCommandSpec().removeSubcommand("help");
+    java.util.Map<String, CommandLine> rest = new java.util.LinkedHashMap<>(cli.getSubcommands());
+    rest.keySet().forEach(name -> cli.getCommandSpec().removeSubcommand(name));
     cli.addSubcommand("demo", new DemoCommand());
+    rest.forEach(
+        (name, command) -> {
+          cli.addSubcommand(name, command);
+          if (name.equals("run")) {
+            cli.addSubcommand("train", new SampleTrainCommand());
+          }
+        });
+    cli.addSubcommand("help", help);
   }
 }
