@@ -7,6 +7,7 @@ import dev.scorestream.inference.InferenceException.RowError;
 import dev.scorestream.model.ModelScorer;
 import dev.scorestream.model.ScoreResult;
 import dev.scorestream.model.Task;
+import dev.scorestream.schemas.AvroTypes;
 import dev.scorestream.serving.ActiveModel;
 import dev.scorestream.serving.EventScorer;
 import java.nio.ByteBuffer;
@@ -401,7 +402,7 @@ public final class InferenceService {
   }
 
   private static void checkDatatype(InputTensor tensor, Schema.Field field) {
-    Schema type = nonNull(field.schema());
+    Schema type = AvroTypes.nonNull(field.schema());
     Set<String> accepted = accepted(type.getType());
     if (!accepted.contains(tensor.datatype())) {
       throw new InferenceException(
@@ -444,9 +445,9 @@ public final class InferenceService {
   }
 
   /** The V2 datatype of a field, empty for types no V2 tensor carries (records, arrays, maps). */
-  static Optional<String> datatype(Schema schema) {
+  public static Optional<String> datatype(Schema schema) {
     return Optional.ofNullable(
-        switch (nonNull(schema).getType()) {
+        switch (AvroTypes.nonNull(schema).getType()) {
           case BOOLEAN -> "BOOL";
           case INT -> "INT32";
           case LONG -> "INT64";
@@ -455,15 +456,6 @@ public final class InferenceService {
           case STRING, ENUM, BYTES -> "BYTES";
           default -> null;
         });
-  }
-
-  private static Schema nonNull(Schema schema) {
-    if (schema.getType() != Schema.Type.UNION) {
-      return schema;
-    }
-    List<Schema> branches =
-        schema.getTypes().stream().filter(s -> s.getType() != Schema.Type.NULL).toList();
-    return branches.size() == 1 ? branches.get(0) : schema;
   }
 
   private static boolean nullable(Schema schema) {
@@ -480,7 +472,7 @@ public final class InferenceService {
       }
       throw new IllegalArgumentException("null, but the field is not nullable");
     }
-    Schema type = nonNull(field.schema());
+    Schema type = AvroTypes.nonNull(field.schema());
     return switch (type.getType()) {
       case BOOLEAN -> value;
       case INT -> {

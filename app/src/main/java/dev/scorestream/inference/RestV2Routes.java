@@ -49,7 +49,7 @@ public final class RestV2Routes {
 
   /** Serves every {@code /v2} path on {@code http}. */
   public void register(ScorerHttpServer http) {
-    http.routeTree("/v2", ErrorStyle.OPEN_INFERENCE, this::handleSafely);
+    http.routeTree("/v2", ErrorStyle.OPEN_INFERENCE, this::handle);
   }
 
   Response handle(String method, String path, String body) {
@@ -57,6 +57,8 @@ public final class RestV2Routes {
       return route(method, path, body);
     } catch (InferenceException e) {
       return error(e);
+    } catch (MethodNotAllowed e) {
+      return Response.json(405, JSON.createObjectNode().put("error", e.getMessage()));
     }
   }
 
@@ -248,6 +250,7 @@ public final class RestV2Routes {
     }
     List<JsonNode> flat = new ArrayList<>();
     flatten(data, flat);
+    TensorCodec.checkDatatype(name, datatype);
     List<Object> values = new ArrayList<>(flat.size());
     for (int i = 0; i < flat.size(); i++) {
       values.add(TensorCodec.fromJson(name, datatype, i, flat.get(i)));
@@ -333,14 +336,5 @@ public final class RestV2Routes {
       }
     }
     return Response.json(e.kind().httpStatus(), body);
-  }
-
-  /** Catches the 405 thrown while routing. */
-  Response handleSafely(String method, String path, String body) {
-    try {
-      return handle(method, path, body);
-    } catch (MethodNotAllowed e) {
-      return Response.json(405, JSON.createObjectNode().put("error", e.getMessage()));
-    }
   }
 }

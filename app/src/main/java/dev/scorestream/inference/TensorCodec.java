@@ -35,9 +35,11 @@ final class TensorCodec {
     }
   }
 
-  /** One JSON element of a tensor of {@code datatype}; JSON null stays null. */
+  /**
+   * One JSON element of a tensor of {@code datatype}, already checked by {@link #checkDatatype};
+   * JSON null stays null.
+   */
   static Object fromJson(String input, String datatype, int index, JsonNode element) {
-    checkDatatype(input, datatype);
     if (element.isNull()) {
       return null;
     }

@@ -305,7 +305,8 @@ final class LatencyRuns {
     }
   }
 
-  private static void waitReady(HttpClient http, String base, Child child) throws Exception {
+  /** Waits up to 2 minutes for the scorer's pipeline to be healthy. */
+  static void waitReady(HttpClient http, String base, Child child) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
     while (System.nanoTime() < deadline) {
       if (!child.alive()) {

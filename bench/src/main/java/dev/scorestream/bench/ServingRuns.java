@@ -9,6 +9,7 @@ import com.google.common.util.concurrent.FutureCallback;
 import com.google.common.util.concurrent.Futures;
 import com.google.common.util.concurrent.MoreExecutors;
 import com.google.protobuf.ByteString;
+import dev.scorestream.inference.InferenceService;
 import dev.scorestream.protocol.v2.GRPCInferenceServiceGrpc;
 import dev.scorestream.protocol.v2.InferTensorContents;
 import dev.scorestream.protocol.v2.ModelInferRequest;
@@ -88,7 +89,7 @@ final class ServingRuns {
             ctx.work().resolve("serving.log"))) {
       HttpClient http = HttpClient.newHttpClient();
       String base = "http://127.0.0.1:" + httpPort;
-      awaitReady(http, base, child);
+      LatencyRuns.waitReady(http, base, child);
       ManagedChannel channel =
           NettyChannelBuilder.forAddress("127.0.0.1", grpcPort).usePlaintext().build();
       try {
@@ -260,28 +261,6 @@ final class ServingRuns {
     }
   }
 
-  private static void awaitReady(HttpClient http, String base, Child child) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
-    while (System.nanoTime() < deadline) {
-      if (!child.alive()) {
-        throw new IllegalStateException("scorer died:\n" + child.tail());
-      }
-      try {
-        if (http.send(
-                    HttpRequest.newBuilder(URI.create(base + "/health/pipeline")).build(),
-                    HttpResponse.BodyHandlers.discarding())
-                .statusCode()
-            == 200) {
-          return;
-        }
-      } catch (java.io.IOException e) {
-        // not listening yet
-      }
-      Thread.sleep(200);
-    }
-    throw new IllegalStateException("scorer not ready within 2 minutes:\n" + child.tail());
-  }
-
   /** Valid payments of the reader schema. */
   static List<GenericRecord> payments(int count) {
     Schema schema = Contracts.paymentEvent();
@@ -341,20 +320,6 @@ final class ServingRuns {
   }
 
   private static String datatype(Schema.Field field) {
-    Schema schema = field.schema();
-    if (schema.getType() == Schema.Type.UNION) {
-      schema =
-          schema.getTypes().stream()
-              .filter(s -> s.getType() != Schema.Type.NULL)
-              .findFirst()
-              .orElseThrow();
-    }
-    return switch (schema.getType()) {
-      case DOUBLE -> "FP64";
-      case INT -> "INT32";
-      case LONG -> "INT64";
-      case BOOLEAN -> "BOOL";
-      default -> "BYTES";
-    };
+    return InferenceService.datatype(field.schema()).orElseThrow();
   }
 }

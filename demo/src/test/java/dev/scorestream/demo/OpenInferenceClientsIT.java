@@ -1,9 +1,9 @@
 package dev.scorestream.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.scorestream.testkit.Python;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -137,21 +137,28 @@ class OpenInferenceClientsIT {
   }
 
   /** Waits for the demo's {@code --keep-running} line; group 1 the HTTP URL, 2 the gRPC address. */
-  static Matcher awaitEndpoints(Process demo, Path out, Path err, Duration timeout)
-      throws IOException, InterruptedException {
+  static Matcher awaitEndpoints(Process demo, Path out, Path err, Duration timeout) {
     Pattern line = Pattern.compile("http=(http://\\S+) grpc=(\\S+)");
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (System.nanoTime() < deadline) {
-      String text = Files.readString(out);
-      Matcher matcher = line.matcher(text);
-      if (matcher.find() && text.contains("Pipeline keeps running")) {
-        return matcher;
-      }
-      assertThat(demo.isAlive())
-          .as("demo exited early:\n" + text + "\n--- stderr ---\n" + Files.readString(err))
-          .isTrue();
-      Thread.sleep(500);
-    }
-    throw new AssertionError("no endpoints line from the demo:\n" + Files.readString(out));
+    String text =
+        await()
+            .atMost(timeout)
+            .pollInterval(Duration.ofMillis(500))
+            .until(
+                () -> {
+                  String written = Files.readString(out);
+                  assertThat(demo.isAlive())
+                      .as(
+                          "demo exited early:\n"
+                              + written
+                              + "\n--- stderr ---\n"
+                              + Files.readString(err))
+                      .isTrue();
+                  return written;
+                },
+                written ->
+                    line.matcher(written).find() && written.contains("Pipeline keeps running"));
+    Matcher matcher = line.matcher(text);
+    assertThat(matcher.find()).isTrue();
+    return matcher;
   }
 }

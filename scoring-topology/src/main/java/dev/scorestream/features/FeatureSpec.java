@@ -2,15 +2,22 @@ package dev.scorestream.features;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.scorestream.schemas.AvroTypes;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericRecord;
+import org.tribuo.Example;
+import org.tribuo.classification.Label;
+import org.tribuo.classification.LabelFactory;
+import org.tribuo.impl.ArrayExample;
 
 /**
  * How records of the reader schema become the numeric matrix an outside model was trained on: an
@@ -67,7 +74,7 @@ public final class FeatureSpec {
     for (int i = 0; i < order.length; i++) {
       order[i] = i;
     }
-    java.util.Arrays.sort(order, java.util.Comparator.comparing(i -> columns.get(i).name()));
+    Arrays.sort(order, Comparator.comparing(i -> columns.get(i).name()));
     this.sortedNames = new String[order.length];
     this.sortedPositions = new int[order.length];
     for (int i = 0; i < order.length; i++) {
@@ -85,7 +92,7 @@ public final class FeatureSpec {
    * The row of {@code record} as a Tribuo example: one feature per column, named after it, zeros
    * included; a NaN (missing) value is left out, which XGBoost reads as missing.
    */
-  public org.tribuo.Example<org.tribuo.classification.Label> example(GenericRecord record) {
+  public Example<Label> example(GenericRecord record) {
     double[] row = vector(record);
     String[] names = new String[row.length];
     double[] values = new double[row.length];
@@ -97,10 +104,8 @@ public final class FeatureSpec {
         values[size++] = value;
       }
     }
-    return new org.tribuo.impl.ArrayExample<>(
-        org.tribuo.classification.LabelFactory.UNKNOWN_LABEL,
-        java.util.Arrays.copyOf(names, size),
-        java.util.Arrays.copyOf(values, size));
+    return new ArrayExample<>(
+        LabelFactory.UNKNOWN_LABEL, Arrays.copyOf(names, size), Arrays.copyOf(values, size));
   }
 
   public List<Column> columns() {
@@ -160,7 +165,7 @@ public final class FeatureSpec {
       }
       where = where + " (" + fieldName + ")";
       double missing = missing(node.get("missing"), where);
-      Schema.Type type = nonNull(field.schema()).getType();
+      Schema.Type type = AvroTypes.nonNull(field.schema()).getType();
       List<Column> made = new ArrayList<>();
       if (node.has("one_hot")) {
         JsonNode vocabulary = node.get("one_hot");
@@ -215,16 +220,6 @@ public final class FeatureSpec {
       return Double.NaN;
     }
     throw new IllegalArgumentException(where + ": \"missing\" must be a number or \"NaN\"");
-  }
-
-  private static Schema nonNull(Schema schema) {
-    if (schema.getType() != Schema.Type.UNION) {
-      return schema;
-    }
-    return schema.getTypes().stream()
-        .filter(s -> s.getType() != Schema.Type.NULL)
-        .findFirst()
-        .orElse(schema);
   }
 
   /** The row of a sanitized record, one value per column, in column order. */

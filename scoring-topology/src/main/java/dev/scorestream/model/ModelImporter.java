@@ -7,6 +7,7 @@ import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import dev.scorestream.features.FeatureExtractor;
 import dev.scorestream.features.FeatureSpec;
 import dev.scorestream.features.JsonEvents;
+import dev.scorestream.schemas.AvroTypes;
 import dev.scorestream.schemas.LabelledRecord;
 import java.io.IOException;
 import java.io.Reader;
@@ -90,9 +91,9 @@ public final class ModelImporter {
       double tolerance,
       Consumer<String> log)
       throws IOException {
-    notebookOrder = null;
-    List<String> labels = new ArrayList<>();
-    List<ReferenceRow> rows = readReference(reference, spec, labels);
+    Reference read = readReference(reference, spec);
+    List<String> labels = read.labels();
+    List<ReferenceRow> rows = read.rows();
     Model<Label> model = ExternalModels.load(kind, modelFile, spec.columnNames(), labels);
     log.accept(
         String.format(
@@ -126,7 +127,8 @@ public final class ModelImporter {
       GenericRecord record = rebuild(row, spec, reader);
       checkRebuilt(row, spec, record);
       ScoreResult answer = scorer.score(scorer.example(record, extractor));
-      worst = Math.max(worst, compare(row, answer, tolerance, spec, reference));
+      worst =
+          Math.max(worst, compare(row, answer, tolerance, spec, read.notebookOrder(), reference));
       records.add(record);
       predicted.add(answer.label());
       if (row.label() != null) {
@@ -192,8 +194,15 @@ public final class ModelImporter {
     return FeatureExtractor.forSchema(copy);
   }
 
-  private List<ReferenceRow> readReference(Path file, FeatureSpec spec, List<String> labels)
-      throws IOException {
+  /**
+   * A reference file: its rows, the labels in output order, and the notebook's column order when it
+   * is not the spec's (null when they agree).
+   */
+  record Reference(List<ReferenceRow> rows, List<String> labels, List<String> notebookOrder) {}
+
+  private static Reference readReference(Path file, FeatureSpec spec) throws IOException {
+    List<String> labels = new ArrayList<>();
+    List<String> notebookOrder = null;
     CsvMapper mapper = new CsvMapper();
     List<ReferenceRow> rows = new ArrayList<>();
     try (Reader in = Files.newBufferedReader(file);
@@ -290,11 +299,8 @@ public final class ModelImporter {
     if (rows.isEmpty()) {
       throw new RefusedException("reference " + file + " has no rows");
     }
-    return rows;
+    return new Reference(rows, labels, notebookOrder);
   }
-
-  /** The notebook's column order, when it is not the spec's; null when they agree. */
-  private List<String> notebookOrder;
 
   private static double number(String cell, Path file, int line, String column) {
     String text = cell.trim();
@@ -330,7 +336,7 @@ public final class ModelImporter {
     for (FeatureSpec.Column column : spec.columns()) {
       Schema.Field field = column.field();
       double value = row.columns().get(column.name());
-      Schema type = nonNull(field.schema());
+      Schema type = AvroTypes.nonNull(field.schema());
       if (column instanceof FeatureSpec.Numeric) {
         // NaN is a missing value; a declared default (say 0) comes back as that value, which the
         // spec turns into the same column
@@ -348,7 +354,7 @@ public final class ModelImporter {
       if (column instanceof FeatureSpec.OneHot oneHot
           && record.get(column.field().pos()) == null
           && !Double.isNaN(row.columns().get(column.name()))) {
-        Schema type = nonNull(column.field().schema());
+        Schema type = AvroTypes.nonNull(column.field().schema());
         if (type.getType() == Schema.Type.STRING) {
           record.put(column.field().pos(), OUTSIDE_VOCABULARY);
         } else {
@@ -386,16 +392,6 @@ public final class ModelImporter {
     };
   }
 
-  private static Schema nonNull(Schema schema) {
-    if (schema.getType() != Schema.Type.UNION) {
-      return schema;
-    }
-    return schema.getTypes().stream()
-        .filter(s -> s.getType() != Schema.Type.NULL)
-        .findFirst()
-        .orElse(schema);
-  }
-
   /** The spec must make the reference's own values of the rebuilt event. */
   private static void checkRebuilt(ReferenceRow row, FeatureSpec spec, GenericRecord record) {
     double[] made = spec.vector(record);
@@ -420,8 +416,13 @@ public final class ModelImporter {
     }
   }
 
-  private double compare(
-      ReferenceRow row, ScoreResult answer, double tolerance, FeatureSpec spec, Path reference) {
+  private static double compare(
+      ReferenceRow row,
+      ScoreResult answer,
+      double tolerance,
+      FeatureSpec spec,
+      List<String> notebookOrder,
+      Path reference) {
     double worst = 0;
     String problem = null;
     if (!answer.label().equals(row.prediction())) {

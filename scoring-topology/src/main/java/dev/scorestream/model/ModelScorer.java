@@ -1,9 +1,11 @@
 package dev.scorestream.model;
 
+import dev.scorestream.features.FeatureExtractor;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.avro.generic.GenericRecord;
 import org.tribuo.Example;
 import org.tribuo.Feature;
 import org.tribuo.ImmutableFeatureMap;
@@ -45,9 +47,7 @@ public final class ModelScorer {
    * The example this model is fed for {@code record}: the feature spec's columns for a model
    * imported with one, else the extractor's features.
    */
-  public Example<Label> example(
-      org.apache.avro.generic.GenericRecord record,
-      dev.scorestream.features.FeatureExtractor extractor) {
+  public Example<Label> example(GenericRecord record, FeatureExtractor extractor) {
     return artifact.spec() == null ? extractor.extract(record) : artifact.spec().example(record);
   }
 

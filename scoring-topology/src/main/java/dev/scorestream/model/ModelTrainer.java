@@ -13,7 +13,9 @@ import java.util.Random;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.apache.avro.generic.GenericRecord;
+import org.tribuo.Example;
 import org.tribuo.Model;
 import org.tribuo.MutableDataset;
 import org.tribuo.Prediction;
@@ -247,8 +249,7 @@ public final class ModelTrainer {
   private Evaluation evaluate(
       Model<?> untyped,
       List<LabelledRecord> test,
-      java.util.function.Function<org.apache.avro.generic.GenericRecord, org.tribuo.Example<Label>>
-          features) {
+      Function<GenericRecord, Example<Label>> features) {
     @SuppressWarnings("unchecked")
     Model<Label> model = (Model<Label>) untyped;
     Map<String, Map<String, Long>> confusion = new TreeMap<>();
@@ -308,8 +309,15 @@ public final class ModelTrainer {
     }
     return artifact.task() == Task.REGRESSION
         ? evaluateRegression(artifact.model(), rows)
-        : evaluate(
-            artifact.model(), rows, record -> new ModelScorer(artifact).example(record, extractor));
+        : evaluate(artifact.model(), rows, scorerFeatures(artifact));
+  }
+
+  /**
+   * The examples {@code artifact}'s model is fed: its feature spec's columns, or the extractor's.
+   */
+  private Function<GenericRecord, Example<Label>> scorerFeatures(ModelArtifact artifact) {
+    ModelScorer scorer = new ModelScorer(artifact);
+    return record -> scorer.example(record, extractor);
   }
 
   /**

@@ -2,9 +2,9 @@ package dev.scorestream.validation;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.scorestream.schemas.AvroTypes;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import org.apache.avro.Schema;
@@ -134,7 +134,7 @@ record FieldRules(
   }
 
   static Kind kindOf(Schema schema) {
-    Schema type = nonNull(schema);
+    Schema type = AvroTypes.nonNull(schema);
     return switch (type.getType()) {
       case STRING -> Kind.STRING;
       case ENUM -> Kind.ENUM;
@@ -146,16 +146,6 @@ record FieldRules(
       case BYTES, FIXED -> Kind.BYTES;
       default -> Kind.OTHER;
     };
-  }
-
-  /** The non-null branch of a {@code ["null", T]} union, or the schema itself. */
-  static Schema nonNull(Schema schema) {
-    if (schema.getType() == Schema.Type.UNION) {
-      List<Schema> branches =
-          schema.getTypes().stream().filter(s -> s.getType() != Schema.Type.NULL).toList();
-      return branches.size() == 1 ? branches.get(0) : schema;
-    }
-    return schema;
   }
 
   private static JsonNode property(Schema.Field field, String name) {
