@@ -113,6 +113,14 @@ final class PipelineConfig {
     return new ScoringTopology.Analytics(drift, feedback);
   }
 
+  static ScoringTopology.Batching batching(ScorerConfig config) {
+    return new ScoringTopology.Batching(
+        ScoringTopology.Batching.Mode.valueOf(
+            config.getString(ScorerConfig.SCORING_BATCH).toUpperCase(java.util.Locale.ROOT)),
+        config.getInt(ScorerConfig.SCORING_BATCH_MAX_RECORDS),
+        config.getDuration(ScorerConfig.SCORING_BATCH_MAX_WAIT));
+  }
+
   static DriftThresholds thresholds(ScorerConfig config) {
     double psiWarn = config.getDouble(ScorerConfig.DRIFT_PSI_WARN);
     double jsWarn = config.getDouble(ScorerConfig.DRIFT_JS_WARN);

@@ -204,7 +204,8 @@ public final class ScorerApp implements AutoCloseable {
             appVersion(),
             config.getDuration(ScorerConfig.REGISTRY_OUTAGE_MAX_BLOCK),
             streamsConfig,
-            guards);
+            guards,
+            PipelineConfig.batching(config));
     ScoringTopology.Codecs codecs =
         new ScoringTopology.Codecs(
             () -> new WireFormatDecoder(reader, registry),

@@ -56,6 +56,9 @@ public final class ScorerConfig extends AbstractConfig {
   public static final String GRPC_REQUEST_TIMEOUT = "grpc.request.timeout";
   public static final String GRPC_SHUTDOWN_GRACE = "grpc.shutdown.grace";
   public static final String INFERENCE_MAX_ROWS = "inference.max.rows";
+  public static final String SCORING_BATCH = "scoring.batch";
+  public static final String SCORING_BATCH_MAX_RECORDS = "scoring.batch.max.records";
+  public static final String SCORING_BATCH_MAX_WAIT = "scoring.batch.max.wait";
   public static final String HEALTH_CHECK_INTERVAL = "health.check.interval";
   public static final String HEALTH_STALL_TIMEOUT = "health.stall.timeout";
   public static final String EVENT_ID_FIELD = "event.id.field";
@@ -342,6 +345,31 @@ public final class ScorerConfig extends AbstractConfig {
               ValidString.in(StreamsConfig.EXACTLY_ONCE_V2, StreamsConfig.AT_LEAST_ONCE),
               Importance.MEDIUM,
               "exactly_once_v2 (every input yields exactly one prediction or dead letter) or at_least_once.")
+          .define(
+              SCORING_BATCH,
+              Type.STRING,
+              "auto",
+              ValidString.in("auto", "on", "off"),
+              Importance.MEDIUM,
+              "Micro-batching of the model call in the stream. auto: models behind a native library"
+                  + " (imported XGBoost and ONNX) are called once per batch of records, other models"
+                  + " once per record; on: every model; off: one call per record. A batch is always"
+                  + " scored and written before the task commits, so exactly-once holds.")
+          .define(
+              SCORING_BATCH_MAX_RECORDS,
+              Type.INT,
+              256,
+              Range.between(1, 100_000),
+              Importance.LOW,
+              "Most records a stream task holds for one model call (1 turns batching off).")
+          .define(
+              SCORING_BATCH_MAX_WAIT,
+              Type.STRING,
+              "20ms",
+              new DurationValidator(1, 10_000),
+              Importance.LOW,
+              "Longest a record waits for its batch to fill before the batch is scored anyway"
+                  + " (wall clock, checked between polls; every commit scores the batch too).")
           .define(
               NUM_STREAM_THREADS,
               Type.INT,

@@ -13,6 +13,7 @@ import dev.scorestream.serving.ActiveModel;
 import dev.scorestream.serving.Health;
 import dev.scorestream.topology.OutcomeListener;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -62,6 +63,8 @@ public final class PipelineMetrics implements OutcomeListener, AutoCloseable {
   private final double[] live = {Double.NaN, Double.NaN, Double.NaN};
 
   private final Map<String, Counter> labels = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<String, DistributionSummary> batches =
+      new java.util.concurrent.ConcurrentHashMap<>();
   private final Counter driftWindows;
   private final Counter driftLate;
 
@@ -119,6 +122,22 @@ public final class PipelineMetrics implements OutcomeListener, AutoCloseable {
   @Override
   public void rejected(Reason reason) {
     deadLetters.get(reason).increment();
+  }
+
+  @Override
+  public void batch(int records, String trigger) {
+    batches
+        .computeIfAbsent(
+            trigger,
+            t ->
+                DistributionSummary.builder("scorer.scoring.batch.records")
+                    .description(
+                        "Records per micro-batch model call, by what triggered it (full, wait,"
+                            + " commit, model)")
+                    .tag("trigger", t)
+                    .serviceLevelObjectives(1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024)
+                    .register(registry))
+        .record(records);
   }
 
   /** Serving models, challenger agreement, registry and readiness, read when scraped. */

@@ -11,10 +11,10 @@ import dev.scorestream.codec.WireFormatDecoder;
 import dev.scorestream.codec.WireFormatEncoder;
 import dev.scorestream.config.ScorerConfig;
 import dev.scorestream.fixtures.CliRun;
-import dev.scorestream.fixtures.LabelledCsv;
 import dev.scorestream.fixtures.RunningPipeline;
 import dev.scorestream.registry.RegistrySettings;
 import dev.scorestream.registry.SchemaRegistryClient;
+import dev.scorestream.samples.LabelledCsv;
 import dev.scorestream.samples.PaymentGenerator;
 import dev.scorestream.schemas.Contracts;
 import dev.scorestream.schemas.LabelledRecord;
@@ -32,7 +32,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -63,28 +62,11 @@ class LabModelsIT {
 
   @TempDir Path dir;
 
-  static String spec() {
-    ObjectNode root = JSON.createObjectNode();
-    ArrayNode columns = root.putArray("columns");
-    for (String field : List.of("amount", "hour_of_day", "account_age_days", "card_present")) {
-      columns.addObject().put("field", field).put("missing", 0);
-    }
-    ArrayNode channels =
-        columns.addObject().put("field", "channel").put("missing", 0).putArray("one_hot");
-    List.of("POS", "ECOM", "ATM", "MOTO").forEach(channels::add);
-    ArrayNode categories =
-        columns.addObject().put("field", "merchant_category").put("missing", 0).putArray("one_hot");
-    List.of(
-            "grocery",
-            "electronics",
-            "travel",
-            "gaming",
-            "fuel",
-            "restaurants",
-            "fashion",
-            "digital_goods")
-        .forEach(categories::add);
-    return root.toString();
+  /** The feature spec the docs and the bench use. */
+  static final Path SPEC = Path.of("..", "examples", "notebook", "features.json");
+
+  static String spec() throws IOException {
+    return Files.readString(SPEC);
   }
 
   /** Reference scores by event id: {@code score_<label>} columns. */
@@ -134,19 +116,14 @@ class LabModelsIT {
     assertThat(export.exit()).as(export.err()).isZero();
 
     Path lab = dir.resolve("lab");
-    Process notebook =
-        new ProcessBuilder(
-                python.get(),
-                NOTEBOOK.toString(),
-                "--data",
-                matrix.toString(),
-                "--out",
-                lab.toString())
-            .redirectErrorStream(true)
-            .start();
-    String trained = new String(notebook.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(notebook.waitFor(5, TimeUnit.MINUTES)).as(trained).isTrue();
-    assertThat(notebook.exitValue()).as(trained).isZero();
+    Python.run(
+        python.get(),
+        Duration.ofMinutes(5),
+        NOTEBOOK.toString(),
+        "--data",
+        matrix.toString(),
+        "--out",
+        lab.toString());
 
     Path xgb = dir.resolve("models").resolve("fraud-xgb");
     CliRun imported =

@@ -69,19 +69,7 @@ class OutputLimitsIT {
   void shouldAccountForEveryRecordAtBelowAndAboveEachLimitWithoutStopping(EmbeddedStack stack)
       throws Exception {
     String prefix = "limits-";
-    stack
-        .kafka()
-        .createTopics(Map.of(prefix + "events", 2), Map.of("max.message.bytes", "4194304"));
-    stack
-        .kafka()
-        .createTopics(
-            Map.of(prefix + "events.dlq", 2),
-            Map.of("max.message.bytes", Integer.toString(DLQ_LIMIT)));
-    stack
-        .kafka()
-        .createTopics(
-            Map.of(prefix + "events.predictions", 2),
-            Map.of("max.message.bytes", Integer.toString(PREDICTION_LIMIT)));
+    createLimitedTopics(stack, prefix, 2);
     stack
         .kafka()
         .createTopics(Map.of(prefix + "replayed", 1), Map.of("max.message.bytes", "4194304"));
@@ -301,6 +289,79 @@ class OutputLimitsIT {
   }
 
   /**
+   * Outputs decided inside a micro-batch: 40 valid events scored up to 16 to a model call. One has
+   * a 100 KB key, so its prediction cannot fit the 64 KiB predictions topic and it becomes an
+   * {@code OUTPUT_TOO_LARGE} dead letter; one has a 100 KB header its prediction leaves behind. The
+   * dead letter names its own input's offset only if each held record is forwarded under its own
+   * record context.
+   */
+  @Test
+  void shouldWriteEachBatchedRecordsOutputUnderItsOwnInput(EmbeddedStack stack) throws Exception {
+    String prefix = "batched-";
+    createLimitedTopics(stack, prefix, 1);
+    SchemaRegistryClient registry =
+        new SchemaRegistryClient(RegistrySettings.of(stack.registry().url()));
+    WireFormatEncoder encoder =
+        new WireFormatEncoder(
+            Contracts.paymentEvent(),
+            registry.register(prefix + "events-value", Contracts.paymentEvent()));
+    PaymentGenerator payments = new PaymentGenerator(Contracts.paymentEvent(), 9);
+    Map<String, Object> batching =
+        Map.of(
+            "scoring.batch", "on",
+            "scoring.batch.max.records", "16",
+            "scoring.batch.max.wait", "1s");
+    try (RunningPipeline pipeline =
+            RunningPipeline.start(stack.kafka(), stack.registry().url(), prefix, dir, batching);
+        KafkaProducer<byte[], byte[]> producer = producer(stack);
+        OutputCollector outputs =
+            new OutputCollector(
+                stack.kafka().bootstrapServers(),
+                List.of(pipeline.predictions, pipeline.deadLetters))) {
+      List<java.util.concurrent.Future<RecordMetadata>> sent = new ArrayList<>();
+      List<byte[]> keys = new ArrayList<>();
+      for (int i = 0; i < 40; i++) {
+        RecordHeaders headers = new RecordHeaders();
+        headers.add("trace-id", key("t-" + i));
+        if (i == 31) {
+          headers.add("bulky", junk(100_000));
+        }
+        keys.add(i == 23 ? junk(100_000) : key("v" + i));
+        sent.add(
+            producer.send(
+                new ProducerRecord<>(
+                    pipeline.events, null, keys.get(i), valid(encoder, payments), headers)));
+      }
+      producer.flush();
+      List<Input> inputs = new ArrayList<>();
+      for (int i = 0; i < 40; i++) {
+        inputs.add(
+            new Input(
+                "valid-" + i, sent.get(i).get(30, TimeUnit.SECONDS), keys.get(i), null, i != 23));
+      }
+
+      Map<String, ConsumerRecord<byte[], byte[]>> byInput = awaitOutputs(outputs, pipeline, inputs);
+      assertThat(header(byInput.get("valid-23"), DeadLetterHeaders.REASON))
+          .isEqualTo("OUTPUT_TOO_LARGE");
+      assertThat(names(byInput.get("valid-31").headers()))
+          .containsExactly(PredictionHeaders.HEADERS_OMITTED);
+      for (int i = 0; i < 40; i++) {
+        if (i != 23 && i != 31) {
+          assertThat(header(byInput.get("valid-" + i), "trace-id"))
+              .as("valid-%d", i)
+              .isEqualTo("t-" + i);
+        }
+      }
+      var batches = pipeline.app().meters().find("scorer.scoring.batch.records").summaries();
+      double records = batches.stream().mapToDouble(b -> b.totalAmount()).sum();
+      long calls = batches.stream().mapToLong(b -> b.count()).sum();
+      assertThat(records / calls)
+          .as("records per model call (%s records, %s calls)", records, calls)
+          .isGreaterThan(1.0);
+    }
+  }
+
+  /**
    * Waits for one output per input and checks the match: predictions by key, dead letters by their
    * source coordinates (a degraded one may have lost its key).
    */
@@ -333,6 +394,24 @@ class OutputLimitsIT {
       byInput.put(input.name(), matches.get(0));
     }
     return byInput;
+  }
+
+  /** Input 4 MiB, dead letters {@link #DLQ_LIMIT}, predictions {@link #PREDICTION_LIMIT}. */
+  static void createLimitedTopics(EmbeddedStack stack, String prefix, int partitions) {
+    stack
+        .kafka()
+        .createTopics(
+            Map.of(prefix + "events", partitions), Map.of("max.message.bytes", "4194304"));
+    stack
+        .kafka()
+        .createTopics(
+            Map.of(prefix + "events.dlq", partitions),
+            Map.of("max.message.bytes", Integer.toString(DLQ_LIMIT)));
+    stack
+        .kafka()
+        .createTopics(
+            Map.of(prefix + "events.predictions", partitions),
+            Map.of("max.message.bytes", Integer.toString(PREDICTION_LIMIT)));
   }
 
   static Input send(

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.scorestream.features.FeatureSpec;
 import dev.scorestream.fixtures.CliRun;
-import dev.scorestream.fixtures.LabelledCsv;
+import dev.scorestream.samples.LabelledCsv;
 import dev.scorestream.samples.PaymentGenerator;
 import dev.scorestream.schemas.Contracts;
 import dev.scorestream.schemas.LabelledRecord;

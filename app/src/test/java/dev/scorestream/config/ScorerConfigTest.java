@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.scorestream.app.StreamsProperties;
+import dev.scorestream.fixtures.Configs;
 import dev.scorestream.topology.OutputFailureHandler;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.common.config.ConfigException;
@@ -20,11 +20,7 @@ class ScorerConfigTest {
   @TempDir Path dir;
 
   static Map<String, Object> minimal() {
-    Map<String, Object> values = new HashMap<>();
-    values.put(ScorerConfig.BOOTSTRAP_SERVERS, "127.0.0.1:9092");
-    values.put(ScorerConfig.REGISTRY_URL, "http://127.0.0.1:8081");
-    values.put(ScorerConfig.MODEL_DIR, "/models/fraud");
-    return values;
+    return Configs.minimal();
   }
 
   @Test

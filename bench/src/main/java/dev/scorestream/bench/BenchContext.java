@@ -18,6 +18,7 @@ record BenchContext(
     BenchKafka broker,
     String registryUrl,
     Path modelDir,
+    Map<Variant.Lab, Path> labModels,
     int readerId,
     int labelId,
     List<Workload.Event> data,
@@ -107,7 +108,8 @@ record BenchContext(
       long commitIntervalMs) {
     Properties props = streamsBase(appId, threads, stateId, commitIntervalMs);
     props.put("schema.registry.url", registryUrl);
-    props.put("model.dir", modelDir.toString());
+    props.put(
+        "model.dir", (variant.lab == null ? modelDir : labModels.get(variant.lab)).toString());
     props.put("topic.events", topics.events());
     props.put("topic.predictions", topics.predictions());
     props.put("topic.dlq", topics.deadLetters());

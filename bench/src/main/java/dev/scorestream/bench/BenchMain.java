@@ -77,6 +77,7 @@ public final class BenchMain implements Callable<Integer> {
       int labelId = registry.register("bench-labels-value", Contracts.labelFeedback());
       Path modelDir = work.resolve("model");
       Workload.trainModel(modelDir);
+      Map<Variant.Lab, Path> labModels = LabModels.prepare(options.variants, work);
       int count = options.warmupEvents + options.events;
       say(
           "model trained; generating %,d + %,d warm-up events (5%% malformed)",
@@ -94,6 +95,7 @@ public final class BenchMain implements Callable<Integer> {
               new BenchKafka(stack.kafka().bootstrapServers(), stack.kafka().admin()),
               registryUrl,
               modelDir,
+              labModels,
               readerId,
               labelId,
               data,

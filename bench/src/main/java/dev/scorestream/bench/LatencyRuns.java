@@ -37,6 +37,9 @@ final class LatencyRuns {
   private static final int WARMUP_SECONDS = 5;
   private static final int MAX_WARMUP_EVENTS = 200_000;
 
+  /** The rate the lab models' latency is measured at. */
+  static final int LAB_RATE = 2000;
+
   private final BenchContext ctx;
 
   LatencyRuns(BenchContext ctx) {
@@ -62,15 +65,30 @@ final class LatencyRuns {
             Workload.LABEL_EVERY,
             options.labelDelayMs));
     for (int rate : options.rates) {
-      Paced run = paced(false, "lat" + rate, rate, options.latencySeconds);
+      Paced run = paced(Variant.DEFAULT, "lat" + rate, rate, options.latencySeconds);
       pipeline.put(String.valueOf(rate), run.summary());
       table.append(run.row("default pipeline at " + rate + " events/s"));
       if (rate == 5000) {
         ctx.report().target("p99 end-to-end default pipeline at 5k/s (ms)", run.p99(), "<=", 100);
       }
     }
+    Map<String, Object> lab = new LinkedHashMap<>();
+    for (Variant variant : options.variants) {
+      if (variant.lab == null) {
+        continue;
+      }
+      String id = "lat" + variant.name().toLowerCase() + LAB_RATE;
+      Paced run = paced(variant, id, LAB_RATE, options.latencySeconds);
+      lab.put(variant.title, run.summary());
+      table.append(run.row(labTitle(variant) + " at " + LAB_RATE + " events/s"));
+      ctx.report()
+          .target("p99 end-to-end " + labTitle(variant) + " at 2k/s (ms)", run.p99(), "<=", 150);
+    }
+    if (!lab.isEmpty()) {
+      ctx.report().results.put("latency_ms_lab_models_" + LAB_RATE, lab);
+    }
     for (int rate : options.rates) {
-      Paced run = paced(true, "plat" + rate, rate, options.latencySeconds);
+      Paced run = paced(null, "plat" + rate, rate, options.latencySeconds);
       passthrough.put(String.valueOf(rate), run.summary());
       table.append(run.row("passthrough at " + rate + " events/s"));
     }
@@ -83,7 +101,7 @@ final class LatencyRuns {
   void soak() throws Exception {
     int minutes = ctx.options().soakMinutes;
     say("soak: default pipeline at 5,000 events/s for %d minutes", minutes);
-    Paced run = paced(false, "soak", 5000, minutes * 60L);
+    Paced run = paced(Variant.DEFAULT, "soak", 5000, minutes * 60L);
     List<Map<String, Object>> byMinute = new ArrayList<>();
     for (int m = 0; m < minutes; m++) {
       byMinute.add(run.minute(m));
@@ -125,11 +143,18 @@ final class LatencyRuns {
         title, span.get("p50"), span.get("p99"), span.get("rss_mb"), span.get("max_lag"));
   }
 
+  private static String labTitle(Variant variant) {
+    return variant == Variant.XGBOOST ? "XGBoost pipeline" : "ONNX pipeline";
+  }
+
   /**
    * Starts the process, warms it up unpaced, then sends {@code rate} events/s for {@link
    * #WARMUP_SECONDS} unmeasured plus {@code seconds} measured, labels following their events.
+   *
+   * @param variant the pipeline's configuration, or null for the passthrough
    */
-  private Paced paced(boolean passthrough, String id, int rate, long seconds) throws Exception {
+  private Paced paced(Variant variant, String id, int rate, long seconds) throws Exception {
+    boolean passthrough = variant == null;
     BenchOptions options = ctx.options();
     String kind = passthrough ? "passthrough" : "pipeline";
     BenchContext.Topics topics = BenchContext.Topics.of(id, "bench-" + id + "-events");
@@ -146,7 +171,7 @@ final class LatencyRuns {
     } else {
       config =
           ctx.pipelineConfig(
-              Variant.DEFAULT, appId, topics, 1, id, httpPort, options.latencyCommitIntervalMs);
+              variant, appId, topics, 1, id, httpPort, options.latencyCommitIntervalMs);
       config.putIfAbsent("drift.checkpoint.interval", options.latencyDriftCheckpoint);
       config.putIfAbsent("kafka.producer.batch.size", String.valueOf(options.latencyBatchSize));
     }

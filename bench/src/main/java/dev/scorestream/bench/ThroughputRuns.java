@@ -28,6 +28,9 @@ final class ThroughputRuns {
   /** How far behind the group's committed input position a label is sent. */
   static final int LABEL_LAG_RECORDS = 10_000;
 
+  /** What the pipeline must sustain with a model from the lab (micro-batched). */
+  static final double LAB_MODEL_RATE = 20_000;
+
   private final BenchContext ctx;
 
   ThroughputRuns(BenchContext ctx) {
@@ -82,6 +85,13 @@ final class ThroughputRuns {
         }
         case FEEDBACK_OFF ->
             ctx.report().target("throughput feedback off / passthrough", ratio, ">=", 0.60);
+        case XGBOOST, ONNX ->
+            ctx.report()
+                .target(
+                    "throughput " + variant.title + " (events/s)",
+                    (Double) stats.get("median"),
+                    ">=",
+                    LAB_MODEL_RATE);
         default -> {}
       }
     }

@@ -5,17 +5,38 @@ import java.util.Map;
 /**
  * A configuration of the pipeline the benchmark measures. {@link #DEFAULT} is what a user gets:
  * drift and feedback on, labels flowing for a tenth of the events, the input keyed by event id. The
- * others change one thing, so its cost shows next to it.
+ * others change one thing, so its cost shows next to it: {@link #XGBOOST} and {@link #ONNX} serve a
+ * model from the lab instead of the logistic regression, with everything else as by default (so
+ * micro-batched, as {@code scoring.batch=auto} does for them).
  */
 enum Variant {
-  DEFAULT("default pipeline", Map.of(), true, false),
-  CUSTOMER_KEYED("default pipeline, events keyed by customer", Map.of(), true, true),
-  FEEDBACK_OFF("pipeline, feedback off", Map.of("feedback.enabled", "false"), false, false),
-  DRIFT_OFF("pipeline, drift off", Map.of("drift.enabled", "false"), true, false);
+  DEFAULT("default pipeline", Map.of(), true, false, null),
+  CUSTOMER_KEYED("default pipeline, events keyed by customer", Map.of(), true, true, null),
+  FEEDBACK_OFF("pipeline, feedback off", Map.of("feedback.enabled", "false"), false, false, null),
+  DRIFT_OFF("pipeline, drift off", Map.of("drift.enabled", "false"), true, false, null),
+  XGBOOST("default pipeline, XGBoost 100 trees depth 6", Map.of(), true, false, Lab.XGBOOST),
+  ONNX("default pipeline, ONNX logistic regression", Map.of(), true, false, Lab.ONNX);
+
+  /** A model from the lab ({@link LabModels}), imported with {@code scorer import}. */
+  enum Lab {
+    XGBOOST("xgboost.json", "xgboost-reference.csv"),
+    ONNX("logistic.onnx", "logistic-reference.csv");
+
+    final String file;
+    final String reference;
+
+    Lab(String file, String reference) {
+      this.file = file;
+      this.reference = reference;
+    }
+  }
 
   final String title;
   final Map<String, String> settings;
   final boolean labels;
+
+  /** The imported model this variant serves instead of the logistic regression, or null. */
+  final Lab lab;
 
   /**
    * The input keyed by customer id rather than event id: every prediction snapshot travels through
@@ -23,10 +44,16 @@ enum Variant {
    */
   final boolean keyedByCustomer;
 
-  Variant(String title, Map<String, String> settings, boolean labels, boolean keyedByCustomer) {
+  Variant(
+      String title,
+      Map<String, String> settings,
+      boolean labels,
+      boolean keyedByCustomer,
+      Lab lab) {
     this.title = title;
     this.settings = settings;
     this.labels = labels;
     this.keyedByCustomer = keyedByCustomer;
+    this.lab = lab;
   }
 }

@@ -12,7 +12,9 @@ import org.tribuo.ImmutableFeatureMap;
 import org.tribuo.Model;
 import org.tribuo.Prediction;
 import org.tribuo.classification.Label;
+import org.tribuo.common.xgboost.XGBoostModel;
 import org.tribuo.impl.ArrayExample;
+import org.tribuo.interop.ExternalModel;
 import org.tribuo.regression.RegressionFactory;
 import org.tribuo.regression.Regressor;
 
@@ -33,10 +35,22 @@ public final class ModelScorer {
   private final ImmutableFeatureMap featureMap;
   private final Model<Label> classifier;
   private final Model<Regressor> regressor;
+  private final boolean batchHungry;
+
+  /** The most rows an external model hands its native library in one call. */
+  static final int NATIVE_BATCH_ROWS = 1024;
 
   @SuppressWarnings("unchecked")
   public ModelScorer(ModelArtifact artifact) {
     this.artifact = artifact;
+    Model<?> model = artifact.model();
+    // Tribuo's external models cut every batch into calls of 16 rows by default; a batch the
+    // stream or a request assembled goes to the native library whole.
+    if (model instanceof ExternalModel<?, ?, ?> external
+        && external.getBatchSize() < NATIVE_BATCH_ROWS) {
+      external.setBatchSize(NATIVE_BATCH_ROWS);
+    }
+    this.batchHungry = model instanceof ExternalModel<?, ?, ?> || model instanceof XGBoostModel<?>;
     this.featureMap = artifact.model().getFeatureIDMap();
     boolean regression = artifact.task() == Task.REGRESSION;
     this.classifier = regression ? null : (Model<Label>) artifact.model();
@@ -65,6 +79,15 @@ public final class ModelScorer {
 
   public Task task() {
     return artifact.task();
+  }
+
+  /**
+   * True for models behind a native library (imported XGBoost and ONNX models, Tribuo's XGBoost):
+   * each call crosses into it, so one call for many records costs far less than one per record. The
+   * stream scores these in micro-batches; in-JVM models (linear, trees) gain nothing from it.
+   */
+  public boolean batchHungry() {
+    return batchHungry;
   }
 
   /** True when at least one feature of {@code example} is known to the model. */

@@ -61,10 +61,28 @@ public final class EventScorer {
   /** Not scorable, with the dead-letter reason. */
   public record Invalid(
       Reason reason, List<String> rules, String message, Throwable cause, ModelScorer scorer)
-      implements Evaluated {}
+      implements Evaluated, Prepared {}
+
+  /**
+   * A record that passed sanitation, rules and features and waits for its model: what {@link
+   * #scoreAll} takes.
+   */
+  public record Ready(GenericRecord record, Example<Label> example, ModelScorer scorer)
+      implements Prepared {}
+
+  /** What {@link #prepare} answers: ready for the model, or not scorable. */
+  public sealed interface Prepared permits Ready, Invalid {}
 
   public Evaluated evaluate(GenericRecord record) {
-    ModelScorer scorer = model.current();
+    Prepared prepared = prepare(record, model.current());
+    return prepared instanceof Ready ready ? scoreAll(List.of(ready)).get(0) : (Invalid) prepared;
+  }
+
+  /**
+   * Everything before the model, for {@code target}: sanitizes {@code record} in place, checks the
+   * rules, builds the example.
+   */
+  public Prepared prepare(GenericRecord record, ModelScorer target) {
     List<Violation> violations = validator.sanitizeAndValidate(record);
     if (!violations.isEmpty()) {
       return new Invalid(
@@ -72,87 +90,72 @@ public final class EventScorer {
           violations.stream().map(Violation::ruleId).toList(),
           describe(violations),
           null,
-          scorer);
+          target);
     }
-    Example<Label> example = scorer.example(record, extractor);
-    if (example.size() == 0 || !scorer.hasKnownFeature(example)) {
-      return noFeatures(example, scorer);
+    Example<Label> example = target.example(record, extractor);
+    if (example.size() == 0 || !target.hasKnownFeature(example)) {
+      return noFeatures(example, target);
     }
-    ScoreResult result;
-    try {
-      result = scorer.score(example);
-    } catch (RuntimeException e) {
-      return new Invalid(
-          Reason.SCORING_ERROR,
-          List.of(),
-          "model " + scorer.version() + " failed: " + e,
-          e,
-          scorer);
+    return new Ready(record, example, target);
+  }
+
+  /**
+   * Predicts prepared records, answering in their order. Each run of records prepared for the same
+   * model is predicted in one call ({@link ModelScorer#scoreAll}), which batch-hungry models need.
+   * A batch the model refuses is retried one record at a time, so only the records the model fails
+   * on become {@link Invalid}. Records prepared for the current champion are scored in shadow by
+   * the challenger, in one call as well.
+   */
+  public List<Evaluated> scoreAll(List<Ready> ready) {
+    Evaluated[] answers = new Evaluated[ready.size()];
+    int from = 0;
+    while (from < ready.size()) {
+      ModelScorer target = ready.get(from).scorer();
+      int to = from + 1;
+      while (to < ready.size() && ready.get(to).scorer() == target) {
+        to++;
+      }
+      List<Ready> run = ready.subList(from, to);
+      List<Answer> results = predict(target, run.stream().map(Ready::example).toList());
+      ModelScorer challenger = target == model.current() ? model.challenger().orElse(null) : null;
+      List<Challenged> shadows = challenger == null ? null : shadow(challenger, run, results);
+      for (int i = 0; i < run.size(); i++) {
+        Answer answer = results.get(i);
+        answers[from + i] =
+            answer.failure() != null
+                ? new Invalid(
+                    Reason.SCORING_ERROR,
+                    List.of(),
+                    "model " + target.version() + " failed: " + answer.failure(),
+                    answer.failure(),
+                    target)
+                : new Valid(answer.result(), target, shadows == null ? null : shadows.get(i));
+      }
+      from = to;
     }
-    return new Valid(
-        result,
-        scorer,
-        model.challenger().map(challenger -> shadow(challenger, record, result)).orElse(null));
+    return Arrays.asList(answers);
   }
 
   /**
    * Evaluates a batch with one model, answers in the order of {@code records}: each record is
-   * sanitized and checked like {@link #evaluate}, and the scorable ones are predicted in one call
-   * ({@link ModelScorer#scoreAll}), which batch-hungry models need. When {@code target} is the
-   * champion, the challenger scores in shadow as in the stream; a model that fails fails every row
-   * of the batch.
+   * prepared like {@link #evaluate}, and the scorable ones are predicted as in {@link #scoreAll}.
    */
   public List<Evaluated> evaluateAll(List<GenericRecord> records, ModelScorer target) {
     Evaluated[] answers = new Evaluated[records.size()];
-    List<Example<Label>> examples = new ArrayList<>(records.size());
+    List<Ready> ready = new ArrayList<>(records.size());
     List<Integer> positions = new ArrayList<>(records.size());
     for (int i = 0; i < records.size(); i++) {
-      List<Violation> violations = validator.sanitizeAndValidate(records.get(i));
-      if (!violations.isEmpty()) {
-        answers[i] =
-            new Invalid(
-                Reason.RULE_VIOLATION,
-                violations.stream().map(Violation::ruleId).toList(),
-                describe(violations),
-                null,
-                target);
-        continue;
+      Prepared prepared = prepare(records.get(i), target);
+      if (prepared instanceof Ready r) {
+        ready.add(r);
+        positions.add(i);
+      } else {
+        answers[i] = (Invalid) prepared;
       }
-      Example<Label> example = target.example(records.get(i), extractor);
-      if (example.size() == 0 || !target.hasKnownFeature(example)) {
-        answers[i] = noFeatures(example, target);
-        continue;
-      }
-      examples.add(example);
-      positions.add(i);
     }
-    if (!examples.isEmpty()) {
-      List<ScoreResult> results;
-      try {
-        results = target.scoreAll(examples);
-      } catch (RuntimeException e) {
-        for (int position : positions) {
-          answers[position] =
-              new Invalid(
-                  Reason.SCORING_ERROR,
-                  List.of(),
-                  "model " + target.version() + " failed: " + e,
-                  e,
-                  target);
-        }
-        return Arrays.asList(answers);
-      }
-      ModelScorer challenger = target == model.current() ? model.challenger().orElse(null) : null;
-      for (int j = 0; j < positions.size(); j++) {
-        ScoreResult result = results.get(j);
-        answers[positions.get(j)] =
-            new Valid(
-                result,
-                target,
-                challenger == null
-                    ? null
-                    : shadow(challenger, records.get(positions.get(j)), result));
-      }
+    List<Evaluated> scored = scoreAll(ready);
+    for (int j = 0; j < positions.size(); j++) {
+      answers[positions.get(j)] = scored.get(j);
     }
     return Arrays.asList(answers);
   }
@@ -169,24 +172,71 @@ public final class EventScorer {
         scorer);
   }
 
+  /** A model's answer for one example: its result, or what it threw. */
+  private record Answer(ScoreResult result, RuntimeException failure) {}
+
   /**
-   * Scores in shadow: a challenger that fails or knows no feature never affects the champion's
-   * answer.
+   * Predicts {@code examples} in one call; when the model refuses the batch, one at a time, so a
+   * failure belongs to the examples that cause it.
    */
-  private Challenged shadow(ModelScorer challenger, GenericRecord record, ScoreResult champion) {
-    try {
-      Example<Label> example = challenger.example(record, extractor);
+  private static List<Answer> predict(ModelScorer target, List<Example<Label>> examples) {
+    List<Answer> answers = new ArrayList<>(examples.size());
+    if (examples.size() > 1) {
+      try {
+        target.scoreAll(examples).forEach(result -> answers.add(new Answer(result, null)));
+        return answers;
+      } catch (RuntimeException batchFailed) {
+        answers.clear();
+      }
+    }
+    for (Example<Label> example : examples) {
+      try {
+        answers.add(new Answer(target.score(example), null));
+      } catch (RuntimeException e) {
+        answers.add(new Answer(null, e));
+      }
+    }
+    return answers;
+  }
+
+  /**
+   * Scores in shadow, in one call for the run: a challenger that fails or knows no feature never
+   * affects the champion's answer (its entry is null).
+   */
+  private List<Challenged> shadow(ModelScorer challenger, List<Ready> run, List<Answer> champion) {
+    Challenged[] shadows = new Challenged[run.size()];
+    List<Example<Label>> examples = new ArrayList<>(run.size());
+    List<Integer> positions = new ArrayList<>(run.size());
+    for (int i = 0; i < run.size(); i++) {
+      if (champion.get(i).failure() != null) {
+        continue;
+      }
+      Example<Label> example;
+      try {
+        example = challenger.example(run.get(i).record(), extractor);
+      } catch (RuntimeException e) {
+        model.recordChallengerFailure();
+        continue;
+      }
       if (!challenger.hasKnownFeature(example)) {
         model.recordChallengerFailure();
-        return null;
+        continue;
       }
-      ScoreResult result = challenger.score(example);
-      model.recordChallenger(result.label().equals(champion.label()));
-      return new Challenged(result, challenger.version());
-    } catch (RuntimeException e) {
-      model.recordChallengerFailure();
-      return null;
+      examples.add(example);
+      positions.add(i);
     }
+    List<Answer> answers = predict(challenger, examples);
+    for (int j = 0; j < positions.size(); j++) {
+      int i = positions.get(j);
+      Answer answer = answers.get(j);
+      if (answer.failure() != null) {
+        model.recordChallengerFailure();
+        continue;
+      }
+      model.recordChallenger(answer.result().label().equals(champion.get(i).result().label()));
+      shadows[i] = new Challenged(answer.result(), challenger.version());
+    }
+    return Arrays.asList(shadows);
   }
 
   private static String describe(List<Violation> violations) {

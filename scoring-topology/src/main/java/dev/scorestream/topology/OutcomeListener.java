@@ -23,12 +23,20 @@ public interface OutcomeListener {
       };
 
   /**
-   * @param scoringNanos decode + rules + features + predict + encode for this record
+   * @param scoringNanos decode + rules + features + predict + encode for this record (a batched
+   *     record counts its share of the batch's model call, not its wait)
    * @param endToEndMillis from the input record's timestamp to now
    */
   void scored(long scoringNanos, long endToEndMillis);
 
   void rejected(Reason reason);
+
+  /**
+   * A micro-batch of {@code records} was predicted in one model call; {@code trigger} says why it
+   * was scored then: {@code full}, {@code wait} (its oldest record waited the longest allowed),
+   * {@code commit}, or {@code model} (the serving model changed to one that is not batched).
+   */
+  default void batch(int records, String trigger) {}
 
   /**
    * A dead letter was degraded to fit its topic; {@code steps} as in {@code

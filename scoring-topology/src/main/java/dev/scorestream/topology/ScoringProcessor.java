@@ -15,15 +15,20 @@ import dev.scorestream.serving.PredictionBuilder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.errors.StreamsException;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
 import org.apache.kafka.streams.processor.api.FixedKeyRecord;
+import org.apache.kafka.streams.processor.internals.InternalProcessorContext;
+import org.apache.kafka.streams.processor.internals.ProcessorNode;
+import org.apache.kafka.streams.processor.internals.ProcessorRecordContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,6 +39,16 @@ import org.slf4j.LoggerFactory;
  * <p>A registry outage blocks the task with backoff (the record is not the problem) up to {@code
  * outageMaxBlock}; after that it throws {@link RegistryOutageException} so the stream thread is
  * replaced and resumes from the last commit.
+ *
+ * <p><b>Micro-batches.</b> For a model that {@linkplain ScoringTopology.Batching#batches batches},
+ * a valid record is prepared (decoded, sanitized, checked, its example built) and held; the held
+ * records are predicted in one call and forwarded in their input order when the batch is full, when
+ * the oldest has waited {@code maxWait}, and before every commit (the hook of the {@link
+ * ScoringTopology#SCORE_BATCH_STORE} store, which Kafka Streams flushes before it flushes the
+ * producer and commits). Each held record is forwarded under its own record context (source topic,
+ * partition, offset, headers, raw bytes), as Kafka Streams' own caches forward at a flush, so dead
+ * letters, the production exception handler and everything downstream see the record they would
+ * have seen unbatched. Records that are not valid never wait.
  */
 final class ScoringProcessor implements FixedKeyProcessor<Bytes, byte[], Outcome> {
 
@@ -49,7 +64,20 @@ final class ScoringProcessor implements FixedKeyProcessor<Bytes, byte[], Outcome
   private final OutcomeListener listener;
   private final String predictionsTopic;
   private final OutputGuards guards;
+  private final ScoringTopology.Batching batching;
+  private final List<Held> held = new ArrayList<>();
   private FixedKeyProcessorContext<Bytes, Outcome> context;
+  private InternalProcessorContext<Bytes, Outcome> internal;
+  private ProcessorNode<?, ?, ?, ?> node;
+
+  /** A valid record waiting for its batch, with the context it arrived in. */
+  private record Held(
+      FixedKeyRecord<Bytes, byte[]> record,
+      ProcessorRecordContext recordContext,
+      EventScorer.Ready ready,
+      int schemaId,
+      long preparedNanos,
+      long arrivedNanos) {}
 
   ScoringProcessor(
       ScoringTopology.Settings settings,
@@ -70,17 +98,124 @@ final class ScoringProcessor implements FixedKeyProcessor<Bytes, byte[], Outcome
     this.listener = listener;
     this.predictionsTopic = settings.predictions().name();
     this.guards = settings.guards();
+    this.batching = settings.batching();
   }
 
   @Override
+  @SuppressWarnings("unchecked")
   public void init(FixedKeyProcessorContext<Bytes, Outcome> context) {
     this.context = context;
+    if (!batching.possible()) {
+      return;
+    }
+    if (!(context instanceof InternalProcessorContext<?, ?> kafkas)) {
+      throw new IllegalStateException(
+          "micro-batching needs Kafka Streams' own processor context, not "
+              + context.getClass().getName());
+    }
+    this.internal = (InternalProcessorContext<Bytes, Outcome>) kafkas;
+    this.node = internal.currentNode(); // Kafka Streams sets it to this node during init
+    CommitHookStore.of(context.getStateStore(ScoringTopology.SCORE_BATCH_STORE))
+        .beforeCommit(() -> flush("commit"));
+    Duration check = batching.maxWait().dividedBy(4);
+    context.schedule(
+        check.toMillis() < 1 ? Duration.ofMillis(1) : check,
+        PunctuationType.WALL_CLOCK_TIME,
+        now -> {
+          if (!held.isEmpty()
+              && System.nanoTime() - held.get(0).arrivedNanos() >= batching.maxWait().toNanos()) {
+            flush("wait");
+          }
+        });
   }
 
   @Override
   public void process(FixedKeyRecord<Bytes, byte[]> record) {
     long started = System.nanoTime();
-    Outcome outcome = outcome(record);
+    byte[] value = record.value();
+    DecodeResult decoded = decodeWaitingOutOutage(value);
+    if (decoded instanceof DecodeResult.Failed failed) {
+      emit(
+          record,
+          new Outcome.Rejected(
+              reasonFor(failed),
+              List.of(),
+              failed.message(),
+              failed.cause(),
+              failed.schemaId(),
+              scorer.model().current().version(),
+              value),
+          started);
+      return;
+    }
+    GenericRecord event = ((DecodeResult.Decoded) decoded).record();
+    EventScorer.Prepared prepared = scorer.prepare(event, scorer.model().current());
+    if (prepared instanceof EventScorer.Invalid invalid) {
+      emit(record, rejected(record, invalid, decoded.schemaId()), started);
+      return;
+    }
+    EventScorer.Ready ready = (EventScorer.Ready) prepared;
+    if (batching.batches(ready.scorer())) {
+      long now = System.nanoTime();
+      held.add(
+          new Held(
+              record, internal.recordContext(), ready, decoded.schemaId(), now - started, now));
+      if (held.size() >= batching.maxRecords()) {
+        flush("full");
+      }
+      return;
+    }
+    flush("model"); // a swap to an unbatched model: what its predecessor held goes first
+    EventScorer.Evaluated evaluated = scorer.scoreAll(List.of(ready)).get(0);
+    emit(record, outcome(record, evaluated, event, decoded.schemaId()), started);
+  }
+
+  @Override
+  public void close() {
+    if (!held.isEmpty()) {
+      // Kafka Streams commits before it closes a task cleanly, so only a task closed without a
+      // commit gets here, and its records are processed again from the last commit.
+      LOG.info(
+          "{} records held for a batch were not scored when the task closed; they are processed"
+              + " again from the last commit",
+          held.size());
+      held.clear();
+    }
+  }
+
+  /** Predicts what is held in one call and forwards each under its own record context. */
+  private void flush(String trigger) {
+    if (held.isEmpty()) {
+      return;
+    }
+    List<Held> batch = List.copyOf(held);
+    held.clear();
+    long started = System.nanoTime();
+    List<EventScorer.Evaluated> evaluated =
+        scorer.scoreAll(batch.stream().map(Held::ready).toList());
+    long share = (System.nanoTime() - started) / batch.size();
+    listener.batch(batch.size(), trigger);
+    ProcessorRecordContext previousContext = internal.recordContext();
+    ProcessorNode<?, ?, ?, ?> previousNode = internal.currentNode();
+    try {
+      internal.setCurrentNode(node);
+      for (int i = 0; i < batch.size(); i++) {
+        Held one = batch.get(i);
+        internal.setRecordContext(one.recordContext());
+        long begun = System.nanoTime();
+        Outcome outcome =
+            outcome(one.record(), evaluated.get(i), one.ready().record(), one.schemaId());
+        // The record's own cost: preparing it, its share of the model call, and writing it.
+        emit(one.record(), outcome, begun - one.preparedNanos() - share);
+      }
+    } finally {
+      internal.setRecordContext(previousContext);
+      internal.setCurrentNode(previousNode);
+    }
+  }
+
+  /** Reports and forwards; {@code started} is when the record's own work began (nanoTime). */
+  private void emit(FixedKeyRecord<Bytes, byte[]> record, Outcome outcome, long started) {
     if (outcome instanceof Outcome.Scored scored) {
       outcome = fitPrediction(record, scored);
     }
@@ -93,33 +228,28 @@ final class ScoringProcessor implements FixedKeyProcessor<Bytes, byte[], Outcome
     context.forward(record.withValue(outcome));
   }
 
-  private Outcome outcome(FixedKeyRecord<Bytes, byte[]> record) {
-    byte[] value = record.value();
-    DecodeResult decoded = decodeWaitingOutOutage(value);
-    if (decoded instanceof DecodeResult.Failed failed) {
-      return new Outcome.Rejected(
-          reasonFor(failed),
-          List.of(),
-          failed.message(),
-          failed.cause(),
-          failed.schemaId(),
-          scorer.model().current().version(),
-          value);
-    }
-    GenericRecord event = ((DecodeResult.Decoded) decoded).record();
-    EventScorer.Evaluated evaluated = scorer.evaluate(event);
-    ModelScorer model = evaluated.scorer();
+  private static Outcome.Rejected rejected(
+      FixedKeyRecord<Bytes, byte[]> record, EventScorer.Invalid invalid, int schemaId) {
+    return new Outcome.Rejected(
+        invalid.reason(),
+        invalid.rules(),
+        invalid.message(),
+        invalid.cause(),
+        schemaId,
+        invalid.scorer().version(),
+        record.value());
+  }
+
+  private Outcome outcome(
+      FixedKeyRecord<Bytes, byte[]> record,
+      EventScorer.Evaluated evaluated,
+      GenericRecord event,
+      int schemaId) {
     if (evaluated instanceof EventScorer.Invalid invalid) {
-      return new Outcome.Rejected(
-          invalid.reason(),
-          invalid.rules(),
-          invalid.message(),
-          invalid.cause(),
-          decoded.schemaId(),
-          model.version(),
-          value);
+      return rejected(record, invalid, schemaId);
     }
     EventScorer.Valid valid = (EventScorer.Valid) evaluated;
+    ModelScorer model = valid.scorer();
     byte[] key = record.key() == null ? null : record.key().get();
     String eventId = predictions.eventId(event);
     Long eventTime = predictions.eventTime(event);
@@ -141,7 +271,7 @@ final class ScoringProcessor implements FixedKeyProcessor<Bytes, byte[], Outcome
         valid.result(),
         eventId,
         eventTime == null ? record.timestamp() : eventTime,
-        value);
+        record.value());
   }
 
   /**

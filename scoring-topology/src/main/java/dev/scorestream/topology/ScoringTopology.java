@@ -45,6 +45,7 @@ import org.apache.kafka.streams.state.Stores;
  * <pre>
  *   events (Bytes, wire-format Avro bytes)
  *     -> score: decode, sanitize, rules, features, predict      => Outcome
+ *              (predict in micro-batches for native models, flushed before every commit)
  *     -> split
  *          rejected -> dead-letter headers -> events.dlq (original key, value, headers, timestamp)
  *          scored   -> events.predictions (same key, the Prediction wire-format bytes it carries)
@@ -59,6 +60,7 @@ import org.apache.kafka.streams.state.Stores;
 public final class ScoringTopology {
 
   static final String SCORE = "score";
+  static final String SCORE_BATCH_STORE = "score-batch";
   static final String DEAD_LETTER = "dead-letter-headers";
   static final String DRIFT_PARTIALS_STORE = "drift-partials";
   static final String DRIFT_WINDOWS_STORE = "drift-windows";
@@ -91,6 +93,7 @@ public final class ScoringTopology {
    *     settings such as the processing exception handler are read from them), or null for Kafka's
    *     defaults
    * @param guards output size limits, refused outputs, prediction header policy
+   * @param batching micro-batching of the model call
    */
   public record Settings(
       Topic<Bytes, byte[]> events,
@@ -99,24 +102,46 @@ public final class ScoringTopology {
       String appVersion,
       Duration outageMaxBlock,
       Properties streamsConfig,
-      OutputGuards guards) {
+      OutputGuards guards,
+      Batching batching) {}
 
-    /** Without output limits (tests, tools). */
-    public Settings(
-        Topic<Bytes, byte[]> events,
-        Topic<Bytes, byte[]> predictions,
-        Topic<Bytes, byte[]> deadLetters,
-        String appVersion,
-        Duration outageMaxBlock,
-        Properties streamsConfig) {
-      this(
-          events,
-          predictions,
-          deadLetters,
-          appVersion,
-          outageMaxBlock,
-          streamsConfig,
-          OutputGuards.unlimited());
+  /**
+   * Micro-batching of the model call. A stream task holds the valid records it has prepared
+   * (decoded, sanitized, checked, features built) and predicts them in one call when {@code
+   * maxRecords} are waiting, when the oldest has waited {@code maxWait} (wall clock), and always
+   * before the task commits, so the committed offsets never cover a record whose outputs are not in
+   * the same transaction.
+   *
+   * @param mode {@code AUTO}: only models behind a native library ({@link
+   *     ModelScorer#batchHungry}); {@code ON}: every model; {@code OFF}: one record at a time
+   */
+  public record Batching(Mode mode, int maxRecords, Duration maxWait) {
+
+    public enum Mode {
+      AUTO,
+      ON,
+      OFF
+    }
+
+    public static final Batching DEFAULT = new Batching(Mode.AUTO, 256, Duration.ofMillis(20));
+
+    public Batching {
+      if (maxRecords < 1) {
+        throw new IllegalArgumentException("maxRecords must be at least 1, not " + maxRecords);
+      }
+      if (maxWait.isNegative() || maxWait.isZero()) {
+        throw new IllegalArgumentException("maxWait must be positive, not " + maxWait);
+      }
+    }
+
+    /** Whether records for {@code model} wait for a batch. */
+    boolean batches(ModelScorer model) {
+      return possible() && (mode == Mode.ON || model.batchHungry());
+    }
+
+    /** Whether any model could be batched (the topology then keeps its commit hook). */
+    boolean possible() {
+      return mode != Mode.OFF && maxRecords > 1;
     }
   }
 
@@ -216,6 +241,21 @@ public final class ScoringTopology {
         settings.streamsConfig() == null
             ? new StreamsBuilder()
             : new StreamsBuilder(new TopologyConfig(new StreamsConfig(settings.streamsConfig())));
+    // The scoring processor's store holds nothing: it exists for its commit hook, which scores and
+    // writes the records a batch holds before the task commits. It is the first store of the
+    // subtopology, so its hook runs before the drift aggregator's, which then sees those records
+    // in the same commit.
+    String[] scoreStores = {};
+    if (settings.batching().possible()) {
+      builder.addStateStore(
+          CommitHookStore.wrap(
+              Stores.keyValueStoreBuilder(
+                      Stores.inMemoryKeyValueStore(SCORE_BATCH_STORE),
+                      Serdes.String(),
+                      Serdes.ByteArray())
+                  .withLoggingDisabled()));
+      scoreStores = new String[] {SCORE_BATCH_STORE};
+    }
     KStream<Bytes, Outcome> outcomes =
         builder.stream(settings.events().name(), settings.events().consumed())
             .processValues(
@@ -229,7 +269,8 @@ public final class ScoringTopology {
                         clock,
                         health,
                         listener),
-                Named.as(SCORE));
+                Named.as(SCORE),
+                scoreStores);
 
     Map<String, KStream<Bytes, Outcome>> branches =
         outcomes

@@ -160,18 +160,25 @@ class DriftTopologyTest {
    */
   @Test
   void shouldChangelogEveryProcessedEventAtEachCommitWithoutAnyPunctuation() {
-    TestOutputTopic<String, byte[]> changelog = partialsChangelog();
-    PaymentGenerator generator = new PaymentGenerator(READER, 5);
-    Map<String, byte[]> latest = new TreeMap<>();
-    for (int i = 1; i <= 3; i++) {
-      pipe(generator, T0 + i);
-
-      latest.putAll(changelog.readKeyValuesToMap());
-      assertThat(events(latest))
-          .as("events in the changelogged partials after commit %d", i)
-          .isEqualTo(i);
-    }
+    assertEachCommitChangelogsItsEvent();
     assertThat(drift.isEmpty()).as("nothing flushed to the merger yet").isTrue();
+  }
+
+  /**
+   * With every record held for a batch that only a commit scores, the held records still reach the
+   * drift partials' changelog in that same commit: the scoring processor's hook runs before the
+   * aggregator's.
+   */
+  @Test
+  void shouldChangelogRecordsHeldForABatchInTheCommitThatScoresThem() {
+    driver.close();
+    TopologyFixture fixture = new TopologyFixture(TestModels.logistic());
+    fixture.batching =
+        new ScoringTopology.Batching(
+            ScoringTopology.Batching.Mode.ON, 1_000, Duration.ofMinutes(1));
+    driver = fixture.driver(TopologyFixture.analytics(DriftThresholds.DEFAULTS), listener);
+    events = driver.createInputTopic("events", new BytesSerializer(), new ByteArraySerializer());
+    assertEachCommitChangelogsItsEvent();
   }
 
   /**
@@ -257,6 +264,21 @@ class DriftTopologyTest {
     driver.advanceWallClockTime(Duration.ofMillis(500));
 
     assertThat(events(changelog.readKeyValuesToMap())).isEqualTo(3);
+  }
+
+  /** Three events, one per commit: after each, the changelogged partials count one more. */
+  private void assertEachCommitChangelogsItsEvent() {
+    TestOutputTopic<String, byte[]> changelog = partialsChangelog();
+    PaymentGenerator generator = new PaymentGenerator(READER, 5);
+    Map<String, byte[]> latest = new TreeMap<>();
+    for (int i = 1; i <= 3; i++) {
+      pipe(generator, T0 + i);
+
+      latest.putAll(changelog.readKeyValuesToMap());
+      assertThat(events(latest))
+          .as("events in the changelogged partials after commit %d", i)
+          .isEqualTo(i);
+    }
   }
 
   private TestOutputTopic<String, byte[]> partialsChangelog() {

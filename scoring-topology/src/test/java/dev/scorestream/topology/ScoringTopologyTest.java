@@ -14,7 +14,7 @@ import dev.scorestream.codec.WireFormatDecoder;
 import dev.scorestream.codec.WireFormatEncoder;
 import dev.scorestream.deadletter.DeadLetterHeaders;
 import dev.scorestream.deadletter.Reason;
-import dev.scorestream.model.FailingModel;
+import dev.scorestream.model.BatchRecordingModel;
 import dev.scorestream.model.ModelArtifact;
 import dev.scorestream.model.ModelScorer;
 import dev.scorestream.model.TestModels;
@@ -254,7 +254,11 @@ class ScoringTopologyTest {
     ModelArtifact real = TestModels.logistic();
     start(
         new ModelArtifact(
-            null, new FailingModel(real.model()), real.metadata(), real.baseline(), List.of()));
+            null,
+            BatchRecordingModel.failing(real.model()),
+            real.metadata(),
+            real.baseline(),
+            List.of()));
 
     TestRecord<Bytes, byte[]> letter =
         deadLetterOf("k", encode(READER, READER_ID, payment()), Reason.SCORING_ERROR);
@@ -362,7 +366,7 @@ class ScoringTopologyTest {
         new ModelScorer(
             new ModelArtifact(
                 null,
-                new FailingModel(real.model()),
+                BatchRecordingModel.failing(real.model()),
                 real.metadata(),
                 real.baseline(),
                 List.of())));

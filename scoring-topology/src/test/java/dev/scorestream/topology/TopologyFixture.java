@@ -79,6 +79,9 @@ final class TopologyFixture {
   /** Output limits and header policy of the topologies this fixture builds. */
   OutputGuards guards = OutputGuards.unlimited();
 
+  /** Micro-batching of the topologies this fixture builds. */
+  ScoringTopology.Batching batching = ScoringTopology.Batching.DEFAULT;
+
   final Health health = new Health();
   final ActiveModel model;
 
@@ -173,7 +176,8 @@ final class TopologyFixture {
             "test-app",
             Duration.ofSeconds(2),
             null,
-            guards);
+            guards,
+            batching);
     ScoringTopology.Codecs codecs =
         new ScoringTopology.Codecs(
             () -> new WireFormatDecoder(READER, registry),

@@ -1,6 +1,9 @@
 package dev.scorestream.testkit;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -19,6 +22,27 @@ public final class Python {
 
   public static boolean required() {
     return System.getenv(REQUIRE_ENV) != null;
+  }
+
+  /**
+   * Runs {@code python} with {@code args} and answers what it printed (stdout and stderr); fails
+   * naming that output when it exits non-zero or outlives {@code timeout}.
+   */
+  public static String run(String python, Duration timeout, String... args)
+      throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>(List.of(python));
+    command.addAll(List.of(args));
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      process.destroyForcibly();
+      throw new IllegalStateException(String.join(" ", command) + " ran over " + timeout);
+    }
+    if (process.exitValue() != 0) {
+      throw new IllegalStateException(
+          String.join(" ", command) + " exited " + process.exitValue() + ":\n" + output);
+    }
+    return output;
   }
 
   /** The interpreter, or empty when none imports every one of {@code modules}. */

@@ -1,0 +1,61 @@
+package dev.scorestream.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.scorestream.config.ScorerConfig;
+import dev.scorestream.fixtures.Configs;
+import dev.scorestream.topology.ScoringTopology;
+import java.time.Duration;
+import java.util.Map;
+import org.apache.kafka.common.config.ConfigException;
+import org.junit.jupiter.api.Test;
+
+class PipelineConfigTest {
+
+  static Map<String, Object> minimal() {
+    return Configs.minimal();
+  }
+
+  @Test
+  void shouldBatchOnlyModelsThatGainByDefault() {
+    assertThat(PipelineConfig.batching(ScorerConfig.of(minimal())))
+        .isEqualTo(ScoringTopology.Batching.DEFAULT)
+        .isEqualTo(
+            new ScoringTopology.Batching(
+                ScoringTopology.Batching.Mode.AUTO, 256, Duration.ofMillis(20)));
+  }
+
+  @Test
+  void shouldReadTheBatchingKeys() {
+    Map<String, Object> values = minimal();
+    values.put(ScorerConfig.SCORING_BATCH, "on");
+    values.put(ScorerConfig.SCORING_BATCH_MAX_RECORDS, "64");
+    values.put(ScorerConfig.SCORING_BATCH_MAX_WAIT, "5ms");
+
+    assertThat(PipelineConfig.batching(ScorerConfig.of(values)))
+        .isEqualTo(
+            new ScoringTopology.Batching(
+                ScoringTopology.Batching.Mode.ON, 64, Duration.ofMillis(5)));
+  }
+
+  @Test
+  void shouldNameTheBatchingKeyThatIsWrong() {
+    Map<String, Object> mode = minimal();
+    mode.put(ScorerConfig.SCORING_BATCH, "sometimes");
+    assertThatThrownBy(() -> ScorerConfig.of(mode))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining(ScorerConfig.SCORING_BATCH)
+        .hasMessageContaining("sometimes");
+
+    Map<String, Object> size = minimal();
+    size.put(ScorerConfig.SCORING_BATCH_MAX_RECORDS, "0");
+    assertThatThrownBy(() -> ScorerConfig.of(size))
+        .hasMessageContaining(ScorerConfig.SCORING_BATCH_MAX_RECORDS);
+
+    Map<String, Object> wait = minimal();
+    wait.put(ScorerConfig.SCORING_BATCH_MAX_WAIT, "0ms");
+    assertThatThrownBy(() -> ScorerConfig.of(wait))
+        .hasMessageContaining(ScorerConfig.SCORING_BATCH_MAX_WAIT);
+  }
+}
