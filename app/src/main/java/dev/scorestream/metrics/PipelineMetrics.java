@@ -12,6 +12,7 @@ import dev.scorestream.registry.SchemaRegistryClient;
 import dev.scorestream.serving.ActiveModel;
 import dev.scorestream.serving.Health;
 import dev.scorestream.topology.OutcomeListener;
+import dev.scorestream.topology.OutcomeListener.BatchTrigger;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -63,8 +64,10 @@ public final class PipelineMetrics implements OutcomeListener, AutoCloseable {
   private final double[] live = {Double.NaN, Double.NaN, Double.NaN};
 
   private final Map<String, Counter> labels = new java.util.concurrent.ConcurrentHashMap<>();
-  private final Map<String, DistributionSummary> batches =
-      new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** Records per micro-batch model call, by trigger. */
+  private final Map<BatchTrigger, DistributionSummary> batches = new EnumMap<>(BatchTrigger.class);
+
   private final Counter driftWindows;
   private final Counter driftLate;
 
@@ -98,6 +101,18 @@ public final class PipelineMetrics implements OutcomeListener, AutoCloseable {
             .minimumExpectedValue(Duration.ofMillis(1))
             .maximumExpectedValue(Duration.ofMinutes(10))
             .register(registry);
+    for (BatchTrigger trigger : BatchTrigger.values()) {
+      batches.put(
+          trigger,
+          DistributionSummary.builder("scorer.scoring.batch.records")
+              .description(
+                  "Records per micro-batch model call, by what closed the batch: full, wait (its"
+                      + " oldest record waited scoring.batch.max.wait), commit, model (a swap to a"
+                      + " model that is not batched)")
+              .tag("trigger", trigger.name().toLowerCase(java.util.Locale.ROOT))
+              .serviceLevelObjectives(1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024)
+              .register(registry));
+    }
     this.driftWindows =
         Counter.builder("scorer.drift.windows")
             .description("Drift windows closed and reported (per model version)")
@@ -125,19 +140,8 @@ public final class PipelineMetrics implements OutcomeListener, AutoCloseable {
   }
 
   @Override
-  public void batch(int records, String trigger) {
-    batches
-        .computeIfAbsent(
-            trigger,
-            t ->
-                DistributionSummary.builder("scorer.scoring.batch.records")
-                    .description(
-                        "Records per micro-batch model call, by what triggered it (full, wait,"
-                            + " commit, model)")
-                    .tag("trigger", t)
-                    .serviceLevelObjectives(1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024)
-                    .register(registry))
-        .record(records);
+  public void batch(int records, BatchTrigger trigger) {
+    batches.get(trigger).record(records);
   }
 
   /** Serving models, challenger agreement, registry and readiness, read when scraped. */

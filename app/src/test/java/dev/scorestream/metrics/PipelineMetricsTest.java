@@ -13,6 +13,7 @@ import dev.scorestream.registry.RegistrySettings;
 import dev.scorestream.registry.SchemaRegistryClient;
 import dev.scorestream.serving.ActiveModel;
 import dev.scorestream.serving.Health;
+import dev.scorestream.topology.OutcomeListener;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.List;
 import java.util.Map;
@@ -53,6 +54,24 @@ class PipelineMetricsTest {
         .tag("status", status.name())
         .gauge()
         .value();
+  }
+
+  @Test
+  void shouldSummarizeMicroBatchesByWhatClosedThem() {
+    metrics.batch(256, OutcomeListener.BatchTrigger.FULL);
+    metrics.batch(256, OutcomeListener.BatchTrigger.FULL);
+    metrics.batch(7, OutcomeListener.BatchTrigger.COMMIT);
+
+    var full = registry.get("scorer.scoring.batch.records").tag("trigger", "full").summary();
+    assertThat(full.count()).isEqualTo(2);
+    assertThat(full.totalAmount()).isEqualTo(512);
+    assertThat(
+            registry.get("scorer.scoring.batch.records").tag("trigger", "commit").summary().max())
+        .isEqualTo(7);
+    assertThat(
+            registry.get("scorer.scoring.batch.records").tag("trigger", "wait").summary().count())
+        .as("every trigger is exported from the start")
+        .isZero();
   }
 
   @Test

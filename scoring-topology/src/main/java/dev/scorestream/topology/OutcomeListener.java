@@ -31,12 +31,20 @@ public interface OutcomeListener {
 
   void rejected(Reason reason);
 
-  /**
-   * A micro-batch of {@code records} was predicted in one model call; {@code trigger} says why it
-   * was scored then: {@code full}, {@code wait} (its oldest record waited the longest allowed),
-   * {@code commit}, or {@code model} (the serving model changed to one that is not batched).
-   */
-  default void batch(int records, String trigger) {}
+  /** Why a micro-batch was scored when it was. */
+  enum BatchTrigger {
+    /** It held {@code scoring.batch.max.records}. */
+    FULL,
+    /** Its oldest record had waited {@code scoring.batch.max.wait}. */
+    WAIT,
+    /** The task was about to commit. */
+    COMMIT,
+    /** The serving model changed to one that is not batched. */
+    MODEL
+  }
+
+  /** A micro-batch of {@code records} was predicted in one model call. */
+  default void batch(int records, BatchTrigger trigger) {}
 
   /**
    * A dead letter was degraded to fit its topic; {@code steps} as in {@code

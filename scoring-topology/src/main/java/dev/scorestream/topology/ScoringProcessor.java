@@ -116,7 +116,7 @@ final class ScoringProcessor implements FixedKeyProcessor<Bytes, byte[], Outcome
     this.internal = (InternalProcessorContext<Bytes, Outcome>) kafkas;
     this.node = internal.currentNode(); // Kafka Streams sets it to this node during init
     CommitHookStore.of(context.getStateStore(ScoringTopology.SCORE_BATCH_STORE))
-        .beforeCommit(() -> flush("commit"));
+        .beforeCommit(() -> flush(OutcomeListener.BatchTrigger.COMMIT));
     Duration check = batching.maxWait().dividedBy(4);
     context.schedule(
         check.toMillis() < 1 ? Duration.ofMillis(1) : check,
@@ -124,7 +124,7 @@ final class ScoringProcessor implements FixedKeyProcessor<Bytes, byte[], Outcome
         now -> {
           if (!held.isEmpty()
               && System.nanoTime() - held.get(0).arrivedNanos() >= batching.maxWait().toNanos()) {
-            flush("wait");
+            flush(OutcomeListener.BatchTrigger.WAIT);
           }
         });
   }
@@ -161,11 +161,13 @@ final class ScoringProcessor implements FixedKeyProcessor<Bytes, byte[], Outcome
           new Held(
               record, internal.recordContext(), ready, decoded.schemaId(), now - started, now));
       if (held.size() >= batching.maxRecords()) {
-        flush("full");
+        flush(OutcomeListener.BatchTrigger.FULL);
       }
       return;
     }
-    flush("model"); // a swap to an unbatched model: what its predecessor held goes first
+    flush(
+        OutcomeListener.BatchTrigger
+            .MODEL); // a swap to an unbatched model: what its predecessor held goes first
     EventScorer.Evaluated evaluated = scorer.scoreAll(List.of(ready)).get(0);
     emit(record, outcome(record, evaluated, event, decoded.schemaId()), started);
   }
@@ -184,7 +186,7 @@ final class ScoringProcessor implements FixedKeyProcessor<Bytes, byte[], Outcome
   }
 
   /** Predicts what is held in one call and forwards each under its own record context. */
-  private void flush(String trigger) {
+  private void flush(OutcomeListener.BatchTrigger trigger) {
     if (held.isEmpty()) {
       return;
     }

@@ -36,7 +36,7 @@ class ScoringBatchTopologyTest {
 
   static final long TIMESTAMP = NOW.toEpochMilli() - 100;
 
-  record Batch(int records, String trigger) {}
+  record Batch(int records, OutcomeListener.BatchTrigger trigger) {}
 
   final List<Batch> batches = new ArrayList<>();
   final OutcomeListener listener =
@@ -48,7 +48,7 @@ class ScoringBatchTopologyTest {
         public void rejected(Reason reason) {}
 
         @Override
-        public void batch(int records, String trigger) {
+        public void batch(int records, OutcomeListener.BatchTrigger trigger) {
           batches.add(new Batch(records, trigger));
         }
       };
@@ -125,7 +125,9 @@ class ScoringBatchTopologyTest {
       assertThat(batches)
           .as("every valid record held, then scored by its commit")
           .hasSize(21)
-          .allMatch(batch -> batch.records() == 1 && batch.trigger().equals("commit"));
+          .allMatch(
+              batch ->
+                  batch.records() == 1 && batch.trigger() == OutcomeListener.BatchTrigger.COMMIT);
     } finally {
       unbatched.driver().close();
       batched.driver().close();
