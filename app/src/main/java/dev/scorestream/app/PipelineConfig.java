@@ -4,11 +4,13 @@ import dev.scorestream.codec.WireFormatDecoder;
 import dev.scorestream.codec.WireFormatEncoder;
 import dev.scorestream.config.ScorerConfig;
 import dev.scorestream.drift.DriftThresholds;
+import dev.scorestream.enrichment.EnrichmentSpec;
 import dev.scorestream.registry.RegistrySettings;
 import dev.scorestream.registry.SchemaRegistryClient;
 import dev.scorestream.schemas.Contracts;
 import dev.scorestream.topology.ScoringTopology;
 import dev.scorestream.training.TrainingExamples;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
 import org.apache.avro.Schema;
@@ -32,6 +34,19 @@ final class PipelineConfig {
       return Contracts.fromFile(Path.of(path));
     } catch (RuntimeException e) {
       throw new ConfigException(ScorerConfig.READER_SCHEMA_PATH, path, e.getMessage());
+    }
+  }
+
+  /** The enrichment spec of {@code enrichment.spec.path}, or none. */
+  static EnrichmentSpec enrichment(ScorerConfig config, Schema reader) {
+    String path = config.getString(ScorerConfig.ENRICHMENT_SPEC_PATH);
+    if (path.isEmpty()) {
+      return EnrichmentSpec.none(reader);
+    }
+    try {
+      return EnrichmentSpec.read(Path.of(path), reader);
+    } catch (IOException | IllegalArgumentException e) {
+      throw new ConfigException(ScorerConfig.ENRICHMENT_SPEC_PATH, path, e.getMessage());
     }
   }
 
@@ -63,7 +78,11 @@ final class PipelineConfig {
     return settings;
   }
 
-  /** Drift and feedback as configured; registers their output schemas. */
+  /**
+   * Drift and feedback as configured; registers their output schemas.
+   *
+   * @param reader the schema the features see: the enriched schema when there are reference tables
+   */
   static ScoringTopology.Analytics analytics(
       ScorerConfig config,
       SchemaRegistryClient registry,

@@ -3,6 +3,8 @@ package dev.scorestream.app;
 import dev.scorestream.codec.WireFormatDecoder;
 import dev.scorestream.codec.WireFormatEncoder;
 import dev.scorestream.config.ScorerConfig;
+import dev.scorestream.enrichment.Enricher;
+import dev.scorestream.enrichment.EnrichmentSpec;
 import dev.scorestream.features.FeatureExtractor;
 import dev.scorestream.features.JsonEvents;
 import dev.scorestream.http.JsonScorer;
@@ -27,6 +29,7 @@ import dev.scorestream.topology.OutputFailureHandler;
 import dev.scorestream.topology.OutputGuards;
 import dev.scorestream.topology.OversizedOutputs;
 import dev.scorestream.topology.PredictionHeaders;
+import dev.scorestream.topology.ReferenceTables;
 import dev.scorestream.topology.ScoringTopology;
 import dev.scorestream.topology.Topic;
 import dev.scorestream.validation.RecordValidator;
@@ -140,7 +143,10 @@ public final class ScorerApp implements AutoCloseable {
   private static ScorerApp start(ScorerConfig config, Clock clock, Deque<AutoCloseable> resources) {
     Schema reader = PipelineConfig.readerSchema(config);
     RecordValidator validator = RecordValidator.forSchema(reader);
-    FeatureExtractor extractor = FeatureExtractor.forSchema(reader);
+    EnrichmentSpec enrichment = PipelineConfig.enrichment(config, reader);
+    // With reference tables, everything after the lookup (features, models, drift, training
+    // examples) sees the enriched schema: the reader's fields, then the tables' fields.
+    FeatureExtractor extractor = FeatureExtractor.forSchema(enrichment.enrichedSchema());
     PredictionBuilder predictions =
         new PredictionBuilder(
             Contracts.prediction(),
@@ -170,7 +176,7 @@ public final class ScorerApp implements AutoCloseable {
     String predictionsTopic = config.getString(ScorerConfig.TOPIC_PREDICTIONS);
     String deadLetterTopic = config.getString(ScorerConfig.TOPIC_DLQ);
     int predictionSchemaId = registry.register(predictionsTopic + "-value", Contracts.prediction());
-    Map<String, Integer> partitions = checkTopicsExist(config);
+    Map<String, Integer> partitions = checkTopicsExist(config, enrichment);
 
     Properties streamsConfig = StreamsProperties.of(config);
     TopicLimits limits =
@@ -210,18 +216,29 @@ public final class ScorerApp implements AutoCloseable {
         new ScoringTopology.Codecs(
             () -> new WireFormatDecoder(reader, registry),
             () -> new WireFormatEncoder(Contracts.prediction(), predictionSchemaId));
-    EventScorer eventScorer = new EventScorer(validator, extractor, model);
     PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     resources.push(meters::close);
     PipelineMetrics metrics = new PipelineMetrics(meters);
     resources.push(metrics);
+    metrics.bindEnrichment(enrichment);
+    EventScorer eventScorer =
+        new EventScorer(
+            validator,
+            extractor,
+            model,
+            enrichment.isEmpty()
+                ? null
+                : new Enricher(
+                    enrichment, reader.getFields().size(), registry, metrics::reference));
     ScoringTopology.Analytics analytics =
-        PipelineConfig.analytics(config, registry, reader, partitions);
+        PipelineConfig.analytics(config, registry, enrichment.enrichedSchema(), partitions);
     Topology topology =
         ScoringTopology.build(
             settings, codecs, eventScorer, predictions, health, clock, metrics, analytics);
 
     KafkaStreams streams = new KafkaStreams(topology, settings.streamsConfig());
+    // Requests read reference rows from this instance's copies of the tables.
+    eventScorer.lookUpIn(ReferenceTables.lookup(streams));
     streams.setUncaughtExceptionHandler(ScorerApp::onStreamThreadFailure);
     streams.setGlobalStateRestoreListener(new RestoreLog(metrics));
     CountDownLatch stopped = new CountDownLatch(1);
@@ -405,7 +422,8 @@ public final class ScorerApp implements AutoCloseable {
   }
 
   /** Checks that every topic the configuration uses exists; returns their partition counts. */
-  private static Map<String, Integer> checkTopicsExist(ScorerConfig config) {
+  private static Map<String, Integer> checkTopicsExist(
+      ScorerConfig config, EnrichmentSpec enrichment) {
     Map<String, String> topics =
         new java.util.HashMap<>(
             Map.of(
@@ -419,6 +437,11 @@ public final class ScorerApp implements AutoCloseable {
       topics.put(config.getString(ScorerConfig.TOPIC_LABELS), ScorerConfig.TOPIC_LABELS);
       topics.put(config.getString(ScorerConfig.TOPIC_PERFORMANCE), ScorerConfig.TOPIC_PERFORMANCE);
       topics.put(config.getString(ScorerConfig.TOPIC_TRAINING), ScorerConfig.TOPIC_TRAINING);
+    }
+    for (EnrichmentSpec.Reference reference : enrichment.references()) {
+      topics.put(
+          reference.topic(),
+          ScorerConfig.ENRICHMENT_SPEC_PATH + ": reference table " + reference.table());
     }
     try (Admin admin = Admin.create(StreamsProperties.admin(config))) {
       Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);

@@ -1,6 +1,8 @@
 package dev.scorestream.cli;
 
+import dev.scorestream.enrichment.EnrichmentSpec;
 import dev.scorestream.schemas.Contracts;
+import java.io.IOException;
 import java.nio.file.Path;
 import org.apache.avro.Schema;
 import picocli.CommandLine.Option;
@@ -17,7 +19,26 @@ final class ReaderSchemaOption {
       description = "Reader schema (.avsc); default: the bundled PaymentEvent.")
   Path schema;
 
+  @Option(
+      names = "--enrichment",
+      paramLabel = "SPEC",
+      description =
+          "The pipeline's enrichment spec (JSON, enrichment.spec.path): records then carry its"
+              + " reference tables' fields, as the stream's training examples do.")
+  Path enrichment;
+
+  /** The schema of the records the command reads: the reader schema, enriched when asked. */
   Schema reader() {
-    return schema == null ? Contracts.paymentEvent() : Contracts.fromFile(schema);
+    Schema reader = schema == null ? Contracts.paymentEvent() : Contracts.fromFile(schema);
+    if (enrichment == null) {
+      return reader;
+    }
+    try {
+      return EnrichmentSpec.read(enrichment, reader).enrichedSchema();
+    } catch (IOException e) {
+      throw new IllegalArgumentException("--enrichment " + enrichment + ": " + e.getMessage(), e);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--enrichment " + e.getMessage(), e);
+    }
   }
 }

@@ -45,6 +45,7 @@ public final class ScorerConfig extends AbstractConfig {
   public static final String TOPIC_PREDICTIONS = "topic.predictions";
   public static final String TOPIC_DLQ = "topic.dlq";
   public static final String READER_SCHEMA_PATH = "reader.schema.path";
+  public static final String ENRICHMENT_SPEC_PATH = "enrichment.spec.path";
   public static final String MODEL_DIR = "model.dir";
   public static final String MODEL_POLL_INTERVAL = "model.poll.interval";
   public static final String CHALLENGER_DIR = "challenger.dir";
@@ -227,6 +228,14 @@ public final class ScorerConfig extends AbstractConfig {
               "",
               Importance.MEDIUM,
               "Reader schema (.avsc) the pipeline decodes onto; empty uses the bundled PaymentEvent schema.")
+          .define(
+              ENRICHMENT_SPEC_PATH,
+              Type.STRING,
+              "",
+              Importance.MEDIUM,
+              "A JSON file declaring reference tables (compacted topics, Avro through the registry)"
+                  + " that join onto each event by one of its fields before it is scored; empty for"
+                  + " none. See docs/enrichment.md.")
           .define(
               MODEL_DIR,
               Type.STRING,

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.scorestream.deadletter.Reason;
+import dev.scorestream.enrichment.Enricher;
 import dev.scorestream.features.JsonEvents;
 import dev.scorestream.model.ModelMetadata;
 import dev.scorestream.model.ModelScorer;
@@ -45,7 +46,13 @@ public final class JsonScorer {
     } catch (JsonEvents.MalformedEventException e) {
       return error(400, "MALFORMED_EVENT", e.getMessage());
     }
-    EventScorer.Evaluated evaluated = scorer.evaluate(event);
+    EventScorer.Evaluated evaluated;
+    try {
+      evaluated = scorer.evaluate(event);
+    } catch (Enricher.UnavailableException e) {
+      // Never score without the context the model expects: say why, and that it is temporary.
+      return error(503, "REFERENCE_UNAVAILABLE", e.getMessage());
+    }
     if (evaluated instanceof EventScorer.Invalid invalid) {
       Answer answer =
           error(

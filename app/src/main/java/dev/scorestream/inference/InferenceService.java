@@ -2,6 +2,7 @@ package dev.scorestream.inference;
 
 import dev.scorestream.codec.StrictUtf8;
 import dev.scorestream.deadletter.Reason;
+import dev.scorestream.enrichment.Enricher;
 import dev.scorestream.inference.InferenceException.Kind;
 import dev.scorestream.inference.InferenceException.RowError;
 import dev.scorestream.model.ModelScorer;
@@ -230,7 +231,12 @@ public final class InferenceService {
         positions.add(i);
       }
     }
-    List<EventScorer.Evaluated> evaluated = scorer.evaluateAll(scorable, target);
+    List<EventScorer.Evaluated> evaluated;
+    try {
+      evaluated = scorer.evaluateAll(scorable, target);
+    } catch (Enricher.UnavailableException e) {
+      throw new InferenceException(Kind.UNAVAILABLE, e.getMessage());
+    }
     boolean modelFailed = false;
     for (int j = 0; j < evaluated.size(); j++) {
       if (evaluated.get(j) instanceof EventScorer.Invalid invalid) {

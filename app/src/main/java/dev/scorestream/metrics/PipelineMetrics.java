@@ -4,6 +4,8 @@ import dev.scorestream.deadletter.Reason;
 import dev.scorestream.drift.DriftReports;
 import dev.scorestream.drift.DriftStatus;
 import dev.scorestream.drift.FeatureDrift;
+import dev.scorestream.enrichment.Enricher;
+import dev.scorestream.enrichment.EnrichmentSpec;
 import dev.scorestream.feedback.FeedbackResult;
 import dev.scorestream.feedback.PerformanceReports;
 import dev.scorestream.inference.InferenceListener;
@@ -64,6 +66,9 @@ public final class PipelineMetrics implements OutcomeListener, AutoCloseable {
   private final double[] live = {Double.NaN, Double.NaN, Double.NaN};
 
   private final Map<String, Counter> labels = new java.util.concurrent.ConcurrentHashMap<>();
+
+  private final Map<String, Map<Enricher.Found, Counter>> lookups =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   /** Records per micro-batch model call, by trigger. */
   private final Map<BatchTrigger, DistributionSummary> batches = new EnumMap<>(BatchTrigger.class);
@@ -137,6 +142,30 @@ public final class PipelineMetrics implements OutcomeListener, AutoCloseable {
   @Override
   public void rejected(Reason reason) {
     deadLetters.get(reason).increment();
+  }
+
+  /** Lookups counters of every reference table, by what they found (before the first lookup). */
+  public void bindEnrichment(EnrichmentSpec spec) {
+    for (EnrichmentSpec.Reference reference : spec.references()) {
+      Map<Enricher.Found, Counter> byFound = new EnumMap<>(Enricher.Found.class);
+      for (Enricher.Found found : Enricher.Found.values()) {
+        byFound.put(
+            found,
+            Counter.builder("scorer.enrichment.lookups")
+                .description(
+                    "Reference-table lookups by table and what they found: hit, missing (defaults"
+                        + " used, or a REFERENCE_MISSING dead letter when required), undecodable")
+                .tag("table", reference.table())
+                .tag("found", found.name().toLowerCase(java.util.Locale.ROOT))
+                .register(registry));
+      }
+      lookups.put(reference.table(), byFound);
+    }
+  }
+
+  @Override
+  public void reference(String table, Enricher.Found found) {
+    lookups.get(table).get(found).increment();
   }
 
   @Override

@@ -25,7 +25,12 @@ public enum Reason {
    * Scored, but its prediction would exceed what the predictions topic or the producer accepts (a
    * huge key or event id, say); replayable after raising {@code max.message.bytes}.
    */
-  OUTPUT_TOO_LARGE(Disposition.RETRYABLE);
+  OUTPUT_TOO_LARGE(Disposition.RETRYABLE),
+  /**
+   * A reference table the enrichment spec marks required had no row for the event's key; replayable
+   * once the row is published.
+   */
+  REFERENCE_MISSING(Disposition.RETRYABLE);
 
   private final Disposition disposition;
 

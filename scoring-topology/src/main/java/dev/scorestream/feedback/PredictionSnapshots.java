@@ -1,5 +1,6 @@
 package dev.scorestream.feedback;
 
+import dev.scorestream.enrichment.Enricher;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -21,10 +22,13 @@ import org.apache.avro.io.DecoderFactory;
  * changelog), never registered. Not thread-safe: one per task.
  *
  * <p>Layout 2, written since: {@code 2, eventTime(8), modelVersion, predictedLabel, [value],
- * scores, input}, strings and the input as a 4-byte length then bytes (-1: null). The event is
- * decoded from its own bytes when a label joins it, with the writer schema its id names and the
- * reader schema of that moment, then sanitized as the stream does: storing it costs a copy instead
- * of an Avro encoding per event, and a reader schema that evolved during retention still reads it.
+ * scores, input, [context]}, strings, the input and the context as a 4-byte length then bytes (-1:
+ * null). The context, written only by an enriching pipeline, holds the values its reference lookups
+ * gave the event ({@link Enricher#context}), so the training example carries what the model saw,
+ * not what the tables hold when the label arrives. The event is decoded from its own bytes when a
+ * label joins it, with the writer schema its id names and the reader schema of that moment, then
+ * sanitized as the stream does: storing it costs a copy instead of an Avro encoding per event, and
+ * a reader schema that evolved during retention still reads it.
  *
  * <p>Layout 1, read only: a wire-format record (magic byte 0) of a {@code PredictionSnapshot}
  * schema that embeds the reader schema it was written with.
@@ -52,6 +56,7 @@ public final class PredictionSnapshots {
   private final Schema legacySchema;
   private final GenericDatumReader<GenericRecord> legacyReader;
   private final Function<byte[], GenericRecord> events;
+  private final Enricher enricher;
   private final Map<String, byte[]> utf8 = new HashMap<>();
   private BinaryDecoder decoder;
 
@@ -61,6 +66,15 @@ public final class PredictionSnapshots {
    *     decode
    */
   public PredictionSnapshots(Schema readerSchema, Function<byte[], GenericRecord> events) {
+    this(readerSchema, events, null);
+  }
+
+  /**
+   * @param enricher restores the enriched event from a snapshot's context, or null
+   */
+  public PredictionSnapshots(
+      Schema readerSchema, Function<byte[], GenericRecord> events, Enricher enricher) {
+    this.enricher = enricher;
     Schema optionalDouble =
         Schema.createUnion(Schema.create(Schema.Type.NULL), Schema.create(Schema.Type.DOUBLE));
     this.legacySchema =
@@ -82,14 +96,18 @@ public final class PredictionSnapshots {
     this.events = events;
   }
 
-  /** Layout 2: the answer and the event's wire-format bytes. */
+  /**
+   * Layout 2: the answer and the event's wire-format bytes, and the event's context when it was
+   * enriched (null otherwise).
+   */
   public byte[] encode(
       String modelVersion,
       String predictedLabel,
       Double predictedValue,
       Map<String, Double> scores,
       long eventTime,
-      byte[] input) {
+      byte[] input,
+      byte[] context) {
     byte[] version = utf8(modelVersion);
     byte[] label = predictedLabel == null ? null : utf8(predictedLabel);
     int size = 1 + 8 + 4 + version.length + 4 + (label == null ? 0 : label.length) + 1;
@@ -99,6 +117,7 @@ public final class PredictionSnapshots {
       size += 4 + utf8(name).length + 8;
     }
     size += 4 + input.length;
+    size += context == null ? 0 : 4 + context.length;
     ByteBuffer out = ByteBuffer.allocate(size);
     out.put(LAYOUT_2).putLong(eventTime);
     put(out, version);
@@ -113,6 +132,9 @@ public final class PredictionSnapshots {
       out.putDouble(score.getValue());
     }
     put(out, input);
+    if (context != null) {
+      put(out, context);
+    }
     return out.array();
   }
 
@@ -137,7 +159,13 @@ public final class PredictionSnapshots {
     }
     byte[] input = new byte[in.getInt()];
     in.get(input);
-    return new Snapshot(eventId, version, label, value, scores, eventTime, events.apply(input));
+    GenericRecord event = events.apply(input);
+    if (in.hasRemaining() && enricher != null && event != null) {
+      byte[] context = new byte[in.getInt()];
+      in.get(context);
+      event = enricher.restore(event, context);
+    }
+    return new Snapshot(eventId, version, label, value, scores, eventTime, event);
   }
 
   @SuppressWarnings("unchecked")

@@ -1,6 +1,7 @@
 package dev.scorestream.serving;
 
 import dev.scorestream.deadletter.Reason;
+import dev.scorestream.enrichment.Enricher;
 import dev.scorestream.features.FeatureExtractor;
 import dev.scorestream.model.ModelScorer;
 import dev.scorestream.model.ScoreResult;
@@ -20,14 +21,49 @@ import org.tribuo.classification.Label;
  */
 public final class EventScorer {
 
+  /** Where reference rows come from when no one said: nowhere. */
+  private static final Enricher.Lookup NO_TABLES =
+      (reference, key) -> {
+        throw new Enricher.UnavailableException(
+            "reference table "
+                + reference.table()
+                + " is not readable here: only a running pipeline holds the reference tables");
+      };
+
   private final RecordValidator validator;
   private final FeatureExtractor extractor;
   private final ActiveModel model;
+  private final Enricher enricher;
+  private volatile Enricher.Lookup lookup = NO_TABLES;
 
   public EventScorer(RecordValidator validator, FeatureExtractor extractor, ActiveModel model) {
+    this(validator, extractor, model, null);
+  }
+
+  /**
+   * @param extractor features of the enriched schema when {@code enricher} is given
+   * @param enricher reference lookups between the rules and the features, or null for none
+   */
+  public EventScorer(
+      RecordValidator validator, FeatureExtractor extractor, ActiveModel model, Enricher enricher) {
     this.validator = validator;
     this.extractor = extractor;
     this.model = model;
+    this.enricher = enricher;
+  }
+
+  /** The enrichment, or null. */
+  public Enricher enricher() {
+    return enricher;
+  }
+
+  /**
+   * Where {@link #evaluate} and {@link #evaluateAll} (REST, gRPC) read reference rows: the
+   * instance's copies of the reference tables. Until set, an enriched scorer refuses with {@link
+   * Enricher.UnavailableException} rather than score without context.
+   */
+  public void lookUpIn(Enricher.Lookup lookup) {
+    this.lookup = lookup;
   }
 
   public ActiveModel model() {
@@ -65,7 +101,8 @@ public final class EventScorer {
 
   /**
    * A record that passed sanitation, rules and features and waits for its model: what {@link
-   * #scoreAll} takes.
+   * #scoreAll} takes. {@code record} is what the features were built from: the enriched record when
+   * the scorer enriches.
    */
   public record Ready(GenericRecord record, Example<Label> example, ModelScorer scorer)
       implements Prepared {}
@@ -83,6 +120,15 @@ public final class EventScorer {
    * rules, builds the example.
    */
   public Prepared prepare(GenericRecord record, ModelScorer target) {
+    return prepare(record, target, lookup);
+  }
+
+  /**
+   * As above, reading reference rows from {@code rows} (the stream: the task's own stores).
+   *
+   * @throws Enricher.UnavailableException when a reference table cannot be read there
+   */
+  public Prepared prepare(GenericRecord record, ModelScorer target, Enricher.Lookup rows) {
     List<Violation> violations = validator.sanitizeAndValidate(record);
     if (!violations.isEmpty()) {
       return new Invalid(
@@ -92,11 +138,29 @@ public final class EventScorer {
           null,
           target);
     }
-    Example<Label> example = target.example(record, extractor);
+    GenericRecord seen = record;
+    if (enricher != null) {
+      Enricher.Result enriched = enricher.enrich(record, rows);
+      if (enriched instanceof Enricher.Missing missing) {
+        return new Invalid(
+            Reason.REFERENCE_MISSING,
+            List.of(),
+            "reference table "
+                + missing.reference().table()
+                + " (required) has no row for "
+                + missing.reference().key()
+                + " "
+                + (missing.key() == null ? "null" : "'" + missing.key() + "'"),
+            null,
+            target);
+      }
+      seen = ((Enricher.Enriched) enriched).record();
+    }
+    Example<Label> example = target.example(seen, extractor);
     if (example.size() == 0 || !target.hasKnownFeature(example)) {
       return noFeatures(example, target);
     }
-    return new Ready(record, example, target);
+    return new Ready(seen, example, target);
   }
 
   /**

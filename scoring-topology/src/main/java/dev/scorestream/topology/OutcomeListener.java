@@ -2,6 +2,7 @@ package dev.scorestream.topology;
 
 import dev.scorestream.deadletter.Reason;
 import dev.scorestream.drift.DriftReports;
+import dev.scorestream.enrichment.Enricher;
 import dev.scorestream.feedback.FeedbackResult;
 import dev.scorestream.feedback.PerformanceReports;
 
@@ -57,6 +58,9 @@ public interface OutcomeListener {
    * fit its topic; the prediction or dead letter of its input was written as usual.
    */
   default void outputSkipped(String output) {}
+
+  /** A reference table was looked up for an event, with what it found. */
+  default void reference(String table, Enricher.Found found) {}
 
   /** A drift window closed and was reported. */
   default void drift(DriftReports.Summary summary) {}

@@ -6,6 +6,7 @@ import dev.scorestream.codec.WireFormatDecoder;
 import dev.scorestream.codec.WireFormatEncoder;
 import dev.scorestream.deadletter.Reason;
 import dev.scorestream.deadletter.RecordSize;
+import dev.scorestream.enrichment.Enricher;
 import dev.scorestream.model.ModelScorer;
 import dev.scorestream.registry.RegistryUnavailableException;
 import dev.scorestream.serving.EventScorer;
@@ -67,6 +68,7 @@ final class ScoringProcessor implements FixedKeyProcessor<Bytes, byte[], Outcome
   private final ScoringTopology.Batching batching;
   private final List<Held> held = new ArrayList<>();
   private FixedKeyProcessorContext<Bytes, Outcome> context;
+  private Enricher.Lookup references = (reference, key) -> null;
   private InternalProcessorContext<Bytes, Outcome> internal;
   private ProcessorNode<?, ?, ?, ?> node;
 
@@ -105,6 +107,9 @@ final class ScoringProcessor implements FixedKeyProcessor<Bytes, byte[], Outcome
   @SuppressWarnings("unchecked")
   public void init(FixedKeyProcessorContext<Bytes, Outcome> context) {
     this.context = context;
+    if (scorer.enricher() != null) {
+      this.references = ReferenceTables.lookup(context::getStateStore);
+    }
     if (!batching.possible()) {
       return;
     }
@@ -133,7 +138,7 @@ final class ScoringProcessor implements FixedKeyProcessor<Bytes, byte[], Outcome
   public void process(FixedKeyRecord<Bytes, byte[]> record) {
     long started = System.nanoTime();
     byte[] value = record.value();
-    DecodeResult decoded = decodeWaitingOutOutage(value);
+    DecodeResult decoded = waitingOutOutage(() -> decoder.decode(value));
     if (decoded instanceof DecodeResult.Failed failed) {
       emit(
           record,
@@ -149,7 +154,10 @@ final class ScoringProcessor implements FixedKeyProcessor<Bytes, byte[], Outcome
       return;
     }
     GenericRecord event = ((DecodeResult.Decoded) decoded).record();
-    EventScorer.Prepared prepared = scorer.prepare(event, scorer.model().current());
+    // Reference rows decode through the registry too: a writer schema not yet cached waits out an
+    // outage like the event's own.
+    EventScorer.Prepared prepared =
+        waitingOutOutage(() -> scorer.prepare(event, scorer.model().current(), references));
     if (prepared instanceof EventScorer.Invalid invalid) {
       emit(record, rejected(record, invalid, decoded.schemaId()), started);
       return;
@@ -169,7 +177,7 @@ final class ScoringProcessor implements FixedKeyProcessor<Bytes, byte[], Outcome
         OutcomeListener.BatchTrigger
             .MODEL); // a swap to an unbatched model: what its predecessor held goes first
     EventScorer.Evaluated evaluated = scorer.scoreAll(List.of(ready)).get(0);
-    emit(record, outcome(record, evaluated, event, decoded.schemaId()), started);
+    emit(record, outcome(record, evaluated, ready.record(), decoded.schemaId()), started);
   }
 
   @Override
@@ -323,13 +331,13 @@ final class ScoringProcessor implements FixedKeyProcessor<Bytes, byte[], Outcome
         record.value());
   }
 
-  private DecodeResult decodeWaitingOutOutage(byte[] value) {
+  private <T> T waitingOutOutage(java.util.function.Supplier<T> call) {
     // Real elapsed time, not the injected clock: the clock stamps records, this bounds a wait.
     long deadline = System.nanoTime() + outageMaxBlock.toNanos();
     long backoff = 200;
     while (true) {
       try {
-        DecodeResult result = decoder.decode(value);
+        T result = call.get();
         if (!health.registryReachable()) {
           LOG.info("schema registry reachable again");
           health.registryUp();

@@ -241,6 +241,9 @@ public final class ScoringTopology {
         settings.streamsConfig() == null
             ? new StreamsBuilder()
             : new StreamsBuilder(new TopologyConfig(new StreamsConfig(settings.streamsConfig())));
+    if (scorer.enricher() != null) {
+      ReferenceTables.add(builder, scorer.enricher().spec());
+    }
     // The scoring processor's store holds nothing: it exists for its commit hook, which scores and
     // writes the records a batch holds before the task commits. It is the first store of the
     // subtopology, so its hook runs before the drift aggregator's, which then sees those records
@@ -378,7 +381,11 @@ public final class ScoringTopology {
         scored
             .process(
                 SnapshotProcessor.supplier(
-                    snapshots, settings.guards(), listener, feedback.partitions()),
+                    snapshots,
+                    scorer.enricher(),
+                    settings.guards(),
+                    listener,
+                    feedback.partitions()),
                 Named.as("prediction-snapshots"))
             .split(Named.as("prediction-snapshot-"))
             .branch((key, snapshot) -> snapshot.local(), Branched.as("local"))
@@ -503,14 +510,15 @@ public final class ScoringTopology {
    */
   private static PredictionSnapshots snapshots(WireFormatDecoder decoder, EventScorer scorer) {
     return new PredictionSnapshots(
-        scorer.extractor().schema(),
+        decoder.readerSchema(),
         input -> {
           if (decoder.decode(input) instanceof DecodeResult.Decoded decoded) {
             scorer.validator().sanitizeAndValidate(decoded.record());
             return decoded.record();
           }
           return null;
-        });
+        },
+        scorer.enricher());
   }
 
   /**

@@ -1,6 +1,7 @@
 package dev.scorestream.topology;
 
 import dev.scorestream.deadletter.RecordSize;
+import dev.scorestream.enrichment.Enricher;
 import dev.scorestream.feedback.PredictionSnapshots;
 import dev.scorestream.model.ModelScorer;
 import dev.scorestream.serving.Outcome;
@@ -33,6 +34,7 @@ final class SnapshotProcessor
   static final int WINDOW_KEY_BYTES = 12;
 
   private final PredictionSnapshots snapshots;
+  private final Enricher enricher;
   private final OutputGuards guards;
   private final OutcomeListener listener;
   private final int partitions;
@@ -40,24 +42,28 @@ final class SnapshotProcessor
 
   private SnapshotProcessor(
       PredictionSnapshots snapshots,
+      Enricher enricher,
       OutputGuards guards,
       OutcomeListener listener,
       int partitions) {
     this.snapshots = snapshots;
+    this.enricher = enricher;
     this.guards = guards;
     this.listener = listener;
     this.partitions = partitions;
   }
 
   /**
+   * @param enricher the pipeline's enrichment, whose values each snapshot keeps; or null
    * @param partitions partitions of the join: the input topic's
    */
   static ProcessorSupplier<Bytes, Outcome.Scored, Bytes, Placed> supplier(
       Supplier<PredictionSnapshots> snapshots,
+      Enricher enricher,
       OutputGuards guards,
       OutcomeListener listener,
       int partitions) {
-    return () -> new SnapshotProcessor(snapshots.get(), guards, listener, partitions);
+    return () -> new SnapshotProcessor(snapshots.get(), enricher, guards, listener, partitions);
   }
 
   @Override
@@ -77,7 +83,8 @@ final class SnapshotProcessor
             value,
             scores,
             scored.eventTime(),
-            scored.input());
+            scored.input(),
+            enricher == null ? null : enricher.context(scored.event()));
     byte[] key = scored.eventId().getBytes(StandardCharsets.UTF_8);
     // The snapshot may go through a repartition topic, and goes into the join's changelog, both
     // created with the broker's default limit: one that would not fit is left out (its label will

@@ -30,7 +30,13 @@ class PredictionSnapshotsTest {
 
     byte[] stored =
         snapshots.encode(
-            "v3", "FRAUD", null, Map.of("FRAUD", 0.8, "LEGIT", 0.2), 1_764_000_000_123L, input);
+            "v3",
+            "FRAUD",
+            null,
+            Map.of("FRAUD", 0.8, "LEGIT", 0.2),
+            1_764_000_000_123L,
+            input,
+            null);
     PredictionSnapshots.Snapshot snapshot = snapshots.decode("e-1", stored);
 
     assertThat(stored[0]).isEqualTo(PredictionSnapshots.LAYOUT_2);
@@ -53,7 +59,8 @@ class PredictionSnapshotsTest {
 
     PredictionSnapshots.Snapshot snapshot =
         snapshots.decode(
-            "e-2", snapshots.encode("r1", null, 41.5, Map.of("value", 41.5), 5L, new byte[0]));
+            "e-2",
+            snapshots.encode("r1", null, 41.5, Map.of("value", 41.5), 5L, new byte[0], null));
 
     assertThat(snapshot.predictedLabel()).isNull();
     assertThat(snapshot.predictedValue()).isEqualTo(41.5);

@@ -3,6 +3,8 @@ package dev.scorestream.topology;
 import dev.scorestream.codec.WireFormatDecoder;
 import dev.scorestream.codec.WireFormatEncoder;
 import dev.scorestream.drift.DriftThresholds;
+import dev.scorestream.enrichment.Enricher;
+import dev.scorestream.enrichment.EnrichmentSpec;
 import dev.scorestream.features.FeatureExtractor;
 import dev.scorestream.model.ModelArtifact;
 import dev.scorestream.model.ModelScorer;
@@ -79,6 +81,9 @@ final class TopologyFixture {
   /** Output limits and header policy of the topologies this fixture builds. */
   OutputGuards guards = OutputGuards.unlimited();
 
+  /** Reference tables the topologies this fixture builds enrich with, or null. */
+  EnrichmentSpec enrichment;
+
   /** Micro-batching of the topologies this fixture builds. */
   ScoringTopology.Batching batching = ScoringTopology.Batching.DEFAULT;
 
@@ -131,6 +136,19 @@ final class TopologyFixture {
       Duration checkpointInterval,
       Duration idleTimeout,
       int partitions) {
+    return analytics(thresholds, checkpointInterval, idleTimeout, partitions, TRAINING);
+  }
+
+  /**
+   * @param training the training examples' schema (an enriching pipeline's embeds the enriched
+   *     schema), written under {@link #TRAINING_ID}
+   */
+  static ScoringTopology.Analytics analytics(
+      DriftThresholds thresholds,
+      Duration checkpointInterval,
+      Duration idleTimeout,
+      int partitions,
+      Schema training) {
     return new ScoringTopology.Analytics(
         new ScoringTopology.DriftSettings(
             "events.drift",
@@ -154,7 +172,7 @@ final class TopologyFixture {
             idleTimeout,
             () -> new WireFormatDecoder(Contracts.labelFeedback(), REGISTRY),
             () -> new WireFormatEncoder(Contracts.performanceReport(), PERFORMANCE_ID),
-            () -> new WireFormatEncoder(TRAINING, TRAINING_ID)));
+            () -> new WireFormatEncoder(training, TRAINING_ID)));
   }
 
   TopologyTestDriver driver(ScoringTopology.Analytics analytics, OutcomeListener listener) {
@@ -166,8 +184,14 @@ final class TopologyFixture {
 
   Topology topology(
       SchemaLookup registry, OutcomeListener listener, ScoringTopology.Analytics analytics) {
-    FeatureExtractor extractor = FeatureExtractor.forSchema(READER);
-    EventScorer scorer = new EventScorer(RecordValidator.forSchema(READER), extractor, model);
+    Enricher enricher =
+        enrichment == null
+            ? null
+            : new Enricher(enrichment, READER.getFields().size(), registry, listener::reference);
+    FeatureExtractor extractor =
+        FeatureExtractor.forSchema(enricher == null ? READER : enrichment.enrichedSchema());
+    EventScorer scorer =
+        new EventScorer(RecordValidator.forSchema(READER), extractor, model, enricher);
     ScoringTopology.Settings settings =
         new ScoringTopology.Settings(
             Topic.bytes("events"),

@@ -1,0 +1,230 @@
+package dev.scorestream.enrichment;
+
+import dev.scorestream.registry.SchemaLookup;
+import dev.scorestream.registry.SchemaNotFoundException;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericDatumReader;
+import org.apache.avro.generic.GenericDatumWriter;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.DecoderFactory;
+import org.apache.avro.io.EncoderFactory;
+
+/**
+ * Looks an event's reference rows up and builds its enriched record ({@link
+ * EnrichmentSpec#enrichedSchema}). The same code serves the stream (rows from the task's global
+ * stores), REST (the instance's global stores) and the feedback join (the values stored with the
+ * prediction), so a model sees the same columns everywhere. Thread-safe.
+ */
+public final class Enricher {
+
+  /** Where reference rows come from. */
+  @FunctionalInterface
+  public interface Lookup {
+    /**
+     * The stored value (wire-format Avro) of {@code key} in {@code reference}'s table, or null when
+     * it has no row.
+     *
+     * @throws UnavailableException when the table cannot be read here
+     */
+    byte[] get(EnrichmentSpec.Reference reference, byte[] key);
+  }
+
+  /** A lookup that cannot answer: the table is not on this instance, or is still loading. */
+  public static final class UnavailableException extends RuntimeException {
+    public UnavailableException(String message) {
+      super(message);
+    }
+  }
+
+  /** What was found for one reference, for metrics. */
+  public enum Found {
+    HIT,
+    MISSING,
+    UNDECODABLE
+  }
+
+  /** Told about every lookup. */
+  @FunctionalInterface
+  public interface Listener {
+    Listener NONE = (table, found) -> {};
+
+    void looked(String table, Found found);
+  }
+
+  /** The outcome for one event. */
+  public sealed interface Result permits Enriched, Missing {}
+
+  /** The enriched record. */
+  public record Enriched(GenericRecord record) implements Result {}
+
+  /** A required reference had no row (or none that decodes) for {@code key}. */
+  public record Missing(EnrichmentSpec.Reference reference, String key) implements Result {}
+
+  private final EnrichmentSpec spec;
+  private final Schema enriched;
+  private final Schema context;
+  private final int readerFields;
+  private final SchemaLookup registry;
+  private final Listener listener;
+
+  /**
+   * Readers of each reference's rows by writer schema id: the row schema under the writer's name.
+   */
+  private final List<Map<Integer, GenericDatumReader<GenericRecord>>> readers;
+
+  public Enricher(EnrichmentSpec spec, int readerFields, SchemaLookup registry, Listener listener) {
+    this.spec = spec;
+    this.enriched = spec.enrichedSchema();
+    this.readerFields = readerFields;
+    this.registry = registry;
+    this.listener = listener;
+    List<Schema.Field> contextFields = new ArrayList<>();
+    for (Schema.Field field :
+        enriched.getFields().subList(readerFields, enriched.getFields().size())) {
+      contextFields.add(new Schema.Field(field.name(), field.schema(), null, (Object) null));
+    }
+    this.context =
+        Schema.createRecord("EventContext", null, "dev.scorestream.internal", false, contextFields);
+    this.readers = new ArrayList<>();
+    spec.references().forEach(r -> readers.add(new ConcurrentHashMap<>()));
+  }
+
+  public EnrichmentSpec spec() {
+    return spec;
+  }
+
+  /**
+   * The event with its reference rows: each contributed field from the row (its default when the
+   * row or its value is missing), and each table's missing flag.
+   *
+   * @param event a sanitized record of the reader schema
+   */
+  public Result enrich(GenericRecord event, Lookup lookup) {
+    GenericData.Record out = new GenericData.Record(enriched);
+    for (int i = 0; i < readerFields; i++) {
+      out.put(i, event.get(i));
+    }
+    int position = readerFields;
+    List<EnrichmentSpec.Reference> references = spec.references();
+    for (int r = 0; r < references.size(); r++) {
+      EnrichmentSpec.Reference reference = references.get(r);
+      Object keyValue = event.get(reference.key());
+      GenericRecord row = null;
+      if (keyValue != null) {
+        byte[] value = lookup.get(reference, key(keyValue));
+        if (value == null) {
+          listener.looked(reference.table(), Found.MISSING);
+        } else {
+          row = row(r, value);
+          listener.looked(reference.table(), row == null ? Found.UNDECODABLE : Found.HIT);
+        }
+      } else {
+        listener.looked(reference.table(), Found.MISSING);
+      }
+      if (row == null && reference.required()) {
+        return new Missing(reference, keyValue == null ? null : keyValue.toString());
+      }
+      for (EnrichmentSpec.Field field : reference.fields()) {
+        Object value = row == null ? null : row.get(field.name());
+        out.put(position++, value == null ? field.defaultValue() : normalize(value));
+      }
+      out.put(position++, row == null);
+    }
+    return new Enriched(out);
+  }
+
+  /**
+   * A stored row read onto the reference's row schema by field name, whatever its writer schema is
+   * called; null when it is not the wire format, its schema id is unknown, or it does not decode.
+   *
+   * @throws dev.scorestream.registry.RegistryUnavailableException the registry could not be asked
+   */
+  private GenericRecord row(int reference, byte[] value) {
+    if (value.length < 5 || value[0] != 0) {
+      return null;
+    }
+    int id = ByteBuffer.wrap(value, 1, 4).getInt();
+    Map<Integer, GenericDatumReader<GenericRecord>> byWriter = readers.get(reference);
+    GenericDatumReader<GenericRecord> reader = byWriter.get(id);
+    if (reader == null) {
+      Schema writer;
+      try {
+        writer = registry.schemaById(id);
+      } catch (SchemaNotFoundException e) {
+        return null;
+      }
+      Schema rows = spec.references().get(reference).rowSchema();
+      List<Schema.Field> fields = new ArrayList<>();
+      rows.getFields().forEach(f -> fields.add(new Schema.Field(f, f.schema())));
+      Schema named =
+          writer.getType() == Schema.Type.RECORD
+              ? Schema.createRecord(writer.getName(), null, writer.getNamespace(), false, fields)
+              : rows;
+      reader = new GenericDatumReader<>(writer, named);
+      byWriter.put(id, reader);
+    }
+    try {
+      return reader.read(
+          null, DecoderFactory.get().binaryDecoder(value, 5, value.length - 5, null));
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
+  }
+
+  /** The bytes a key field's value is stored under: its text, UTF-8. */
+  public static byte[] key(Object value) {
+    return value.toString().getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** The contributed values of an enriched record, to store with its prediction. */
+  public byte[] context(GenericRecord enrichedRecord) {
+    GenericData.Record part = new GenericData.Record(context);
+    for (int i = 0; i < context.getFields().size(); i++) {
+      part.put(i, enrichedRecord.get(readerFields + i));
+    }
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
+    BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(bytes, null);
+    try {
+      new GenericDatumWriter<GenericRecord>(context).write(part, encoder);
+      encoder.flush();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return bytes.toByteArray();
+  }
+
+  /** The enriched record of {@code event} with the values {@link #context} stored. */
+  public GenericRecord restore(GenericRecord event, byte[] stored) {
+    GenericRecord part;
+    try {
+      part =
+          new GenericDatumReader<GenericRecord>(context)
+              .read(null, DecoderFactory.get().binaryDecoder(stored, null));
+    } catch (IOException e) {
+      throw new UncheckedIOException("corrupt event context in the feedback store", e);
+    }
+    GenericData.Record out = new GenericData.Record(enriched);
+    for (int i = 0; i < readerFields; i++) {
+      out.put(i, event.get(i));
+    }
+    for (int i = 0; i < context.getFields().size(); i++) {
+      out.put(readerFields + i, normalize(part.get(i)));
+    }
+    return out;
+  }
+
+  private static Object normalize(Object value) {
+    return value instanceof CharSequence text ? text.toString() : value;
+  }
+}
