@@ -19,6 +19,7 @@ record BenchContext(
     String registryUrl,
     Path modelDir,
     Map<Variant.Lab, Path> labModels,
+    Path enrichmentSpec,
     int readerId,
     int labelId,
     List<Workload.Event> data,
@@ -119,6 +120,9 @@ record BenchContext(
     props.put("topic.training", topics.training());
     props.put("http.port", String.valueOf(httpPort));
     props.put("grpc.port", "-1"); // scale runs start two instances; the serving run sets its own
+    if (variant.reference) {
+      props.put("enrichment.spec.path", enrichmentSpec.toString());
+    }
     props.putAll(variant.settings);
     props.putAll(options.pipelineOptions);
     return props;

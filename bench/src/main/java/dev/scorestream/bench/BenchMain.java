@@ -86,16 +86,20 @@ public final class BenchMain implements Callable<Integer> {
       List<Workload.Label> labels = Workload.labels(data, labelId);
       report.results.put(
           "record_bytes_avg", data.stream().mapToInt(e -> e.value().length).average().orElse(0));
+      BenchKafka broker = new BenchKafka(stack.kafka().bootstrapServers(), stack.kafka().admin());
+      Path enrichmentSpec =
+          ReferenceData.prepare(options.variants, stack.kafka(), broker, registry, data, work);
       BenchContext ctx =
           new BenchContext(
               options,
               jar,
               work,
               stack.kafka(),
-              new BenchKafka(stack.kafka().bootstrapServers(), stack.kafka().admin()),
+              broker,
               registryUrl,
               modelDir,
               labModels,
+              enrichmentSpec,
               readerId,
               labelId,
               data,

@@ -87,6 +87,11 @@ final class LatencyRuns {
     if (!lab.isEmpty()) {
       ctx.report().results.put("latency_ms_lab_models_" + LAB_RATE, lab);
     }
+    if (options.variants.contains(Variant.REFERENCE)) {
+      Paced run = paced(Variant.REFERENCE, "latref5000", 5000, options.latencySeconds);
+      ctx.report().results.put("latency_ms_reference_5000", run.summary());
+      table.append(run.row("1 reference lookup at 5000 events/s"));
+    }
     for (int rate : options.rates) {
       Paced run = paced(null, "plat" + rate, rate, options.latencySeconds);
       passthrough.put(String.valueOf(rate), run.summary());

@@ -10,12 +10,14 @@ import java.util.Map;
  * micro-batched, as {@code scoring.batch=auto} does for them).
  */
 enum Variant {
-  DEFAULT("default pipeline", Map.of(), true, false, null),
-  CUSTOMER_KEYED("default pipeline, events keyed by customer", Map.of(), true, true, null),
-  FEEDBACK_OFF("pipeline, feedback off", Map.of("feedback.enabled", "false"), false, false, null),
-  DRIFT_OFF("pipeline, drift off", Map.of("drift.enabled", "false"), true, false, null),
-  XGBOOST("default pipeline, XGBoost 100 trees depth 6", Map.of(), true, false, Lab.XGBOOST),
-  ONNX("default pipeline, ONNX logistic regression", Map.of(), true, false, Lab.ONNX);
+  DEFAULT("default pipeline", Map.of(), true, false, null, false),
+  CUSTOMER_KEYED("default pipeline, events keyed by customer", Map.of(), true, true, null, false),
+  FEEDBACK_OFF(
+      "pipeline, feedback off", Map.of("feedback.enabled", "false"), false, false, null, false),
+  DRIFT_OFF("pipeline, drift off", Map.of("drift.enabled", "false"), true, false, null, false),
+  XGBOOST("default pipeline, XGBoost 100 trees depth 6", Map.of(), true, false, Lab.XGBOOST, false),
+  ONNX("default pipeline, ONNX logistic regression", Map.of(), true, false, Lab.ONNX, false),
+  REFERENCE("default pipeline, 1 reference lookup", Map.of(), true, false, null, true);
 
   /** A model from the lab ({@link LabModels}), imported with {@code scorer import}. */
   enum Lab {
@@ -38,6 +40,9 @@ enum Variant {
   /** The imported model this variant serves instead of the logistic regression, or null. */
   final Lab lab;
 
+  /** Each event is enriched from a customers table ({@link ReferenceData}). */
+  final boolean reference;
+
   /**
    * The input keyed by customer id rather than event id: every prediction snapshot travels through
    * the repartition topic to the task its labels reach, instead of staying where it was scored.
@@ -49,11 +54,13 @@ enum Variant {
       Map<String, String> settings,
       boolean labels,
       boolean keyedByCustomer,
-      Lab lab) {
+      Lab lab,
+      boolean reference) {
     this.title = title;
     this.settings = settings;
     this.labels = labels;
     this.keyedByCustomer = keyedByCustomer;
     this.lab = lab;
+    this.reference = reference;
   }
 }

@@ -1,0 +1,82 @@
+package dev.scorestream.bench;
+
+import static dev.scorestream.bench.BenchContext.say;
+
+import dev.scorestream.codec.WireFormatEncoder;
+import dev.scorestream.registry.SchemaRegistryClient;
+import dev.scorestream.testkit.EmbeddedKafka;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaBuilder;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
+
+/**
+ * The reference table of the {@link Variant#REFERENCE} row: a compacted {@code bench-customers}
+ * topic with one row per customer of the generated events (segment and chargebacks), and the
+ * enrichment spec that joins it onto each event by {@code customer_id}.
+ */
+final class ReferenceData {
+
+  static final String TOPIC = "bench-customers";
+
+  static final Schema CUSTOMER =
+      SchemaBuilder.record("Customer")
+          .namespace("bench")
+          .fields()
+          .requiredString("segment")
+          .requiredInt("chargebacks_90d")
+          .endRecord();
+
+  static final String SPEC =
+      """
+      {"references": [
+        {"table": "customers", "topic": "%s", "key": "customer_id",
+         "fields": [
+           {"name": "segment", "type": "string", "default": "unknown"},
+           {"name": "chargebacks_90d", "type": "int", "default": 0}]}
+      ]}
+      """;
+
+  private ReferenceData() {}
+
+  /** The spec file, after the table's rows are on their topic; null when no variant needs them. */
+  static Path prepare(
+      List<Variant> variants,
+      EmbeddedKafka kafka,
+      BenchKafka broker,
+      SchemaRegistryClient registry,
+      List<Workload.Event> data,
+      Path work)
+      throws IOException {
+    if (variants.stream().noneMatch(v -> v.reference)) {
+      return null;
+    }
+    kafka.createTopics(Map.of(TOPIC, 1), Map.of("cleanup.policy", "compact"));
+    WireFormatEncoder encoder =
+        new WireFormatEncoder(CUSTOMER, registry.register(TOPIC + "-value", CUSTOMER));
+    Set<String> customers = new LinkedHashSet<>();
+    data.forEach(event -> customers.add(new String(event.customer(), StandardCharsets.UTF_8)));
+    List<Workload.Event> rows = new ArrayList<>(customers.size());
+    int i = 0;
+    for (String customer : customers) {
+      GenericRecord row = new GenericData.Record(CUSTOMER);
+      row.put("segment", List.of("standard", "premium", "risky").get(i % 3));
+      row.put("chargebacks_90d", i % 5);
+      byte[] key = customer.getBytes(StandardCharsets.UTF_8);
+      rows.add(new Workload.Event(key, encoder.encode(row), false, null, key));
+      i++;
+    }
+    broker.produce(TOPIC, rows);
+    say("reference table %s: %,d customer rows", TOPIC, rows.size());
+    return Files.writeString(work.resolve("enrichment.json"), SPEC.formatted(TOPIC));
+  }
+}
