@@ -16,6 +16,7 @@ import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.generic.GenericDatumWriter;
 import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.io.EncoderFactory;
@@ -77,6 +78,10 @@ public final class Enricher {
   private final int readerFields;
   private final SchemaLookup registry;
   private final Listener listener;
+  private final GenericDatumWriter<GenericRecord> contextWriter;
+  private final GenericDatumReader<GenericRecord> contextReader;
+  private final ThreadLocal<BinaryDecoder> decoders = new ThreadLocal<>();
+  private final ThreadLocal<BinaryEncoder> encoders = new ThreadLocal<>();
 
   /**
    * Readers of each reference's rows by writer schema id: the row schema under the writer's name.
@@ -96,6 +101,8 @@ public final class Enricher {
     }
     this.context =
         Schema.createRecord("EventContext", null, "dev.scorestream.internal", false, contextFields);
+    this.contextWriter = new GenericDatumWriter<>(context);
+    this.contextReader = new GenericDatumReader<>(context);
     this.readers = new ArrayList<>();
     spec.references().forEach(r -> readers.add(new ConcurrentHashMap<>()));
   }
@@ -194,9 +201,10 @@ public final class Enricher {
       part.put(i, enrichedRecord.get(readerFields + i));
     }
     ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
-    BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(bytes, null);
+    BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(bytes, encoders.get());
+    encoders.set(encoder);
     try {
-      new GenericDatumWriter<GenericRecord>(context).write(part, encoder);
+      contextWriter.write(part, encoder);
       encoder.flush();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -208,9 +216,9 @@ public final class Enricher {
   public GenericRecord restore(GenericRecord event, byte[] stored) {
     GenericRecord part;
     try {
-      part =
-          new GenericDatumReader<GenericRecord>(context)
-              .read(null, DecoderFactory.get().binaryDecoder(stored, null));
+      BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(stored, decoders.get());
+      decoders.set(decoder);
+      part = contextReader.read(null, decoder);
     } catch (IOException e) {
       throw new UncheckedIOException("corrupt event context in the feedback store", e);
     }

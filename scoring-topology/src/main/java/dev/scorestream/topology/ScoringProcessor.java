@@ -173,9 +173,8 @@ final class ScoringProcessor implements FixedKeyProcessor<Bytes, byte[], Outcome
       }
       return;
     }
-    flush(
-        OutcomeListener.BatchTrigger
-            .MODEL); // a swap to an unbatched model: what its predecessor held goes first
+    // After a swap to a model that is not batched, what its predecessor held goes first.
+    flush(OutcomeListener.BatchTrigger.MODEL);
     EventScorer.Evaluated evaluated = scorer.scoreAll(List.of(ready)).get(0);
     emit(record, outcome(record, evaluated, ready.record(), decoded.schemaId()), started);
   }
