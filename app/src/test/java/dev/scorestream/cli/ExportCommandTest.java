@@ -40,6 +40,69 @@ class ExportCommandTest {
     return rows;
   }
 
+  /**
+   * With the pipeline's enrichment spec, the records read (as the stream's training examples carry
+   * them) have the reference tables' fields, and a feature spec may make columns of them.
+   */
+  @Test
+  void shouldExportColumnsOfTheEnrichedFieldsWithTheEnrichmentSpec() throws Exception {
+    Path enrichment =
+        Files.writeString(
+            dir.resolve("enrichment.json"),
+            "{\"references\": [{\"table\": \"customers\", \"key\": \"customer_id\","
+                + " \"fields\": [{\"name\": \"segment\", \"type\": \"string\","
+                + " \"default\": \"unknown\"}]}]}");
+    Path csv = dir.resolve("enriched.csv");
+    Files.writeString(
+        csv,
+        String.join(
+            "\n",
+            "event_id,customer_id,amount,currency,country,merchant_category,channel,card_present,"
+                + "hour_of_day,account_age_days,event_time,customers_segment,customers_missing,label",
+            "e1,C1,10.0,EUR,DE,grocery,POS,true,3,10,1764000000000,risky,false,FRAUD",
+            "e2,C2,20.0,EUR,DE,grocery,POS,true,3,10,1764000000000,unknown,true,LEGIT",
+            ""));
+    Path spec =
+        Files.writeString(
+            dir.resolve("features.json"),
+            "{\"columns\": [{\"field\": \"amount\"}, {\"field\": \"customers_missing\"},"
+                + " {\"field\": \"customers_segment\", \"one_hot\": [\"risky\", \"standard\"]}]}");
+    Path out = dir.resolve("matrix.csv");
+
+    CliRun refused =
+        CliRun.of(
+            "export",
+            "--from",
+            csv.toString(),
+            "--features",
+            spec.toString(),
+            "-o",
+            out.toString());
+    CliRun run =
+        CliRun.of(
+            "export",
+            "--from",
+            csv.toString(),
+            "--features",
+            spec.toString(),
+            "--enrichment",
+            enrichment.toString(),
+            "-o",
+            out.toString());
+
+    assertThat(refused.exit())
+        .as("without it, the spec names a field the reader lacks")
+        .isNotZero();
+    assertThat(refused.err()).contains("customers_missing");
+    assertThat(run.exit()).as(run.out() + run.err()).isZero();
+    assertThat(Files.readAllLines(out))
+        .containsExactly(
+            "event_id,amount,customers_missing,customers_segment=risky,customers_segment=standard,"
+                + "label",
+            "e1,10.0,0.0,1.0,0.0,FRAUD",
+            "e2,20.0,1.0,0.0,0.0,LEGIT");
+  }
+
   @Test
   void shouldWriteTheMatrixTheSpecMakesOfEveryValidRow() throws Exception {
     Path csv = dir.resolve("payments.csv");
