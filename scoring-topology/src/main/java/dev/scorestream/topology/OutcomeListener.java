@@ -14,23 +14,16 @@ import dev.scorestream.feedback.PerformanceReports;
 public interface OutcomeListener {
 
   /** Does nothing: for tests and tools that do not measure. */
-  OutcomeListener NONE =
-      new OutcomeListener() {
-        @Override
-        public void scored(long scoringNanos, long endToEndMillis) {}
-
-        @Override
-        public void rejected(Reason reason) {}
-      };
+  OutcomeListener NONE = new OutcomeListener() {};
 
   /**
    * @param scoringNanos decode + rules + features + predict + encode for this record (a batched
    *     record counts its share of the batch's model call, not its wait)
    * @param endToEndMillis from the input record's timestamp to now
    */
-  void scored(long scoringNanos, long endToEndMillis);
+  default void scored(long scoringNanos, long endToEndMillis) {}
 
-  void rejected(Reason reason);
+  default void rejected(Reason reason) {}
 
   /** Why a micro-batch was scored when it was. */
   enum BatchTrigger {

@@ -62,12 +62,6 @@ class DriftTopologyTest {
     listener =
         new OutcomeListener() {
           @Override
-          public void scored(long scoringNanos, long endToEndMillis) {}
-
-          @Override
-          public void rejected(dev.scorestream.deadletter.Reason reason) {}
-
-          @Override
           public void drift(DriftReports.Summary summary) {
             summaries.add(summary);
           }

@@ -58,12 +58,6 @@ class EnrichmentTopologyTest {
   final OutcomeListener listener =
       new OutcomeListener() {
         @Override
-        public void scored(long scoringNanos, long endToEndMillis) {}
-
-        @Override
-        public void rejected(Reason reason) {}
-
-        @Override
         public void reference(String table, Enricher.Found found) {
           assertThat(table).isEqualTo("customers");
           lookups.merge(found, 1, Integer::sum);

@@ -274,12 +274,6 @@ class FeedbackTopologyTest {
                 TopologyFixture.analytics(DriftThresholds.DEFAULTS),
                 new OutcomeListener() {
                   @Override
-                  public void scored(long scoringNanos, long endToEndMillis) {}
-
-                  @Override
-                  public void rejected(dev.scorestream.deadletter.Reason reason) {}
-
-                  @Override
                   public void label(FeedbackResult result) {
                     results.add(result);
                   }

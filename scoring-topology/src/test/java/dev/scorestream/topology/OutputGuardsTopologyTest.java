@@ -61,12 +61,6 @@ class OutputGuardsTopologyTest {
   final OutcomeListener listener =
       new OutcomeListener() {
         @Override
-        public void scored(long scoringNanos, long endToEndMillis) {}
-
-        @Override
-        public void rejected(dev.scorestream.deadletter.Reason reason) {}
-
-        @Override
         public void deadLetterDegraded(List<String> steps) {
           degraded.add(steps);
         }

@@ -8,7 +8,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.scorestream.codec.WireFormatEncoder;
 import dev.scorestream.deadletter.DeadLetterHeaders;
-import dev.scorestream.deadletter.Reason;
 import dev.scorestream.model.TestModels;
 import dev.scorestream.samples.PaymentGenerator;
 import java.nio.charset.StandardCharsets;
@@ -41,12 +40,6 @@ class ScoringBatchTopologyTest {
   final List<Batch> batches = new ArrayList<>();
   final OutcomeListener listener =
       new OutcomeListener() {
-        @Override
-        public void scored(long scoringNanos, long endToEndMillis) {}
-
-        @Override
-        public void rejected(Reason reason) {}
-
         @Override
         public void batch(int records, OutcomeListener.BatchTrigger trigger) {
           batches.add(new Batch(records, trigger));
