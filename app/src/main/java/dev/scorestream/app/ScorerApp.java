@@ -25,11 +25,11 @@ import dev.scorestream.serving.ActiveModel;
 import dev.scorestream.serving.EventScorer;
 import dev.scorestream.serving.Health;
 import dev.scorestream.serving.PredictionBuilder;
+import dev.scorestream.topology.ContextStores;
 import dev.scorestream.topology.OutputFailureHandler;
 import dev.scorestream.topology.OutputGuards;
 import dev.scorestream.topology.OversizedOutputs;
 import dev.scorestream.topology.PredictionHeaders;
-import dev.scorestream.topology.ReferenceTables;
 import dev.scorestream.topology.ScoringTopology;
 import dev.scorestream.topology.Topic;
 import dev.scorestream.validation.RecordValidator;
@@ -238,7 +238,7 @@ public final class ScorerApp implements AutoCloseable {
 
     KafkaStreams streams = new KafkaStreams(topology, settings.streamsConfig());
     // Requests read reference rows from this instance's copies of the tables.
-    eventScorer.lookUpIn(ReferenceTables.lookup(streams));
+    eventScorer.lookUpIn(ContextStores.lookup(streams));
     streams.setUncaughtExceptionHandler(ScorerApp::onStreamThreadFailure);
     streams.setGlobalStateRestoreListener(new RestoreLog(metrics));
     CountDownLatch stopped = new CountDownLatch(1);

@@ -51,7 +51,7 @@ public final class JsonScorer {
       evaluated = scorer.evaluate(event);
     } catch (Enricher.UnavailableException e) {
       // Never score without the context the model expects: say why, and that it is temporary.
-      return error(503, "REFERENCE_UNAVAILABLE", e.getMessage());
+      return error(503, e.code(), e.getMessage());
     }
     if (evaluated instanceof EventScorer.Invalid invalid) {
       Answer answer =

@@ -216,4 +216,36 @@ class ScorerConfigTest {
       assertThat(documented).contains("| `" + key + "` |");
     }
   }
+
+  @Test
+  void shouldStopStartUpNamingTheDurationKey() {
+    assertThatThrownBy(
+            () ->
+                ScorerConfig.of(
+                    Map.of(
+                        "bootstrap.servers",
+                        "127.0.0.1:9092",
+                        "schema.registry.url",
+                        "http://127.0.0.1:8081",
+                        "model.dir",
+                        "/m",
+                        "drift.window",
+                        "five minutes")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("drift.window");
+    assertThatThrownBy(
+            () ->
+                ScorerConfig.of(
+                    Map.of(
+                        "bootstrap.servers",
+                        "127.0.0.1:9092",
+                        "schema.registry.url",
+                        "http://127.0.0.1:8081",
+                        "model.dir",
+                        "/m",
+                        "feedback.retention",
+                        "10s")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("feedback.retention");
+  }
 }

@@ -22,14 +22,15 @@ import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.io.EncoderFactory;
 
 /**
- * Looks an event's reference rows up and builds its enriched record ({@link
- * EnrichmentSpec#enrichedSchema}). The same code serves the stream (rows from the task's global
- * stores), REST (the instance's global stores) and the feedback join (the values stored with the
- * prediction), so a model sees the same columns everywhere. Thread-safe.
+ * Looks an event's reference rows up, computes its entity's windowed features, and builds its
+ * enriched record ({@link EnrichmentSpec#enrichedSchema}). The same code serves the stream (rows
+ * from the task's global stores, histories from its entity store), REST (the instance's stores,
+ * read only), the backfill of {@code scorer features} (its own copies) and the feedback join (the
+ * values stored with the prediction), so a model sees the same columns everywhere. Thread-safe.
  */
 public final class Enricher {
 
-  /** Where reference rows come from. */
+  /** Where reference rows and entity histories come from. */
   @FunctionalInterface
   public interface Lookup {
     /**
@@ -39,12 +40,50 @@ public final class Enricher {
      * @throws UnavailableException when the table cannot be read here
      */
     byte[] get(EnrichmentSpec.Reference reference, byte[] key);
+
+    /**
+     * The stored history ({@link EntityHistory#bytes}) of entity {@code key}, or null when it has
+     * none.
+     *
+     * @throws UnavailableException when the history cannot be read here
+     */
+    default byte[] history(EnrichmentSpec.Entity entity, byte[] key) {
+      throw new UnavailableException(
+          "the history of " + entity.key() + " is not readable here", "ENTITY_UNAVAILABLE");
+    }
+
+    /** Whether events looked up here join their entity's history ({@link #remember}). */
+    default boolean records() {
+      return false;
+    }
+
+    /** Stores the history of entity {@code key} with the event added. */
+    default void remember(EnrichmentSpec.Entity entity, byte[] key, byte[] history) {
+      throw new UnsupportedOperationException("this lookup does not record events");
+    }
   }
 
-  /** A lookup that cannot answer: the table is not on this instance, or is still loading. */
+  /**
+   * A lookup that cannot answer: the table or history is not on this instance, or is still loading.
+   */
   public static final class UnavailableException extends RuntimeException {
+    private final String code;
+
+    /** A reference table that cannot be read: code {@code REFERENCE_UNAVAILABLE}. */
     public UnavailableException(String message) {
+      this(message, "REFERENCE_UNAVAILABLE");
+    }
+
+    /**
+     * @param code what requests answer: {@code REFERENCE_UNAVAILABLE} or {@code ENTITY_UNAVAILABLE}
+     */
+    public UnavailableException(String message, String code) {
       super(message);
+      this.code = code;
+    }
+
+    public String code() {
+      return code;
     }
   }
 
@@ -55,12 +94,14 @@ public final class Enricher {
     UNDECODABLE
   }
 
-  /** Told about every lookup. */
+  /** Told about every lookup, and every event an entity's history records. */
   @FunctionalInterface
   public interface Listener {
     Listener NONE = (table, found) -> {};
 
     void looked(String table, Found found);
+
+    default void recorded(String entity, EntityHistory.Recorded recorded) {}
   }
 
   /** The outcome for one event. */
@@ -117,7 +158,7 @@ public final class Enricher {
    *
    * @param event a sanitized record of the reader schema
    */
-  public Result enrich(GenericRecord event, Lookup lookup) {
+  public Result enrich(GenericRecord event, long time, Lookup lookup) {
     GenericData.Record out = new GenericData.Record(enriched);
     for (int i = 0; i < readerFields; i++) {
       out.put(i, event.get(i));
@@ -148,7 +189,52 @@ public final class Enricher {
       }
       out.put(position++, row == null);
     }
+    EnrichmentSpec.Entity entity = spec.entity().orElse(null);
+    if (entity != null) {
+      for (double feature : entityFeatures(entity, event, time, lookup)) {
+        out.put(position++, feature);
+      }
+    }
     return new Enriched(out);
+  }
+
+  /**
+   * The features of the event's entity at {@code time}, from its earlier events; the event then
+   * joins the history when the lookup records.
+   */
+  private double[] entityFeatures(
+      EnrichmentSpec.Entity entity, GenericRecord event, long time, Lookup lookup) {
+    Object keyValue = event.get(entity.key());
+    if (keyValue == null) {
+      if (lookup.records()) {
+        listener.recorded(entity.name(), EntityHistory.Recorded.NO_KEY);
+      }
+      return EntityHistory.empty(entity).features(time);
+    }
+    byte[] key = key(keyValue);
+    EntityHistory history;
+    try {
+      history = EntityHistory.read(entity, lookup.history(entity, key));
+    } catch (IllegalArgumentException e) {
+      // Written under a spec whose features read other fields: start this entity afresh.
+      history = EntityHistory.empty(entity);
+    }
+    double[] features = history.features(time);
+    if (lookup.records()) {
+      List<String> numeric = entity.numericFields();
+      List<String> categorical = entity.categoricalFields();
+      double[] values = new double[numeric.size()];
+      for (int i = 0; i < values.length; i++) {
+        values[i] = event.get(numeric.get(i)) instanceof Number n ? n.doubleValue() : Double.NaN;
+      }
+      long[] hashes = new long[categorical.size()];
+      for (int i = 0; i < hashes.length; i++) {
+        hashes[i] = EntityHistory.hash(event.get(categorical.get(i)));
+      }
+      listener.recorded(entity.name(), history.record(time, values, hashes));
+      lookup.remember(entity, key, history.bytes());
+    }
+    return features;
   }
 
   /**

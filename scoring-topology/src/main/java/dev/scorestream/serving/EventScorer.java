@@ -117,18 +117,20 @@ public final class EventScorer {
 
   /**
    * Everything before the model, for {@code target}: sanitizes {@code record} in place, checks the
-   * rules, builds the example.
+   * rules, builds the example. A request is enriched as of now, and joins no entity's history.
    */
   public Prepared prepare(GenericRecord record, ModelScorer target) {
-    return prepare(record, target, lookup);
+    return prepare(record, target, lookup, System.currentTimeMillis());
   }
 
   /**
-   * As above, reading reference rows from {@code rows} (the stream: the task's own stores).
+   * As above, reading reference rows and entity histories from {@code rows} (the stream: the task's
+   * own stores) for an event at {@code time} (the stream: its record timestamp).
    *
-   * @throws Enricher.UnavailableException when a reference table cannot be read there
+   * @throws Enricher.UnavailableException when a reference table or history cannot be read there
    */
-  public Prepared prepare(GenericRecord record, ModelScorer target, Enricher.Lookup rows) {
+  public Prepared prepare(
+      GenericRecord record, ModelScorer target, Enricher.Lookup rows, long time) {
     List<Violation> violations = validator.sanitizeAndValidate(record);
     if (!violations.isEmpty()) {
       return new Invalid(
@@ -140,7 +142,7 @@ public final class EventScorer {
     }
     GenericRecord seen = record;
     if (enricher != null) {
-      Enricher.Result enriched = enricher.enrich(record, rows);
+      Enricher.Result enriched = enricher.enrich(record, time, rows);
       if (enriched instanceof Enricher.Missing missing) {
         return new Invalid(
             Reason.REFERENCE_MISSING,

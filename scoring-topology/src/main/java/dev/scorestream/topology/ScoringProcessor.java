@@ -7,8 +7,8 @@ import dev.scorestream.codec.WireFormatEncoder;
 import dev.scorestream.deadletter.Reason;
 import dev.scorestream.deadletter.RecordSize;
 import dev.scorestream.enrichment.Enricher;
+import dev.scorestream.enrichment.EnrichmentSpec;
 import dev.scorestream.model.ModelScorer;
-import dev.scorestream.registry.RegistryUnavailableException;
 import dev.scorestream.serving.EventScorer;
 import dev.scorestream.serving.Health;
 import dev.scorestream.serving.Outcome;
@@ -22,7 +22,6 @@ import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.utils.Bytes;
-import org.apache.kafka.streams.errors.StreamsException;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
@@ -30,6 +29,7 @@ import org.apache.kafka.streams.processor.api.FixedKeyRecord;
 import org.apache.kafka.streams.processor.internals.InternalProcessorContext;
 import org.apache.kafka.streams.processor.internals.ProcessorNode;
 import org.apache.kafka.streams.processor.internals.ProcessorRecordContext;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,8 +38,8 @@ import org.slf4j.LoggerFactory;
  * decoder and prediction writer it reuses are never shared between threads.
  *
  * <p>A registry outage blocks the task with backoff (the record is not the problem) up to {@code
- * outageMaxBlock}; after that it throws {@link RegistryOutageException} so the stream thread is
- * replaced and resumes from the last commit.
+ * outageMaxBlock}; after that it throws {@link RegistryWait.RegistryOutageException} so the stream
+ * thread is replaced and resumes from the last commit.
  *
  * <p><b>Micro-batches.</b> For a model that {@linkplain ScoringTopology.Batching#batches batches},
  * a valid record is prepared (decoded, sanitized, checked, its example built) and held; the held
@@ -60,8 +60,7 @@ final class ScoringProcessor implements FixedKeyProcessor<Bytes, byte[], Outcome
   private final PredictionBuilder predictions;
   private final PredictionBuilder.Writer writer;
   private final Clock clock;
-  private final Health health;
-  private final Duration outageMaxBlock;
+  private final RegistryWait registryWait;
   private final OutcomeListener listener;
   private final String predictionsTopic;
   private final OutputGuards guards;
@@ -95,8 +94,7 @@ final class ScoringProcessor implements FixedKeyProcessor<Bytes, byte[], Outcome
     this.predictions = predictions;
     this.writer = predictions.writer(encoder);
     this.clock = clock;
-    this.health = health;
-    this.outageMaxBlock = settings.outageMaxBlock();
+    this.registryWait = new RegistryWait(health, clock, settings.outageMaxBlock());
     this.listener = listener;
     this.predictionsTopic = settings.predictions().name();
     this.guards = settings.guards();
@@ -108,7 +106,8 @@ final class ScoringProcessor implements FixedKeyProcessor<Bytes, byte[], Outcome
   public void init(FixedKeyProcessorContext<Bytes, Outcome> context) {
     this.context = context;
     if (scorer.enricher() != null) {
-      this.references = ReferenceTables.lookup(context::getStateStore);
+      this.references = ContextStores.lookup(context::getStateStore);
+      scorer.enricher().spec().entity().ifPresent(this::cleanUpHistories);
     }
     if (!batching.possible()) {
       return;
@@ -130,6 +129,30 @@ final class ScoringProcessor implements FixedKeyProcessor<Bytes, byte[], Outcome
           if (!held.isEmpty()
               && System.nanoTime() - held.get(0).arrivedNanos() >= batching.maxWait().toNanos()) {
             flush(OutcomeListener.BatchTrigger.WAIT);
+          }
+        });
+  }
+
+  /**
+   * Every so often (stream time: a quarter of the longest window, at most an hour), deletes the
+   * histories of entities with no event within the horizon.
+   */
+  private void cleanUpHistories(EnrichmentSpec.Entity entity) {
+    KeyValueStore<Bytes, byte[]> histories = context.getStateStore(entity.store());
+    Duration every = entity.longest().dividedBy(4);
+    if (every.compareTo(Duration.ofHours(1)) > 0) {
+      every = Duration.ofHours(1);
+    }
+    if (every.toMillis() < 1000) {
+      every = Duration.ofSeconds(1);
+    }
+    context.schedule(
+        every,
+        PunctuationType.STREAM_TIME,
+        streamTime -> {
+          int deleted = ContextStores.cleanUp(histories, entity, streamTime);
+          if (deleted > 0) {
+            LOG.debug("deleted {} stale histories of {}", deleted, entity.name());
           }
         });
   }
@@ -157,7 +180,8 @@ final class ScoringProcessor implements FixedKeyProcessor<Bytes, byte[], Outcome
     // Reference rows decode through the registry too: a writer schema not yet cached waits out an
     // outage like the event's own.
     EventScorer.Prepared prepared =
-        waitingOutOutage(() -> scorer.prepare(event, scorer.model().current(), references));
+        waitingOutOutage(
+            () -> scorer.prepare(event, scorer.model().current(), references, record.timestamp()));
     if (prepared instanceof EventScorer.Invalid invalid) {
       emit(record, rejected(record, invalid, decoded.schemaId()), started);
       return;
@@ -331,46 +355,14 @@ final class ScoringProcessor implements FixedKeyProcessor<Bytes, byte[], Outcome
   }
 
   private <T> T waitingOutOutage(java.util.function.Supplier<T> call) {
-    // Real elapsed time, not the injected clock: the clock stamps records, this bounds a wait.
-    long deadline = System.nanoTime() + outageMaxBlock.toNanos();
-    long backoff = 200;
-    while (true) {
-      try {
-        T result = call.get();
-        if (!health.registryReachable()) {
-          LOG.info("schema registry reachable again");
-          health.registryUp();
-        }
-        return result;
-      } catch (RegistryUnavailableException e) {
-        health.registryDown(clock.instant());
-        if (System.nanoTime() - deadline >= 0) {
-          throw new RegistryOutageException(
-              "schema registry unreachable for more than "
-                  + outageMaxBlock
-                  + "; restarting the stream thread from the last commit",
-              e);
-        }
-        LOG.warn(
-            "schema registry unreachable, record at {}-{}@{} waits {} ms: {}",
-            context.recordMetadata().map(m -> m.topic()).orElse("?"),
-            context.recordMetadata().map(m -> m.partition()).orElse(-1),
-            context.recordMetadata().map(m -> m.offset()).orElse(-1L),
-            backoff,
-            e.getMessage());
-        pause(backoff);
-        backoff = Math.min(backoff * 2, 5_000);
-      }
-    }
-  }
-
-  private static void pause(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new StreamsException("interrupted while waiting for the schema registry", e);
-    }
+    return registryWait.call(
+        call,
+        () ->
+            context.recordMetadata().map(m -> m.topic()).orElse("?")
+                + "-"
+                + context.recordMetadata().map(m -> m.partition()).orElse(-1)
+                + "@"
+                + context.recordMetadata().map(m -> m.offset()).orElse(-1L));
   }
 
   static Reason reasonFor(DecodeResult.Failed failed) {
@@ -380,15 +372,5 @@ final class ScoringProcessor implements FixedKeyProcessor<Bytes, byte[], Outcome
       case UNDECODABLE -> Reason.UNDECODABLE;
       case INCOMPATIBLE_SCHEMA -> Reason.INCOMPATIBLE_SCHEMA;
     };
-  }
-
-  /**
-   * The registry stayed unreachable too long; the stream thread restarts rather than
-   * dead-lettering.
-   */
-  static final class RegistryOutageException extends StreamsException {
-    RegistryOutageException(String message, Throwable cause) {
-      super(message, cause);
-    }
   }
 }

@@ -6,6 +6,7 @@ import dev.scorestream.codec.WireFormatEncoder;
 import dev.scorestream.drift.DriftPartial;
 import dev.scorestream.drift.DriftReports;
 import dev.scorestream.drift.DriftThresholds;
+import dev.scorestream.enrichment.EnrichmentSpec;
 import dev.scorestream.feedback.FeedbackResult;
 import dev.scorestream.feedback.PerformancePartial;
 import dev.scorestream.feedback.PerformanceReports;
@@ -20,6 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Properties;
 import java.util.function.Supplier;
@@ -44,7 +46,10 @@ import org.apache.kafka.streams.state.Stores;
  *
  * <pre>
  *   events (Bytes, wire-format Avro bytes)
- *     -> score: decode, sanitize, rules, features, predict      => Outcome
+ *     [-> keyed by entity -> [entity repartition] -> own key, headers, coordinates back]
+ *         (only with entity features, when the events topic is not keyed by the entity)
+ *     -> score: decode, sanitize, rules, reference rows, entity features (read, then record),
+ *               features, predict                                              => Outcome
  *              (predict in micro-batches for native models, flushed before every commit)
  *     -> split
  *          rejected -> dead-letter headers -> events.dlq (original key, value, headers, timestamp)
@@ -241,8 +246,10 @@ public final class ScoringTopology {
         settings.streamsConfig() == null
             ? new StreamsBuilder()
             : new StreamsBuilder(new TopologyConfig(new StreamsConfig(settings.streamsConfig())));
+    EnrichmentSpec.Entity entity = null;
     if (scorer.enricher() != null) {
-      ReferenceTables.add(builder, scorer.enricher().spec());
+      ContextStores.add(builder, scorer.enricher().spec());
+      entity = scorer.enricher().spec().entity().orElse(null);
     }
     // The scoring processor's store holds nothing: it exists for its commit hook, which scores and
     // writes the records a batch holds before the task commits. It is the first store of the
@@ -259,21 +266,30 @@ public final class ScoringTopology {
                   .withLoggingDisabled()));
       scoreStores = new String[] {SCORE_BATCH_STORE};
     }
+    KStream<Bytes, byte[]> events =
+        builder.stream(settings.events().name(), settings.events().consumed());
+    if (entity != null) {
+      builder.addStateStore(ContextStores.histories(entity));
+      scoreStores = Arrays.copyOf(scoreStores, scoreStores.length + 1);
+      scoreStores[scoreStores.length - 1] = entity.store();
+      if (!entity.keyedInput()) {
+        events = byEntity(events, entity, settings, codecs, health, clock);
+      }
+    }
     KStream<Bytes, Outcome> outcomes =
-        builder.stream(settings.events().name(), settings.events().consumed())
-            .processValues(
-                () ->
-                    new ScoringProcessor(
-                        settings,
-                        codecs.decoders().get(),
-                        codecs.predictionEncoders().get(),
-                        scorer,
-                        predictions,
-                        clock,
-                        health,
-                        listener),
-                Named.as(SCORE),
-                scoreStores);
+        events.processValues(
+            () ->
+                new ScoringProcessor(
+                    settings,
+                    codecs.decoders().get(),
+                    codecs.predictionEncoders().get(),
+                    scorer,
+                    predictions,
+                    clock,
+                    health,
+                    listener),
+            Named.as(SCORE),
+            scoreStores);
 
     Map<String, KStream<Bytes, Outcome>> branches =
         outcomes
@@ -312,6 +328,30 @@ public final class ScoringTopology {
           listener);
     }
     return builder.build();
+  }
+
+  /**
+   * Each entity's events on one task: keyed by the entity through a repartition topic with as many
+   * partitions as the events topic, then given back their own key, headers and coordinates.
+   */
+  private static KStream<Bytes, byte[]> byEntity(
+      KStream<Bytes, byte[]> events,
+      EnrichmentSpec.Entity entity,
+      Settings settings,
+      Codecs codecs,
+      Health health,
+      Clock clock) {
+    return events
+        .process(
+            () ->
+                new EntityRepartition.Keyer(
+                    codecs.decoders().get(),
+                    entity,
+                    new RegistryWait(health, clock, settings.outageMaxBlock())),
+            Named.as(entity.store() + "-key"))
+        .repartition(
+            Repartitioned.with(Serdes.Bytes(), Serdes.ByteArray()).withName(entity.store()))
+        .process(EntityRepartition.Restorer::new, Named.as(entity.store() + "-source"));
   }
 
   private static void addDrift(

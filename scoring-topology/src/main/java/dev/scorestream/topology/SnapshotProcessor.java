@@ -14,15 +14,14 @@ import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.processor.api.RecordMetadata;
 
 /**
  * Re-keys a scored event by its event id, with a snapshot of what the feedback join will need, at
  * event time, and says where the snapshot belongs. Labels are partitioned by the murmur2 hash of
  * their event id over the input topic's partitions, Kafka's default for a key. When the event is on
- * that very partition (its producer keyed it by event id with Kafka's default partitioner) the
- * snapshot stays on this task; otherwise it travels through the repartition topic to the task its
- * labels will reach.
+ * this task's partition (its producer keyed it by event id with Kafka's default partitioner, and no
+ * entity repartition moved it) the snapshot stays on this task; otherwise it travels through the
+ * repartition topic to the task its labels will reach.
  */
 final class SnapshotProcessor
     implements Processor<Bytes, Outcome.Scored, Bytes, SnapshotProcessor.Placed> {
@@ -96,7 +95,9 @@ final class SnapshotProcessor
       return;
     }
     int home = Utils.toPositive(Utils.murmur2(key)) % partitions;
-    int here = context.recordMetadata().map(RecordMetadata::partition).orElse(-1);
+    // The task's partition, not the record's: after the entity repartition a record carries its
+    // source coordinates, but it is the task that meets the labels of its partition.
+    int here = context.taskId().partition();
     // No input headers: the store and the internal topic need none.
     context.forward(
         new Record<>(Bytes.wrap(key), new Placed(snapshot, home == here), scored.eventTime()));

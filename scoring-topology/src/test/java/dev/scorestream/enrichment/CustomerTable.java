@@ -102,6 +102,7 @@ public final class CustomerTable {
       Enricher.Result enriched =
           enricher.enrich(
               payment.record(),
+              0L,
               (reference, key) -> table.get(new String(key, StandardCharsets.UTF_8)));
       rows.add(
           new LabelledRecord(

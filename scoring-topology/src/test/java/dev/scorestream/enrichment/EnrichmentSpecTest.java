@@ -82,4 +82,83 @@ class EnrichmentSpecTest {
     assertThatThrownBy(() -> parse(twice))
         .hasMessageContaining("table 'customers' is declared twice");
   }
+
+  static final String CUSTOMER_ACTIVITY =
+      """
+      {"entity": {"name": "customer", "key": "customer_id", "windows": ["1h", "1m"],
+        "grace": "30s", "max_events": 50,
+        "features": ["count", "sum(amount)", "mean(amount)", "max(amount)",
+                     "distinct(merchant_category)", "since_previous"]}}
+      """;
+
+  @Test
+  void shouldAddEachEntityFeatureWindowByWindowAfterTheReferences() throws Exception {
+    EnrichmentSpec spec =
+        parse(
+            """
+            {"references": [
+              {"table": "customers", "key": "customer_id",
+               "fields": [
+                 {"name": "segment", "type": "string", "default": "unknown"},
+                 {"name": "chargebacks_90d", "type": "int", "default": 0}]}],
+             "entity": {"name": "customer", "key": "customer_id", "windows": ["1h", "1m"],
+               "grace": "30s",
+               "features": ["count", "sum(amount)", "mean(amount)", "max(amount)",
+                            "distinct(merchant_category)", "since_previous"]}}
+            """);
+
+    Schema enriched = spec.enrichedSchema();
+    assertThat(enriched.getFields().subList(READER.getFields().size(), enriched.getFields().size()))
+        .extracting(f -> f.name() + ":" + f.schema().getType() + "=" + f.defaultVal())
+        .containsExactly(
+            "customers_segment:STRING=unknown",
+            "customers_chargebacks_90d:INT=0",
+            "customers_missing:BOOLEAN=true",
+            "customer_count_1m:DOUBLE=0.0",
+            "customer_count_1h:DOUBLE=0.0",
+            "customer_sum_amount_1m:DOUBLE=0.0",
+            "customer_sum_amount_1h:DOUBLE=0.0",
+            "customer_mean_amount_1m:DOUBLE=0.0",
+            "customer_mean_amount_1h:DOUBLE=0.0",
+            "customer_max_amount_1m:DOUBLE=0.0",
+            "customer_max_amount_1h:DOUBLE=0.0",
+            "customer_distinct_merchant_category_1m:DOUBLE=0.0",
+            "customer_distinct_merchant_category_1h:DOUBLE=0.0",
+            "customer_since_previous_s:DOUBLE=-1.0");
+    EnrichmentSpec.Entity customer = spec.entity().orElseThrow();
+    assertThat(customer.windows())
+        .as("windows sorted by length")
+        .extracting(EnrichmentSpec.Window::label)
+        .containsExactly("1m", "1h");
+    assertThat(customer.horizon()).isEqualTo(java.time.Duration.ofSeconds(3630));
+    assertThat(customer.keyedInput()).as("repartition unless told otherwise").isFalse();
+    assertThat(customer.store()).isEqualTo("entity-customer");
+    assertThat(customer.numericFields()).containsExactly("amount");
+    assertThat(customer.categoricalFields()).containsExactly("merchant_category");
+    assertThat(parse(CUSTOMER_ACTIVITY).references()).as("an entity alone is a spec").isEmpty();
+  }
+
+  @Test
+  void shouldNameTheEntityAndTheFeatureThatIsWrong() {
+    assertThatThrownBy(() -> parse(CUSTOMER_ACTIVITY.replace("sum(amount)", "sum(channel)")))
+        .hasMessageContaining("entity 'customer': sum(channel): 'channel' is a ENUM, not a number");
+    assertThatThrownBy(() -> parse(CUSTOMER_ACTIVITY.replace("sum(amount)", "median(amount)")))
+        .hasMessageContaining("feature \"median(amount)\" is not one of count, sum(field)");
+    assertThatThrownBy(() -> parse(CUSTOMER_ACTIVITY.replace("sum(amount)", "sum(fee)")))
+        .hasMessageContaining("'fee' is not a field of PaymentEvent");
+    assertThatThrownBy(() -> parse(CUSTOMER_ACTIVITY.replace("\"1m\"", "\"a minute\"")))
+        .hasMessageContaining("window \"a minute\" is not a duration");
+    assertThatThrownBy(() -> parse(CUSTOMER_ACTIVITY.replace("\"1h\"", "\"60s\"")))
+        .hasMessageContaining("window 1m is declared twice");
+    assertThatThrownBy(() -> parse(CUSTOMER_ACTIVITY.replace("\"30s\"", "\"soon\"")))
+        .hasMessageContaining("entity 'customer': grace: expected a duration");
+    assertThatThrownBy(() -> parse(CUSTOMER_ACTIVITY.replace("customer_id", "amount")))
+        .hasMessageContaining("key 'amount' is a DOUBLE");
+    assertThatThrownBy(() -> parse(CUSTOMER_ACTIVITY.replace("50", "0")))
+        .hasMessageContaining("\"max_events\" is a whole number of at least 1");
+    assertThatThrownBy(
+            () -> parse(CUSTOMER_ACTIVITY.replace("\"count\", ", "\"count\", \"count\", ")))
+        .hasMessageContaining("feature \"count\" is declared twice");
+    assertThatThrownBy(() -> parse("{}")).hasMessageContaining("or {\"entity\": { ... }}");
+  }
 }
