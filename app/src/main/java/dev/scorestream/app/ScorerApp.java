@@ -229,7 +229,7 @@ public final class ScorerApp implements AutoCloseable {
             enrichment.isEmpty()
                 ? null
                 : new Enricher(
-                    enrichment, reader.getFields().size(), registry, metrics::reference));
+                    enrichment, reader.getFields().size(), registry, metrics.enrichment()));
     ScoringTopology.Analytics analytics =
         PipelineConfig.analytics(config, registry, enrichment.enrichedSchema(), partitions);
     Topology topology =

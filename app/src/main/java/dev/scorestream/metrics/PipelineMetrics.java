@@ -6,6 +6,7 @@ import dev.scorestream.drift.DriftStatus;
 import dev.scorestream.drift.FeatureDrift;
 import dev.scorestream.enrichment.Enricher;
 import dev.scorestream.enrichment.EnrichmentSpec;
+import dev.scorestream.enrichment.EntityHistory;
 import dev.scorestream.feedback.FeedbackResult;
 import dev.scorestream.feedback.PerformanceReports;
 import dev.scorestream.inference.InferenceListener;
@@ -68,6 +69,9 @@ public final class PipelineMetrics implements OutcomeListener, AutoCloseable {
   private final Map<String, Counter> labels = new java.util.concurrent.ConcurrentHashMap<>();
 
   private final Map<String, Map<Enricher.Found, Counter>> lookups =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  private final Map<String, Map<EntityHistory.Recorded, Counter>> histories =
       new java.util.concurrent.ConcurrentHashMap<>();
 
   /** Records per micro-batch model call, by trigger. */
@@ -161,11 +165,36 @@ public final class PipelineMetrics implements OutcomeListener, AutoCloseable {
       }
       lookups.put(reference.table(), byFound);
     }
+    spec.entity()
+        .ifPresent(
+            entity -> {
+              Map<EntityHistory.Recorded, Counter> byOutcome =
+                  new EnumMap<>(EntityHistory.Recorded.class);
+              for (EntityHistory.Recorded recorded : EntityHistory.Recorded.values()) {
+                byOutcome.put(
+                    recorded,
+                    Counter.builder("scorer.enrichment.entity.events")
+                        .description(
+                            "Events through an entity's history: recorded; late (more than the"
+                                + " grace behind the entity's latest event: features cover what"
+                                + " the history still held); truncated (max_events dropped the"
+                                + " oldest); no_key (default features)")
+                        .tag("entity", entity.name())
+                        .tag("outcome", recorded.name().toLowerCase(java.util.Locale.ROOT))
+                        .register(registry));
+              }
+              histories.put(entity.name(), byOutcome);
+            });
   }
 
   @Override
   public void reference(String table, Enricher.Found found) {
     lookups.get(table).get(found).increment();
+  }
+
+  @Override
+  public void entity(String entity, EntityHistory.Recorded recorded) {
+    histories.get(entity).get(recorded).increment();
   }
 
   @Override

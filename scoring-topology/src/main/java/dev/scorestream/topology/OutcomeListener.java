@@ -3,6 +3,7 @@ package dev.scorestream.topology;
 import dev.scorestream.deadletter.Reason;
 import dev.scorestream.drift.DriftReports;
 import dev.scorestream.enrichment.Enricher;
+import dev.scorestream.enrichment.EntityHistory;
 import dev.scorestream.feedback.FeedbackResult;
 import dev.scorestream.feedback.PerformanceReports;
 
@@ -54,6 +55,25 @@ public interface OutcomeListener {
 
   /** A reference table was looked up for an event, with what it found. */
   default void reference(String table, Enricher.Found found) {}
+
+  /** An event joined (or, without a key, did not join) its entity's history. */
+  default void entity(String entity, EntityHistory.Recorded recorded) {}
+
+  /** What an {@link Enricher} tells: reference lookups and entity histories, to this listener. */
+  default Enricher.Listener enrichment() {
+    OutcomeListener self = this;
+    return new Enricher.Listener() {
+      @Override
+      public void looked(String table, Enricher.Found found) {
+        self.reference(table, found);
+      }
+
+      @Override
+      public void recorded(String entity, EntityHistory.Recorded recorded) {
+        self.entity(entity, recorded);
+      }
+    };
+  }
 
   /** A drift window closed and was reported. */
   default void drift(DriftReports.Summary summary) {}

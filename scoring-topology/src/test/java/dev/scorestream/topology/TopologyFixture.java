@@ -187,7 +187,7 @@ final class TopologyFixture {
     Enricher enricher =
         enrichment == null
             ? null
-            : new Enricher(enrichment, READER.getFields().size(), registry, listener::reference);
+            : new Enricher(enrichment, READER.getFields().size(), registry, listener.enrichment());
     FeatureExtractor extractor =
         FeatureExtractor.forSchema(enricher == null ? READER : enrichment.enrichedSchema());
     EventScorer scorer =
