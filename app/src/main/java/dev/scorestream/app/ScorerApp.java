@@ -237,8 +237,9 @@ public final class ScorerApp implements AutoCloseable {
             settings, codecs, eventScorer, predictions, health, clock, metrics, analytics);
 
     KafkaStreams streams = new KafkaStreams(topology, settings.streamsConfig());
-    // Requests read reference rows from this instance's copies of the tables.
-    eventScorer.lookUpIn(ContextStores.lookup(streams));
+    // Requests read reference rows and entity histories from this instance's stores.
+    eventScorer.lookUpIn(
+        ContextStores.lookup(streams, partitions.get(config.getString(ScorerConfig.TOPIC_EVENTS))));
     streams.setUncaughtExceptionHandler(ScorerApp::onStreamThreadFailure);
     streams.setGlobalStateRestoreListener(new RestoreLog(metrics));
     CountDownLatch stopped = new CountDownLatch(1);

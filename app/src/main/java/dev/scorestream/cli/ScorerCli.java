@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
       RunCommand.class,
       TrainCommand.class,
       ExportCommand.class,
+      FeaturesCommand.class,
       ImportCommand.class,
       ScoreCommand.class,
       ModelsCommand.class,

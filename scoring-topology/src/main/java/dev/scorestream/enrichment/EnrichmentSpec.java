@@ -126,7 +126,10 @@ public final class EnrichmentSpec {
     MEAN,
     MAX,
     DISTINCT,
-    /** Seconds since the entity's latest earlier event; not windowed. */
+    /**
+     * Seconds since the entity's latest earlier event within the longest window (-1 when none); not
+     * windowed.
+     */
     SINCE_PREVIOUS;
 
     boolean numeric() {
@@ -552,7 +555,11 @@ public final class EnrichmentSpec {
               + window.label()
               + ".";
       case SINCE_PREVIOUS ->
-          "Seconds since the latest of " + of + "; -1 when there is none within its history.";
+          "Seconds since the latest of "
+              + of
+              + "; -1 when there is none within "
+              + entity.windows().get(entity.windows().size() - 1).label()
+              + ".";
     };
   }
 

@@ -164,7 +164,12 @@ public final class EntityHistory {
       seen[c] = new HashSet<>();
     }
     int end = firstAtOrAfter(time);
-    double sincePrevious = end == 0 ? -1.0 : (time - times[end - 1]) / 1000.0;
+    // Within the longest window only: beyond it, whether the history still holds the previous
+    // event depends on clean-up, and the stream and a backfill must agree.
+    double sincePrevious =
+        end == 0 || time - times[end - 1] > entity.longest().toMillis()
+            ? -1.0
+            : (time - times[end - 1]) / 1000.0;
     int bucket = 0;
     for (int i = end - 1; i >= 0; i--) {
       long age = time - times[i];

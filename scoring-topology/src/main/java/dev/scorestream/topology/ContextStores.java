@@ -11,8 +11,8 @@ import java.util.Map;
 import java.util.function.Function;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.KeyQueryMetadata;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -124,8 +124,10 @@ public final class ContextStores {
    * Lookups for requests (REST, gRPC): the instance's copies through interactive queries, read
    * only. A table still loading, a pipeline not running, or an entity whose history another
    * instance holds, is reported as unavailable rather than read as empty.
+   *
+   * @param partitions of the events topic
    */
-  public static Enricher.Lookup lookup(KafkaStreams streams) {
+  public static Enricher.Lookup lookup(KafkaStreams streams, int partitions) {
     return new Enricher.Lookup() {
       @Override
       public byte[] get(EnrichmentSpec.Reference reference, byte[] key) {
@@ -149,36 +151,24 @@ public final class ContextStores {
       @Override
       public byte[] history(EnrichmentSpec.Entity entity, byte[] key) {
         String name = entity.key() + " '" + new String(key, StandardCharsets.UTF_8) + "'";
-        KeyQueryMetadata where;
-        try {
-          where =
-              streams.queryMetadataForKey(
-                  entity.store(), Bytes.wrap(key), Serdes.Bytes().serializer());
-        } catch (IllegalStateException e) {
-          throw unavailable(name, "Kafka Streams is " + streams.state());
-        }
-        if (where == null || where.partition() < 0) {
-          throw unavailable(name, "Kafka Streams is " + streams.state());
-        }
+        // Where the stream keeps it: Kafka's default partitioner over the events' partitions (the
+        // entity repartition topic has as many; a keyed input was written with that partitioner).
+        int partition = Utils.toPositive(Utils.murmur2(key)) % partitions;
         try {
           ReadOnlyKeyValueStore<Bytes, byte[]> store =
               streams.store(
                   StoreQueryParameters.fromNameAndType(
                           entity.store(), QueryableStoreTypes.<Bytes, byte[]>keyValueStore())
-                      .withPartition(where.partition()));
+                      .withPartition(partition));
           return store.get(Bytes.wrap(key));
         } catch (InvalidStateStoreException e) {
           throw unavailable(
               name,
               "its partition "
-                  + where.partition()
-                  + " is "
-                  + (where.activeHost() == null || where.activeHost().port() < 0
-                      ? "not active on this instance"
-                      : "held by " + where.activeHost().host() + ":" + where.activeHost().port())
-                  + " (Kafka Streams is "
+                  + partition
+                  + " is not active here (Kafka Streams is "
                   + streams.state()
-                  + ")");
+                  + "); ask the instance that holds it");
         }
       }
     };

@@ -65,7 +65,11 @@ class EntityHistoryTest {
       out[8 + w] = categories.size();
     }
     out[10] =
-        arrivedBefore.stream().mapToLong(Event::time).filter(time -> time < t).max().stream()
+        arrivedBefore.stream()
+            .mapToLong(Event::time)
+            .filter(time -> time < t && time >= t - windows[1])
+            .max()
+            .stream()
             .mapToDouble(previous -> (t - previous) / 1000.0)
             .findFirst()
             .orElse(-1.0);

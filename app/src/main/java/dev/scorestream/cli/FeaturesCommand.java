@@ -1,0 +1,252 @@
+package dev.scorestream.cli;
+
+import dev.scorestream.enrichment.EnrichmentSpec;
+import dev.scorestream.registry.SchemaRegistryClient;
+import dev.scorestream.schemas.Contracts;
+import dev.scorestream.training.FeatureBackfill;
+import dev.scorestream.validation.RecordValidator;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.avro.Schema;
+import org.apache.avro.file.CodecFactory;
+import org.apache.avro.file.DataFileWriter;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericDatumWriter;
+import org.apache.avro.generic.GenericRecord;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code scorer features}: the enriched events of a topic's history, recomputed with the stream's
+ * code, as an Avro file that {@code scorer train} and {@code scorer export} read.
+ */
+@Command(
+    name = "features",
+    mixinStandardHelpOptions = true,
+    description =
+        "Recompute the enriched events (reference rows and entity features) of an events topic's"
+            + " history with the stream's own code, and write them as an .avro file. With"
+            + " --labels, only labelled events are written, with a label field, ready for"
+            + " `scorer train --input FILE --enrichment SPEC`.")
+public final class FeaturesCommand implements Callable<Integer> {
+
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--from-topic",
+      required = true,
+      paramLabel = "TOPIC",
+      description = "The events topic (wire-format Avro), read from its beginning.")
+  String topic;
+
+  @Option(
+      names = "--until",
+      paramLabel = "INSTANT",
+      description =
+          "Only events with a timestamp before this ISO-8601 instant (default: now); the topic is"
+              + " read to its end offsets when the command starts.")
+  Instant until;
+
+  @Option(
+      names = {"--out", "-o"},
+      required = true,
+      paramLabel = "FILE",
+      description = ".avro file to write (must not exist).")
+  Path out;
+
+  @Option(
+      names = "--labels",
+      paramLabel = "CSV",
+      description =
+          "Labels from elsewhere (a CSV file with columns event_id and label): only events with a"
+              + " label are written, with field 'label'.")
+  Path labels;
+
+  @Option(
+      names = "--event-id-field",
+      defaultValue = "event_id",
+      paramLabel = "FIELD",
+      description =
+          "With --labels: the reader-schema field of the event id (default ${DEFAULT-VALUE}).")
+  String eventIdField;
+
+  @Mixin KafkaClientOptions kafka;
+
+  @Mixin RegistryOptions registry;
+
+  @Mixin ReaderSchemaOption readerSchema;
+
+  @Override
+  public Integer call() throws IOException {
+    PrintWriter console = spec.commandLine().getOut();
+    if (!kafka.given() || !registry.given()) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "features needs --bootstrap-server and --registry");
+    }
+    if (readerSchema.enrichment == null) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "features needs --enrichment SPEC: the spec the pipeline runs with");
+    }
+    if (Files.exists(out)) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "--out " + out + " already exists; choose a new file");
+    }
+    Schema reader =
+        readerSchema.schema == null
+            ? Contracts.paymentEvent()
+            : Contracts.fromFile(readerSchema.schema);
+    EnrichmentSpec enrichment;
+    try {
+      enrichment = EnrichmentSpec.read(readerSchema.enrichment, reader);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "--enrichment " + e.getMessage());
+    }
+    Map<String, String> labelled = labels == null ? null : readLabels(labels);
+    if (labelled != null && reader.getField(eventIdField) == null) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(),
+          "--event-id-field: the reader schema "
+              + reader.getFullName()
+              + " has no field '"
+              + eventIdField
+              + "'");
+    }
+    Schema enriched = enrichment.enrichedSchema();
+    Schema written = labelled == null ? enriched : withLabel(enriched);
+    long[] unlabelled = {0};
+    FeatureBackfill.Summary summary;
+    try (DataFileWriter<GenericRecord> file =
+        new DataFileWriter<GenericRecord>(new GenericDatumWriter<>(written))
+            .setCodec(CodecFactory.deflateCodec(6))) {
+      file.create(written, out.toFile());
+      summary =
+          new FeatureBackfill(
+                  kafka.properties(),
+                  new SchemaRegistryClient(registry.settings()),
+                  reader,
+                  RecordValidator.forSchema(reader),
+                  enrichment)
+              .run(
+                  topic,
+                  until == null ? Instant.now() : until,
+                  (record, timestamp) -> {
+                    GenericRecord row = record;
+                    if (labelled != null) {
+                      Object id = record.get(eventIdField);
+                      String label = id == null ? null : labelled.get(id.toString());
+                      if (label == null) {
+                        unlabelled[0]++;
+                        return;
+                      }
+                      GenericData.Record withLabel = new GenericData.Record(written);
+                      for (int i = 0; i < enriched.getFields().size(); i++) {
+                        withLabel.put(i, record.get(i));
+                      }
+                      withLabel.put(enriched.getFields().size(), label);
+                      row = withLabel;
+                    }
+                    try {
+                      file.append(row);
+                    } catch (IOException e) {
+                      throw new java.io.UncheckedIOException(e);
+                    }
+                  });
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      Files.deleteIfExists(out);
+      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+    }
+    console.printf(
+        "read %,d events from %s: %,d enriched, %,d at or after --until, skipped %,d%s%n",
+        summary.read(),
+        topic,
+        summary.enriched(),
+        summary.afterUntil(),
+        summary.skippedBy().values().stream().mapToLong(Long::longValue).sum(),
+        summary.skippedBy().isEmpty() ? "" : " " + summary.skippedBy());
+    summary
+        .referenceRows()
+        .forEach((table, rows) -> console.printf("reference table %s: %,d rows%n", table, rows));
+    if (!summary.histories().isEmpty()) {
+      console.printf(
+          "entity histories: %,d entities, events %s%n", summary.entities(), summary.histories());
+    }
+    console.printf(
+        "wrote %,d events to %s%s%n",
+        summary.enriched() - unlabelled[0],
+        out,
+        labelled == null ? "" : " (" + unlabelled[0] + " without a label left out)");
+    return 0;
+  }
+
+  /** The enriched schema with a string field {@code label} at the end. */
+  static Schema withLabel(Schema enriched) {
+    List<Schema.Field> fields = new ArrayList<>();
+    enriched.getFields().forEach(f -> fields.add(new Schema.Field(f, f.schema())));
+    fields.add(
+        new Schema.Field("label", Schema.create(Schema.Type.STRING), "The event's label.", null));
+    return Schema.createRecord(
+        enriched.getName(), enriched.getDoc(), enriched.getNamespace(), false, fields);
+  }
+
+  /** {@code event_id,label} lines after a header naming those columns. */
+  private Map<String, String> readLabels(Path file) throws IOException {
+    Map<String, String> byId = new HashMap<>();
+    try (BufferedReader in = Files.newBufferedReader(file)) {
+      String header = in.readLine();
+      if (header == null) {
+        throw new CommandLine.ParameterException(
+            spec.commandLine(), "--labels " + file + " is empty");
+      }
+      List<String> columns = List.of(header.strip().split("\\s*,\\s*"));
+      int id = columns.indexOf("event_id");
+      int label = columns.indexOf("label");
+      if (id < 0 || label < 0) {
+        throw new CommandLine.ParameterException(
+            spec.commandLine(),
+            "--labels "
+                + file
+                + ": expected a header with columns event_id and label, got '"
+                + header
+                + "'");
+      }
+      String line;
+      int number = 1;
+      while ((line = in.readLine()) != null) {
+        number++;
+        if (line.isBlank()) {
+          continue;
+        }
+        String[] cells = line.split(",", -1);
+        if (cells.length <= Math.max(id, label)) {
+          throw new CommandLine.ParameterException(
+              spec.commandLine(),
+              "--labels "
+                  + file
+                  + " line "
+                  + number
+                  + ": expected "
+                  + columns.size()
+                  + " columns, got '"
+                  + line
+                  + "'");
+        }
+        byId.put(cells[id].strip(), cells[label].strip());
+      }
+    }
+    return byId;
+  }
+}
