@@ -31,7 +31,7 @@ class ScorerCliTest {
 
   @Test
   void shouldPrintUsageAndExit2ForUnknownCommand() {
-    assertThat(run("frobnicate")).isEqualTo(2);
+    assertThat(run("xyzzy")).isEqualTo(2);
     assertThat(err.toString()).contains("Unmatched argument").contains("Usage: scorer");
   }
 
@@ -200,8 +200,53 @@ class ScorerCliTest {
   }
 
   @Test
+  void shouldPrintUsageWhenFeaturesLacksWhatItNeeds() throws IOException {
+    Path spec = Files.writeString(dir.resolve("spec.json"), "{\"entity\": {}}");
+    String[] broker = {"--bootstrap-server", "127.0.0.1:9", "--registry", "http://127.0.0.1:9"};
+
+    assertThat(run("features", "--from-topic", "events", "-o", dir.resolve("a.avro").toString()))
+        .isEqualTo(2);
+    assertThat(err.toString())
+        .contains("needs --bootstrap-server and --registry")
+        .contains("Usage: scorer features");
+    assertThat(
+            run(
+                concat(
+                    broker,
+                    "features",
+                    "--from-topic",
+                    "events",
+                    "-o",
+                    dir.resolve("b.avro").toString())))
+        .isEqualTo(2);
+    assertThat(err.toString()).contains("features needs --enrichment SPEC");
+    assertThat(
+            run(
+                concat(
+                    broker,
+                    "features",
+                    "--from-topic",
+                    "events",
+                    "--enrichment",
+                    spec.toString(),
+                    "-o",
+                    dir.resolve("c.avro").toString())))
+        .isEqualTo(2);
+    assertThat(err.toString()).contains("--enrichment").contains("entity needs \"name\"");
+    assertThat(dir.resolve("c.avro")).doesNotExist();
+  }
+
+  private static String[] concat(String[] first, String command, String... rest) {
+    String[] all = new String[first.length + rest.length + 1];
+    all[0] = command;
+    System.arraycopy(first, 0, all, 1, first.length);
+    System.arraycopy(rest, 0, all, first.length + 1, rest.length);
+    return all;
+  }
+
+  @Test
   void shouldShowHelpOfEveryCommandWithoutError() {
-    for (String command : new String[] {"run", "demo", "train", "config"}) {
+    for (String command : new String[] {"run", "demo", "train", "features", "config"}) {
       assertThat(run(command, "--help")).as(command).isZero();
     }
     assertThat(out.toString()).contains("Usage: scorer train").contains("--model-version");
