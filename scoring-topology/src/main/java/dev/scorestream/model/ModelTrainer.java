@@ -15,10 +15,12 @@ import java.util.TreeSet;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.apache.avro.generic.GenericRecord;
+import org.tribuo.Dataset;
 import org.tribuo.Example;
 import org.tribuo.Model;
 import org.tribuo.MutableDataset;
 import org.tribuo.Prediction;
+import org.tribuo.RealInfo;
 import org.tribuo.classification.Label;
 import org.tribuo.classification.LabelFactory;
 import org.tribuo.provenance.SimpleDataSourceProvenance;
@@ -165,10 +167,26 @@ public final class ModelTrainer {
       dataset.add(extractor.extract(row.record(), new Label(row.label())));
     }
     Model<Label> trained =
-        options.kind().classifier(extractor.scalarFeatureNames(), options.seed()).train(dataset);
+        options.kind().classifier(varying(dataset), options.seed()).train(dataset);
     // A fresh model's provenance prints differently from the same model read back from protobuf;
     // round-trip once so the hash in the metadata is the one every later load computes.
     return Model.deserialize(trained.serialize()).castModel(Label.class);
+  }
+
+  /**
+   * The scalar features that vary in {@code dataset}: only those are standardized. A feature with
+   * one value throughout (a flag that is never set, a table that has a row for everyone) has no
+   * spread to divide by, and would make every example NaN.
+   */
+  private List<String> varying(Dataset<?> dataset) {
+    List<String> names = new ArrayList<>();
+    for (String name : extractor.scalarFeatureNames()) {
+      if (dataset.getFeatureMap().get(name) instanceof RealInfo info
+          && info.getMax() > info.getMin()) {
+        names.add(name);
+      }
+    }
+    return names;
   }
 
   private Model<Regressor> trainRegressor(List<LabelledRecord> rows, Options options) {
@@ -180,7 +198,7 @@ public final class ModelTrainer {
           extractor.extract(row.record(), new Regressor(Regressor.DEFAULT_NAME, target(row))));
     }
     Model<Regressor> trained =
-        options.kind().regressor(extractor.scalarFeatureNames(), options.seed()).train(dataset);
+        options.kind().regressor(varying(dataset), options.seed()).train(dataset);
     return Model.deserialize(trained.serialize()).castModel(Regressor.class);
   }
 

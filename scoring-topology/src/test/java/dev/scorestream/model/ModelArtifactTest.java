@@ -163,4 +163,24 @@ class ModelArtifactTest {
     assertThat(split.train().size() + split.test().size()).isEqualTo(1000);
     assertThat(heldFraud).isEqualTo(Math.round(fraud * 0.2));
   }
+
+  /**
+   * A field with one value throughout (a flag never set, a table with a row for everyone) has no
+   * spread to standardize by; it must not turn every example into NaN.
+   */
+  @Test
+  void shouldTrainWhenAFeatureNeverChanges() {
+    List<LabelledRecord> rows = TestModels.payments(1000, 9);
+    rows.forEach(row -> row.record().put("account_age_days", 30));
+    for (TrainerKind kind : List.of(TrainerKind.LOGISTIC, TrainerKind.CART)) {
+      ModelArtifact artifact =
+          new ModelTrainer(
+                  TestModels.extractor(),
+                  java.time.Clock.fixed(TestModels.TRAINED_AT, java.time.ZoneOffset.UTC))
+              .train(rows, new ModelTrainer.Options("fraud", "c1", kind, 0.2, 9, "label"), l -> {});
+
+      assertThat(artifact.metadata().evaluation().logLoss()).as(kind.name()).isFinite();
+      assertThat(artifact.metadata().evaluation().accuracy()).as(kind.name()).isGreaterThan(0.5);
+    }
+  }
 }
