@@ -25,10 +25,9 @@ final class DemoCommand implements Callable<Integer> {
 
   @Option(
       names = "--events",
-      defaultValue = "10000",
       paramLabel = "N",
-      description = "Events to produce (default ${DEFAULT-VALUE}).")
-  int events;
+      description = "Events to produce (default 10000; 30000 with --enrichment).")
+  Integer events;
 
   @Option(
       names = "--rate",
@@ -76,12 +75,30 @@ final class DemoCommand implements Callable<Integer> {
   boolean drift;
 
   @Option(
+      names = "--enrichment",
+      description =
+          "Enrichment scenario instead: payments of customers of different risk (a reference"
+              + " table) with card-testing bursts; trains a model with and one without the context"
+              + " features, runs both through the stream, prints held-out and live accuracy and log"
+              + " loss, and exits 0 only if the context helps (default --events: 30000).")
+  boolean enrichment;
+
+  @Option(
       names = "--keep-running",
       description = "Keep the pipeline running after the check, until SIGTERM/Ctrl-C.")
   boolean keepRunning;
 
   @Override
   public Integer call() {
+    if (drift && enrichment) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "choose one of --drift and --enrichment");
+    }
+    if (enrichment && (model != null || keepRunning)) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "--enrichment trains its own two models and stops when compared");
+    }
+    int events = this.events != null ? this.events : enrichment ? 30_000 : 10_000;
     if (events < 1) {
       throw new CommandLine.ParameterException(
           spec.commandLine(), "--events must be at least 1, got " + events);
@@ -95,7 +112,7 @@ final class DemoCommand implements Callable<Integer> {
         new DemoRunner(out)
             .run(
                 new DemoRunner.Options(
-                    events, rate, seed, keepRunning, model, httpPort, grpcPort, drift));
+                    events, rate, seed, keepRunning, model, httpPort, grpcPort, drift, enrichment));
     return report.passed() ? 0 : 1;
   }
 }

@@ -45,6 +45,8 @@ public final class DemoRunner {
    * @param grpcPort port of the gRPC server; 0 for any free port, -1 for none
    * @param drift run the drift scenario (stable, then shifted traffic with delayed labels) instead
    *     of the messy-traffic check
+   * @param enrichment run the enrichment scenario (models with and without context, compared)
+   *     instead
    */
   public record Options(
       int events,
@@ -54,7 +56,8 @@ public final class DemoRunner {
       Path modelDir,
       int httpPort,
       int grpcPort,
-      boolean drift) {
+      boolean drift,
+      boolean enrichment) {
 
     public Options(
         int events,
@@ -63,7 +66,7 @@ public final class DemoRunner {
         boolean keepRunning,
         Path modelDir,
         int httpPort) {
-      this(events, ratePerSecond, seed, keepRunning, modelDir, httpPort, 0, false);
+      this(events, ratePerSecond, seed, keepRunning, modelDir, httpPort, 0, false, false);
     }
   }
 
@@ -140,6 +143,9 @@ public final class DemoRunner {
                   1,
                   TRAINING,
                   1));
+      if (options.enrichment()) {
+        return enrichmentScenario(stack, work, options);
+      }
       Path modelDir =
           options.modelDir() != null
               ? options.modelDir()
@@ -270,6 +276,18 @@ public final class DemoRunner {
       out.flush();
       return new Report(
           2L * DriftScenario.WINDOWS_PER_PHASE * perWindow, events, 0, result.problems());
+    }
+  }
+
+  private Report enrichmentScenario(EmbeddedStack stack, Path work, Options options) {
+    SchemaRegistryClient registry =
+        new SchemaRegistryClient(RegistrySettings.of(stack.registry().url()));
+    int readerId = registry.register(EVENTS + "-value", Contracts.paymentEvent());
+    try (KafkaProducer<byte[], byte[]> producer = producer(stack.kafka().bootstrapServers())) {
+      EnrichmentScenario.Result result =
+          new EnrichmentScenario(out, registry, stack.kafka(), stack.registry().url(), work)
+              .run(options.events(), options.seed(), readerId, producer);
+      return new Report(result.live(), result.live(), 0, result.problems());
     }
   }
 

@@ -31,6 +31,14 @@ class DemoCliTest {
   }
 
   @Test
+  void shouldRefuseTwoScenariosOrAModelForTheEnrichmentScenario() {
+    assertThat(run("demo", "--drift", "--enrichment")).isEqualTo(2);
+    assertThat(err.toString()).contains("choose one of --drift and --enrichment");
+    assertThat(run("demo", "--enrichment", "--model", "somewhere")).isEqualTo(2);
+    assertThat(err.toString()).contains("--enrichment trains its own two models");
+  }
+
+  @Test
   void shouldRefuseNonPositiveEventCount() {
     assertThat(run("demo", "--events", "0")).isEqualTo(2);
     assertThat(err.toString()).contains("--events must be at least 1");

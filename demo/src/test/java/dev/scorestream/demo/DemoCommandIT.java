@@ -89,4 +89,23 @@ class DemoCommandIT {
         .hasSize(3)
         .allSatisfy(line -> assertThat(line).contains(" OK ").endsWith("-"));
   }
+
+  @Test
+  void shouldShowThatTheContextFeaturesHelpInTheEnrichmentScenario()
+      throws IOException, InterruptedException {
+    String text = demo("demo", "--enrichment", "--seed", "7");
+    List<String> lines = text.lines().toList();
+    String last = lines.get(lines.size() - 1);
+    Matcher lift =
+        Pattern.compile(
+                "enrichment lift: accuracy ([0-9.]+) -> ([0-9.]+), log_loss ([0-9.]+) -> ([0-9.]+)")
+            .matcher(last);
+    assertThat(lift.matches()).as(text).isTrue();
+    assertThat(Double.parseDouble(lift.group(2))).isGreaterThan(Double.parseDouble(lift.group(1)));
+    assertThat(Double.parseDouble(lift.group(4))).isLessThan(Double.parseDouble(lift.group(3)));
+    assertThat(text)
+        .doesNotContain("PROBLEM")
+        .containsPattern("without context +0\\.\\d+ +0\\.\\d+ +0\\.\\d+ +0\\.\\d+")
+        .containsPattern("with context +0\\.\\d+ +0\\.\\d+ +0\\.\\d+ +0\\.\\d+");
+  }
 }
