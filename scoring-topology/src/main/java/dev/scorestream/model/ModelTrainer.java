@@ -15,12 +15,14 @@ import java.util.TreeSet;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.apache.avro.generic.GenericRecord;
+import org.tribuo.CategoricalInfo;
 import org.tribuo.Dataset;
 import org.tribuo.Example;
 import org.tribuo.Model;
 import org.tribuo.MutableDataset;
 import org.tribuo.Prediction;
 import org.tribuo.RealInfo;
+import org.tribuo.VariableInfo;
 import org.tribuo.classification.Label;
 import org.tribuo.classification.LabelFactory;
 import org.tribuo.provenance.SimpleDataSourceProvenance;
@@ -175,14 +177,23 @@ public final class ModelTrainer {
 
   /**
    * The scalar features that vary in {@code dataset}: only those are standardized. A feature with
-   * one value throughout (a flag that is never set, a table that has a row for everyone) has no
-   * spread to divide by, and would make every example NaN.
+   * one value throughout (a field that is always the same, a table that has a row for everyone) has
+   * no spread to divide by, and would make every example NaN. Tribuo leaves zeros out of an
+   * example, so a feature seen in fewer examples than there are varies (its other value is 0).
    */
   private List<String> varying(Dataset<?> dataset) {
     List<String> names = new ArrayList<>();
     for (String name : extractor.scalarFeatureNames()) {
-      if (dataset.getFeatureMap().get(name) instanceof RealInfo info
-          && info.getMax() > info.getMin()) {
+      // Tribuo keeps a feature with few distinct values as categorical, and as real beyond.
+      VariableInfo info = dataset.getFeatureMap().get(name);
+      if (info == null) {
+        continue;
+      }
+      boolean oneValue =
+          (info instanceof RealInfo real && real.getMax() == real.getMin())
+              || (info instanceof CategoricalInfo categorical
+                  && categorical.getUniqueObservations() == 1);
+      if (!oneValue || info.getCount() < dataset.size()) {
         names.add(name);
       }
     }
