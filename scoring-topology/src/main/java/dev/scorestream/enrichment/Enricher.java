@@ -129,6 +129,15 @@ public final class Enricher {
    */
   private final List<Map<Integer, GenericDatumReader<GenericRecord>>> readers;
 
+  /** The entity's features, worked out once; null without an entity. */
+  private final EntityHistory.Layout layout;
+
+  /** Positions in the reader schema of the entity's key and the fields its features read. */
+  private final int entityKey;
+
+  private final int[] numericPositions;
+  private final int[] categoricalPositions;
+
   public Enricher(EnrichmentSpec spec, int readerFields, SchemaLookup registry, Listener listener) {
     this.spec = spec;
     this.enriched = spec.enrichedSchema();
@@ -146,6 +155,18 @@ public final class Enricher {
     this.contextReader = new GenericDatumReader<>(context);
     this.readers = new ArrayList<>();
     spec.references().forEach(r -> readers.add(new ConcurrentHashMap<>()));
+    this.layout = spec.entity().map(EntityHistory.Layout::of).orElse(null);
+    if (layout == null) {
+      this.entityKey = -1;
+      this.numericPositions = new int[0];
+      this.categoricalPositions = new int[0];
+    } else {
+      this.entityKey = enriched.getField(layout.entity().key()).pos();
+      this.numericPositions =
+          layout.numericFields().stream().mapToInt(f -> enriched.getField(f).pos()).toArray();
+      this.categoricalPositions =
+          layout.categoricalFields().stream().mapToInt(f -> enriched.getField(f).pos()).toArray();
+    }
   }
 
   public EnrichmentSpec spec() {
@@ -189,9 +210,8 @@ public final class Enricher {
       }
       out.put(position++, row == null);
     }
-    EnrichmentSpec.Entity entity = spec.entity().orElse(null);
-    if (entity != null) {
-      for (double feature : entityFeatures(entity, event, time, lookup)) {
+    if (layout != null) {
+      for (double feature : entityFeatures(event, time, lookup)) {
         out.put(position++, feature);
       }
     }
@@ -202,34 +222,33 @@ public final class Enricher {
    * The features of the event's entity at {@code time}, from its earlier events; the event then
    * joins the history when the lookup records.
    */
-  private double[] entityFeatures(
-      EnrichmentSpec.Entity entity, GenericRecord event, long time, Lookup lookup) {
-    Object keyValue = event.get(entity.key());
+  private double[] entityFeatures(GenericRecord event, long time, Lookup lookup) {
+    EnrichmentSpec.Entity entity = layout.entity();
+    Object keyValue = event.get(entityKey);
     if (keyValue == null) {
       if (lookup.records()) {
         listener.recorded(entity.name(), EntityHistory.Recorded.NO_KEY);
       }
-      return EntityHistory.empty(entity).features(time);
+      return EntityHistory.empty(layout).features(time);
     }
     byte[] key = key(keyValue);
     EntityHistory history;
     try {
-      history = EntityHistory.read(entity, lookup.history(entity, key));
+      history = EntityHistory.read(layout, lookup.history(entity, key));
     } catch (IllegalArgumentException e) {
       // Written under a spec whose features read other fields: start this entity afresh.
-      history = EntityHistory.empty(entity);
+      history = EntityHistory.empty(layout);
     }
     double[] features = history.features(time);
     if (lookup.records()) {
-      List<String> numeric = entity.numericFields();
-      List<String> categorical = entity.categoricalFields();
-      double[] values = new double[numeric.size()];
+      double[] values = new double[numericPositions.length];
       for (int i = 0; i < values.length; i++) {
-        values[i] = event.get(numeric.get(i)) instanceof Number n ? n.doubleValue() : Double.NaN;
+        values[i] =
+            event.get(numericPositions[i]) instanceof Number n ? n.doubleValue() : Double.NaN;
       }
-      long[] hashes = new long[categorical.size()];
+      long[] hashes = new long[categoricalPositions.length];
       for (int i = 0; i < hashes.length; i++) {
-        hashes[i] = EntityHistory.hash(event.get(categorical.get(i)));
+        hashes[i] = EntityHistory.hash(event.get(categoricalPositions[i]));
       }
       listener.recorded(entity.name(), history.record(time, values, hashes));
       lookup.remember(entity, key, history.bytes());

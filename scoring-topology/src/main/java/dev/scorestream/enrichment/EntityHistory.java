@@ -2,9 +2,7 @@ package dev.scorestream.enrichment;
 
 import java.nio.ByteBuffer;
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 
 /**
  * One entity's recent events, and the windowed features they give a new event. Point in time: an
@@ -40,7 +38,73 @@ public final class EntityHistory {
     NO_KEY
   }
 
-  private final EnrichmentSpec.Entity entity;
+  /**
+   * What the spec's entity asks for, worked out once: the window lengths, the fields the features
+   * read, and for each output feature where its value comes from. Immutable, thread-safe.
+   */
+  public static final class Layout {
+    final EnrichmentSpec.Entity entity;
+    final long[] windows;
+    final long longest;
+    final long grace;
+    final long horizon;
+    final int maxEvents;
+    final List<String> numericFields;
+    final List<String> categoricalFields;
+    final int features;
+
+    /** Per aggregate: its kind and the index of its field among the numeric or categorical ones. */
+    final EnrichmentSpec.Kind[] kinds;
+
+    final int[] fields;
+
+    private Layout(EnrichmentSpec.Entity entity) {
+      this.entity = entity;
+      List<EnrichmentSpec.Window> declared = entity.windows();
+      this.windows = new long[declared.size()];
+      for (int i = 0; i < windows.length; i++) {
+        windows[i] = declared.get(i).length().toMillis();
+      }
+      this.longest = entity.longest().toMillis();
+      this.grace = entity.grace().toMillis();
+      this.horizon = entity.horizon().toMillis();
+      this.maxEvents = entity.maxEvents();
+      this.numericFields = entity.numericFields();
+      this.categoricalFields = entity.categoricalFields();
+      this.features = entity.fieldNames().size();
+      List<EnrichmentSpec.Aggregate> aggregates = entity.aggregates();
+      this.kinds = new EnrichmentSpec.Kind[aggregates.size()];
+      this.fields = new int[aggregates.size()];
+      for (int a = 0; a < kinds.length; a++) {
+        EnrichmentSpec.Aggregate aggregate = aggregates.get(a);
+        kinds[a] = aggregate.kind();
+        fields[a] =
+            aggregate.kind() == EnrichmentSpec.Kind.DISTINCT
+                ? categoricalFields.indexOf(aggregate.field())
+                : numericFields.indexOf(aggregate.field());
+      }
+    }
+
+    public static Layout of(EnrichmentSpec.Entity entity) {
+      return new Layout(entity);
+    }
+
+    public EnrichmentSpec.Entity entity() {
+      return entity;
+    }
+
+    /** The numeric fields {@link #record} takes values of, in order. */
+    public List<String> numericFields() {
+      return numericFields;
+    }
+
+    /** The categorical fields {@link #record} takes hashes of, in order. */
+    public List<String> categoricalFields() {
+      return categoricalFields;
+    }
+  }
+
+  private final Layout layout;
   private final int numeric;
   private final int categorical;
   private final int width;
@@ -49,10 +113,10 @@ public final class EntityHistory {
   private long[] hashes;
   private int size;
 
-  private EntityHistory(EnrichmentSpec.Entity entity, int capacity) {
-    this.entity = entity;
-    this.numeric = entity.numericFields().size();
-    this.categorical = entity.categoricalFields().size();
+  private EntityHistory(Layout layout, int capacity) {
+    this.layout = layout;
+    this.numeric = layout.numericFields.size();
+    this.categorical = layout.categoricalFields.size();
     this.width = 8 + 8 * numeric + 8 * categorical;
     this.times = new long[capacity];
     this.values = new double[capacity * numeric];
@@ -61,7 +125,11 @@ public final class EntityHistory {
 
   /** An empty history. */
   public static EntityHistory empty(EnrichmentSpec.Entity entity) {
-    return new EntityHistory(entity, 4);
+    return empty(Layout.of(entity));
+  }
+
+  public static EntityHistory empty(Layout layout) {
+    return new EntityHistory(layout, 4);
   }
 
   /**
@@ -71,15 +139,19 @@ public final class EntityHistory {
    *     spec changed the fields its features read: the store is then rebuilt from empty)
    */
   public static EntityHistory read(EnrichmentSpec.Entity entity, byte[] bytes) {
+    return read(Layout.of(entity), bytes);
+  }
+
+  public static EntityHistory read(Layout layout, byte[] bytes) {
     if (bytes == null) {
-      return empty(entity);
+      return empty(layout);
     }
     ByteBuffer in = ByteBuffer.wrap(bytes);
     if (bytes.length < 5 || in.get() != VERSION) {
       throw new IllegalArgumentException("not an entity history");
     }
     int n = in.getInt();
-    EntityHistory history = new EntityHistory(entity, Math.max(4, n + 1));
+    EntityHistory history = new EntityHistory(layout, Math.max(4, n + 1));
     if (n < 0 || in.remaining() != (long) n * history.width) {
       throw new IllegalArgumentException(
           "an entity history of another shape: "
@@ -144,12 +216,8 @@ public final class EntityHistory {
    * EnrichmentSpec.Entity#fieldNames}.
    */
   public double[] features(long time) {
-    List<EnrichmentSpec.Window> windows = entity.windows();
-    int w = windows.size();
-    long[] lengths = new long[w];
-    for (int i = 0; i < w; i++) {
-      lengths[i] = windows.get(i).length().toMillis();
-    }
+    long[] lengths = layout.windows;
+    int w = lengths.length;
     // One pass from the nearest earlier event backwards; each event lands in the bucket of the
     // shortest window that holds it, and every longer window holds it too (prefix sums below).
     long[] count = new long[w];
@@ -158,16 +226,15 @@ public final class EntityHistory {
     double[] max = new double[w * numeric];
     Arrays.fill(max, Double.NEGATIVE_INFINITY);
     long[] distinct = new long[w * categorical];
-    @SuppressWarnings("unchecked")
-    Set<Long>[] seen = new Set[categorical];
+    LongSet[] seen = new LongSet[categorical];
     for (int c = 0; c < categorical; c++) {
-      seen[c] = new HashSet<>();
+      seen[c] = new LongSet();
     }
     int end = firstAtOrAfter(time);
     // Within the longest window only: beyond it, whether the history still holds the previous
     // event depends on clean-up, and the stream and a backfill must agree.
     double sincePrevious =
-        end == 0 || time - times[end - 1] > entity.longest().toMillis()
+        end == 0 || time - times[end - 1] > layout.longest
             ? -1.0
             : (time - times[end - 1]) / 1000.0;
     int bucket = 0;
@@ -206,22 +273,18 @@ public final class EntityHistory {
         distinct[b * categorical + c] += distinct[(b - 1) * categorical + c];
       }
     }
-    List<String> numericFields = entity.numericFields();
-    List<String> categoricalFields = entity.categoricalFields();
-    double[] out = new double[entity.fieldNames().size()];
+    double[] out = new double[layout.features];
     int position = 0;
-    for (EnrichmentSpec.Aggregate aggregate : entity.aggregates()) {
-      if (aggregate.kind() == EnrichmentSpec.Kind.SINCE_PREVIOUS) {
+    for (int a = 0; a < layout.kinds.length; a++) {
+      EnrichmentSpec.Kind kind = layout.kinds[a];
+      if (kind == EnrichmentSpec.Kind.SINCE_PREVIOUS) {
         out[position++] = sincePrevious;
         continue;
       }
-      int f =
-          aggregate.kind() == EnrichmentSpec.Kind.DISTINCT
-              ? categoricalFields.indexOf(aggregate.field())
-              : numericFields.indexOf(aggregate.field());
+      int f = layout.fields[a];
       for (int b = 0; b < w; b++) {
         out[position++] =
-            switch (aggregate.kind()) {
+            switch (kind) {
               case COUNT -> count[b];
               case SUM -> sum[b * numeric + f];
               case MEAN ->
@@ -237,6 +300,45 @@ public final class EntityHistory {
     return out;
   }
 
+  /** A set of hashes without boxing: linear probing, grown as it fills. */
+  private static final class LongSet {
+    private long[] slots = new long[16];
+    private boolean[] used = new boolean[16];
+    private int size;
+
+    /** Adds {@code value}; whether it was new. */
+    boolean add(long value) {
+      if (size * 2 >= slots.length) {
+        grow();
+      }
+      int mask = slots.length - 1;
+      int i = (int) (value ^ (value >>> 32)) * 0x9E3779B9 & mask;
+      while (used[i]) {
+        if (slots[i] == value) {
+          return false;
+        }
+        i = (i + 1) & mask;
+      }
+      used[i] = true;
+      slots[i] = value;
+      size++;
+      return true;
+    }
+
+    private void grow() {
+      long[] oldSlots = slots;
+      boolean[] oldUsed = used;
+      slots = new long[oldSlots.length * 2];
+      used = new boolean[oldSlots.length * 2];
+      size = 0;
+      for (int i = 0; i < oldSlots.length; i++) {
+        if (oldUsed[i]) {
+          add(oldSlots[i]);
+        }
+      }
+    }
+  }
+
   /**
    * Adds an event (after its features were taken), then drops what fell behind the horizon and what
    * exceeds {@code maxEvents}.
@@ -247,7 +349,7 @@ public final class EntityHistory {
    */
   public Recorded record(long time, double[] numericValues, long[] categoricalHashes) {
     long latestBefore = latest();
-    boolean late = size > 0 && time < latestBefore - entity.grace().toMillis();
+    boolean late = size > 0 && time < latestBefore - layout.grace;
     int at = firstAfter(time);
     grow();
     System.arraycopy(times, at, times, at + 1, size - at);
@@ -258,14 +360,14 @@ public final class EntityHistory {
     System.arraycopy(numericValues, 0, values, at * numeric, numeric);
     System.arraycopy(categoricalHashes, 0, hashes, at * categorical, categorical);
     size++;
-    long horizon = latest() - entity.horizon().toMillis();
+    long horizon = latest() - layout.horizon;
     int drop = 0;
     while (drop < size && times[drop] < horizon) {
       drop++;
     }
-    boolean truncated = size - drop > entity.maxEvents();
+    boolean truncated = size - drop > layout.maxEvents;
     if (truncated) {
-      drop = size - entity.maxEvents();
+      drop = size - layout.maxEvents;
     }
     if (drop > 0) {
       System.arraycopy(times, drop, times, 0, size - drop);
