@@ -233,9 +233,11 @@ public final class ScorerConfig extends AbstractConfig {
               Type.STRING,
               "",
               Importance.MEDIUM,
-              "A JSON file declaring reference tables (compacted topics, Avro through the registry)"
-                  + " that join onto each event by one of its fields before it is scored; empty for"
-                  + " none. See docs/enrichment.md.")
+              "A JSON file declaring the context each event is scored with: reference tables"
+                  + " (compacted topics, Avro through the registry) joined by one of its fields,"
+                  + " and windowed features of its entity (counts, sums, distinct values over"
+                  + " windows, time since the previous event); empty for none. See"
+                  + " docs/enrichment.md.")
           .define(
               MODEL_DIR,
               Type.STRING,

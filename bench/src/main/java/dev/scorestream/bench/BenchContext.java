@@ -120,7 +120,11 @@ record BenchContext(
     props.put("topic.training", topics.training());
     props.put("http.port", String.valueOf(httpPort));
     props.put("grpc.port", "-1"); // scale runs start two instances; the serving run sets its own
-    if (variant.reference) {
+    if (variant.entity) {
+      props.put(
+          "enrichment.spec.path",
+          enrichmentSpec.resolveSibling(ReferenceData.CONTEXT_FILE).toString());
+    } else if (variant.reference) {
       props.put("enrichment.spec.path", enrichmentSpec.toString());
     }
     props.putAll(variant.settings);

@@ -36,7 +36,7 @@ final class BenchOptions {
   @Option(
       names = "--variants",
       split = ",",
-      defaultValue = "DEFAULT,CUSTOMER_KEYED,FEEDBACK_OFF,DRIFT_OFF,XGBOOST,ONNX,REFERENCE",
+      defaultValue = "DEFAULT,CUSTOMER_KEYED,FEEDBACK_OFF,DRIFT_OFF,XGBOOST,ONNX,REFERENCE,CONTEXT",
       description =
           "Pipeline variants measured for throughput, each next to the passthrough: ${COMPLETION-CANDIDATES}"
               + " (default ${DEFAULT-VALUE}).")

@@ -92,6 +92,20 @@ final class LatencyRuns {
       ctx.report().results.put("latency_ms_reference_5000", run.summary());
       table.append(run.row("1 reference lookup at 5000 events/s"));
     }
+    if (options.variants.contains(Variant.CONTEXT)) {
+      Paced run = paced(Variant.CONTEXT, "latctx5000", 5000, options.latencySeconds);
+      Map<String, Object> summary = run.summary();
+      ctx.report().results.put("latency_ms_context_5000", summary);
+      table.append(run.row("1 lookup + 3 aggregates at 5000 events/s"));
+      ctx.report()
+          .target("p99 end-to-end 1 lookup + 3 aggregates at 5k/s (ms)", run.p99(), "<=", 150);
+      ctx.report()
+          .target(
+              "peak RSS 1 lookup + 3 aggregates at 5k/s (MB)",
+              ((Number) summary.get("peak_rss_mb")).doubleValue(),
+              "<=",
+              768);
+    }
     for (int rate : options.rates) {
       Paced run = paced(null, "plat" + rate, rate, options.latencySeconds);
       passthrough.put(String.valueOf(rate), run.summary());

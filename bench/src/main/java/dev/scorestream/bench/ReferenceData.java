@@ -22,7 +22,8 @@ import org.apache.avro.generic.GenericRecord;
 /**
  * The reference table of the {@link Variant#REFERENCE} row: a compacted {@code bench-customers}
  * topic with one row per customer of the generated events (segment and chargebacks), and the
- * enrichment spec that joins it onto each event by {@code customer_id}.
+ * enrichment specs that join it onto each event by {@code customer_id}, the second with the
+ * customer's windowed features ({@link Variant#CONTEXT}).
  */
 final class ReferenceData {
 
@@ -45,6 +46,25 @@ final class ReferenceData {
            {"name": "chargebacks_90d", "type": "int", "default": 0}]}
       ]}
       """;
+
+  /**
+   * The spec of {@link Variant#CONTEXT}: the same lookup, and the customer's count, amount sum and
+   * distinct merchant categories over 1m, 1h and 24h. The events are keyed by event id, so they are
+   * repartitioned by customer.
+   */
+  static final String CONTEXT_SPEC =
+      """
+      {"references": [
+        {"table": "customers", "topic": "%s", "key": "customer_id",
+         "fields": [
+           {"name": "segment", "type": "string", "default": "unknown"},
+           {"name": "chargebacks_90d", "type": "int", "default": 0}]}],
+       "entity": {"name": "customer", "key": "customer_id", "windows": ["1m", "1h", "24h"],
+         "features": ["count", "sum(amount)", "distinct(merchant_category)"]}}
+      """;
+
+  /** The file name of {@link #CONTEXT_SPEC}, next to the reference spec. */
+  static final String CONTEXT_FILE = "context.json";
 
   private ReferenceData() {}
 
@@ -77,6 +97,7 @@ final class ReferenceData {
     }
     broker.produce(TOPIC, rows);
     say("reference table %s: %,d customer rows", TOPIC, rows.size());
+    Files.writeString(work.resolve(CONTEXT_FILE), CONTEXT_SPEC.formatted(TOPIC));
     return Files.writeString(work.resolve("enrichment.json"), SPEC.formatted(TOPIC));
   }
 }

@@ -5,6 +5,9 @@ import static dev.scorestream.bench.BenchContext.PARTITIONS;
 import static dev.scorestream.bench.BenchContext.say;
 
 import dev.scorestream.app.StreamsProperties;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -40,11 +43,16 @@ final class ThroughputRuns {
   void run() throws Exception {
     Map<Variant, List<Run>> pipeline = new LinkedHashMap<>();
     List<Run> passthrough = new ArrayList<>();
+    Map<String, Object> entityStore = null;
     for (int run = 1; run <= ctx.options().runs; run++) {
       for (Variant variant : ctx.options().variants) {
+        String id = variant.name().toLowerCase() + run;
         pipeline
             .computeIfAbsent(variant, v -> new ArrayList<>())
-            .add(pipelineRun(variant, variant.name().toLowerCase() + run, 1, 1));
+            .add(pipelineRun(variant, id, 1, 1));
+        if (variant.entity && entityStore == null) {
+          entityStore = entityStore(id);
+        }
       }
       passthrough.add(passthroughRun("t" + run));
     }
@@ -99,8 +107,52 @@ final class ThroughputRuns {
     summary.put("passthrough", reference_);
     table.append(row("passthrough", reference_, 1.0));
     summary.put("feedback_store_snapshots", ctx.expectedPredictions());
+    if (entityStore != null) {
+      summary.put("entity_store", entityStore);
+      table.append(
+          String.format(
+              "%-44s %,10.1f MB on disk, %,d customers, after %,d events%n",
+              "entity store (1 lookup + 3 aggregates)",
+              entityStore.get("disk_mb"),
+              entityStore.get("customers"),
+              entityStore.get("events")));
+    }
     ctx.report().results.put("throughput", summary);
     ctx.report().table(table.toString());
+  }
+
+  /**
+   * The entity store of a {@link Variant#CONTEXT} run once it stopped: RocksDB files on disk, over
+   * every task, and how many customers the input holds.
+   */
+  private Map<String, Object> entityStore(String id) throws IOException {
+    Path state = ctx.work().resolve("state-" + id + "-0");
+    long bytes = 0;
+    try (var files = Files.walk(state)) {
+      bytes =
+          files
+              .filter(Files::isRegularFile)
+              .filter(f -> f.toString().contains("/rocksdb/entity-customer/"))
+              .mapToLong(
+                  f -> {
+                    try {
+                      return Files.size(f);
+                    } catch (IOException e) {
+                      return 0;
+                    }
+                  })
+              .sum();
+    }
+    Map<String, Object> store = new LinkedHashMap<>();
+    store.put("disk_mb", bytes / 1048576.0);
+    store.put(
+        "customers",
+        ctx.data().stream()
+            .map(e -> new String(e.customer(), java.nio.charset.StandardCharsets.UTF_8))
+            .distinct()
+            .count());
+    store.put("events", (long) ctx.options().warmupEvents + ctx.options().events);
+    return store;
   }
 
   private static String millions(long count) {

@@ -10,14 +10,30 @@ import java.util.Map;
  * micro-batched, as {@code scoring.batch=auto} does for them).
  */
 enum Variant {
-  DEFAULT("default pipeline", Map.of(), true, false, null, false),
-  CUSTOMER_KEYED("default pipeline, events keyed by customer", Map.of(), true, true, null, false),
+  DEFAULT("default pipeline", Map.of(), true, false, null, false, false),
+  CUSTOMER_KEYED(
+      "default pipeline, events keyed by customer", Map.of(), true, true, null, false, false),
   FEEDBACK_OFF(
-      "pipeline, feedback off", Map.of("feedback.enabled", "false"), false, false, null, false),
-  DRIFT_OFF("pipeline, drift off", Map.of("drift.enabled", "false"), true, false, null, false),
-  XGBOOST("default pipeline, XGBoost 100 trees depth 6", Map.of(), true, false, Lab.XGBOOST, false),
-  ONNX("default pipeline, ONNX logistic regression", Map.of(), true, false, Lab.ONNX, false),
-  REFERENCE("default pipeline, 1 reference lookup", Map.of(), true, false, null, true);
+      "pipeline, feedback off",
+      Map.of("feedback.enabled", "false"),
+      false,
+      false,
+      null,
+      false,
+      false),
+  DRIFT_OFF(
+      "pipeline, drift off", Map.of("drift.enabled", "false"), true, false, null, false, false),
+  XGBOOST(
+      "default pipeline, XGBoost 100 trees depth 6",
+      Map.of(),
+      true,
+      false,
+      Lab.XGBOOST,
+      false,
+      false),
+  ONNX("default pipeline, ONNX logistic regression", Map.of(), true, false, Lab.ONNX, false, false),
+  REFERENCE("default pipeline, 1 reference lookup", Map.of(), true, false, null, true, false),
+  CONTEXT("default pipeline, 1 lookup + 3 aggregates", Map.of(), true, false, null, true, true);
 
   /** A model from the lab ({@link LabModels}), imported with {@code scorer import}. */
   enum Lab {
@@ -44,6 +60,12 @@ enum Variant {
   final boolean reference;
 
   /**
+   * Each event also gets its customer's count, amount sum and distinct merchant categories over 1m,
+   * 1h and 24h ({@link ReferenceData#CONTEXT_SPEC}), repartitioned by customer.
+   */
+  final boolean entity;
+
+  /**
    * The input keyed by customer id rather than event id: every prediction snapshot travels through
    * the repartition topic to the task its labels reach, instead of staying where it was scored.
    */
@@ -55,12 +77,14 @@ enum Variant {
       boolean labels,
       boolean keyedByCustomer,
       Lab lab,
-      boolean reference) {
+      boolean reference,
+      boolean entity) {
     this.title = title;
     this.settings = settings;
     this.labels = labels;
     this.keyedByCustomer = keyedByCustomer;
     this.lab = lab;
     this.reference = reference;
+    this.entity = entity;
   }
 }

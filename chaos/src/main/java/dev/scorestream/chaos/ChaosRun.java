@@ -70,6 +70,8 @@ public final class ChaosRun {
    * @param scorerJar the production {@code scorer.jar}
    * @param scorerSettings further scorer settings, over the suite's own (e.g. to try another
    *     processing guarantee)
+   * @param entityFeatures the scorers compute entity features ({@link #ENTITY_SPEC}: events
+   *     repartitioned by merchant category), and no event may be counted twice in them
    */
   public record Options(
       int faults,
@@ -78,7 +80,31 @@ public final class ChaosRun {
       Path work,
       Path scorerJar,
       Map<String, String> scorerSettings,
-      PrintStream out) {}
+      PrintStream out,
+      boolean entityFeatures) {
+
+    public Options(
+        int faults,
+        long seed,
+        int eventsPerSecond,
+        Path work,
+        Path scorerJar,
+        Map<String, String> scorerSettings,
+        PrintStream out) {
+      this(faults, seed, eventsPerSecond, work, scorerJar, scorerSettings, out, false);
+    }
+  }
+
+  /**
+   * Entity features for {@link Options#entityFeatures}: per merchant category (a dozen entities, so
+   * each sees hundreds of events), the count and amount sum of its earlier events over 1 minute and
+   * 24 hours. The events are keyed by event id, so they go through the entity repartition.
+   */
+  static final String ENTITY_SPEC =
+      """
+      {"entity": {"name": "category", "key": "merchant_category", "windows": ["1m", "24h"],
+        "grace": "5m", "max_events": 1000000, "features": ["count", "sum(amount)"]}}
+      """;
 
   /** What can go wrong. */
   public enum FaultKind {
@@ -154,6 +180,9 @@ public final class ChaosRun {
     SampleModel.train(model, 5_000, options.seed(), "chaos-v1", line -> {});
     say("broker %s, registry %s, model %s", broker.bootstrapServers(), registry.url(), model);
 
+    if (options.entityFeatures()) {
+      Files.writeString(entitySpec(), ENTITY_SPEC);
+    }
     List<ScorerProcess> scorers = new ArrayList<>();
     for (String name : List.of("scorer-a", "scorer-b")) {
       scorers.add(scorer(name, broker.bootstrapServers(), registry.url(), model));
@@ -344,6 +373,9 @@ public final class ChaosRun {
               + counts.trainingExamples
               + " training examples");
     }
+    if (options.entityFeatures()) {
+      checkEntityFeatures(bootstrap, registry, workload, problems);
+    }
     return new Report(
         faults,
         produced.size(),
@@ -474,10 +506,101 @@ public final class ChaosRun {
     config.put("feedback.label.wait", "10s");
     config.put("kafka.session.timeout.ms", Long.toString(SESSION_TIMEOUT.toMillis()));
     config.put("kafka.heartbeat.interval.ms", "2000");
+    if (options.entityFeatures()) {
+      config.put("enrichment.spec.path", entitySpec().toString());
+    }
     config.putAll(options.scorerSettings());
     Path configFile = ProcessStack.writeConfig(dir.resolve("scorer.properties"), config);
     return new ScorerProcess(
         name, options.scorerJar(), configFile, dir.resolve("scorer.log"), httpPort);
+  }
+
+  private Path entitySpec() {
+    return options.work().resolve("entity.json");
+  }
+
+  /**
+   * Exactly once in the entity histories: a training example's event carries the category features
+   * it was scored with, and its 24-hour count can never exceed the events of its category with an
+   * earlier timestamp that the broker acknowledged and that passed the rules. An event whose
+   * history update survived a crash its output did not would be counted again when replayed, and
+   * every later event of the category would count one too many.
+   */
+  private void checkEntityFeatures(
+      String bootstrap, SchemaRegistryClient registry, Workload workload, List<String> problems) {
+    org.apache.avro.Schema enriched;
+    try {
+      enriched =
+          dev.scorestream.enrichment.EnrichmentSpec.read(entitySpec(), Contracts.paymentEvent())
+              .enrichedSchema();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    WireFormatDecoder training =
+        new WireFormatDecoder(
+            new dev.scorestream.training.TrainingExamples(enriched).schema(), registry);
+    Map<String, List<Long>> timesByCategory = new HashMap<>();
+    workload
+        .activity()
+        .values()
+        .forEach(
+            a ->
+                timesByCategory
+                    .computeIfAbsent(a.category(), c -> new ArrayList<>())
+                    .add(a.time()));
+    timesByCategory.values().forEach(Collections::sort);
+    long checked = 0;
+    long positive = 0;
+    long exact = 0;
+    try (OutputCollector collector = new OutputCollector(bootstrap, List.of(TRAINING))) {
+      collector.drain(Duration.ofSeconds(3), record -> {});
+      for (ConsumerRecord<byte[], byte[]> record : collector.records()) {
+        if (!(training.decode(record.value()) instanceof DecodeResult.Decoded decoded)) {
+          problems.add("an unreadable training example");
+          continue;
+        }
+        GenericRecord event = (GenericRecord) decoded.record().get("event");
+        Workload.Activity activity = workload.activity().get(event.get("event_id").toString());
+        if (activity == null) {
+          continue; // its send was not acknowledged: not counted on either side
+        }
+        List<Long> times = timesByCategory.get(activity.category());
+        long earlier = lowerBound(times, activity.time());
+        double counted = (Double) event.get("category_count_24h");
+        checked++;
+        positive += counted > 0 ? 1 : 0;
+        exact += counted == earlier ? 1 : 0;
+        if (counted > earlier) {
+          problems.add(
+              String.format(
+                  "event %s counts %.0f earlier %s events in 24h, but only %d were sent: some"
+                      + " were counted twice",
+                  event.get("event_id"), counted, activity.category(), earlier));
+        }
+      }
+    }
+    if (checked == 0 || positive == 0) {
+      problems.add("no training example carried a category count: the entity features never ran");
+    }
+    say(
+        "entity features: %,d training examples checked, %,d with every earlier event of their"
+            + " category counted, none counted twice unless reported",
+        checked, exact);
+  }
+
+  /** How many of the sorted {@code times} are before {@code time}. */
+  private static long lowerBound(List<Long> times, long time) {
+    int lo = 0;
+    int hi = times.size();
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      if (times.get(mid) < time) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    return lo;
   }
 
   private void say(String format, Object... args) {
@@ -496,6 +619,7 @@ public final class ChaosRun {
     private final WireFormatEncoder labelEncoder;
     private final Random random;
     private final Map<String, SampleTraffic.Kind> produced = new ConcurrentHashMap<>();
+    private final Map<String, Activity> activity = new ConcurrentHashMap<>();
     private final AtomicLong sent = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
     private final AtomicLong labels = new AtomicLong();
@@ -548,11 +672,25 @@ public final class ChaosRun {
     private void send(SampleTraffic.Event event) {
       String key = new String(event.key(), StandardCharsets.UTF_8);
       sent.incrementAndGet();
+      // What an entity history records: every event that passes the rules.
+      Activity passed = null;
+      if (event.kind().expected().isEmpty()
+          && decoder.decode(event.value()) instanceof DecodeResult.Decoded valid) {
+        passed =
+            new Activity(
+                valid.record().get("event_id").toString(),
+                String.valueOf(valid.record().get("merchant_category")),
+                event.timestamp());
+      }
+      Activity recorded = passed;
       producer.send(
           new ProducerRecord<>(EVENTS, null, event.timestamp(), event.key(), event.value()),
           (metadata, error) -> {
             if (error == null) {
               produced.put(key, event.kind());
+              if (recorded != null) {
+                activity.put(recorded.eventId(), recorded);
+              }
             } else {
               failed.incrementAndGet();
             }
@@ -607,6 +745,14 @@ public final class ChaosRun {
     Map<String, SampleTraffic.Kind> produced() {
       return produced;
     }
+
+    /** Acknowledged inputs that pass the rules, by event id: what entity histories record. */
+    Map<String, Activity> activity() {
+      return activity;
+    }
+
+    /** An event an entity history records: its id, merchant category and record timestamp. */
+    record Activity(String eventId, String category, long time) {}
 
     long producedCount() {
       return produced.size();

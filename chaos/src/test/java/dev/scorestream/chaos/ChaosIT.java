@@ -18,7 +18,7 @@ class ChaosIT {
 
   @Test
   void shouldKeepEveryInvariantThroughOneFaultOfEachKind() throws Exception {
-    ChaosRun.Report report = run(11, Map.of());
+    ChaosRun.Report report = run(11, Map.of(), false);
 
     assertThat(report.faults())
         .extracting(ChaosRun.Fault::kind)
@@ -26,32 +26,36 @@ class ChaosIT {
   }
 
   /**
-   * The same with every model micro-batched and batches that only a commit (or 64 records) closes:
-   * a kill -9 always finds records held, and no record may be lost or written twice.
+   * The same with every model micro-batched and batches that only a commit (or 64 records) closes,
+   * and entity features over a repartition by merchant category: a kill -9 always finds records
+   * held and histories updated, and no record may be lost, written twice or counted twice.
    */
   @Test
-  void shouldKeepEveryInvariantWithRecordsHeldForBatchesAtEveryFault() throws Exception {
+  void shouldKeepEveryInvariantWithRecordsHeldForBatchesAndEntityHistoriesAtEveryFault()
+      throws Exception {
     ChaosRun.Report report =
         run(
             23,
             Map.of(
                 "scoring.batch", "on",
                 "scoring.batch.max.records", "64",
-                "scoring.batch.max.wait", "10s"));
+                "scoring.batch.max.wait", "10s"),
+            true);
 
     assertThat(report.faults())
         .extracting(ChaosRun.Fault::kind)
         .containsExactlyInAnyOrder(ChaosRun.FaultKind.values());
   }
 
-  private ChaosRun.Report run(long seed, Map<String, String> settings) throws Exception {
+  private ChaosRun.Report run(long seed, Map<String, String> settings, boolean entityFeatures)
+      throws Exception {
     Path jar = Path.of(System.getProperty("scorestream.scorer.jar", "../app/target/scorer.jar"));
     assertThat(jar).as("the production scorer.jar, built by the app module").exists();
 
     ChaosRun.Report report =
         new ChaosRun(
                 new ChaosRun.Options(
-                    4, seed, 150, work, jar.toAbsolutePath(), settings, System.out))
+                    4, seed, 150, work, jar.toAbsolutePath(), settings, System.out, entityFeatures))
             .run();
     ChaosMain.print(report);
 

@@ -37,6 +37,11 @@ public final class WireFormatDecoder {
     return readerSchema;
   }
 
+  /** A decoder onto another reader schema, resolving writer schemas through the same registry. */
+  public WireFormatDecoder withReaderSchema(Schema reader) {
+    return new WireFormatDecoder(reader, registry);
+  }
+
   /**
    * Decodes {@code bytes}. Never throws for anything the bytes contain.
    *

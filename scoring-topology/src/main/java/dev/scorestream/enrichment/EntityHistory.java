@@ -35,7 +35,12 @@ public final class EntityHistory {
     /** The oldest events were dropped to keep {@code maxEvents}. */
     TRUNCATED,
     /** The event had no entity (its key field was null): default features, nothing kept. */
-    NO_KEY
+    NO_KEY,
+    /**
+     * The spec says the events topic is keyed by the entity, but this record's key is not its
+     * entity's: its entity's other events may be on other partitions, and its features miss them.
+     */
+    MISKEYED
   }
 
   /**

@@ -60,11 +60,16 @@ public final class ContextStores {
     }
   }
 
-  /** The store of the entity's histories: RocksDB, cached, changelogged. */
+  /**
+   * The store of the entity's histories: RocksDB, changelogged, and not cached. Most events belong
+   * to an entity the cache has not seen lately, so a cache would be full and evict on nearly every
+   * event, and Kafka Streams flushes every dirty entry of a cache at each eviction (measured: 40 µs
+   * an event over 200,000 customers, against 4 µs without it).
+   */
   static StoreBuilder<KeyValueStore<Bytes, byte[]>> histories(EnrichmentSpec.Entity entity) {
     return Stores.keyValueStoreBuilder(
             Stores.persistentKeyValueStore(entity.store()), Serdes.Bytes(), Serdes.ByteArray())
-        .withCachingEnabled();
+        .withCachingDisabled();
   }
 
   /**

@@ -6,6 +6,8 @@ import dev.scorestream.enrichment.Enricher;
 import dev.scorestream.enrichment.EnrichmentSpec;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.apache.avro.Schema;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.utils.Bytes;
@@ -33,6 +35,26 @@ final class EntityRepartition {
   static final String KEY_HEADER = "scorer.internal.key";
 
   private EntityRepartition() {}
+
+  /**
+   * A decoder that reads only the entity's key field: the reader schema cut down to that field, so
+   * Avro skips the rest of each event rather than building it. Everything else is decoded once,
+   * after the repartition.
+   *
+   * @param full a decoder of the whole reader schema, whose registry it shares
+   */
+  static WireFormatDecoder keyDecoder(WireFormatDecoder full, EnrichmentSpec.Entity entity) {
+    Schema reader = full.readerSchema();
+    Schema.Field key = reader.getField(entity.key());
+    Schema projection =
+        Schema.createRecord(
+            reader.getName(),
+            null,
+            reader.getNamespace(),
+            false,
+            List.of(new Schema.Field(key, key.schema())));
+    return full.withReaderSchema(projection);
+  }
 
   /**
    * Keys each event by its entity. A record that does not decode, or has no entity, keeps its key

@@ -8,6 +8,7 @@ import dev.scorestream.deadletter.Reason;
 import dev.scorestream.deadletter.RecordSize;
 import dev.scorestream.enrichment.Enricher;
 import dev.scorestream.enrichment.EnrichmentSpec;
+import dev.scorestream.enrichment.EntityHistory;
 import dev.scorestream.model.ModelScorer;
 import dev.scorestream.serving.EventScorer;
 import dev.scorestream.serving.Health;
@@ -17,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.common.header.Header;
@@ -68,6 +70,11 @@ final class ScoringProcessor implements FixedKeyProcessor<Bytes, byte[], Outcome
   private final List<Held> held = new ArrayList<>();
   private FixedKeyProcessorContext<Bytes, Outcome> context;
   private Enricher.Lookup references = (reference, key) -> null;
+
+  /** The entity, when the spec says the events topic is keyed by it; null otherwise. */
+  private final EnrichmentSpec.Entity keyedEntity;
+
+  private boolean miskeyedLogged;
   private InternalProcessorContext<Bytes, Outcome> internal;
   private ProcessorNode<?, ?, ?, ?> node;
 
@@ -99,6 +106,39 @@ final class ScoringProcessor implements FixedKeyProcessor<Bytes, byte[], Outcome
     this.predictionsTopic = settings.predictions().name();
     this.guards = settings.guards();
     this.batching = settings.batching();
+    this.keyedEntity =
+        scorer.enricher() == null
+            ? null
+            : scorer
+                .enricher()
+                .spec()
+                .entity()
+                .filter(EnrichmentSpec.Entity::keyedInput)
+                .orElse(null);
+  }
+
+  /**
+   * The spec says the events topic is keyed by the entity: a record keyed otherwise is counted (and
+   * logged once), since its entity's other events may be elsewhere.
+   */
+  private void checkKey(FixedKeyRecord<Bytes, byte[]> record, GenericRecord event) {
+    Object entity = event.get(keyedEntity.key());
+    if (entity == null
+        || (record.key() != null && Arrays.equals(record.key().get(), Enricher.key(entity)))) {
+      return;
+    }
+    listener.entity(keyedEntity.name(), EntityHistory.Recorded.MISKEYED);
+    if (!miskeyedLogged) {
+      miskeyedLogged = true;
+      LOG.warn(
+          "the enrichment spec says the events are keyed by {}, but a record with {} '{}' has"
+              + " key {}: key the topic by {} (its text), or set keyed_input to false",
+          keyedEntity.key(),
+          keyedEntity.key(),
+          entity,
+          record.key() == null ? "null" : "'" + record.key() + "'",
+          keyedEntity.key());
+    }
   }
 
   @Override
@@ -177,6 +217,9 @@ final class ScoringProcessor implements FixedKeyProcessor<Bytes, byte[], Outcome
       return;
     }
     GenericRecord event = ((DecodeResult.Decoded) decoded).record();
+    if (keyedEntity != null) {
+      checkKey(record, event);
+    }
     // Reference rows decode through the registry too: a writer schema not yet cached waits out an
     // outage like the event's own.
     EventScorer.Prepared prepared =

@@ -345,7 +345,7 @@ public final class ScoringTopology {
         .process(
             () ->
                 new EntityRepartition.Keyer(
-                    codecs.decoders().get(),
+                    EntityRepartition.keyDecoder(codecs.decoders().get(), entity),
                     entity,
                     new RegistryWait(health, clock, settings.outageMaxBlock())),
             Named.as(entity.store() + "-key"))

@@ -278,6 +278,12 @@ class EntityFeaturesTopologyTest {
         .contains("scoring-test-entity-customer-changelog");
     KeyValueStore<Bytes, byte[]> histories = driver.getKeyValueStore("entity-customer");
     assertThat(EntityHistory.latest(histories.get(key("hal")))).isEqualTo(T0 + 2_000);
+    assertThat(recorded).doesNotContainKey(EntityHistory.Recorded.MISKEYED);
+
+    pay("hal", "h-wrong", 3_000, key("h-wrong"));
+    assertThat(recorded)
+        .as("a record keyed by its event id on a topic declared keyed by customer")
+        .containsEntry(EntityHistory.Recorded.MISKEYED, 1);
   }
 
   @Test
