@@ -123,7 +123,12 @@ record BenchContext(
     if (variant.entity) {
       props.put(
           "enrichment.spec.path",
-          enrichmentSpec.resolveSibling(ReferenceData.CONTEXT_FILE).toString());
+          enrichmentSpec
+              .resolveSibling(
+                  variant.keyedByCustomer
+                      ? ReferenceData.CONTEXT_KEYED_FILE
+                      : ReferenceData.CONTEXT_FILE)
+              .toString());
     } else if (variant.reference) {
       props.put("enrichment.spec.path", enrichmentSpec.toString());
     }

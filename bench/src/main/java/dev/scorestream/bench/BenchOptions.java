@@ -36,7 +36,8 @@ final class BenchOptions {
   @Option(
       names = "--variants",
       split = ",",
-      defaultValue = "DEFAULT,CUSTOMER_KEYED,FEEDBACK_OFF,DRIFT_OFF,XGBOOST,ONNX,REFERENCE,CONTEXT",
+      defaultValue =
+          "DEFAULT,CUSTOMER_KEYED,FEEDBACK_OFF,DRIFT_OFF,XGBOOST,ONNX,REFERENCE,CONTEXT,CONTEXT_REPARTITIONED",
       description =
           "Pipeline variants measured for throughput, each next to the passthrough: ${COMPLETION-CANDIDATES}"
               + " (default ${DEFAULT-VALUE}).")

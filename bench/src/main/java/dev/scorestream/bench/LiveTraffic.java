@@ -14,8 +14,17 @@ import org.apache.avro.generic.GenericRecord;
  */
 final class LiveTraffic {
 
-  /** An event to send now and, when it gets one, its label to send later. */
-  record Payment(byte[] key, byte[] value, byte[] label) {}
+  /**
+   * An event to send now and, when it gets one, its label to send later (keyed by {@code key}, the
+   * event id).
+   */
+  record Payment(byte[] key, byte[] customer, byte[] value, byte[] label) {
+
+    /** The event's key on the input: its customer for a variant keyed by customer. */
+    byte[] inputKey(Variant variant) {
+      return variant != null && variant.keyedByCustomer ? customer : key;
+    }
+  }
 
   private final PaymentGenerator generator;
   private final WireFormatEncoder events;
@@ -40,6 +49,8 @@ final class LiveTraffic {
       feedback.put("label_time", now);
       label = labels.encode(feedback);
     }
-    return new Payment(key, events.encode(labelled.record()), label);
+    byte[] customer =
+        labelled.record().get("customer_id").toString().getBytes(StandardCharsets.UTF_8);
+    return new Payment(key, customer, events.encode(labelled.record()), label);
   }
 }

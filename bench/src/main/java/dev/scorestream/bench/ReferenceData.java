@@ -49,8 +49,8 @@ final class ReferenceData {
 
   /**
    * The spec of {@link Variant#CONTEXT}: the same lookup, and the customer's count, amount sum and
-   * distinct merchant categories over 1m, 1h and 24h. The events are keyed by event id, so they are
-   * repartitioned by customer.
+   * distinct merchant categories over 1m, 1h and 24h; with {@code keyed_input} for the events keyed
+   * by customer, without it for those keyed by event id (repartitioned by customer).
    */
   static final String CONTEXT_SPEC =
       """
@@ -59,12 +59,15 @@ final class ReferenceData {
          "fields": [
            {"name": "segment", "type": "string", "default": "unknown"},
            {"name": "chargebacks_90d", "type": "int", "default": 0}]}],
-       "entity": {"name": "customer", "key": "customer_id", "windows": ["1m", "1h", "24h"],
+       "entity": {"name": "customer", "key": "customer_id", "keyed_input": %s,
+         "windows": ["1m", "1h", "24h"],
          "features": ["count", "sum(amount)", "distinct(merchant_category)"]}}
       """;
 
-  /** The file name of {@link #CONTEXT_SPEC}, next to the reference spec. */
+  /** The file names of {@link #CONTEXT_SPEC}, keyed input or not, next to the reference spec. */
   static final String CONTEXT_FILE = "context.json";
+
+  static final String CONTEXT_KEYED_FILE = "context-keyed.json";
 
   private ReferenceData() {}
 
@@ -97,7 +100,8 @@ final class ReferenceData {
     }
     broker.produce(TOPIC, rows);
     say("reference table %s: %,d customer rows", TOPIC, rows.size());
-    Files.writeString(work.resolve(CONTEXT_FILE), CONTEXT_SPEC.formatted(TOPIC));
+    Files.writeString(work.resolve(CONTEXT_FILE), CONTEXT_SPEC.formatted(TOPIC, false));
+    Files.writeString(work.resolve(CONTEXT_KEYED_FILE), CONTEXT_SPEC.formatted(TOPIC, true));
     return Files.writeString(work.resolve("enrichment.json"), SPEC.formatted(TOPIC));
   }
 }

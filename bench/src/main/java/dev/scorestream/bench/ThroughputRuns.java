@@ -43,15 +43,15 @@ final class ThroughputRuns {
   void run() throws Exception {
     Map<Variant, List<Run>> pipeline = new LinkedHashMap<>();
     List<Run> passthrough = new ArrayList<>();
-    Map<String, Object> entityStore = null;
+    Map<String, Map<String, Object>> entityStores = new LinkedHashMap<>();
     for (int run = 1; run <= ctx.options().runs; run++) {
       for (Variant variant : ctx.options().variants) {
         String id = variant.name().toLowerCase() + run;
         pipeline
             .computeIfAbsent(variant, v -> new ArrayList<>())
             .add(pipelineRun(variant, id, 1, 1));
-        if (variant.entity && entityStore == null) {
-          entityStore = entityStore(id);
+        if (variant.entity && !entityStores.containsKey(variant.title)) {
+          entityStores.put(variant.title, entityStore(id));
         }
       }
       passthrough.add(passthroughRun("t" + run));
@@ -107,15 +107,14 @@ final class ThroughputRuns {
     summary.put("passthrough", reference_);
     table.append(row("passthrough", reference_, 1.0));
     summary.put("feedback_store_snapshots", ctx.expectedPredictions());
-    if (entityStore != null) {
-      summary.put("entity_store", entityStore);
-      table.append(
-          String.format(
-              "%-44s %,10.1f MB on disk, %,d customers, after %,d events%n",
-              "entity store (1 lookup + 3 aggregates)",
-              entityStore.get("disk_mb"),
-              entityStore.get("customers"),
-              entityStore.get("events")));
+    if (!entityStores.isEmpty()) {
+      summary.put("entity_store", entityStores);
+      entityStores.forEach(
+          (title, store) ->
+              table.append(
+                  String.format(
+                      "entity store of %s: %,.1f MB on disk, %,d customers, after %,d events%n",
+                      title, store.get("disk_mb"), store.get("customers"), store.get("events"))));
     }
     ctx.report().results.put("throughput", summary);
     ctx.report().table(table.toString());

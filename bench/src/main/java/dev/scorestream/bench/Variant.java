@@ -33,7 +33,22 @@ enum Variant {
       false),
   ONNX("default pipeline, ONNX logistic regression", Map.of(), true, false, Lab.ONNX, false, false),
   REFERENCE("default pipeline, 1 reference lookup", Map.of(), true, false, null, true, false),
-  CONTEXT("default pipeline, 1 lookup + 3 aggregates", Map.of(), true, false, null, true, true);
+  CONTEXT(
+      "default pipeline, 1 lookup + 3 aggregates, keyed by customer",
+      Map.of(),
+      true,
+      true,
+      null,
+      true,
+      true),
+  CONTEXT_REPARTITIONED(
+      "default pipeline, 1 lookup + 3 aggregates, repartitioned",
+      Map.of(),
+      true,
+      false,
+      null,
+      true,
+      true);
 
   /** A model from the lab ({@link LabModels}), imported with {@code scorer import}. */
   enum Lab {

@@ -55,6 +55,13 @@ public final class ChaosMain implements Callable<Integer> {
   Map<String, String> scorerOptions = new LinkedHashMap<>();
 
   @Option(
+      names = "--entity-features",
+      description =
+          "The scorers also compute entity features (per merchant category, repartitioned), and"
+              + " no event may be counted twice in them.")
+  boolean entityFeatures;
+
+  @Option(
       names = "--work",
       description = "Directory for logs, state and broker data (default: a new temporary one).")
   Path work;
@@ -80,7 +87,14 @@ public final class ChaosMain implements Callable<Integer> {
     ChaosRun.Report report =
         new ChaosRun(
                 new ChaosRun.Options(
-                    faults, seed, rate, dir, scorerJar.toAbsolutePath(), scorerOptions, System.out))
+                    faults,
+                    seed,
+                    rate,
+                    dir,
+                    scorerJar.toAbsolutePath(),
+                    scorerOptions,
+                    System.out,
+                    entityFeatures))
             .run();
     print(report);
     return report.passed() ? 0 : 1;
