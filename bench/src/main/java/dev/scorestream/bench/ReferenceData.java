@@ -48,9 +48,10 @@ final class ReferenceData {
       """;
 
   /**
-   * The spec of {@link Variant#CONTEXT}: the same lookup, and the customer's count, amount sum and
-   * distinct merchant categories over 1m, 1h and 24h; with {@code keyed_input} for the events keyed
-   * by customer, without it for those keyed by event id (repartitioned by customer).
+   * The spec of {@link Variant#CONTEXT}: the same lookup, and three aggregates of the customer's
+   * earlier events: their count, amount sum and distinct merchant categories over the last hour;
+   * with {@code keyed_input} for the events keyed by customer, without it for those keyed by event
+   * id (repartitioned by customer).
    */
   static final String CONTEXT_SPEC =
       """
@@ -60,7 +61,7 @@ final class ReferenceData {
            {"name": "segment", "type": "string", "default": "unknown"},
            {"name": "chargebacks_90d", "type": "int", "default": 0}]}],
        "entity": {"name": "customer", "key": "customer_id", "keyed_input": %s,
-         "windows": ["1m", "1h", "24h"],
+         "windows": ["1h"],
          "features": ["count", "sum(amount)", "distinct(merchant_category)"]}}
       """;
 

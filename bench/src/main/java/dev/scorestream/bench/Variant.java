@@ -75,8 +75,9 @@ enum Variant {
   final boolean reference;
 
   /**
-   * Each event also gets its customer's count, amount sum and distinct merchant categories over 1m,
-   * 1h and 24h ({@link ReferenceData#CONTEXT_SPEC}), repartitioned by customer.
+   * Each event also gets three aggregates of its customer's earlier events: count, amount sum and
+   * distinct merchant categories over the last hour ({@link ReferenceData#CONTEXT_SPEC}); on the
+   * events keyed by customer as they are, on those keyed by event id through the repartition.
    */
   final boolean entity;
 
