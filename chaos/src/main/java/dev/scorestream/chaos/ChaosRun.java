@@ -616,6 +616,8 @@ public final class ChaosRun {
     private final KafkaProducer<byte[], byte[]> producer;
     private final SampleTraffic traffic;
     private final WireFormatDecoder decoder;
+    private final dev.scorestream.validation.RecordValidator validator =
+        dev.scorestream.validation.RecordValidator.forSchema(Contracts.paymentEvent());
     private final WireFormatEncoder labelEncoder;
     private final Random random;
     private final Map<String, SampleTraffic.Kind> produced = new ConcurrentHashMap<>();
@@ -675,7 +677,9 @@ public final class ChaosRun {
       // What an entity history records: every event that passes the rules.
       Activity passed = null;
       if (event.kind().expected().isEmpty()
-          && decoder.decode(event.value()) instanceof DecodeResult.Decoded valid) {
+          && decoder.decode(event.value()) instanceof DecodeResult.Decoded valid
+          && validator.sanitizeAndValidate(valid.record()).isEmpty()) {
+        // Sanitized as the scorer sanitizes it: " Travel " is the category travel.
         passed =
             new Activity(
                 valid.record().get("event_id").toString(),
