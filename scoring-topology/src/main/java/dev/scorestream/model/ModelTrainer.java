@@ -6,23 +6,23 @@ import dev.scorestream.schemas.LabelledRecord;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.apache.avro.generic.GenericRecord;
-import org.tribuo.CategoricalInfo;
 import org.tribuo.Dataset;
 import org.tribuo.Example;
+import org.tribuo.Feature;
 import org.tribuo.Model;
 import org.tribuo.MutableDataset;
 import org.tribuo.Prediction;
-import org.tribuo.RealInfo;
-import org.tribuo.VariableInfo;
 import org.tribuo.classification.Label;
 import org.tribuo.classification.LabelFactory;
 import org.tribuo.provenance.SimpleDataSourceProvenance;
@@ -176,27 +176,34 @@ public final class ModelTrainer {
   }
 
   /**
-   * The scalar features that vary in {@code dataset}: only those are standardized. A feature with
-   * one value throughout (a field that is always the same, a table that has a row for everyone) has
-   * no spread to divide by, and would make every example NaN. Tribuo leaves zeros out of an
-   * example, so a feature seen in fewer examples than there are varies (its other value is 0).
+   * The scalar features whose values vary in {@code dataset}: only those are standardized. A
+   * feature with one value throughout (a flag never set, a table that has a row for everyone) has
+   * no spread to divide by, and would make every example NaN. Read from the examples themselves:
+   * Tribuo's feature statistics leave out the zeros an example holds.
    */
   private List<String> varying(Dataset<?> dataset) {
-    List<String> names = new ArrayList<>();
-    for (String name : extractor.scalarFeatureNames()) {
-      // Tribuo keeps a feature with few distinct values as categorical, and as real beyond.
-      VariableInfo info = dataset.getFeatureMap().get(name);
-      if (info == null) {
-        continue;
-      }
-      boolean oneValue =
-          (info instanceof RealInfo real && real.getMax() == real.getMin())
-              || (info instanceof CategoricalInfo categorical
-                  && categorical.getUniqueObservations() == 1);
-      if (!oneValue || info.getCount() < dataset.size()) {
-        names.add(name);
+    Set<String> scalar = extractor.scalarFeatureNames();
+    Map<String, double[]> range = new HashMap<>();
+    for (Example<?> example : dataset) {
+      for (Feature feature : example) {
+        if (scalar.contains(feature.getName())) {
+          double[] minMax =
+              range.computeIfAbsent(
+                  feature.getName(),
+                  n -> new double[] {Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY});
+          minMax[0] = Math.min(minMax[0], feature.getValue());
+          minMax[1] = Math.max(minMax[1], feature.getValue());
+        }
       }
     }
+    List<String> names = new ArrayList<>();
+    range.forEach(
+        (name, minMax) -> {
+          if (minMax[1] > minMax[0]) {
+            names.add(name);
+          }
+        });
+    Collections.sort(names);
     return names;
   }
 

@@ -172,6 +172,7 @@ class ModelArtifactTest {
   void shouldTrainWhenAFeatureNeverChanges() {
     List<LabelledRecord> rows = TestModels.payments(1000, 9);
     rows.forEach(row -> row.record().put("account_age_days", 30));
+    rows.forEach(row -> row.record().put("card_present", false)); // a 0 in every example
     for (TrainerKind kind : List.of(TrainerKind.LOGISTIC, TrainerKind.CART)) {
       ModelArtifact artifact =
           new ModelTrainer(
