@@ -1,13 +1,16 @@
 package dev.scorestream.cli;
 
+import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.dataformat.csv.CsvMapper;
+import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import dev.scorestream.enrichment.EnrichmentSpec;
 import dev.scorestream.registry.SchemaRegistryClient;
 import dev.scorestream.schemas.Contracts;
 import dev.scorestream.training.FeatureBackfill;
 import dev.scorestream.validation.RecordValidator;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -202,50 +205,40 @@ public final class FeaturesCommand implements Callable<Integer> {
         enriched.getName(), enriched.getDoc(), enriched.getNamespace(), false, fields);
   }
 
-  /** {@code event_id,label} lines after a header naming those columns. */
+  /**
+   * {@code event_id,label} rows after a header naming those columns (others are ignored), read with
+   * the CSV reader {@code scorer train} uses, so quoted cells work the same.
+   */
   private Map<String, String> readLabels(Path file) throws IOException {
     Map<String, String> byId = new HashMap<>();
-    try (BufferedReader in = Files.newBufferedReader(file)) {
-      String header = in.readLine();
-      if (header == null) {
-        throw new CommandLine.ParameterException(
-            spec.commandLine(), "--labels " + file + " is empty");
-      }
-      List<String> columns = List.of(header.strip().split("\\s*,\\s*"));
-      int id = columns.indexOf("event_id");
-      int label = columns.indexOf("label");
-      if (id < 0 || label < 0) {
-        throw new CommandLine.ParameterException(
-            spec.commandLine(),
-            "--labels "
-                + file
-                + ": expected a header with columns event_id and label, got '"
-                + header
-                + "'");
-      }
-      String line;
-      int number = 1;
-      while ((line = in.readLine()) != null) {
-        number++;
-        if (line.isBlank()) {
-          continue;
-        }
-        String[] cells = line.split(",", -1);
-        if (cells.length <= Math.max(id, label)) {
+    try (Reader in = Files.newBufferedReader(file);
+        MappingIterator<Map<String, String>> rows =
+            new CsvMapper()
+                .readerForMapOf(String.class)
+                .with(CsvSchema.emptySchema().withHeader())
+                .readValues(in)) {
+      int line = 1; // the header
+      while (rows.hasNext()) {
+        Map<String, String> row = rows.next();
+        line++;
+        String id = row.get("event_id");
+        String label = row.get("label");
+        if (id == null || label == null) {
           throw new CommandLine.ParameterException(
               spec.commandLine(),
               "--labels "
                   + file
                   + " line "
-                  + number
-                  + ": expected "
-                  + columns.size()
-                  + " columns, got '"
                   + line
-                  + "'");
+                  + ": expected columns event_id and label, got "
+                  + row.keySet());
         }
-        byId.put(cells[id].strip(), cells[label].strip());
+        byId.put(id.strip(), label.strip());
       }
+    }
+    if (byId.isEmpty()) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "--labels " + file + " holds no event_id,label rows");
     }
     return byId;
   }

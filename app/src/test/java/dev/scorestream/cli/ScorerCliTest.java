@@ -234,6 +234,30 @@ class ScorerCliTest {
         .isEqualTo(2);
     assertThat(err.toString()).contains("--enrichment").contains("entity needs \"name\"");
     assertThat(dir.resolve("c.avro")).doesNotExist();
+
+    Path valid =
+        Files.writeString(
+            dir.resolve("valid.json"),
+            "{\"entity\": {\"name\": \"c\", \"key\": \"customer_id\", \"windows\": [\"1m\"],"
+                + " \"features\": [\"count\"]}}");
+    Path labels = Files.writeString(dir.resolve("labels.csv"), "event_id,outcome\n\"e,1\",FRAUD\n");
+    assertThat(
+            run(
+                concat(
+                    broker,
+                    "features",
+                    "--from-topic",
+                    "events",
+                    "--enrichment",
+                    valid.toString(),
+                    "--labels",
+                    labels.toString(),
+                    "-o",
+                    dir.resolve("d.avro").toString())))
+        .isEqualTo(2);
+    assertThat(err.toString())
+        .contains("--labels " + labels + " line 2: expected columns event_id and label");
+    assertThat(dir.resolve("d.avro")).doesNotExist();
   }
 
   private static String[] concat(String[] first, String command, String... rest) {

@@ -6,7 +6,6 @@ import dev.scorestream.codec.DecodeResult;
 import dev.scorestream.codec.WireFormatDecoder;
 import dev.scorestream.codec.WireFormatEncoder;
 import dev.scorestream.config.ScorerConfig;
-import dev.scorestream.features.JsonEvents;
 import dev.scorestream.fixtures.CliRun;
 import dev.scorestream.fixtures.RunningPipeline;
 import dev.scorestream.model.TestModels;
@@ -17,10 +16,6 @@ import dev.scorestream.testkit.EmbeddedStack;
 import dev.scorestream.testkit.OutputCollector;
 import dev.scorestream.testkit.RealComponents;
 import dev.scorestream.training.TrainingExamples;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -170,8 +165,8 @@ class EntityFeaturesIT {
       String url = pipeline.app().httpUrl().orElseThrow();
       org.awaitility.Awaitility.await()
           .atMost(Duration.ofSeconds(30))
-          .until(() -> rest(url, "rest-burst").contains("\"FRAUD\""));
-      restAnswer = rest(url, "nobody-yet");
+          .until(() -> EnrichmentIT.restLabel(url, "rest-burst").contains("\"FRAUD\""));
+      restAnswer = EnrichmentIT.restLabel(url, "nobody-yet");
       String metrics = pipeline.app().meters().scrape();
       assertThat(metrics)
           .containsPattern(
@@ -239,20 +234,5 @@ class EntityFeaturesIT {
     assertThat(Files.readString(dir.resolve("first-model").resolve("baseline.json")))
         .as("the first model learned from the entity features")
         .contains("customer_count_1m");
-  }
-
-  static String rest(String url, String customer) throws Exception {
-    GenericRecord event = TestModels.payments(1, 77).get(0).record();
-    event.put("customer_id", customer);
-    HttpResponse<String> response =
-        HttpClient.newHttpClient()
-            .send(
-                HttpRequest.newBuilder(URI.create(url + "/v1/score"))
-                    .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(JsonEvents.toJson(event).toString()))
-                    .build(),
-                HttpResponse.BodyHandlers.ofString());
-    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-    return response.body();
   }
 }

@@ -312,14 +312,7 @@ public final class EnrichmentSpec {
       check(tables.add(table), "table '" + table + "' is declared twice");
       String where = "reference '" + table + "'";
       String topic = node.has("topic") ? text(node, "topic", where) : table;
-      String key = text(node, "key", where);
-      Schema.Field keyField = reader.getField(key);
-      check(keyField != null, where + ": key '" + key + "' is not a field of " + reader.getName());
-      Schema.Type keyType = AvroTypes.nonNull(keyField.schema()).getType();
-      check(
-          Set.of(Schema.Type.STRING, Schema.Type.ENUM, Schema.Type.INT, Schema.Type.LONG)
-              .contains(keyType),
-          where + ": key '" + key + "' is a " + keyType + "; a key is a string, enum, int or long");
+      String key = key(node, reader, where);
       boolean required = node.path("required").asBoolean(false);
       JsonNode fieldNodes = node.get("fields");
       check(
@@ -367,14 +360,7 @@ public final class EnrichmentSpec {
     String name = text(node, "name", "the entity");
     check(NAME.matcher(name).matches(), "entity name '" + name + "' must match " + NAME);
     String where = "entity '" + name + "'";
-    String key = text(node, "key", where);
-    Schema.Field keyField = reader.getField(key);
-    check(keyField != null, where + ": key '" + key + "' is not a field of " + reader.getName());
-    Schema.Type keyType = AvroTypes.nonNull(keyField.schema()).getType();
-    check(
-        Set.of(Schema.Type.STRING, Schema.Type.ENUM, Schema.Type.INT, Schema.Type.LONG)
-            .contains(keyType),
-        where + ": key '" + key + "' is a " + keyType + "; a key is a string, enum, int or long");
+    String key = key(node, reader, where);
     JsonNode keyed = node.get("keyed_input");
     check(keyed == null || keyed.isBoolean(), where + ": \"keyed_input\" is true or false");
     JsonNode windowNodes = node.get("windows");
@@ -587,6 +573,19 @@ public final class EnrichmentSpec {
         yield node.asBoolean();
       }
     };
+  }
+
+  /** The {@code "key"} of a reference or the entity: a string, enum, int or long reader field. */
+  private static String key(JsonNode node, Schema reader, String where) {
+    String key = text(node, "key", where);
+    Schema.Field keyField = reader.getField(key);
+    check(keyField != null, where + ": key '" + key + "' is not a field of " + reader.getName());
+    Schema.Type keyType = AvroTypes.nonNull(keyField.schema()).getType();
+    check(
+        Set.of(Schema.Type.STRING, Schema.Type.ENUM, Schema.Type.INT, Schema.Type.LONG)
+            .contains(keyType),
+        where + ": key '" + key + "' is a " + keyType + "; a key is a string, enum, int or long");
+    return key;
   }
 
   private static String text(JsonNode node, String key, String where) {

@@ -23,7 +23,6 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
@@ -34,7 +33,6 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.BytesDeserializer;
 import org.apache.kafka.common.serialization.BytesSerializer;
 import org.apache.kafka.common.utils.Bytes;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -76,18 +74,11 @@ class EntityFeaturesTopologyTest {
   void start(boolean keyedInput) {
     TopologyFixture fixture = new TopologyFixture(CustomerActivity.model("burst-v1"));
     fixture.enrichment = CustomerActivity.spec(keyedInput);
-    Properties props = new Properties();
-    props.put(StreamsConfig.APPLICATION_ID_CONFIG, "scoring-test");
-    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
     driver =
-        new TopologyTestDriver(
-            fixture.topology(
-                TopologyFixture.REGISTRY,
-                listener,
-                TopologyFixture.analytics(
-                    DriftThresholds.DEFAULTS, Duration.ZERO, Duration.ZERO, 1, training)),
-            props,
-            NOW);
+        fixture.driver(
+            TopologyFixture.analytics(
+                DriftThresholds.DEFAULTS, Duration.ZERO, Duration.ZERO, 1, training),
+            listener);
     events = driver.createInputTopic("events", new BytesSerializer(), new ByteArraySerializer());
     labels =
         driver.createInputTopic("events.labels", new BytesSerializer(), new ByteArraySerializer());
