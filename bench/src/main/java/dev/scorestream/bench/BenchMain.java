@@ -155,6 +155,7 @@ public final class BenchMain implements Callable<Integer> {
     settings.put("latency_commit_interval_ms", options.latencyCommitIntervalMs);
     settings.put("latency_drift_checkpoint_interval", options.latencyDriftCheckpoint);
     settings.put("latency_producer_batch_size", options.latencyBatchSize);
+    settings.put("latency_events_linger_ms", options.latencyLingerMs);
     settings.put("producer_batch_size", StreamsProperties.PRODUCER_BATCH_BYTES);
     settings.put("runs", options.runs);
     settings.put("variants", options.variants.stream().map(v -> v.title).toList());

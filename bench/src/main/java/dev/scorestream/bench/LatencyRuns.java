@@ -58,10 +58,12 @@ final class LatencyRuns {
     table.append(
         String.format(
             "  (commit.interval=%dms, drift.checkpoint.interval=%s,"
-                + " producer batch.size=%d; labels for 1 event in %d, %d ms later)%n",
+                + " producer batch.size=%d; events sent with linger.ms=%d;"
+                + " labels for 1 event in %d, %d ms later)%n",
             options.latencyCommitIntervalMs,
             options.latencyDriftCheckpoint,
             options.latencyBatchSize,
+            options.latencyLingerMs,
             Workload.LABEL_EVERY,
             options.labelDelayMs));
     for (int rate : options.rates) {
@@ -271,7 +273,8 @@ final class LatencyRuns {
       ArrayDeque<Object[]> pendingLabels = new ArrayDeque<>();
       long total = (long) rate * (WARMUP_SECONDS + seconds);
       RatePacer pacer = new RatePacer(rate);
-      try (KafkaProducer<byte[], byte[]> producer = ctx.broker().producer(0, 16_384)) {
+      try (KafkaProducer<byte[], byte[]> producer =
+          ctx.broker().producer(options.latencyLingerMs, 16_384)) {
         long start = System.currentTimeMillis();
         for (long i = 0; i < total; i++) {
           long now = System.currentTimeMillis();
@@ -341,6 +344,15 @@ final class LatencyRuns {
       if (!child.alive() || System.nanoTime() > deadline) {
         throw new IllegalStateException(
             group + " did not process the warm-up records:\n" + child.tail());
+      }
+      Thread.sleep(100);
+    }
+    // The events are committed, but their labels, snapshots and drift partials may still wait in
+    // the repartition topics: paced events would queue behind them and measure the warm-up.
+    while (ctx.broker().lag(group) > 0) {
+      if (!child.alive() || System.nanoTime() > deadline) {
+        throw new IllegalStateException(
+            group + " did not drain its repartition topics after the warm-up:\n" + child.tail());
       }
       Thread.sleep(100);
     }

@@ -270,7 +270,8 @@ final class ThroughputRuns {
 
   /** The passthrough gets the Streams settings the scorer gives itself (StreamsProperties). */
   Properties passthroughConfig(String appId, String stateId, long commitIntervalMs) {
-    Properties props = ctx.streamsBase(appId, 1, stateId, commitIntervalMs);
+    Properties props =
+        Passthrough.withKafkaNames(ctx.streamsBase(appId, 1, stateId, commitIntervalMs));
     props.put("max.task.idle.ms", "-1");
     props.put("producer.batch.size", String.valueOf(StreamsProperties.PRODUCER_BATCH_BYTES));
     return props;

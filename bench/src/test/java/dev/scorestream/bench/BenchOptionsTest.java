@@ -37,6 +37,12 @@ class BenchOptionsTest {
   }
 
   @Test
+  void shouldRefuseANegativeLinger() {
+    assertThat(refused("--latency-linger-ms", "-1"))
+        .contains("--latency-linger-ms must not be negative");
+  }
+
+  @Test
   void shouldListEveryProblemOfTheShortRunTooShort() {
     assertThat(refused("--events", "10", "--runs", "0"))
         .contains("--events must be at least 10000")

@@ -48,7 +48,11 @@ public final class ContextStores {
 
   private ContextStores() {}
 
-  /** Adds one global table per reference, materialized in the store {@code reference-<table>}. */
+  /**
+   * Adds one global table per reference, materialized in the store {@code reference-<table>}, not
+   * cached: lookups spread over the whole table, so a record cache in front of RocksDB would miss
+   * on nearly every event and only add its own bookkeeping to each lookup.
+   */
   static void add(StreamsBuilder builder, EnrichmentSpec spec) {
     for (EnrichmentSpec.Reference reference : spec.references()) {
       builder.globalTable(
@@ -56,7 +60,8 @@ public final class ContextStores {
           Consumed.with(Serdes.Bytes(), Serdes.ByteArray()),
           Materialized.<Bytes, byte[], KeyValueStore<Bytes, byte[]>>as(reference.store())
               .withKeySerde(Serdes.Bytes())
-              .withValueSerde(Serdes.ByteArray()));
+              .withValueSerde(Serdes.ByteArray())
+              .withCachingDisabled());
     }
   }
 
