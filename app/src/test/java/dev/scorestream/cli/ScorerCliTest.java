@@ -202,35 +202,15 @@ class ScorerCliTest {
   @Test
   void shouldPrintUsageWhenFeaturesLacksWhatItNeeds() throws IOException {
     Path spec = Files.writeString(dir.resolve("spec.json"), "{\"entity\": {}}");
-    String[] broker = {"--bootstrap-server", "127.0.0.1:9", "--registry", "http://127.0.0.1:9"};
 
     assertThat(run("features", "--from-topic", "events", "-o", dir.resolve("a.avro").toString()))
         .isEqualTo(2);
     assertThat(err.toString())
         .contains("needs --bootstrap-server and --registry")
         .contains("Usage: scorer features");
-    assertThat(
-            run(
-                concat(
-                    broker,
-                    "features",
-                    "--from-topic",
-                    "events",
-                    "-o",
-                    dir.resolve("b.avro").toString())))
-        .isEqualTo(2);
+    assertThat(features("-o", dir.resolve("b.avro").toString())).isEqualTo(2);
     assertThat(err.toString()).contains("features needs --enrichment SPEC");
-    assertThat(
-            run(
-                concat(
-                    broker,
-                    "features",
-                    "--from-topic",
-                    "events",
-                    "--enrichment",
-                    spec.toString(),
-                    "-o",
-                    dir.resolve("c.avro").toString())))
+    assertThat(features("--enrichment", spec.toString(), "-o", dir.resolve("c.avro").toString()))
         .isEqualTo(2);
     assertThat(err.toString()).contains("--enrichment").contains("entity needs \"name\"");
     assertThat(dir.resolve("c.avro")).doesNotExist();
@@ -242,30 +222,34 @@ class ScorerCliTest {
                 + " \"features\": [\"count\"]}}");
     Path labels = Files.writeString(dir.resolve("labels.csv"), "event_id,outcome\n\"e,1\",FRAUD\n");
     assertThat(
-            run(
-                concat(
-                    broker,
-                    "features",
-                    "--from-topic",
-                    "events",
-                    "--enrichment",
-                    valid.toString(),
-                    "--labels",
-                    labels.toString(),
-                    "-o",
-                    dir.resolve("d.avro").toString())))
+            features(
+                "--enrichment",
+                valid.toString(),
+                "--labels",
+                labels.toString(),
+                "-o",
+                dir.resolve("d.avro").toString()))
         .isEqualTo(2);
     assertThat(err.toString())
         .contains("--labels " + labels + " line 2: expected columns event_id and label");
     assertThat(dir.resolve("d.avro")).doesNotExist();
   }
 
-  private static String[] concat(String[] first, String command, String... rest) {
-    String[] all = new String[first.length + rest.length + 1];
-    all[0] = command;
-    System.arraycopy(first, 0, all, 1, first.length);
-    System.arraycopy(rest, 0, all, first.length + 1, rest.length);
-    return all;
+  /** {@code scorer features} with a broker and registry (never reached) and the events topic. */
+  private int features(String... rest) {
+    String[] head = {
+      "features",
+      "--bootstrap-server",
+      "127.0.0.1:9",
+      "--registry",
+      "http://127.0.0.1:9",
+      "--from-topic",
+      "events"
+    };
+    String[] args = new String[head.length + rest.length];
+    System.arraycopy(head, 0, args, 0, head.length);
+    System.arraycopy(rest, 0, args, head.length, rest.length);
+    return run(args);
   }
 
   @Test

@@ -340,23 +340,35 @@ final class LatencyRuns {
     ctx.broker().produce(topics.events(), events);
     ctx.broker().produce(topics.labels(), feedback);
     long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
-    while (ctx.broker().committed(group, topics.events()) < count) {
-      if (!child.alive() || System.nanoTime() > deadline) {
-        throw new IllegalStateException(
-            group + " did not process the warm-up records:\n" + child.tail());
-      }
-      Thread.sleep(100);
-    }
+    awaitWarmUp(
+        child,
+        deadline,
+        group + " did not process the warm-up records",
+        () -> ctx.broker().committed(group, topics.events()) >= count);
     // The events are committed, but their labels, snapshots and drift partials may still wait in
     // the repartition topics: paced events would queue behind them and measure the warm-up.
-    while (ctx.broker().lag(group) > 0) {
+    awaitWarmUp(
+        child,
+        deadline,
+        group + " did not drain its repartition topics after the warm-up",
+        () -> ctx.broker().lag(group) == 0);
+    say("%s warmed up with %,d events", group, count);
+  }
+
+  /** A check of the broker, true once the warm-up got that far. */
+  private interface WarmUpCheck {
+    boolean done() throws Exception;
+  }
+
+  /** Checks every 100 ms until {@code check} holds; fails with the process's log tail otherwise. */
+  private static void awaitWarmUp(Child child, long deadline, String failure, WarmUpCheck check)
+      throws Exception {
+    while (!check.done()) {
       if (!child.alive() || System.nanoTime() > deadline) {
-        throw new IllegalStateException(
-            group + " did not drain its repartition topics after the warm-up:\n" + child.tail());
+        throw new IllegalStateException(failure + ":\n" + child.tail());
       }
       Thread.sleep(100);
     }
-    say("%s warmed up with %,d events", group, count);
   }
 
   private void readLatencies(
