@@ -13,7 +13,8 @@
 # As root on Debian 12: installs docker.io, containerd, runc, iptables, debootstrap and docker-compose if
 # missing, and starts dockerd (--bridge=none --iptables=false: containers use host networking only) if no
 # daemon answers; its PID goes to $WORK/dockerd.pid. Writes docker/images.env for docker-compose.
-# Needs a build (mvn install -DskipTests): the app's jars in the local repository and testkit/target/apicurio.
+# Needs a build (mvn install -DskipTests): the app's distribution (app/target/scorer-VERSION) and
+# tools/testkit/target/apicurio.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 WORK="${SCORESTREAM_DOCKER_WORK:-/var/tmp/scorestream-docker}"
@@ -123,9 +124,9 @@ kafka_image() {
 
 apicurio_image() {
   have_image "$REGISTRY_IMAGE" && return
-  local unpacked="$ROOT/testkit/target/apicurio"
+  local unpacked="$ROOT/tools/testkit/target/apicurio"
   [ -f "$unpacked/apicurio-registry-app-$APICURIO_RELEASE-runner.jar" ] \
-    || { echo "missing $unpacked: run mvn -pl app,testkit -am package -DskipTests first" >&2; exit 1; }
+    || { echo "missing $unpacked: run mvn -pl app,tools/testkit -am package -DskipTests first" >&2; exit 1; }
   rm -rf "$WORK/apicurio-context" && mkdir -p "$WORK/apicurio-context"
   cp -r "$unpacked" "$WORK/apicurio-context/apicurio"
   build "$REGISTRY_IMAGE" "$ROOT/docker/apicurio/Dockerfile" "$WORK/apicurio-context"
@@ -136,45 +137,20 @@ prometheus_image() {
   build scorestream/prometheus:latest "$ROOT/docker/prometheus/Dockerfile" "$ROOT/docker/prometheus"
 }
 
-# scorer_context DIR: the scorer image's build context. lib/ holds the third-party runtime jars, app/ the
-# project's own; the Dockerfile copies them in that order, so a code change rebuilds only the thin app/ layer.
-# The native libraries keep only their Linux glibc builds: RocksDB x86-64 and aarch64 (the others are for
-# macOS, Windows, musl, ppc64le, s390x and riscv64), onnxruntime x64 and aarch64, XGBoost x86-64.
+# scorer_context DIR: the image's build context from the production distribution mvn package builds
+# (app/target/scorer-VERSION: lib/ with third-party jars, natives trimmed to Linux glibc x86-64 and
+# aarch64, and app/ with the project's own); the Dockerfile copies them in that order, so a code change
+# rebuilds only the thin app/ layer.
 scorer_context() {
-  local context="$1"
-  rm -rf "$context" && mkdir -p "$context/lib" "$context/app"
-  mvn -q -B -f "$ROOT/app/pom.xml" dependency:copy-dependencies -DincludeScope=runtime \
-    -DexcludeGroupIds=dev.scorestream -DoutputDirectory="$context/lib"
-  mvn -q -B -f "$ROOT/app/pom.xml" dependency:copy-dependencies -DincludeScope=runtime \
-    -DincludeGroupIds=dev.scorestream -DoutputDirectory="$context/app"
-  cp "$ROOT/app/target/scorestream-app-$VERSION.jar" "$context/app/"
-  python3 - "$context"/lib/rocksdbjni-*.jar "$context"/lib/onnxruntime-*.jar "$context"/lib/xgboost4j_*.jar <<'PY'
-import os, re, sys, zipfile
-# per jar: which entries are natives, and which of them to keep
-natives = [
-    (r"rocksdbjni-", lambda n: n.rsplit("/", 1)[-1].startswith("librocksdbjni-"),
-     lambda n: re.search(r"librocksdbjni-linux(64|-aarch64)\.so$", n)),
-    (r"onnxruntime-", lambda n: n.startswith("ai/onnxruntime/native/"),
-     lambda n: re.match(r"ai/onnxruntime/native/linux-(x64|aarch64)/", n)),
-    (r"xgboost4j_", lambda n: n.startswith("lib/"), lambda n: n.startswith("lib/linux/")),
-]
-for path in sys.argv[1:]:
-    rule = next(r for r in natives if os.path.basename(path).startswith(r[0]))
-    with zipfile.ZipFile(path) as source:
-        entries = [(i, source.read(i)) for i in source.infolist()]
-    with zipfile.ZipFile(path + ".tmp", "w", zipfile.ZIP_DEFLATED) as target:
-        for info, data in entries:
-            if rule[1](info.filename) and not rule[2](info.filename):
-                continue
-            target.writestr(info, data)
-    os.replace(path + ".tmp", path)
-PY
+  local context="$1" dist="$ROOT/app/target/scorer-$VERSION"
+  rm -rf "$context" && mkdir -p "$context"
+  cp -r "$dist/lib" "$dist/app" "$context/"
   cp "$ROOT/docker/Dockerfile" "$context/Dockerfile"
 }
 
 scorer_image() {   # always rebuilt: it carries the code under test
-  [ -f "$ROOT/app/target/scorestream-app-$VERSION.jar" ] \
-    || { echo "missing app/target/scorestream-app-$VERSION.jar: run mvn install -DskipTests first" >&2; exit 1; }
+  [ -d "$ROOT/app/target/scorer-$VERSION/lib" ] \
+    || { echo "missing app/target/scorer-$VERSION: run mvn install -DskipTests first" >&2; exit 1; }
   step "collecting the scorer's jars"
   scorer_context "$WORK/scorer-context"
   build "$SCORER_IMAGE" "$WORK/scorer-context/Dockerfile" "$WORK/scorer-context" \

@@ -44,6 +44,24 @@ final class PipelineHealth implements AutoCloseable {
       boolean stalled,
       List<String> problems) {}
 
+  /**
+   * What the checks read.
+   *
+   * @param state the Kafka Streams state
+   * @param registry the schema registry's reachability, as the scoring tasks see it
+   * @param broker asks a broker whether it answers
+   * @param closeBroker closes what {@code broker} uses
+   * @param processed records processed so far (progress)
+   * @param consumerLag records waiting on the input, or NaN when unknown
+   */
+  record Signals(
+      Supplier<KafkaStreams.State> state,
+      Health registry,
+      BrokerProbe broker,
+      AutoCloseable closeBroker,
+      LongSupplier processed,
+      DoubleSupplier consumerLag) {}
+
   /** Asks a broker whether it answers, waiting at most {@code timeoutMillis}. */
   @FunctionalInterface
   interface BrokerProbe {
@@ -73,22 +91,13 @@ final class PipelineHealth implements AutoCloseable {
   private volatile boolean stalled;
   private volatile double lag = Double.NaN;
 
-  PipelineHealth(
-      Supplier<KafkaStreams.State> state,
-      Health registry,
-      BrokerProbe broker,
-      AutoCloseable closeBroker,
-      LongSupplier processed,
-      DoubleSupplier consumerLag,
-      Duration interval,
-      Duration stallTimeout,
-      Clock clock) {
-    this.state = state;
-    this.registry = registry;
-    this.broker = broker;
-    this.closeBroker = closeBroker;
-    this.processed = processed;
-    this.consumerLag = consumerLag;
+  PipelineHealth(Signals signals, Duration interval, Duration stallTimeout, Clock clock) {
+    this.state = signals.state();
+    this.registry = signals.registry();
+    this.broker = signals.broker();
+    this.closeBroker = signals.closeBroker();
+    this.processed = signals.processed();
+    this.consumerLag = signals.consumerLag();
     this.interval = interval;
     this.stallTimeout = stallTimeout;
     this.clock = clock;
@@ -118,12 +127,13 @@ final class PipelineHealth implements AutoCloseable {
           }
         };
     return new PipelineHealth(
-        streams::state,
-        registry,
-        probe,
-        () -> admin.close(Duration.ofSeconds(5)),
-        processed,
-        () -> consumerLag(streams),
+        new Signals(
+            streams::state,
+            registry,
+            probe,
+            () -> admin.close(Duration.ofSeconds(5)),
+            processed,
+            () -> consumerLag(streams)),
         interval,
         stallTimeout,
         clock);

@@ -2,6 +2,7 @@ package dev.scorestream.cli;
 
 import dev.scorestream.features.FeatureSpec;
 import dev.scorestream.schemas.LabelledRecord;
+import dev.scorestream.training.FeatureMatrix;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -31,12 +32,6 @@ import picocli.CommandLine.Spec;
             + " TrainingExample records, as CSV: the event id, one column per spec column, the label."
             + " Train a model on it outside, then bring it back with the same spec.")
 public final class ExportCommand implements Callable<Integer> {
-
-  /** Header of the event id column. */
-  public static final String EVENT_ID_COLUMN = "event_id";
-
-  /** Header of the label column. */
-  public static final String LABEL_COLUMN = "label";
 
   @Spec CommandSpec spec;
 
@@ -92,7 +87,7 @@ public final class ExportCommand implements Callable<Integer> {
     List<LabelledRecord> rows = new ArrayList<>();
     source.read(reader, rows, console);
     try (BufferedWriter writer = Files.newBufferedWriter(out)) {
-      writeMatrix(writer, featureSpec, rows, eventIdField);
+      FeatureMatrix.write(writer, featureSpec, rows, eventIdField);
     }
     console.printf(
         "wrote %,d rows x %d columns (%s) to %s%n",
@@ -101,48 +96,5 @@ public final class ExportCommand implements Callable<Integer> {
         String.join(", ", featureSpec.columnNames()),
         out);
     return 0;
-  }
-
-  /**
-   * The CSV: a header ({@code event_id}, the columns, {@code label}), then one line per row.
-   * Numbers are written so that they read back to the same double ({@code NaN} for missing).
-   */
-  static void writeMatrix(
-      Appendable out, FeatureSpec spec, List<LabelledRecord> rows, String eventIdField)
-      throws IOException {
-    List<String> header = new ArrayList<>();
-    header.add(EVENT_ID_COLUMN);
-    header.addAll(spec.columnNames());
-    header.add(LABEL_COLUMN);
-    out.append(csvLine(header));
-    for (LabelledRecord row : rows) {
-      List<String> cells = new ArrayList<>(header.size());
-      Object id = row.record().get(eventIdField);
-      cells.add(id == null ? "" : id.toString());
-      for (double value : spec.vector(row.record())) {
-        cells.add(Double.toString(value));
-      }
-      cells.add(row.label());
-      out.append(csvLine(cells));
-    }
-  }
-
-  private static String csvLine(List<String> cells) {
-    StringBuilder line = new StringBuilder();
-    for (int i = 0; i < cells.size(); i++) {
-      if (i > 0) {
-        line.append(',');
-      }
-      String cell = cells.get(i);
-      if (cell.indexOf(',') >= 0
-          || cell.indexOf('"') >= 0
-          || cell.indexOf('\n') >= 0
-          || cell.indexOf('\r') >= 0) {
-        line.append('"').append(cell.replace("\"", "\"\"")).append('"');
-      } else {
-        line.append(cell);
-      }
-    }
-    return line.append('\n').toString();
   }
 }

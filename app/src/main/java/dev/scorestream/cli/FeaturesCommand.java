@@ -95,18 +95,7 @@ public final class FeaturesCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     PrintWriter console = spec.commandLine().getOut();
-    if (!kafka.given() || !registry.given()) {
-      throw new CommandLine.ParameterException(
-          spec.commandLine(), "features needs --bootstrap-server and --registry");
-    }
-    if (readerSchema.enrichment == null) {
-      throw new CommandLine.ParameterException(
-          spec.commandLine(), "features needs --enrichment SPEC: the spec the pipeline runs with");
-    }
-    if (Files.exists(out)) {
-      throw new CommandLine.ParameterException(
-          spec.commandLine(), "--out " + out + " already exists; choose a new file");
-    }
+    checkArguments();
     Schema reader =
         readerSchema.schema == null
             ? Contracts.paymentEvent()
@@ -128,9 +117,41 @@ public final class FeaturesCommand implements Callable<Integer> {
               + eventIdField
               + "'");
     }
+    long[] unlabelled = {0};
+    FeatureBackfill.Summary summary = backfill(reader, enrichment, labelled, unlabelled);
+    report(console, summary);
+    console.printf(
+        "wrote %,d events to %s%s%n",
+        summary.enriched() - unlabelled[0],
+        out,
+        labelled == null ? "" : " (" + unlabelled[0] + " without a label left out)");
+    return 0;
+  }
+
+  private void checkArguments() {
+    if (!kafka.given() || !registry.given()) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "features needs --bootstrap-server and --registry");
+    }
+    if (readerSchema.enrichment == null) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "features needs --enrichment SPEC: the spec the pipeline runs with");
+    }
+    if (Files.exists(out)) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "--out " + out + " already exists; choose a new file");
+    }
+  }
+
+  /**
+   * Replays the topic into {@code --out}; with labels, only the labelled events, each with its
+   * label ({@code unlabelled[0]} counts the others).
+   */
+  private FeatureBackfill.Summary backfill(
+      Schema reader, EnrichmentSpec enrichment, Map<String, String> labelled, long[] unlabelled)
+      throws IOException {
     Schema enriched = enrichment.enrichedSchema();
     Schema written = labelled == null ? enriched : withLabel(enriched);
-    long[] unlabelled = {0};
     FeatureBackfill.Summary summary;
     try (DataFileWriter<GenericRecord> file =
         new DataFileWriter<GenericRecord>(new GenericDatumWriter<>(written))
@@ -172,6 +193,10 @@ public final class FeaturesCommand implements Callable<Integer> {
       Files.deleteIfExists(out);
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }
+    return summary;
+  }
+
+  private void report(PrintWriter console, FeatureBackfill.Summary summary) {
     console.printf(
         "read %,d events from %s: %,d enriched, %,d at or after --until, skipped %,d%s%n",
         summary.read(),
@@ -187,12 +212,6 @@ public final class FeaturesCommand implements Callable<Integer> {
       console.printf(
           "entity histories: %,d entities, events %s%n", summary.entities(), summary.histories());
     }
-    console.printf(
-        "wrote %,d events to %s%s%n",
-        summary.enriched() - unlabelled[0],
-        out,
-        labelled == null ? "" : " (" + unlabelled[0] + " without a label left out)");
-    return 0;
   }
 
   /** The enriched schema with a string field {@code label} at the end. */

@@ -1,7 +1,7 @@
 package dev.scorestream.cli;
 
 import dev.scorestream.deadletter.DeadLetterFilter;
-import dev.scorestream.deadletter.Reason;
+import dev.scorestream.schemas.Reason;
 import java.time.Instant;
 import java.util.LinkedHashSet;
 import java.util.List;

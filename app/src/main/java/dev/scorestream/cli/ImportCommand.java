@@ -2,9 +2,9 @@ package dev.scorestream.cli;
 
 import dev.scorestream.features.FeatureExtractor;
 import dev.scorestream.features.FeatureSpec;
-import dev.scorestream.model.ExternalModels;
+import dev.scorestream.lab.ExternalModels;
+import dev.scorestream.lab.ModelImporter;
 import dev.scorestream.model.ModelArtifact;
-import dev.scorestream.model.ModelImporter;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -131,7 +131,9 @@ public final class ImportCommand implements Callable<Integer> {
       artifact =
           new ModelImporter(extractor, Clock.systemUTC())
               .importModel(
-                  kind, file, featureSpec, reference, name, version, tolerance, console::println);
+                  new ModelImporter.Request(
+                      kind, file, featureSpec, reference, name, version, tolerance),
+                  console::println);
     } catch (ModelImporter.RefusedException | IllegalArgumentException e) {
       spec.commandLine().getErr().println("import refused: " + e.getMessage());
       return 1;

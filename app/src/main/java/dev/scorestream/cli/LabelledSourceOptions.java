@@ -1,10 +1,10 @@
 package dev.scorestream.cli;
 
+import dev.scorestream.feedback.TrainingExamples;
 import dev.scorestream.registry.SchemaRegistryClient;
 import dev.scorestream.schemas.LabelledRecord;
 import dev.scorestream.training.TopicTrainingSource;
 import dev.scorestream.training.TrainingData;
-import dev.scorestream.training.TrainingExamples;
 import dev.scorestream.validation.RecordValidator;
 import java.io.IOException;
 import java.io.PrintWriter;

@@ -1,5 +1,6 @@
 package dev.scorestream.config;
 
+import dev.scorestream.settings.Durations;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;

@@ -3,11 +3,11 @@ package dev.scorestream.http;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.scorestream.deadletter.Reason;
 import dev.scorestream.enrichment.Enricher;
 import dev.scorestream.features.JsonEvents;
 import dev.scorestream.model.ModelMetadata;
 import dev.scorestream.model.ModelScorer;
+import dev.scorestream.schemas.Reason;
 import dev.scorestream.serving.ActiveModel;
 import dev.scorestream.serving.EventScorer;
 import dev.scorestream.serving.PredictionBuilder;
@@ -65,16 +65,7 @@ public final class JsonScorer {
     }
     EventScorer.Valid valid = (EventScorer.Valid) evaluated;
     long now = clock.millis();
-    GenericRecord prediction =
-        predictions.build(
-            event,
-            null,
-            valid.result(),
-            valid.scorer().name(),
-            valid.scorer().version(),
-            valid.challenger(),
-            now,
-            now);
+    GenericRecord prediction = predictions.build(predictions.answer(event, null, valid, now, now));
     return new Answer(200, JsonEvents.toJson(prediction));
   }
 

@@ -1,7 +1,6 @@
 package dev.scorestream.inference;
 
 import dev.scorestream.codec.StrictUtf8;
-import dev.scorestream.deadletter.Reason;
 import dev.scorestream.enrichment.Enricher;
 import dev.scorestream.inference.InferenceException.Kind;
 import dev.scorestream.inference.InferenceException.RowError;
@@ -9,6 +8,7 @@ import dev.scorestream.model.ModelScorer;
 import dev.scorestream.model.ScoreResult;
 import dev.scorestream.model.Task;
 import dev.scorestream.schemas.AvroTypes;
+import dev.scorestream.schemas.Reason;
 import dev.scorestream.serving.ActiveModel;
 import dev.scorestream.serving.EventScorer;
 import java.nio.ByteBuffer;

@@ -1,6 +1,5 @@
 package dev.scorestream.metrics;
 
-import dev.scorestream.deadletter.Reason;
 import dev.scorestream.drift.DriftReports;
 import dev.scorestream.drift.DriftStatus;
 import dev.scorestream.drift.FeatureDrift;
@@ -12,6 +11,7 @@ import dev.scorestream.feedback.PerformanceReports;
 import dev.scorestream.inference.InferenceListener;
 import dev.scorestream.model.ModelScorer;
 import dev.scorestream.registry.SchemaRegistryClient;
+import dev.scorestream.schemas.Reason;
 import dev.scorestream.serving.ActiveModel;
 import dev.scorestream.serving.Health;
 import dev.scorestream.topology.OutcomeListener;

@@ -25,15 +25,16 @@ class PipelineHealthTest {
   final long[] probeTimeout = {0};
   final PipelineHealth health =
       new PipelineHealth(
-          state::get,
-          registry,
-          timeout -> {
-            probeTimeout[0] = timeout;
-            return brokerAnswers.get();
-          },
-          () -> {},
-          processed::get,
-          () -> lag[0],
+          new PipelineHealth.Signals(
+              state::get,
+              registry,
+              timeout -> {
+                probeTimeout[0] = timeout;
+                return brokerAnswers.get();
+              },
+              () -> {},
+              processed::get,
+              () -> lag[0]),
           Duration.ofSeconds(10),
           Duration.ofMinutes(2),
           clock);

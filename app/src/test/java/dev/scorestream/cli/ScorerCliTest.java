@@ -3,10 +3,10 @@ package dev.scorestream.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.scorestream.model.ModelArtifact;
-import dev.scorestream.model.TestModels;
 import dev.scorestream.samples.PaymentGenerator;
 import dev.scorestream.schemas.Contracts;
 import dev.scorestream.schemas.LabelledRecord;
+import dev.scorestream.training.TestModels;
 import dev.scorestream.training.TrainingFiles;
 import java.io.IOException;
 import java.io.PrintWriter;

@@ -2,18 +2,18 @@ package dev.scorestream.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.scorestream.deadletter.Reason;
 import dev.scorestream.drift.DriftReports;
 import dev.scorestream.drift.DriftStatus;
 import dev.scorestream.drift.FeatureDrift;
 import dev.scorestream.model.ModelScorer;
-import dev.scorestream.model.TestModels;
-import dev.scorestream.model.TrainerKind;
 import dev.scorestream.registry.RegistrySettings;
 import dev.scorestream.registry.SchemaRegistryClient;
+import dev.scorestream.schemas.Reason;
 import dev.scorestream.serving.ActiveModel;
 import dev.scorestream.serving.Health;
 import dev.scorestream.topology.OutcomeListener;
+import dev.scorestream.training.TestModels;
+import dev.scorestream.training.TrainerKind;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.List;
 import java.util.Map;

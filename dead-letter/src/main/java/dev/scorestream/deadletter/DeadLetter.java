@@ -1,5 +1,6 @@
 package dev.scorestream.deadletter;
 
+import dev.scorestream.schemas.Reason;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;

@@ -1,5 +1,6 @@
 package dev.scorestream.deadletter;
 
+import dev.scorestream.schemas.Reason;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Arrays;

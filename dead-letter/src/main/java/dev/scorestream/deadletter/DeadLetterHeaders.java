@@ -1,5 +1,6 @@
 package dev.scorestream.deadletter;
 
+import dev.scorestream.schemas.Reason;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;

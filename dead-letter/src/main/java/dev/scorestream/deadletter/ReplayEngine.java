@@ -82,15 +82,7 @@ public final class ReplayEngine {
               options.filter(),
               partition -> consumer.committed(Set.of(partition)).get(partition));
       Run run =
-          new Run(
-              options,
-              consumer,
-              producer,
-              new ConsumerGroupMetadata(options.group()),
-              reader.remaining(),
-              progress,
-              topics,
-              originals);
+          new Run(options, consumer, producer, reader.remaining(), progress, topics, originals);
       reader.forEachBatch(run::batch);
       run.commitPositions();
       progress.update(run.read, run.total, run.replayed);
@@ -122,7 +114,6 @@ public final class ReplayEngine {
         ReplayOptions options,
         KafkaConsumer<byte[], byte[]> consumer,
         KafkaProducer<byte[], byte[]> producer,
-        ConsumerGroupMetadata group,
         long total,
         Progress progress,
         Set<String> topics,
@@ -132,7 +123,7 @@ public final class ReplayEngine {
       this.topics = topics;
       this.consumer = consumer;
       this.producer = producer;
-      this.group = group;
+      this.group = new ConsumerGroupMetadata(options.group());
       this.total = total;
       this.progress = progress;
       this.pacer = new RatePacer(options.ratePerSecond());

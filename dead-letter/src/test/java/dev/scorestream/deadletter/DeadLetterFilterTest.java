@@ -2,6 +2,7 @@ package dev.scorestream.deadletter;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.scorestream.schemas.Reason;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;

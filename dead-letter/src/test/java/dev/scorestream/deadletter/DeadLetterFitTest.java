@@ -2,6 +2,7 @@ package dev.scorestream.deadletter;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.scorestream.schemas.Reason;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;

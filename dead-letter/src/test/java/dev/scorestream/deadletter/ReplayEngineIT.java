@@ -2,6 +2,7 @@ package dev.scorestream.deadletter;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.scorestream.schemas.Reason;
 import dev.scorestream.testkit.EmbeddedStack;
 import dev.scorestream.testkit.OutputCollector;
 import dev.scorestream.testkit.RealComponents;

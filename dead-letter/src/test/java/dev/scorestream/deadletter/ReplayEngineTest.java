@@ -3,6 +3,7 @@ package dev.scorestream.deadletter;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.scorestream.schemas.Reason;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;

@@ -78,6 +78,76 @@ class WireFormatDecoderTest {
   }
 
   @Test
+  void shouldPromoteWriterTypesTheReaderWidens() {
+    Schema writer =
+        SchemaBuilder.record("Measure")
+            .namespace("t")
+            .fields()
+            .requiredString("id")
+            .requiredInt("count")
+            .requiredFloat("ratio")
+            .requiredInt("total")
+            .endRecord();
+    Schema reader =
+        SchemaBuilder.record("Measure")
+            .namespace("t")
+            .fields()
+            .requiredString("id")
+            .requiredLong("count")
+            .requiredDouble("ratio")
+            .requiredDouble("total")
+            .endRecord();
+    GenericRecord written = new GenericData.Record(writer);
+    written.put("id", "m1");
+    written.put("count", 2_000_000_000);
+    written.put("ratio", 0.25f);
+    written.put("total", -7);
+    byte[] bytes = new WireFormatEncoder(writer, 4).encode(written);
+
+    DecodeResult result =
+        new WireFormatDecoder(reader, new InMemorySchemas().with(4, writer)).decode(bytes);
+
+    GenericRecord record = ((DecodeResult.Decoded) result).record();
+    assertThat(record.get("count")).isEqualTo(2_000_000_000L);
+    assertThat(record.get("ratio")).isEqualTo(0.25d);
+    assertThat(record.get("total")).isEqualTo(-7d);
+  }
+
+  @Test
+  void shouldFillTheReaderDefaultForAFieldTheWriterLacks() {
+    Schema reader =
+        SchemaBuilder.record("Payment")
+            .namespace("t")
+            .fields()
+            .requiredString("id")
+            .requiredDouble("amount")
+            .name("channel")
+            .type()
+            .enumeration("Channel")
+            .symbols("POS", "ECOM")
+            .noDefault()
+            .name("country")
+            .type()
+            .stringType()
+            .stringDefault("NL")
+            .name("installments")
+            .type()
+            .intType()
+            .intDefault(1)
+            .optionalString("device")
+            .endRecord();
+    byte[] bytes = new WireFormatEncoder(READER, 1).encode(payment(READER, "e9", 9.5, "ECOM"));
+
+    DecodeResult result = new WireFormatDecoder(reader, registry).decode(bytes);
+
+    GenericRecord record = ((DecodeResult.Decoded) result).record();
+    assertThat(record.get("id")).hasToString("e9");
+    assertThat(record.get("country")).hasToString("NL");
+    assertThat(record.get("installments")).isEqualTo(1);
+    assertThat(record.get("device")).isNull();
+  }
+
+  @Test
   void shouldRejectEnumSymbolUnknownToReaderAsIncompatible() {
     byte[] bytes = new WireFormatEncoder(EVOLVED, 2).encode(payment(EVOLVED, "e3", 3.0, "WALLET"));
 

@@ -1,11 +1,11 @@
 package dev.scorestream.topology;
 
-import dev.scorestream.deadletter.Reason;
 import dev.scorestream.drift.DriftReports;
 import dev.scorestream.enrichment.Enricher;
 import dev.scorestream.enrichment.EntityHistory;
 import dev.scorestream.feedback.FeedbackResult;
 import dev.scorestream.feedback.PerformanceReports;
+import dev.scorestream.schemas.Reason;
 
 /**
  * Told about every outcome as the topology produces it, for metrics. Called on stream threads; must

@@ -3,22 +3,16 @@ package dev.scorestream.topology;
 import dev.scorestream.codec.DecodeResult;
 import dev.scorestream.codec.WireFormat;
 import dev.scorestream.codec.WireFormatDecoder;
-import dev.scorestream.codec.WireFormatEncoder;
-import dev.scorestream.deadletter.Reason;
 import dev.scorestream.deadletter.RecordSize;
 import dev.scorestream.enrichment.Enricher;
-import dev.scorestream.enrichment.EnrichmentSpec;
-import dev.scorestream.enrichment.EntityHistory;
 import dev.scorestream.model.ModelScorer;
+import dev.scorestream.schemas.Reason;
 import dev.scorestream.serving.EventScorer;
-import dev.scorestream.serving.Health;
 import dev.scorestream.serving.Outcome;
 import dev.scorestream.serving.PredictionBuilder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.common.header.Header;
@@ -28,10 +22,6 @@ import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
 import org.apache.kafka.streams.processor.api.FixedKeyRecord;
-import org.apache.kafka.streams.processor.internals.InternalProcessorContext;
-import org.apache.kafka.streams.processor.internals.ProcessorNode;
-import org.apache.kafka.streams.processor.internals.ProcessorRecordContext;
-import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,98 +57,51 @@ final class ScoringProcessor implements FixedKeyProcessor<Bytes, byte[], Outcome
   private final String predictionsTopic;
   private final OutputGuards guards;
   private final ScoringTopology.Batching batching;
-  private final List<Held> held = new ArrayList<>();
   private FixedKeyProcessorContext<Bytes, Outcome> context;
   private Enricher.Lookup references = (reference, key) -> null;
 
-  /** The entity, when the spec says the events topic is keyed by it; null otherwise. */
-  private final EnrichmentSpec.Entity keyedEntity;
+  /** The entity's upkeep in this task, when there are entity features; null otherwise. */
+  private final EntityUpkeep entities;
 
-  private boolean miskeyedLogged;
-  private InternalProcessorContext<Bytes, Outcome> internal;
-  private ProcessorNode<?, ?, ?, ?> node;
+  /** Records waiting for their batch; null when no model could be batched. */
+  private HeldRecords held;
 
-  /** A valid record waiting for its batch, with the context it arrived in. */
-  private record Held(
-      FixedKeyRecord<Bytes, byte[]> record,
-      ProcessorRecordContext recordContext,
-      EventScorer.Ready ready,
-      int schemaId,
-      long preparedNanos,
-      long arrivedNanos) {}
-
-  ScoringProcessor(
-      ScoringTopology.Settings settings,
-      WireFormatDecoder decoder,
-      WireFormatEncoder encoder,
-      EventScorer scorer,
-      PredictionBuilder predictions,
-      Clock clock,
-      Health health,
-      OutcomeListener listener) {
-    this.decoder = decoder;
-    this.scorer = scorer;
-    this.predictions = predictions;
-    this.writer = predictions.writer(encoder);
-    this.clock = clock;
-    this.registryWait = new RegistryWait(health, clock, settings.outageMaxBlock());
-    this.listener = listener;
+  /** One per task: its own decoder and prediction encoder from {@code with}'s codecs. */
+  ScoringProcessor(ScoringTopology.Settings settings, ScoringTopology.Collaborators with) {
+    this.decoder = with.codecs().decoders().get();
+    this.scorer = with.scorer();
+    this.predictions = with.predictions();
+    this.writer = predictions.writer(with.codecs().predictionEncoders().get());
+    this.clock = with.clock();
+    this.registryWait = new RegistryWait(with.health(), clock, settings.outageMaxBlock());
+    this.listener = with.listener();
     this.predictionsTopic = settings.predictions().name();
     this.guards = settings.guards();
     this.batching = settings.batching();
-    this.keyedEntity =
+    this.entities =
         scorer.enricher() == null
             ? null
             : scorer
                 .enricher()
                 .spec()
                 .entity()
-                .filter(EnrichmentSpec.Entity::keyedInput)
+                .map(e -> new EntityUpkeep(e, listener))
                 .orElse(null);
   }
 
-  /**
-   * The spec says the events topic is keyed by the entity: a record keyed otherwise is counted (and
-   * logged once), since its entity's other events may be elsewhere.
-   */
-  private void checkKey(FixedKeyRecord<Bytes, byte[]> record, GenericRecord event) {
-    Object entity = event.get(keyedEntity.key());
-    if (entity == null
-        || (record.key() != null && Arrays.equals(record.key().get(), Enricher.key(entity)))) {
-      return;
-    }
-    listener.entity(keyedEntity.name(), EntityHistory.Recorded.MISKEYED);
-    if (!miskeyedLogged) {
-      miskeyedLogged = true;
-      LOG.warn(
-          "the enrichment spec says the events are keyed by {}, but a record with {} '{}' has"
-              + " key {}: key the topic by {} (its text), or set keyed_input to false",
-          keyedEntity.key(),
-          keyedEntity.key(),
-          entity,
-          record.key() == null ? "null" : "'" + record.key() + "'",
-          keyedEntity.key());
-    }
-  }
-
   @Override
-  @SuppressWarnings("unchecked")
   public void init(FixedKeyProcessorContext<Bytes, Outcome> context) {
     this.context = context;
     if (scorer.enricher() != null) {
       this.references = ContextStores.lookup(context::getStateStore);
-      scorer.enricher().spec().entity().ifPresent(this::cleanUpHistories);
+    }
+    if (entities != null) {
+      entities.scheduleCleanUp(context);
     }
     if (!batching.possible()) {
       return;
     }
-    if (!(context instanceof InternalProcessorContext<?, ?> kafkas)) {
-      throw new IllegalStateException(
-          "micro-batching needs Kafka Streams' own processor context, not "
-              + context.getClass().getName());
-    }
-    this.internal = (InternalProcessorContext<Bytes, Outcome>) kafkas;
-    this.node = internal.currentNode(); // Kafka Streams sets it to this node during init
+    this.held = new HeldRecords(context);
     CommitHookStore.of(context.getStateStore(ScoringTopology.SCORE_BATCH_STORE))
         .beforeCommit(() -> flush(OutcomeListener.BatchTrigger.COMMIT));
     Duration check = batching.maxWait().dividedBy(4);
@@ -166,33 +109,9 @@ final class ScoringProcessor implements FixedKeyProcessor<Bytes, byte[], Outcome
         check.toMillis() < 1 ? Duration.ofMillis(1) : check,
         PunctuationType.WALL_CLOCK_TIME,
         now -> {
-          if (!held.isEmpty()
-              && System.nanoTime() - held.get(0).arrivedNanos() >= batching.maxWait().toNanos()) {
+          if (held.size() > 0
+              && System.nanoTime() - held.oldestArrivedNanos() >= batching.maxWait().toNanos()) {
             flush(OutcomeListener.BatchTrigger.WAIT);
-          }
-        });
-  }
-
-  /**
-   * Every so often (stream time: a quarter of the longest window, at most an hour), deletes the
-   * histories of entities with no event within the horizon.
-   */
-  private void cleanUpHistories(EnrichmentSpec.Entity entity) {
-    KeyValueStore<Bytes, byte[]> histories = context.getStateStore(entity.store());
-    Duration every = entity.longest().dividedBy(4);
-    if (every.compareTo(Duration.ofHours(1)) > 0) {
-      every = Duration.ofHours(1);
-    }
-    if (every.toMillis() < 1000) {
-      every = Duration.ofSeconds(1);
-    }
-    context.schedule(
-        every,
-        PunctuationType.STREAM_TIME,
-        streamTime -> {
-          int deleted = ContextStores.cleanUp(histories, entity, streamTime);
-          if (deleted > 0) {
-            LOG.debug("deleted {} stale histories of {}", deleted, entity.name());
           }
         });
   }
@@ -217,8 +136,8 @@ final class ScoringProcessor implements FixedKeyProcessor<Bytes, byte[], Outcome
       return;
     }
     GenericRecord event = ((DecodeResult.Decoded) decoded).record();
-    if (keyedEntity != null) {
-      checkKey(record, event);
+    if (entities != null) {
+      entities.checkKey(record, event);
     }
     // Reference rows decode through the registry too: a writer schema not yet cached waits out an
     // outage like the event's own.
@@ -232,9 +151,7 @@ final class ScoringProcessor implements FixedKeyProcessor<Bytes, byte[], Outcome
     EventScorer.Ready ready = (EventScorer.Ready) prepared;
     if (batching.batches(ready.scorer())) {
       long now = System.nanoTime();
-      held.add(
-          new Held(
-              record, internal.recordContext(), ready, decoded.schemaId(), now - started, now));
+      held.hold(record, ready, decoded.schemaId(), now - started, now);
       if (held.size() >= batching.maxRecords()) {
         flush(OutcomeListener.BatchTrigger.FULL);
       }
@@ -248,7 +165,7 @@ final class ScoringProcessor implements FixedKeyProcessor<Bytes, byte[], Outcome
 
   @Override
   public void close() {
-    if (!held.isEmpty()) {
+    if (held != null && held.size() > 0) {
       // Kafka Streams commits before it closes a task cleanly, so only a task closed without a
       // commit gets here, and its records are processed again from the last commit.
       LOG.info(
@@ -261,32 +178,19 @@ final class ScoringProcessor implements FixedKeyProcessor<Bytes, byte[], Outcome
 
   /** Predicts what is held in one call and forwards each under its own record context. */
   private void flush(OutcomeListener.BatchTrigger trigger) {
-    if (held.isEmpty()) {
+    if (held == null) {
       return;
     }
-    List<Held> batch = List.copyOf(held);
-    held.clear();
-    long started = System.nanoTime();
-    List<EventScorer.Evaluated> evaluated =
-        scorer.scoreAll(batch.stream().map(Held::ready).toList());
-    long share = (System.nanoTime() - started) / batch.size();
-    listener.batch(batch.size(), trigger);
-    ProcessorRecordContext previousContext = internal.recordContext();
-    ProcessorNode<?, ?, ?, ?> previousNode = internal.currentNode();
-    try {
-      internal.setCurrentNode(node);
-      for (int i = 0; i < batch.size(); i++) {
-        Held one = batch.get(i);
-        internal.setRecordContext(one.recordContext());
-        long begun = System.nanoTime();
-        Outcome outcome =
-            outcome(one.record(), evaluated.get(i), one.ready().record(), one.schemaId());
-        // The record's own cost: preparing it, its share of the model call, and writing it.
-        emit(one.record(), outcome, begun - one.preparedNanos() - share);
-      }
-    } finally {
-      internal.setRecordContext(previousContext);
-      internal.setCurrentNode(previousNode);
+    int flushed =
+        held.flush(
+            scorer,
+            (one, evaluated, ownStart) ->
+                emit(
+                    one.record(),
+                    outcome(one.record(), evaluated, one.ready().record(), one.schemaId()),
+                    ownStart));
+    if (flushed > 0) {
+      listener.batch(flushed, trigger);
     }
   }
 
@@ -327,26 +231,15 @@ final class ScoringProcessor implements FixedKeyProcessor<Bytes, byte[], Outcome
     EventScorer.Valid valid = (EventScorer.Valid) evaluated;
     ModelScorer model = valid.scorer();
     byte[] key = record.key() == null ? null : record.key().get();
-    String eventId = predictions.eventId(event);
-    Long eventTime = predictions.eventTime(event);
-    byte[] prediction =
-        writer.encode(
-            eventId,
-            eventTime,
-            key,
-            valid.result(),
-            model.name(),
-            model.version(),
-            valid.challenger(),
-            clock.millis(),
-            record.timestamp());
+    PredictionBuilder.Answer answer =
+        predictions.answer(event, key, valid, clock.millis(), record.timestamp());
     return new Outcome.Scored(
-        prediction,
+        writer.encode(answer),
         model,
         event,
         valid.result(),
-        eventId,
-        eventTime == null ? record.timestamp() : eventTime,
+        answer.eventId(),
+        answer.eventTime() == null ? record.timestamp() : answer.eventTime(),
         record.value());
   }
 

@@ -1,26 +1,19 @@
 package dev.scorestream.topology;
 
-import dev.scorestream.codec.DecodeResult;
 import dev.scorestream.codec.WireFormatDecoder;
 import dev.scorestream.codec.WireFormatEncoder;
 import dev.scorestream.drift.DriftPartial;
 import dev.scorestream.drift.DriftReports;
 import dev.scorestream.drift.DriftThresholds;
 import dev.scorestream.enrichment.EnrichmentSpec;
-import dev.scorestream.feedback.FeedbackResult;
-import dev.scorestream.feedback.PerformancePartial;
-import dev.scorestream.feedback.PerformanceReports;
-import dev.scorestream.feedback.PredictionSnapshots;
 import dev.scorestream.model.ModelScorer;
 import dev.scorestream.schemas.Contracts;
 import dev.scorestream.serving.EventScorer;
 import dev.scorestream.serving.Health;
 import dev.scorestream.serving.Outcome;
 import dev.scorestream.serving.PredictionBuilder;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Properties;
@@ -34,7 +27,6 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.TopologyConfig;
 import org.apache.kafka.streams.kstream.Branched;
-import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
@@ -209,39 +201,22 @@ public final class ScoringTopology {
     public static final Analytics NONE = new Analytics(null, null);
   }
 
-  public static Topology build(
-      Settings settings,
-      Codecs codecs,
-      EventScorer scorer,
-      PredictionBuilder predictions,
-      Health health,
-      Clock clock) {
-    return build(
-        settings, codecs, scorer, predictions, health, clock, OutcomeListener.NONE, Analytics.NONE);
-  }
-
-  /** As above, reporting every outcome to {@code listener} (metrics). */
-  public static Topology build(
-      Settings settings,
+  /**
+   * What the topology calls into: per-task codecs, the scoring core, the prediction writer, the
+   * health that a registry outage marks, the clock, and the listener every outcome is reported to
+   * (metrics).
+   */
+  public record Collaborators(
       Codecs codecs,
       EventScorer scorer,
       PredictionBuilder predictions,
       Health health,
       Clock clock,
-      OutcomeListener listener) {
-    return build(settings, codecs, scorer, predictions, health, clock, listener, Analytics.NONE);
-  }
+      OutcomeListener listener) {}
 
   /** The whole pipeline: scoring, dead letters, and the analytics that are switched on. */
-  public static Topology build(
-      Settings settings,
-      Codecs codecs,
-      EventScorer scorer,
-      PredictionBuilder predictions,
-      Health health,
-      Clock clock,
-      OutcomeListener listener,
-      Analytics analytics) {
+  public static Topology build(Settings settings, Collaborators with, Analytics analytics) {
+    EventScorer scorer = with.scorer();
     StreamsBuilder builder =
         settings.streamsConfig() == null
             ? new StreamsBuilder()
@@ -273,23 +248,12 @@ public final class ScoringTopology {
       scoreStores = Arrays.copyOf(scoreStores, scoreStores.length + 1);
       scoreStores[scoreStores.length - 1] = entity.store();
       if (!entity.keyedInput()) {
-        events = byEntity(events, entity, settings, codecs, health, clock);
+        events = byEntity(events, entity, settings, with);
       }
     }
     KStream<Bytes, Outcome> outcomes =
         events.processValues(
-            () ->
-                new ScoringProcessor(
-                    settings,
-                    codecs.decoders().get(),
-                    codecs.predictionEncoders().get(),
-                    scorer,
-                    predictions,
-                    clock,
-                    health,
-                    listener),
-            Named.as(SCORE),
-            scoreStores);
+            () -> new ScoringProcessor(settings, with), Named.as(SCORE), scoreStores);
 
     Map<String, KStream<Bytes, Outcome>> branches =
         outcomes
@@ -307,25 +271,19 @@ public final class ScoringTopology {
 
     branches
         .get("outcome-rejected")
-        .process(() -> new DeadLetterProcessor(settings, clock, listener), Named.as(DEAD_LETTER))
+        .process(
+            () -> new DeadLetterProcessor(settings, with.clock(), with.listener()),
+            Named.as(DEAD_LETTER))
         .to(settings.deadLetters().name(), settings.deadLetters().produced());
 
     @SuppressWarnings("unchecked") // the branch holds nothing but Scored outcomes
     KStream<Bytes, Outcome.Scored> scoredEvents =
         (KStream<Bytes, Outcome.Scored>) (KStream<Bytes, ?>) scored;
     if (analytics.drift() != null) {
-      addDrift(builder, scoredEvents, analytics.drift(), scorer, listener);
+      addDrift(builder, scoredEvents, analytics.drift(), scorer, with.listener());
     }
     if (analytics.feedback() != null) {
-      addFeedback(
-          builder,
-          scoredEvents,
-          analytics.feedback(),
-          settings,
-          codecs.decoders(),
-          scorer,
-          clock,
-          listener);
+      new FeedbackTopology(builder, analytics.feedback(), settings, with).add(scoredEvents);
     }
     return builder.build();
   }
@@ -338,16 +296,14 @@ public final class ScoringTopology {
       KStream<Bytes, byte[]> events,
       EnrichmentSpec.Entity entity,
       Settings settings,
-      Codecs codecs,
-      Health health,
-      Clock clock) {
+      Collaborators with) {
     return events
         .process(
             () ->
                 new EntityRepartition.Keyer(
-                    EntityRepartition.keyDecoder(codecs.decoders().get(), entity),
+                    EntityRepartition.keyDecoder(with.codecs().decoders().get(), entity),
                     entity,
-                    new RegistryWait(health, clock, settings.outageMaxBlock())),
+                    new RegistryWait(with.health(), with.clock(), settings.outageMaxBlock())),
             Named.as(entity.store() + "-key"))
         .repartition(
             Repartitioned.with(Serdes.Bytes(), Serdes.ByteArray()).withName(entity.store()))
@@ -385,7 +341,8 @@ public final class ScoringTopology {
                           .orElse(null),
                       late);
               listener.drift(report.summary());
-              return KeyValue.pair(windowKey(start), encoder.encode(report.record()));
+              return KeyValue.pair(
+                  WindowedReports.windowKey(start), encoder.encode(report.record()));
             }
 
             @Override
@@ -394,238 +351,13 @@ public final class ScoringTopology {
             }
           };
         };
-    windowed(
-            builder,
-            scored,
+    new WindowedReports<>(
             spec,
             DRIFT_PARTIALS_STORE,
             DRIFT_WINDOWS_STORE,
-            drift.flushInterval(),
-            drift.checkpointInterval(),
-            drift.idleTimeout(),
-            reporters)
+            new WindowedReports.Timing(
+                drift.flushInterval(), drift.checkpointInterval(), drift.idleTimeout()))
+        .add(builder, scored, reporters)
         .to(drift.topic(), Produced.with(Serdes.Bytes(), Serdes.ByteArray()));
-  }
-
-  private static void addFeedback(
-      StreamsBuilder builder,
-      KStream<Bytes, Outcome.Scored> scored,
-      FeedbackSettings feedback,
-      Settings settings,
-      Supplier<WireFormatDecoder> eventDecoders,
-      EventScorer scorer,
-      Clock clock,
-      OutcomeListener listener) {
-    Supplier<PredictionSnapshots> snapshots = () -> snapshots(eventDecoders.get(), scorer);
-    Map<String, KStream<Bytes, SnapshotProcessor.Placed>> placed =
-        scored
-            .process(
-                SnapshotProcessor.supplier(
-                    snapshots,
-                    scorer.enricher(),
-                    settings.guards(),
-                    listener,
-                    feedback.partitions()),
-                Named.as("prediction-snapshots"))
-            .split(Named.as("prediction-snapshot-"))
-            .branch((key, snapshot) -> snapshot.local(), Branched.as("local"))
-            .defaultBranch(Branched.as("elsewhere"));
-    // A snapshot whose event sits on another partition than its labels will reach travels there;
-    // the rest stay on this task (all of them when the input is keyed by event id).
-    KStream<Bytes, FeedbackInput> travelled =
-        placed
-            .get("prediction-snapshot-elsewhere")
-            .mapValues(SnapshotProcessor.Placed::snapshot, Named.as("feedback-prediction-bytes"))
-            .repartition(
-                Repartitioned.with(Serdes.Bytes(), Serdes.ByteArray())
-                    .withName("feedback-predictions")
-                    .withNumberOfPartitions(feedback.partitions()))
-            .mapValues(FeedbackInput.Prediction::new, Named.as("feedback-prediction"));
-    KStream<Bytes, FeedbackInput> predictions =
-        placed
-            .get("prediction-snapshot-local")
-            .mapValues(
-                placedHere -> (FeedbackInput) new FeedbackInput.Prediction(placedHere.snapshot()),
-                Named.as("feedback-prediction-local"))
-            .merge(travelled, Named.as("feedback-predictions-all"));
-
-    KStream<Bytes, FeedbackInput> labels =
-        builder.stream(feedback.labelsTopic(), Consumed.with(Serdes.Bytes(), Serdes.ByteArray()))
-            .processValues(
-                () ->
-                    new LabelDecodingProcessor(
-                        feedback.labelDecoders().get(),
-                        () -> scorer.model().current().version(),
-                        settings.guards().limits()),
-                Named.as("label-decode"));
-    Map<String, KStream<Bytes, FeedbackInput>> checked =
-        labels
-            .split(Named.as("label-"))
-            .branch((key, input) -> input instanceof FeedbackInput.Invalid, Branched.as("invalid"))
-            .defaultBranch(Branched.as("valid"));
-    checked
-        .get("label-invalid")
-        .mapValues(
-            input -> (Outcome) ((FeedbackInput.Invalid) input).rejected(),
-            Named.as("label-rejected"))
-        .process(
-            () -> new DeadLetterProcessor(settings, clock, listener), Named.as("label-dead-letter"))
-        .to(settings.deadLetters().name(), settings.deadLetters().produced());
-
-    builder.addStateStore(
-        Stores.windowStoreBuilder(
-            Stores.persistentWindowStore(
-                FEEDBACK_STORE, feedback.retention(), Duration.ofMillis(1), false),
-            Serdes.Bytes(),
-            Serdes.ByteArray()));
-    builder.addStateStore(
-        Stores.keyValueStoreBuilder(
-            Stores.inMemoryKeyValueStore(LABEL_WAIT_STORE), Serdes.Bytes(), Serdes.ByteArray()));
-    KStream<Bytes, FeedbackResult> joined =
-        predictions
-            .merge(
-                labelsByEventId(checked.get("label-valid"), feedback), Named.as("feedback-inputs"))
-            .process(
-                () ->
-                    new FeedbackJoiner(
-                        FEEDBACK_STORE,
-                        LABEL_WAIT_STORE,
-                        feedback.labelWait(),
-                        snapshots.get(),
-                        listener),
-                Named.as("feedback-join"),
-                FEEDBACK_STORE,
-                LABEL_WAIT_STORE);
-
-    joined
-        .filter(
-            (key, result) -> result instanceof FeedbackResult.Matched, Named.as("feedback-matched"))
-        .processValues(
-            TrainingExampleProcessor.supplier(
-                scorer.extractor().schema(),
-                feedback.trainingEncoders(),
-                feedback.trainingTopic(),
-                settings.guards(),
-                listener),
-            Named.as("training-example"))
-        .to(feedback.trainingTopic(), Produced.with(Serdes.Bytes(), Serdes.ByteArray()));
-
-    PerformanceWindows spec = new PerformanceWindows(feedback.window(), feedback.grace());
-    Supplier<PartialMerger.Reporter<PerformancePartial>> reporters =
-        () -> {
-          PerformanceReports reports = new PerformanceReports(Contracts.performanceReport());
-          WireFormatEncoder encoder = feedback.performanceEncoders().get();
-          return (start, end, version, merged, late) -> {
-            Double baseline =
-                scorer
-                    .model()
-                    .byVersion(version)
-                    .map(ModelScorer::artifact)
-                    .map(a -> a.metadata().evaluation())
-                    .map(e -> e.accuracy())
-                    .orElse(null);
-            PerformanceReports.Report report =
-                reports.build(start, end, version, merged, baseline, late);
-            listener.performance(report.summary());
-            return KeyValue.pair(windowKey(start), encoder.encode(report.record()));
-          };
-        };
-    windowed(
-            builder,
-            joined,
-            spec,
-            PERFORMANCE_PARTIALS_STORE,
-            PERFORMANCE_WINDOWS_STORE,
-            feedback.flushInterval(),
-            Duration.ZERO,
-            feedback.idleTimeout(),
-            reporters)
-        .to(feedback.performanceTopic(), Produced.with(Serdes.Bytes(), Serdes.ByteArray()));
-  }
-
-  /**
-   * Snapshots for one task: the answer plus the input bytes, which a join decodes with that task's
-   * decoder and sanitizes as the stream does. An input that no longer decodes joins without its
-   * event (its training example is skipped and counted).
-   */
-  private static PredictionSnapshots snapshots(WireFormatDecoder decoder, EventScorer scorer) {
-    return new PredictionSnapshots(
-        decoder.readerSchema(),
-        input -> {
-          if (decoder.decode(input) instanceof DecodeResult.Decoded decoded) {
-            scorer.validator().sanitizeAndValidate(decoded.record());
-            return decoded.record();
-          }
-          return null;
-        },
-        scorer.enricher());
-  }
-
-  /**
-   * Valid labels, keyed by their event id and repartitioned like the prediction snapshots, so each
-   * meets its prediction on the same task whatever partitioner (or key) its producer used: a label
-   * written by a client whose default partitioner is not Kafka's murmur2 (librdkafka's, say) would
-   * otherwise wait on a task that never sees its prediction.
-   */
-  private static KStream<Bytes, FeedbackInput> labelsByEventId(
-      KStream<Bytes, FeedbackInput> labels, FeedbackSettings feedback) {
-    return labels
-        .map(
-            (key, input) -> {
-              FeedbackInput.Label label = (FeedbackInput.Label) input;
-              return KeyValue.pair(
-                  Bytes.wrap(label.eventId().getBytes(StandardCharsets.UTF_8)),
-                  LabelCodec.encode(label));
-            },
-            Named.as("label-by-event-id"))
-        .repartition(
-            Repartitioned.with(Serdes.Bytes(), Serdes.ByteArray())
-                .withName("feedback-labels")
-                .withNumberOfPartitions(feedback.partitions()))
-        .mapValues(bytes -> (FeedbackInput) LabelCodec.decode(bytes), Named.as("feedback-label"));
-  }
-
-  /** Per-task partials, one partition to the merger, merged reports out. */
-  private static <V, P> KStream<Bytes, byte[]> windowed(
-      StreamsBuilder builder,
-      KStream<Bytes, V> input,
-      WindowedPartials<V, P> spec,
-      String partialsStore,
-      String windowsStore,
-      Duration flushInterval,
-      Duration checkpointInterval,
-      Duration idleTimeout,
-      Supplier<PartialMerger.Reporter<P>> reporters) {
-    builder.addStateStore(
-        CommitHookStore.wrap(
-            Stores.keyValueStoreBuilder(
-                    Stores.inMemoryKeyValueStore(partialsStore),
-                    Serdes.String(),
-                    Serdes.ByteArray())
-                .withCachingEnabled()));
-    builder.addStateStore(
-        Stores.keyValueStoreBuilder(
-            Stores.inMemoryKeyValueStore(windowsStore), Serdes.String(), Serdes.ByteArray()));
-    return input
-        .process(
-            () ->
-                new PartialAggregator<Bytes, V, P>(
-                    spec, partialsStore, flushInterval, checkpointInterval),
-            Named.as(spec.name() + "-aggregate"),
-            partialsStore)
-        .repartition(
-            Repartitioned.with(Serdes.String(), Serdes.ByteArray())
-                .withName(spec.name() + "-partials")
-                .withNumberOfPartitions(1))
-        .process(
-            () -> new PartialMerger<V, P>(spec, windowsStore, reporters.get(), idleTimeout),
-            Named.as(spec.name() + "-merge"),
-            windowsStore);
-  }
-
-  /** Report key: the window start as an ISO-8601 instant. */
-  static Bytes windowKey(long windowStart) {
-    return Bytes.wrap(
-        Instant.ofEpochMilli(windowStart).toString().getBytes(StandardCharsets.UTF_8));
   }
 }

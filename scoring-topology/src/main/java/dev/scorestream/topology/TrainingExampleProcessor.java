@@ -4,7 +4,7 @@ import dev.scorestream.codec.WireFormatEncoder;
 import dev.scorestream.deadletter.RecordSize;
 import dev.scorestream.feedback.FeedbackResult;
 import dev.scorestream.feedback.PredictionSnapshots;
-import dev.scorestream.training.TrainingExamples;
+import dev.scorestream.feedback.TrainingExamples;
 import java.util.function.Supplier;
 import org.apache.avro.Schema;
 import org.apache.kafka.common.utils.Bytes;

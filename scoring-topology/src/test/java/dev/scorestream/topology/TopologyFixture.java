@@ -6,6 +6,7 @@ import dev.scorestream.drift.DriftThresholds;
 import dev.scorestream.enrichment.Enricher;
 import dev.scorestream.enrichment.EnrichmentSpec;
 import dev.scorestream.features.FeatureExtractor;
+import dev.scorestream.feedback.TrainingExamples;
 import dev.scorestream.model.ModelArtifact;
 import dev.scorestream.model.ModelScorer;
 import dev.scorestream.registry.SchemaLookup;
@@ -16,7 +17,6 @@ import dev.scorestream.serving.ActiveModel;
 import dev.scorestream.serving.EventScorer;
 import dev.scorestream.serving.Health;
 import dev.scorestream.serving.PredictionBuilder;
-import dev.scorestream.training.TrainingExamples;
 import dev.scorestream.validation.RecordValidator;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -32,9 +32,9 @@ import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.TopologyTestDriver;
 
 /** Builds the scoring topology over an in-memory schema map for TopologyTestDriver tests. */
-final class TopologyFixture {
+public final class TopologyFixture {
 
-  static final int READER_ID = 1;
+  public static final int READER_ID = 1;
   static final int EVOLVED_ID = 2;
   static final int WALLET_ID = 3;
   static final int PREDICTION_ID = 10;
@@ -43,8 +43,8 @@ final class TopologyFixture {
   static final int PERFORMANCE_ID = 21;
   static final int TRAINING_ID = 22;
   static final int LABEL_ID = 23;
-  static final Instant NOW = Instant.parse("2026-11-26T12:00:00Z");
-  static final Schema READER = Contracts.paymentEvent();
+  public static final Instant NOW = Instant.parse("2026-11-26T12:00:00Z");
+  public static final Schema READER = Contracts.paymentEvent();
 
   static final Schema TRAINING = new TrainingExamples(READER).schema();
 
@@ -90,7 +90,7 @@ final class TopologyFixture {
   final Health health = new Health();
   final ActiveModel model;
 
-  TopologyFixture(ModelArtifact artifact) {
+  public TopologyFixture(ModelArtifact artifact) {
     this.model = new ActiveModel(new ModelScorer(artifact));
   }
 
@@ -209,14 +209,16 @@ final class TopologyFixture {
     PredictionBuilder predictions =
         new PredictionBuilder(Contracts.prediction(), READER, "event_id", "event_time");
     return ScoringTopology.build(
-        settings, codecs, scorer, predictions, health, clock, listener, analytics);
+        settings,
+        new ScoringTopology.Collaborators(codecs, scorer, predictions, health, clock, listener),
+        analytics);
   }
 
   TopologyTestDriver driver() {
     return driver(REGISTRY);
   }
 
-  TopologyTestDriver driver(OutcomeListener listener) {
+  public TopologyTestDriver driver(OutcomeListener listener) {
     Properties props = new Properties();
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, "scoring-test");
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
@@ -230,7 +232,7 @@ final class TopologyFixture {
     return new TopologyTestDriver(topology(registry), props, NOW);
   }
 
-  static Bytes key(String key) {
+  public static Bytes key(String key) {
     return Bytes.wrap(key.getBytes(StandardCharsets.UTF_8));
   }
 }

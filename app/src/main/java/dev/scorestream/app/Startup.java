@@ -1,0 +1,270 @@
+package dev.scorestream.app;
+
+import dev.scorestream.codec.WireFormatDecoder;
+import dev.scorestream.codec.WireFormatEncoder;
+import dev.scorestream.config.ScorerConfig;
+import dev.scorestream.enrichment.Enricher;
+import dev.scorestream.features.FeatureExtractor;
+import dev.scorestream.features.JsonEvents;
+import dev.scorestream.http.JsonScorer;
+import dev.scorestream.http.ScorerHttpServer;
+import dev.scorestream.inference.GrpcInferenceServer;
+import dev.scorestream.inference.InferenceService;
+import dev.scorestream.inference.RestV2Routes;
+import dev.scorestream.metrics.PipelineMetrics;
+import dev.scorestream.model.ModelScorer;
+import dev.scorestream.model.ModelWatcher;
+import dev.scorestream.registry.SchemaRegistryClient;
+import dev.scorestream.schemas.Contracts;
+import dev.scorestream.serving.EventScorer;
+import dev.scorestream.serving.Health;
+import dev.scorestream.topology.ContextStores;
+import dev.scorestream.topology.OutputFailureHandler;
+import dev.scorestream.topology.OutputGuards;
+import dev.scorestream.topology.OversizedOutputs;
+import dev.scorestream.topology.PredictionHeaders;
+import dev.scorestream.topology.ScoringTopology;
+import dev.scorestream.topology.Topic;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Deque;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.streams.KafkaStreams;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The start-up of a {@link ScorerApp}, as named phases run in order. Each phase checks what it can
+ * before anything is consumed and fails with a message that names the problem; each resource it
+ * opens goes onto {@code resources}, which the caller closes if a later phase fails.
+ *
+ * <ol>
+ *   <li>{@link #serving}: reader schema, rules, enrichment spec and models ({@link ServingSetup});
+ *   <li>{@link #topics}: the registry client and the topics the configuration names;
+ *   <li>{@link #outputs}: the prediction schema registered, the output topics' limits learned;
+ *   <li>{@link #metrics}: the meters and the scoring core they watch;
+ *   <li>{@link #pipeline}: the topology and its Kafka Streams instance;
+ *   <li>{@link #run}: health checks, then the stream started;
+ *   <li>{@link #watchModels}: hot swap from the models directory;
+ *   <li>{@link #serve}: REST and gRPC, once the {@link ScorerApp} they report on exists.
+ * </ol>
+ */
+final class Startup {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Startup.class);
+
+  final ScorerConfig config;
+  final Clock clock;
+  final Deque<AutoCloseable> resources;
+  final AtomicBoolean closing = new AtomicBoolean();
+  final CountDownLatch stopped = new CountDownLatch(1);
+  final Health health = new Health();
+
+  ServingSetup serving;
+  SchemaRegistryClient registry;
+  Map<String, Integer> partitions;
+  int predictionSchemaId;
+  OutputGuards guards;
+  Properties streamsConfig;
+  PrometheusMeterRegistry meters;
+  PipelineMetrics metrics;
+  EventScorer eventScorer;
+  KafkaStreams streams;
+  PipelineHealth pipelineHealth;
+  ModelWatcher watcher;
+  ScorerHttpServer http;
+  GrpcInferenceServer grpc;
+
+  Startup(ScorerConfig config, Clock clock, Deque<AutoCloseable> resources) {
+    this.config = config;
+    this.clock = clock;
+    this.resources = resources;
+  }
+
+  void serving() {
+    serving = ServingSetup.load(config);
+  }
+
+  void topics() {
+    registry = new SchemaRegistryClient(PipelineConfig.registrySettings(config));
+    partitions = TopicChecks.checkTopicsExist(config, serving.enrichment());
+  }
+
+  void outputs() {
+    String predictionsTopic = config.getString(ScorerConfig.TOPIC_PREDICTIONS);
+    String deadLetterTopic = config.getString(ScorerConfig.TOPIC_DLQ);
+    predictionSchemaId = registry.register(predictionsTopic + "-value", Contracts.prediction());
+    streamsConfig = StreamsProperties.of(config);
+    TopicLimits limits =
+        TopicLimits.learn(
+            StreamsProperties.admin(config),
+            TopicChecks.outputTopics(config),
+            StreamsProperties.maxRequestSize(streamsConfig),
+            config.getDuration(ScorerConfig.OUTPUT_LIMITS_REFRESH));
+    resources.push(limits);
+    TopicChecks.checkDeadLetterTopic(deadLetterTopic, limits);
+    guards =
+        new OutputGuards(
+            limits,
+            new OversizedOutputs(),
+            new PredictionHeaders(config.getList(ScorerConfig.PREDICTION_HEADERS_EXCLUDE)));
+    StreamsProperties.wireOutputs(
+        streamsConfig,
+        Map.of(
+            OutputFailureHandler.GUARDS, guards,
+            OutputFailureHandler.DEAD_LETTER_TOPIC, deadLetterTopic,
+            OutputFailureHandler.PREDICTIONS_TOPIC, predictionsTopic,
+            OutputFailureHandler.APP_VERSION, ScorerApp.appVersion()),
+        limits.smallestTopicLimit());
+  }
+
+  void metrics() {
+    meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    resources.push(meters::close);
+    metrics = new PipelineMetrics(meters);
+    resources.push(metrics);
+    metrics.bindEnrichment(serving.enrichment());
+    eventScorer =
+        new EventScorer(
+            serving.validator(),
+            serving.extractor(),
+            serving.model(),
+            serving.enrichment().isEmpty()
+                ? null
+                : new Enricher(
+                    serving.enrichment(),
+                    serving.reader().getFields().size(),
+                    registry,
+                    metrics.enrichment()));
+  }
+
+  void pipeline() {
+    String events = config.getString(ScorerConfig.TOPIC_EVENTS);
+    ScoringTopology.Settings settings =
+        new ScoringTopology.Settings(
+            Topic.bytes(events),
+            Topic.bytes(config.getString(ScorerConfig.TOPIC_PREDICTIONS)),
+            Topic.bytes(config.getString(ScorerConfig.TOPIC_DLQ)),
+            ScorerApp.appVersion(),
+            config.getDuration(ScorerConfig.REGISTRY_OUTAGE_MAX_BLOCK),
+            streamsConfig,
+            guards,
+            PipelineConfig.batching(config));
+    ScoringTopology.Codecs codecs =
+        new ScoringTopology.Codecs(
+            () -> new WireFormatDecoder(serving.reader(), registry),
+            () -> new WireFormatEncoder(Contracts.prediction(), predictionSchemaId));
+    ScoringTopology.Analytics analytics =
+        PipelineConfig.analytics(
+            config, registry, serving.enrichment().enrichedSchema(), partitions);
+    streams =
+        new KafkaStreams(
+            ScoringTopology.build(
+                settings,
+                new ScoringTopology.Collaborators(
+                    codecs, eventScorer, serving.predictions(), health, clock, metrics),
+                analytics),
+            settings.streamsConfig());
+    // Requests read reference rows and entity histories from this instance's stores.
+    eventScorer.lookUpIn(ContextStores.lookup(streams, partitions.get(events)));
+    streams.setUncaughtExceptionHandler(ScorerApp::onStreamThreadFailure);
+    streams.setGlobalStateRestoreListener(new RestoreLog(metrics));
+    streams.setStateListener(
+        (next, previous) -> {
+          LOG.info("Kafka Streams {} -> {}", previous, next);
+          if (next == KafkaStreams.State.NOT_RUNNING || next == KafkaStreams.State.ERROR) {
+            stopped.countDown();
+          }
+        });
+    metrics.bindAnalytics(
+        serving.extractor().fields().stream().map(FeatureExtractor.FeatureField::name).toList());
+    resources.push(() -> streams.close(Duration.ofSeconds(30)));
+  }
+
+  void run() {
+    pipelineHealth =
+        PipelineHealth.of(
+            streams,
+            health,
+            Admin.create(StreamsProperties.admin(config)),
+            metrics::processed,
+            config.getDuration(ScorerConfig.HEALTH_CHECK_INTERVAL),
+            config.getDuration(ScorerConfig.HEALTH_STALL_TIMEOUT),
+            clock);
+    resources.push(pipelineHealth);
+    metrics
+        .bindRuntime(streams)
+        .bindApplication(serving.model(), registry, health, () -> !closing.get())
+        .bindPipeline(
+            pipelineHealth::healthy, pipelineHealth::brokerReachable, pipelineHealth::stalled);
+    streams.start();
+    pipelineHealth.start();
+  }
+
+  void watchModels() {
+    if (serving.models() == null) {
+      return;
+    }
+    watcher =
+        new ModelWatcher(
+                serving.models(),
+                serving.champion(),
+                next -> {
+                  ModelScorer replaced = serving.model().swap(new ModelScorer(next));
+                  metrics.refreshModels(serving.model());
+                  LOG.info(
+                      "model swapped without restart: {} -> {} (from {})",
+                      replaced.version(),
+                      next.metadata().version(),
+                      next.directory());
+                })
+            .start(config.getDuration(ScorerConfig.MODEL_POLL_INTERVAL));
+    resources.push(watcher);
+  }
+
+  /** REST (with the operations routes) and gRPC, each when its port is not negative. */
+  void serve(ScorerApp app) {
+    InferenceService inference =
+        new InferenceService(
+            serving.reader(),
+            eventScorer,
+            config.getInt(ScorerConfig.INFERENCE_MAX_ROWS),
+            () -> !closing.get());
+    int port = config.getInt(ScorerConfig.HTTP_PORT);
+    if (port >= 0) {
+      http =
+          ScorerHttpServer.start(
+              config.getString(ScorerConfig.HTTP_HOST),
+              port,
+              new JsonScorer(
+                  new JsonEvents(serving.reader()), eventScorer, serving.predictions(), clock));
+      resources.push(http);
+      OperationsRoutes.register(http, app);
+      new RestV2Routes(
+              inference, ScorerApp.SERVER_NAME, ScorerApp.appVersion(), metrics.inferenceListener())
+          .register(http);
+    }
+    int grpcPort = config.getInt(ScorerConfig.GRPC_PORT);
+    if (grpcPort >= 0) {
+      grpc =
+          GrpcInferenceServer.start(
+              new GrpcInferenceServer.Settings(
+                  config.getString(ScorerConfig.GRPC_HOST),
+                  grpcPort,
+                  config.getInt(ScorerConfig.GRPC_MAX_MESSAGE_SIZE),
+                  config.getDuration(ScorerConfig.GRPC_REQUEST_TIMEOUT),
+                  config.getDuration(ScorerConfig.GRPC_SHUTDOWN_GRACE)),
+              inference,
+              ScorerApp.SERVER_NAME,
+              ScorerApp::appVersion,
+              metrics.inferenceListener());
+      resources.push(grpc);
+    }
+  }
+}

@@ -1,0 +1,119 @@
+package dev.scorestream.app;
+
+import dev.scorestream.config.ScorerConfig;
+import dev.scorestream.enrichment.EnrichmentSpec;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.config.TopicConfig;
+
+/**
+ * Start-up checks of the topics a configuration names, before Kafka Streams starts: each exists,
+ * and the dead-letter topic keeps and takes every dead letter. An error names the config key.
+ */
+final class TopicChecks {
+
+  private TopicChecks() {}
+
+  /** The topics the pipeline writes by name. */
+  static List<String> outputTopics(ScorerConfig config) {
+    List<String> topics = new ArrayList<>();
+    topics.add(config.getString(ScorerConfig.TOPIC_PREDICTIONS));
+    topics.add(config.getString(ScorerConfig.TOPIC_DLQ));
+    if (config.getBoolean(ScorerConfig.DRIFT_ENABLED)) {
+      topics.add(config.getString(ScorerConfig.TOPIC_DRIFT));
+    }
+    if (config.getBoolean(ScorerConfig.FEEDBACK_ENABLED)) {
+      topics.add(config.getString(ScorerConfig.TOPIC_PERFORMANCE));
+      topics.add(config.getString(ScorerConfig.TOPIC_TRAINING));
+    }
+    return topics;
+  }
+
+  /**
+   * A dead-letter topic must keep every dead letter (no compaction: degraded ones may have no key)
+   * and take a fully degraded one.
+   */
+  static void checkDeadLetterTopic(String topic, TopicLimits limits) {
+    if (limits.cleanupPolicy(topic).contains(TopicConfig.CLEANUP_POLICY_COMPACT)) {
+      throw new ConfigException(
+          ScorerConfig.TOPIC_DLQ,
+          topic,
+          "the dead-letter topic is compacted (cleanup.policy="
+              + limits.cleanupPolicy(topic)
+              + "): compaction would drop dead letters; use cleanup.policy=delete");
+    }
+    if (limits.maxRecordBytes(topic) < TopicLimits.MIN_DEAD_LETTER_BYTES) {
+      throw new ConfigException(
+          ScorerConfig.TOPIC_DLQ,
+          topic,
+          "the dead-letter topic accepts records of at most "
+              + limits.maxRecordBytes(topic)
+              + " bytes (max.message.bytes, max.request.size); a dead letter needs "
+              + TopicLimits.MIN_DEAD_LETTER_BYTES);
+    }
+  }
+
+  /** Checks that every topic the configuration uses exists; returns their partition counts. */
+  static Map<String, Integer> checkTopicsExist(ScorerConfig config, EnrichmentSpec enrichment) {
+    Map<String, String> topics = usedTopics(config, enrichment);
+    try (Admin admin = Admin.create(StreamsProperties.admin(config))) {
+      Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+      Set<String> missing = new TreeSet<>();
+      topics.forEach(
+          (topic, key) -> {
+            if (!existing.contains(topic)) {
+              missing.add(topic + " (" + key + ")");
+            }
+          });
+      if (!missing.isEmpty()) {
+        throw new IllegalStateException(
+            "topics do not exist: " + missing + "; create them or fix the config keys named");
+      }
+      Map<String, Integer> partitions = new HashMap<>();
+      admin
+          .describeTopics(topics.keySet())
+          .allTopicNames()
+          .get(30, TimeUnit.SECONDS)
+          .forEach((name, description) -> partitions.put(name, description.partitions().size()));
+      return partitions;
+    } catch (IllegalStateException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IllegalStateException(
+          "cannot reach Kafka at "
+              + config.getList(ScorerConfig.BOOTSTRAP_SERVERS)
+              + " to check topics: "
+              + e,
+          e);
+    }
+  }
+
+  /** Every topic the configuration reads or writes by name, to the key that names it. */
+  private static Map<String, String> usedTopics(ScorerConfig config, EnrichmentSpec enrichment) {
+    Map<String, String> topics = new HashMap<>();
+    topics.put(config.getString(ScorerConfig.TOPIC_EVENTS), ScorerConfig.TOPIC_EVENTS);
+    topics.put(config.getString(ScorerConfig.TOPIC_PREDICTIONS), ScorerConfig.TOPIC_PREDICTIONS);
+    topics.put(config.getString(ScorerConfig.TOPIC_DLQ), ScorerConfig.TOPIC_DLQ);
+    if (config.getBoolean(ScorerConfig.DRIFT_ENABLED)) {
+      topics.put(config.getString(ScorerConfig.TOPIC_DRIFT), ScorerConfig.TOPIC_DRIFT);
+    }
+    if (config.getBoolean(ScorerConfig.FEEDBACK_ENABLED)) {
+      topics.put(config.getString(ScorerConfig.TOPIC_LABELS), ScorerConfig.TOPIC_LABELS);
+      topics.put(config.getString(ScorerConfig.TOPIC_PERFORMANCE), ScorerConfig.TOPIC_PERFORMANCE);
+      topics.put(config.getString(ScorerConfig.TOPIC_TRAINING), ScorerConfig.TOPIC_TRAINING);
+    }
+    for (EnrichmentSpec.Reference reference : enrichment.references()) {
+      topics.put(
+          reference.topic(),
+          ScorerConfig.ENRICHMENT_SPEC_PATH + ": reference table " + reference.table());
+    }
+    return topics;
+  }
+}

@@ -1,0 +1,207 @@
+package dev.scorestream.integration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.github.dockerjava.api.model.Container;
+import com.github.dockerjava.api.model.HostConfig;
+import dev.scorestream.fixtures.LocalImages;
+import dev.scorestream.fixtures.MessyTraffic;
+import dev.scorestream.samples.ConservationCheck;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.testcontainers.DockerClientFactory;
+
+/**
+ * The root docker-compose.yml, as a user starts it (with the locally built images substituted
+ * through the image variables): Kafka, topics, registry, scorer and Prometheus come up, messy
+ * events are scored or dead-lettered exactly once, Prometheus scrapes the scorer and loads the
+ * alert rules, the scorer runs within its resource limits, and everything goes down again.
+ * Grafana's image cannot be built offline: its provisioning is checked by {@code
+ * MonitoringConfigIT} instead.
+ */
+class ComposeSmokeIT {
+
+  static final String PROJECT = "scorestream-smoke";
+  static final List<String> SERVICES =
+      List.of("kafka", "topics", "registry", "scorer", "prometheus");
+  static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+  final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+  @Test
+  void shouldRunThePipelineFromTheComposeFile() throws Exception {
+    LocalImages.assumeBuilt(
+        List.of(
+            LocalImages.KAFKA, LocalImages.REGISTRY, LocalImages.SCORER, LocalImages.PROMETHEUS));
+    List<String> compose = composeCommand();
+    for (int port : new int[] {9092, 9093, 8081, 8080, 9090}) {
+      LocalImages.require(
+          free(port), "port " + port + " is taken; the compose file uses fixed ports");
+    }
+    Path models =
+        LocalImages.modelsDirectory(Path.of("target", "compose-it-models").toAbsolutePath());
+    Map<String, String> env =
+        Map.of(
+            "KAFKA_IMAGE",
+            LocalImages.KAFKA,
+            "REGISTRY_IMAGE",
+            LocalImages.REGISTRY,
+            "SCORER_IMAGE",
+            LocalImages.SCORER,
+            "PROMETHEUS_IMAGE",
+            LocalImages.PROMETHEUS,
+            "MODELS_DIR",
+            models.toString());
+    try {
+      List<String> up = new ArrayList<>(compose);
+      up.addAll(List.of("up", "-d"));
+      up.addAll(SERVICES);
+      run(up, env, 5);
+      await()
+          .atMost(Duration.ofMinutes(3))
+          .pollInterval(Duration.ofSeconds(2))
+          .until(() -> status("http://127.0.0.1:8080/health/pipeline") == 200);
+
+      ConservationCheck check =
+          MessyTraffic.sendAndCheck(
+              "127.0.0.1:9092",
+              "http://127.0.0.1:8081/apis/ccompat/v7",
+              "events",
+              "events.predictions",
+              "events.dlq",
+              1000);
+      assertThat(check.problems()).isEmpty();
+      assertThat(check.out()).isEqualTo(1000);
+      assertThat(check.predictions()).isPositive();
+      assertThat(check.deadLetters()).isPositive();
+
+      await()
+          .atMost(Duration.ofMinutes(1))
+          .pollInterval(Duration.ofSeconds(2))
+          .until(() -> get("http://127.0.0.1:9090/api/v1/targets").contains("\"health\":\"up\""));
+      await()
+          .atMost(Duration.ofMinutes(1))
+          .pollInterval(Duration.ofSeconds(2))
+          .until(
+              () ->
+                  get("http://127.0.0.1:9090/api/v1/query?query=scorer_records_total")
+                      .contains("\"outcome\":\"prediction\""));
+      assertThat(get("http://127.0.0.1:9090/api/v1/rules"))
+          .contains("ScorerDriftAlert")
+          .contains("ScorerBrokerUnreachable");
+
+      HostConfig limits =
+          DockerClientFactory.instance()
+              .client()
+              .inspectContainerCmd(scorerContainer().getId())
+              .exec()
+              .getHostConfig();
+      assertThat(limits).isNotNull();
+      assertThat(limits.getMemory()).isEqualTo(768L * 1024 * 1024);
+      assertThat(limits.getNanoCPUs()).isEqualTo(1_500_000_000L);
+    } finally {
+      List<String> down = new ArrayList<>(compose);
+      down.addAll(List.of("down", "-v", "--timeout", "30"));
+      run(down, env, 3);
+    }
+  }
+
+  Container scorerContainer() {
+    return DockerClientFactory.instance()
+        .client()
+        .listContainersCmd()
+        .withLabelFilter(
+            Map.of("com.docker.compose.project", PROJECT, "com.docker.compose.service", "scorer"))
+        .exec()
+        .stream()
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no scorer container in " + PROJECT));
+  }
+
+  /** docker-compose v1 where installed, else the v2 plugin; skips the test when neither answers. */
+  static List<String> composeCommand() throws InterruptedException {
+    for (List<String> candidate :
+        List.of(List.of("docker-compose"), List.of("docker", "compose"))) {
+      try {
+        List<String> version = new ArrayList<>(candidate);
+        version.add("version");
+        Process process = new ProcessBuilder(version).redirectErrorStream(true).start();
+        process.getInputStream().readAllBytes();
+        if (process.waitFor(30, TimeUnit.SECONDS) && process.exitValue() == 0) {
+          List<String> command = new ArrayList<>(candidate);
+          command.addAll(
+              List.of("-p", PROJECT, "-f", ROOT.resolve("docker-compose.yml").toString()));
+          return command;
+        }
+      } catch (IOException e) {
+        // not installed: try the next
+      }
+    }
+    LocalImages.require(false, "neither docker-compose nor docker compose is installed");
+    return List.of();
+  }
+
+  static void run(List<String> command, Map<String, String> env, int minutes)
+      throws IOException, InterruptedException {
+    ProcessBuilder builder =
+        new ProcessBuilder(command).directory(ROOT.toFile()).redirectErrorStream(true);
+    builder.environment().putAll(env);
+    Path log = Files.createTempFile("compose", ".log");
+    Process process = builder.redirectOutput(log.toFile()).start();
+    boolean done = process.waitFor(minutes, TimeUnit.MINUTES);
+    if (!done) {
+      process.destroyForcibly();
+    }
+    String output = Files.readString(log);
+    Files.deleteIfExists(log);
+    assertThat(done && process.exitValue() == 0)
+        .as(String.join(" ", command) + "\n" + output)
+        .isTrue();
+  }
+
+  int status(String url) {
+    try {
+      return http.send(
+              HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(3)).build(),
+              HttpResponse.BodyHandlers.discarding())
+          .statusCode();
+    } catch (IOException e) {
+      return -1;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return -1;
+    }
+  }
+
+  String get(String url) throws IOException, InterruptedException {
+    try {
+      return http.send(
+              HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(),
+              HttpResponse.BodyHandlers.ofString())
+          .body();
+    } catch (IOException e) {
+      return "";
+    }
+  }
+
+  static boolean free(int port) {
+    try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+}
