@@ -59,7 +59,9 @@ final class Layers {
             "dev.scorestream.serving",
             "dev.scorestream.drift",
             "dev.scorestream.feedback"));
-    layers.put(TRAINING, List.of("dev.scorestream.training", "dev.scorestream.lab"));
+    layers.put(
+        TRAINING,
+        List.of("dev.scorestream.training", "dev.scorestream.lab", "dev.scorestream.retraining"));
     layers.put(TOPOLOGY, List.of("dev.scorestream.topology"));
     layers.put(
         APP,

@@ -17,6 +17,7 @@ public final class Contracts {
   public static final String LABEL_FEEDBACK = "LabelFeedback.avsc";
   public static final String DRIFT_REPORT = "DriftReport.avsc";
   public static final String PERFORMANCE_REPORT = "PerformanceReport.avsc";
+  public static final String MODEL_EVENT = "ModelEvent.avsc";
 
   private Contracts() {}
 
@@ -42,6 +43,11 @@ public final class Contracts {
   /** Live model quality of one label window ({@code events.performance}). */
   public static Schema performanceReport() {
     return bundled(PERFORMANCE_REPORT);
+  }
+
+  /** One decision of the retraining loop ({@code model-events}). */
+  public static Schema modelEvent() {
+    return bundled(MODEL_EVENT);
   }
 
   /** A bundled contract by file name, e.g. {@code Prediction.avsc}. */
