@@ -21,9 +21,7 @@ import org.slf4j.LoggerFactory;
  * schema and its rules, the enrichment spec, the features, and the champion (and challenger)
  * models, each checked, with an error that names the key or the artifact.
  *
- * @param models the models directory that {@code model.dir} names, or null when it names one
- *     artifact
- * @param champion the artifact served first
+ * @param models where the models come from
  */
 record ServingSetup(
     Schema reader,
@@ -31,9 +29,24 @@ record ServingSetup(
     EnrichmentSpec enrichment,
     FeatureExtractor extractor,
     PredictionBuilder predictions,
-    ModelDirectory models,
-    ModelArtifact champion,
+    Models models,
     ActiveModel model) {
+
+  /**
+   * The directories the champion and the challenger come from, and what served first.
+   *
+   * @param champions the models directory {@code model.dir} names, or null when it names one
+   *     artifact
+   * @param champion the artifact served first
+   * @param challengers the directory of challengers {@code challenger.dir} names, or null (none,
+   *     or one fixed artifact)
+   * @param challenger the challenger served first, or null
+   */
+  record Models(
+      ModelDirectory champions,
+      ModelArtifact champion,
+      ModelDirectory challengers,
+      ModelArtifact challenger) {}
 
   private static final Logger LOG = LoggerFactory.getLogger(ServingSetup.class);
 
@@ -50,16 +63,27 @@ record ServingSetup(
             reader,
             config.getString(ScorerConfig.EVENT_ID_FIELD),
             config.getString(ScorerConfig.EVENT_TIME_FIELD));
+    boolean requireManifest = config.getBoolean(ScorerConfig.MODEL_REQUIRE_MANIFEST);
     Path modelPath = Path.of(config.getString(ScorerConfig.MODEL_DIR));
     ModelDirectory models =
-        ModelDirectory.isArtifact(modelPath) ? null : new ModelDirectory(modelPath, extractor);
+        ModelDirectory.isArtifact(modelPath)
+            ? null
+            : new ModelDirectory(modelPath, extractor, requireManifest);
     ModelArtifact artifact =
         models == null ? ModelArtifact.load(modelPath, extractor) : newestValid(models);
-    String challengerDir = config.getString(ScorerConfig.CHALLENGER_DIR);
-    ModelScorer challenger =
-        challengerDir.isEmpty()
+    String challengerPath = config.getString(ScorerConfig.CHALLENGER_DIR);
+    ModelDirectory challengers =
+        challengerPath.isEmpty() || ModelDirectory.isArtifact(Path.of(challengerPath))
             ? null
-            : new ModelScorer(ModelArtifact.load(Path.of(challengerDir), extractor));
+            : new ModelDirectory(Path.of(challengerPath), extractor, requireManifest);
+    ModelArtifact challengerArtifact =
+        challengerPath.isEmpty()
+            ? null
+            : challengers == null
+                ? ModelArtifact.load(Path.of(challengerPath), extractor)
+                : challengers.newestValid().orElse(null);
+    ModelScorer challenger =
+        challengerArtifact == null ? null : new ModelScorer(challengerArtifact);
     ActiveModel model = new ActiveModel(new ModelScorer(artifact), challenger);
     LOG.info(
         "serving model {} version {} from {}{}",
@@ -68,7 +92,13 @@ record ServingSetup(
         artifact.directory(),
         challenger == null ? "" : ", challenger " + challenger.version());
     return new ServingSetup(
-        reader, validator, enrichment, extractor, predictions, models, artifact, model);
+        reader,
+        validator,
+        enrichment,
+        extractor,
+        predictions,
+        new Models(models, artifact, challengers, challengerArtifact),
+        model);
   }
 
   private static ModelArtifact newestValid(ModelDirectory models) {

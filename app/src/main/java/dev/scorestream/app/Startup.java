@@ -207,25 +207,53 @@ final class Startup {
     pipelineHealth.start();
   }
 
+  /** Hot swap of the champion, and of the challenger when challenger.dir is a directory. */
   void watchModels() {
-    if (serving.models() == null) {
-      return;
+    ServingSetup.Models models = serving.models();
+    Duration interval = config.getDuration(ScorerConfig.MODEL_POLL_INTERVAL);
+    if (models.champions() != null) {
+      watcher =
+          new ModelWatcher(
+                  models.champions(),
+                  models.champion(),
+                  next -> {
+                    ModelScorer replaced = serving.model().swap(new ModelScorer(next));
+                    metrics.refreshModels(serving.model());
+                    LOG.info(
+                        "model swapped without restart: {} -> {} (from {})",
+                        replaced.version(),
+                        next.metadata().version(),
+                        next.directory());
+                  },
+                  () ->
+                      LOG.warn(
+                          "the serving model's directory is gone from {}; it keeps serving until"
+                              + " another is published",
+                          models.champions().path()))
+              .start(interval);
+      resources.push(watcher);
     }
-    watcher =
-        new ModelWatcher(
-                serving.models(),
-                serving.champion(),
-                next -> {
-                  ModelScorer replaced = serving.model().swap(new ModelScorer(next));
-                  metrics.refreshModels(serving.model());
-                  LOG.info(
-                      "model swapped without restart: {} -> {} (from {})",
-                      replaced.version(),
-                      next.metadata().version(),
-                      next.directory());
-                })
-            .start(config.getDuration(ScorerConfig.MODEL_POLL_INTERVAL));
-    resources.push(watcher);
+    if (models.challengers() != null) {
+      ModelWatcher challengers =
+          new ModelWatcher(
+                  models.challengers(),
+                  models.challenger(),
+                  next -> {
+                    serving.model().setChallenger(new ModelScorer(next));
+                    metrics.refreshModels(serving.model());
+                    LOG.info(
+                        "challenger {} scores in shadow (from {})",
+                        next.metadata().version(),
+                        next.directory());
+                  },
+                  () -> {
+                    serving.model().setChallenger(null);
+                    metrics.refreshModels(serving.model());
+                    LOG.info("challenger retired: none scores in shadow");
+                  })
+              .start(interval);
+      resources.push(challengers);
+    }
   }
 
   /** REST (with the operations routes) and gRPC, each when its port is not negative. */

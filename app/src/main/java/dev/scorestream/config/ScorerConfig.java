@@ -50,6 +50,7 @@ public final class ScorerConfig extends AbstractConfig {
   public static final String MODEL_DIR = "model.dir";
   public static final String MODEL_POLL_INTERVAL = "model.poll.interval";
   public static final String CHALLENGER_DIR = "challenger.dir";
+  public static final String MODEL_REQUIRE_MANIFEST = "model.require.manifest";
   public static final String HTTP_HOST = "http.host";
   public static final String HTTP_PORT = "http.port";
   public static final String GRPC_HOST = "grpc.host";
@@ -259,7 +260,19 @@ public final class ScorerConfig extends AbstractConfig {
               Type.STRING,
               "",
               Importance.MEDIUM,
-              "Optional challenger artifact scored in shadow; its answer rides in each prediction's challenger field.")
+              "Optional challenger scored in shadow; its answer rides in each prediction's challenger"
+                  + " field and, for labelled events, in the training example. One artifact, or a"
+                  + " directory of artifacts watched like model.dir: its newest valid artifact is the"
+                  + " challenger, and none while it holds none (the retraining controller publishes"
+                  + " and retires challengers there).")
+          .define(
+              MODEL_REQUIRE_MANIFEST,
+              Type.BOOLEAN,
+              false,
+              Importance.MEDIUM,
+              "Refuse model and challenger artifacts that carry no manifest.json (the SHA-256 of every"
+                  + " file, which every artifact made since has and which is always checked when"
+                  + " present).")
           .define(
               HTTP_HOST,
               Type.STRING,

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.scorestream.cli.ScorerCli;
 import dev.scorestream.codec.WireFormatEncoder;
+import dev.scorestream.feedback.PredictionSnapshots;
 import dev.scorestream.feedback.TrainingExamples;
 import dev.scorestream.model.ModelArtifact;
 import dev.scorestream.registry.RegistrySettings;
@@ -59,12 +60,17 @@ class TrainFromTopicIT {
         byte[] value =
             encoder.encode(
                 examples.create(
-                    event.get("event_id").toString(),
+                    new PredictionSnapshots.Snapshot(
+                        event.get("event_id").toString(),
+                        "test-v1",
+                        null,
+                        null,
+                        java.util.Map.of(),
+                        cutoff.toEpochMilli(),
+                        event,
+                        null),
                     rows.get(i).label(),
-                    cutoff.toEpochMilli(),
-                    null,
-                    "test-v1",
-                    event));
+                    cutoff.toEpochMilli()));
         long timestamp =
             i < 100
                 ? cutoff.minusSeconds(3600).toEpochMilli()

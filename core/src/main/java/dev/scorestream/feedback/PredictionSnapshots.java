@@ -21,28 +21,67 @@ import org.apache.avro.io.DecoderFactory;
  * the event's original wire-format bytes. Internal to the pipeline (a state store and its
  * changelog), never registered. Not thread-safe: one per task.
  *
- * <p>Layout 2, written since: {@code 2, eventTime(8), modelVersion, predictedLabel, [value],
- * scores, input, [context]}, strings, the input and the context as a 4-byte length then bytes (-1:
- * null). The context, written only by an enriching pipeline, holds the values its reference lookups
- * gave the event ({@link Enricher#context}), so the training example carries what the model saw,
- * not what the tables hold when the label arrives. The event is decoded from its own bytes when a
- * label joins it, with the writer schema its id names and the reader schema of that moment, then
- * sanitized as the stream does: storing it costs a copy instead of an Avro encoding per event, and
- * a reader schema that evolved during retention still reads it.
+ * <p>Layout 3, written since: {@code 3, eventTime(8), modelVersion, predictedLabel, [value],
+ * scores, input, hasContext(1) [context], challenger(1) [version [label, scores]]}, strings, the
+ * input and the context as a 4-byte length then bytes (-1: null). The context, written only by an
+ * enriching pipeline, holds the values its reference lookups gave the event ({@link
+ * Enricher#context}), so the training example carries what the model saw, not what the tables hold
+ * when the label arrives. The challenger byte is 0 when no challenger scored the event, 1 when it
+ * answered (its version, label and scores follow), 2 when it failed on it (its version follows):
+ * the shadow comparison pairs the two answers on the labelled events. The event is decoded from its
+ * own bytes when a label joins it, with the writer schema its id names and the reader schema of
+ * that moment, then sanitized as the stream does: storing it costs a copy instead of an Avro
+ * encoding per event, and a reader schema that evolved during retention still reads it.
  *
- * <p>Layout 1, read only: a wire-format record (magic byte 0) of a {@code PredictionSnapshot}
- * schema that embeds the reader schema it was written with.
+ * <p>Layout 2, read only: layout 3 without the flags, the context (when any) last, no challenger.
+ * Layout 1, read only: a wire-format record (magic byte 0) of a {@code PredictionSnapshot} schema
+ * that embeds the reader schema it was written with.
  */
 public final class PredictionSnapshots {
 
-  /** First byte of a layout-2 snapshot. */
+  /** First byte of a layout-2 snapshot (read only). */
   public static final byte LAYOUT_2 = 2;
+
+  /** First byte of a layout-3 snapshot. */
+  public static final byte LAYOUT_3 = 3;
+
+  private static final byte NO_CHALLENGER = 0;
+  private static final byte CHALLENGER_ANSWERED = 1;
+  private static final byte CHALLENGER_FAILED = 2;
+
+  /**
+   * The challenger's answer for the same event, in shadow.
+   *
+   * @param label null when the challenger failed on the event
+   * @param scores empty when it failed
+   */
+  public record Challenger(String version, String label, Map<String, Double> scores) {
+
+    public boolean failed() {
+      return label == null;
+    }
+  }
+
+  /**
+   * What the stream answered for one event, as a snapshot keeps it.
+   *
+   * @param predictedValue the regression value, or null
+   * @param challenger the challenger's answer, or null when none scored the event
+   */
+  public record Answer(
+      String modelVersion,
+      String predictedLabel,
+      Double predictedValue,
+      Map<String, Double> scores,
+      long eventTime,
+      Challenger challenger) {}
 
   /**
    * A stored prediction.
    *
    * @param event the event as the feature extractor saw it; null when its bytes no longer decode
    *     (its writer schema is gone from the registry, say)
+   * @param challenger the challenger's answer, or null when none scored the event
    */
   public record Snapshot(
       String eventId,
@@ -51,7 +90,8 @@ public final class PredictionSnapshots {
       Double predictedValue,
       Map<String, Double> scores,
       long eventTime,
-      GenericRecord event) {}
+      GenericRecord event,
+      Challenger challenger) {}
 
   private final Schema legacySchema;
   private final GenericDatumReader<GenericRecord> legacyReader;
@@ -97,75 +137,117 @@ public final class PredictionSnapshots {
   }
 
   /**
-   * Layout 2: the answer and the event's wire-format bytes, and the event's context when it was
+   * Layout 3: the answers and the event's wire-format bytes, and the event's context when it was
    * enriched (null otherwise).
    */
-  public byte[] encode(
-      String modelVersion,
-      String predictedLabel,
-      Double predictedValue,
-      Map<String, Double> scores,
-      long eventTime,
-      byte[] input,
-      byte[] context) {
-    byte[] version = utf8(modelVersion);
-    byte[] label = predictedLabel == null ? null : utf8(predictedLabel);
+  public byte[] encode(Answer answer, byte[] input, byte[] context) {
+    byte[] version = utf8(answer.modelVersion());
+    byte[] label = answer.predictedLabel() == null ? null : utf8(answer.predictedLabel());
     int size = 1 + 8 + 4 + version.length + 4 + (label == null ? 0 : label.length) + 1;
-    size += predictedValue == null ? 0 : 8;
-    size += 4;
+    size += answer.predictedValue() == null ? 0 : 8;
+    size += scoresSize(answer.scores());
+    size += 4 + input.length + 1 + (context == null ? 0 : 4 + context.length);
+    Challenger challenger = answer.challenger();
+    size += 1;
+    if (challenger != null) {
+      size += 4 + utf8(challenger.version()).length;
+      if (!challenger.failed()) {
+        size += 4 + utf8(challenger.label()).length + scoresSize(challenger.scores());
+      }
+    }
+    ByteBuffer out = ByteBuffer.allocate(size);
+    out.put(LAYOUT_3).putLong(answer.eventTime());
+    put(out, version);
+    put(out, label);
+    out.put((byte) (answer.predictedValue() == null ? 0 : 1));
+    if (answer.predictedValue() != null) {
+      out.putDouble(answer.predictedValue());
+    }
+    putScores(out, answer.scores());
+    put(out, input);
+    out.put((byte) (context == null ? 0 : 1));
+    if (context != null) {
+      put(out, context);
+    }
+    if (challenger == null) {
+      out.put(NO_CHALLENGER);
+    } else {
+      out.put(challenger.failed() ? CHALLENGER_FAILED : CHALLENGER_ANSWERED);
+      put(out, utf8(challenger.version()));
+      if (!challenger.failed()) {
+        put(out, utf8(challenger.label()));
+        putScores(out, challenger.scores());
+      }
+    }
+    return out.array();
+  }
+
+  private int scoresSize(Map<String, Double> scores) {
+    int size = 4;
     for (String name : scores.keySet()) {
       size += 4 + utf8(name).length + 8;
     }
-    size += 4 + input.length;
-    size += context == null ? 0 : 4 + context.length;
-    ByteBuffer out = ByteBuffer.allocate(size);
-    out.put(LAYOUT_2).putLong(eventTime);
-    put(out, version);
-    put(out, label);
-    out.put((byte) (predictedValue == null ? 0 : 1));
-    if (predictedValue != null) {
-      out.putDouble(predictedValue);
-    }
+    return size;
+  }
+
+  private void putScores(ByteBuffer out, Map<String, Double> scores) {
     out.putInt(scores.size());
     for (Map.Entry<String, Double> score : scores.entrySet()) {
       put(out, utf8(score.getKey()));
       out.putDouble(score.getValue());
     }
-    put(out, input);
-    if (context != null) {
-      put(out, context);
-    }
-    return out.array();
   }
 
-  /** A stored snapshot of {@code eventId}, in either layout. */
-  public Snapshot decode(String eventId, byte[] bytes) {
-    if (bytes.length > 0 && bytes[0] == LAYOUT_2) {
-      return decodeLayout2(eventId, bytes);
-    }
-    return decodeLayout1(bytes);
-  }
-
-  private Snapshot decodeLayout2(String eventId, byte[] bytes) {
-    ByteBuffer in = ByteBuffer.wrap(bytes, 1, bytes.length - 1);
-    long eventTime = in.getLong();
-    String version = text(in);
-    String label = text(in);
-    Double value = in.get() == 1 ? in.getDouble() : null;
+  private static Map<String, Double> scores(ByteBuffer in) {
     int count = in.getInt();
     Map<String, Double> scores = new TreeMap<>();
     for (int i = 0; i < count; i++) {
       scores.put(text(in), in.getDouble());
     }
+    return scores;
+  }
+
+  /** A stored snapshot of {@code eventId}, in either layout. */
+  public Snapshot decode(String eventId, byte[] bytes) {
+    if (bytes.length > 0 && (bytes[0] == LAYOUT_3 || bytes[0] == LAYOUT_2)) {
+      return decodeLayout2or3(eventId, bytes);
+    }
+    return decodeLayout1(bytes);
+  }
+
+  private Snapshot decodeLayout2or3(String eventId, byte[] bytes) {
+    boolean layout3 = bytes[0] == LAYOUT_3;
+    ByteBuffer in = ByteBuffer.wrap(bytes, 1, bytes.length - 1);
+    long eventTime = in.getLong();
+    String version = text(in);
+    String label = text(in);
+    Double value = in.get() == 1 ? in.getDouble() : null;
+    Map<String, Double> scores = scores(in);
     byte[] input = new byte[in.getInt()];
     in.get(input);
     GenericRecord event = events.apply(input);
-    if (in.hasRemaining() && enricher != null && event != null) {
-      byte[] context = new byte[in.getInt()];
+    byte[] context = null;
+    if (layout3 ? in.get() == 1 : in.hasRemaining()) {
+      context = new byte[in.getInt()];
       in.get(context);
+    }
+    if (context != null && enricher != null && event != null) {
       event = enricher.restore(event, context);
     }
-    return new Snapshot(eventId, version, label, value, scores, eventTime, event);
+    Challenger challenger = layout3 ? challenger(in) : null;
+    return new Snapshot(eventId, version, label, value, scores, eventTime, event, challenger);
+  }
+
+  private static Challenger challenger(ByteBuffer in) {
+    byte flag = in.get();
+    if (flag == NO_CHALLENGER) {
+      return null;
+    }
+    String version = text(in);
+    if (flag == CHALLENGER_FAILED) {
+      return new Challenger(version, null, Map.of());
+    }
+    return new Challenger(version, text(in), scores(in));
   }
 
   @SuppressWarnings("unchecked")
@@ -183,7 +265,8 @@ public final class PredictionSnapshots {
           (Double) record.get("predicted_value"),
           scores,
           (Long) record.get("event_time"),
-          (GenericRecord) record.get("event"));
+          (GenericRecord) record.get("event"),
+          null);
     } catch (IOException e) {
       throw new UncheckedIOException("corrupt prediction snapshot in the feedback store", e);
     }

@@ -34,9 +34,13 @@ import org.tribuo.regression.Regressor;
  *   metadata.json    {@link ModelMetadata}: name, version, provenance hash, schema fingerprint, evaluation
  *   baseline.json    {@link BaselineProfile}: the training distribution drift is measured against
  *   smoke.json       {@link SmokeExample}s: held-out events and the answers given right after training
+ *   features.json    the feature spec of a model imported from a notebook (only those)
+ *   training-data.avro  the rows it was trained on ({@link TrainingRows}; optional, never loaded here)
+ *   manifest.json    {@link ArtifactManifest}: the SHA-256 of every other file, written last
  * </pre>
  *
  * {@link #load} checks all of it and fails with {@link InvalidModelException} naming what is wrong.
+ * An artifact is immutable once saved: its manifest refuses any file changed, added or removed.
  */
 public record ModelArtifact(
     Path directory,
@@ -85,7 +89,10 @@ public record ModelArtifact(
           .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
           .enable(SerializationFeature.INDENT_OUTPUT);
 
-  /** Writes the three files into {@code target} (created if needed). */
+  /**
+   * Writes the files into {@code target} (created if needed), the manifest last: it covers every
+   * file the directory holds then, so write {@link TrainingRows} there first to keep them.
+   */
   public void save(Path target) throws IOException {
     Files.createDirectories(target);
     model.serializeToFile(target.resolve(MODEL_FILE));
@@ -95,15 +102,20 @@ public record ModelArtifact(
     if (spec != null) {
       JSON.writeValue(target.resolve(FEATURES_FILE).toFile(), spec.json());
     }
+    ArtifactManifest.of(target).write(target);
   }
 
   /**
-   * Loads and checks an artifact: all files present and parseable, a classification model whose
-   * provenance hash matches the metadata, and features the extractor can produce.
+   * Loads and checks an artifact: its manifest when it has one (every file as it was made), all
+   * files present and parseable, a model whose provenance hash matches the metadata, features the
+   * extractor can produce, and the smoke answers reproduced.
    */
   public static ModelArtifact load(Path directory, FeatureExtractor extractor) {
     if (!Files.isDirectory(directory)) {
       throw new InvalidModelException(directory, "is not a directory");
+    }
+    if (Files.isRegularFile(directory.resolve(ArtifactManifest.FILE))) {
+      ArtifactManifest.verify(directory);
     }
     for (String file : List.of(MODEL_FILE, METADATA_FILE, BASELINE_FILE, SMOKE_FILE)) {
       if (!Files.isRegularFile(directory.resolve(file))) {

@@ -18,7 +18,8 @@ import java.util.stream.Stream;
  * up.
  *
  * <p>The most recently published valid artifact serves: the one whose directory was modified last.
- * Roll back by publishing the old artifact again under a new name.
+ * {@link #publish} stamps that time; a plain {@code mv} keeps the time the directory was made, so
+ * touch it before the move. Roll back by publishing the old artifact again under a new name.
  */
 public final class ModelDirectory {
 
@@ -32,10 +33,20 @@ public final class ModelDirectory {
 
   private final Path directory;
   private final FeatureExtractor extractor;
+  private final boolean requireManifest;
 
   public ModelDirectory(Path directory, FeatureExtractor extractor) {
+    this(directory, extractor, false);
+  }
+
+  /**
+   * @param requireManifest refuse artifacts without a {@code manifest.json}, so that none can serve
+   *     whose files were not checked against the ones it was made with
+   */
+  public ModelDirectory(Path directory, FeatureExtractor extractor, boolean requireManifest) {
     this.directory = directory;
     this.extractor = extractor;
+    this.requireManifest = requireManifest;
   }
 
   public Path path() {
@@ -60,6 +71,17 @@ public final class ModelDirectory {
   /** Loads and checks one candidate: files, model type, provenance, features, smoke answers. */
   public Entry check(Path candidate) {
     FileTime modified = modified(candidate);
+    if (requireManifest && ArtifactManifest.read(candidate).isEmpty()) {
+      return new Entry(
+          candidate,
+          modified,
+          Optional.empty(),
+          "model artifact "
+              + candidate
+              + " has no "
+              + ArtifactManifest.FILE
+              + ", which model.require.manifest requires");
+    }
     try {
       return new Entry(
           candidate, modified, Optional.of(ModelArtifact.load(candidate, extractor)), "");
@@ -72,6 +94,23 @@ public final class ModelDirectory {
           Optional.empty(),
           "model artifact " + candidate + " cannot be loaded: " + e);
     }
+  }
+
+  /**
+   * Publishes a complete artifact directory {@code staged} (in {@code directory}, its name starting
+   * with '.') as {@code name}: stamps it as the newest, then renames it in one atomic
+   * step, so instances never see a half-copied artifact.
+   *
+   * @return the published directory
+   * @throws java.nio.file.FileAlreadyExistsException when {@code name} is published already
+   */
+  public static Path publish(Path directory, Path staged, String name) throws IOException {
+    Path target = directory.resolve(name);
+    if (Files.exists(target)) {
+      throw new java.nio.file.FileAlreadyExistsException(target.toString());
+    }
+    Files.setLastModifiedTime(staged, FileTime.from(java.time.Instant.now()));
+    return Files.move(staged, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
   }
 
   /** Published subdirectories, newest first. */

@@ -1,5 +1,6 @@
 package dev.scorestream.model;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
@@ -15,8 +16,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Polls a {@link ModelDirectory} and hands over every newly published artifact that passes all
  * checks and is newer than the one serving. An invalid candidate is logged once and ignored: the
- * serving model keeps serving. Polling (not a file-system watch service) works the same on every
- * file system, including network and container volume mounts.
+ * serving model keeps serving. When the serving artifact's directory disappears (a challenger
+ * retired), it says so once. Polling (not a file-system watch service) works the same on every file
+ * system, including network and container volume mounts.
  */
 public final class ModelWatcher implements AutoCloseable {
 
@@ -24,6 +26,8 @@ public final class ModelWatcher implements AutoCloseable {
 
   private final ModelDirectory directory;
   private final Consumer<ModelArtifact> onNewModel;
+  private final Runnable onServingGone;
+  private Path servingPath;
   private final Map<Path, FileTime> seen = new HashMap<>();
   private final ScheduledExecutorService executor =
       Executors.newSingleThreadScheduledExecutor(
@@ -42,12 +46,25 @@ public final class ModelWatcher implements AutoCloseable {
    */
   public ModelWatcher(
       ModelDirectory directory, ModelArtifact serving, Consumer<ModelArtifact> onNewModel) {
+    this(directory, serving, onNewModel, () -> {});
+  }
+
+  /**
+   * @param serving the artifact serving now, or null when none does yet
+   * @param onServingGone called on the watcher thread, once, when the serving artifact's directory
+   *     is gone
+   */
+  public ModelWatcher(
+      ModelDirectory directory,
+      ModelArtifact serving,
+      Consumer<ModelArtifact> onNewModel,
+      Runnable onServingGone) {
     this.directory = directory;
     this.onNewModel = onNewModel;
+    this.onServingGone = onServingGone;
+    this.servingPath = serving == null ? null : serving.directory();
     this.servingSince =
-        serving.directory() == null
-            ? FileTime.fromMillis(0)
-            : ModelDirectory.modified(serving.directory());
+        servingPath == null ? FileTime.fromMillis(0) : ModelDirectory.modified(servingPath);
     directory.candidates().forEach(path -> seen.put(path, ModelDirectory.modified(path)));
   }
 
@@ -90,8 +107,14 @@ public final class ModelWatcher implements AutoCloseable {
                   return;
                 }
                 servingSince = modified;
+                servingPath = path;
                 onNewModel.accept(entry.artifact().get());
               });
+      if (servingPath != null && !Files.isDirectory(servingPath)) {
+        servingPath = null;
+        servingSince = FileTime.fromMillis(0);
+        onServingGone.run();
+      }
     } catch (RuntimeException e) {
       LOG.warn("cannot poll models directory {}: {}", directory.path(), e.toString());
     }

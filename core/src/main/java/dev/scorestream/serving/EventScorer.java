@@ -91,8 +91,21 @@ public final class EventScorer {
   public record Valid(ScoreResult result, ModelScorer scorer, Challenged challenger)
       implements Evaluated {}
 
-  /** A challenger's answer for the same example. */
-  public record Challenged(ScoreResult result, String version) {}
+  /**
+   * A challenger's answer for the same example; {@code result} is null when it failed on it (the
+   * shadow comparison counts that apart from a wrong answer).
+   */
+  public record Challenged(ScoreResult result, String version) {
+
+    static Challenged failed(String version) {
+      return new Challenged(null, version);
+    }
+
+    /** The challenger could not score the example. */
+    public boolean failed() {
+      return result == null;
+    }
+  }
 
   /** Not scorable, with the dead-letter reason. */
   public record Invalid(
@@ -267,7 +280,7 @@ public final class EventScorer {
 
   /**
    * Scores in shadow, in one call for the run: a challenger that fails or knows no feature never
-   * affects the champion's answer (its entry is null).
+   * affects the champion's answer (its entry says it failed; null where the champion failed).
    */
   private List<Challenged> shadow(ModelScorer challenger, List<Ready> run, List<Answer> champion) {
     Challenged[] shadows = new Challenged[run.size()];
@@ -282,10 +295,12 @@ public final class EventScorer {
         example = challenger.example(run.get(i).record(), extractor);
       } catch (RuntimeException e) {
         model.recordChallengerFailure();
+        shadows[i] = Challenged.failed(challenger.version());
         continue;
       }
       if (!challenger.hasKnownFeature(example)) {
         model.recordChallengerFailure();
+        shadows[i] = Challenged.failed(challenger.version());
         continue;
       }
       examples.add(example);
@@ -297,6 +312,7 @@ public final class EventScorer {
       Answer answer = answers.get(j);
       if (answer.failure() != null) {
         model.recordChallengerFailure();
+        shadows[i] = Challenged.failed(challenger.version());
         continue;
       }
       model.recordChallenger(answer.result().label().equals(champion.get(i).result().label()));

@@ -16,6 +16,7 @@ public sealed interface Outcome {
    * @param event the sanitized record, as the feature extractor saw it
    * @param eventTime the event time (the configured field, else the record timestamp)
    * @param input the record's value as it arrived (wire format), kept by the feedback join
+   * @param challenger the challenger's answer in shadow, or null when none scored it
    */
   record Scored(
       byte[] prediction,
@@ -24,7 +25,8 @@ public sealed interface Outcome {
       ScoreResult result,
       String eventId,
       long eventTime,
-      byte[] input)
+      byte[] input,
+      EventScorer.Challenged challenger)
       implements Outcome {
 
     public String modelVersion() {

@@ -86,7 +86,8 @@ public final class PredictionBuilder {
    * @param eventId as {@link PredictionBuilder#eventId}
    * @param eventTime as {@link PredictionBuilder#eventTime}
    * @param key the input record's key bytes, or null
-   * @param challenger the challenger's answer for the same example, or null
+   * @param challenger the challenger's answer for the same example, or null; a challenger that
+   *     failed on it is left out of the prediction
    * @param scoredAt when the answer was made (epoch millis)
    * @param recordTimestamp the input record's Kafka timestamp, the start of the latency measurement
    */
@@ -180,7 +181,7 @@ public final class PredictionBuilder {
             }
             out.writeLong(answer.latencyMs());
             EventScorer.Challenged challenger = answer.challenger();
-            if (challenger == null) {
+            if (challenger == null || challenger.failed()) {
               out.writeIndex(0);
             } else {
               out.writeIndex(1);
@@ -267,8 +268,10 @@ public final class PredictionBuilder {
     prediction.put("scored_at", answer.scoredAt());
     prediction.put("event_time", answer.eventTime());
     prediction.put("latency_ms", answer.latencyMs());
+    EventScorer.Challenged challenger = answer.challenger();
     prediction.put(
-        "challenger", answer.challenger() == null ? null : challengerRecord(answer.challenger()));
+        "challenger",
+        challenger == null || challenger.failed() ? null : challengerRecord(challenger));
     return prediction;
   }
 

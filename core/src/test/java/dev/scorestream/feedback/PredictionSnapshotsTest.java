@@ -30,16 +30,13 @@ class PredictionSnapshotsTest {
 
     byte[] stored =
         snapshots.encode(
-            "v3",
-            "FRAUD",
-            null,
-            Map.of("FRAUD", 0.8, "LEGIT", 0.2),
-            1_764_000_000_123L,
+            new PredictionSnapshots.Answer(
+                "v3", "FRAUD", null, Map.of("FRAUD", 0.8, "LEGIT", 0.2), 1_764_000_000_123L, null),
             input,
             null);
     PredictionSnapshots.Snapshot snapshot = snapshots.decode("e-1", stored);
 
-    assertThat(stored[0]).isEqualTo(PredictionSnapshots.LAYOUT_2);
+    assertThat(stored[0]).isEqualTo(PredictionSnapshots.LAYOUT_3);
     assertThat(snapshot)
         .isEqualTo(
             new PredictionSnapshots.Snapshot(
@@ -49,8 +46,64 @@ class PredictionSnapshotsTest {
                 null,
                 Map.of("FRAUD", 0.8, "LEGIT", 0.2),
                 1_764_000_000_123L,
-                event));
+                event,
+                null));
     assertThat(seen[0]).isEqualTo(input);
+  }
+
+  @Test
+  void shouldKeepTheChallengersAnswerOrItsFailure() {
+    PredictionSnapshots snapshots = new PredictionSnapshots(READER, bytes -> null);
+    PredictionSnapshots.Challenger answered =
+        new PredictionSnapshots.Challenger("v4", "LEGIT", Map.of("FRAUD", 0.3, "LEGIT", 0.7));
+    PredictionSnapshots.Challenger failed =
+        new PredictionSnapshots.Challenger("v4", null, Map.of());
+
+    for (PredictionSnapshots.Challenger challenger : new PredictionSnapshots.Challenger[] {
+      answered, failed
+    }) {
+      byte[] context = {1, 2, 3};
+      PredictionSnapshots.Snapshot snapshot =
+          snapshots.decode(
+              "e-4",
+              snapshots.encode(
+                  new PredictionSnapshots.Answer(
+                      "v3", "FRAUD", null, Map.of("FRAUD", 0.8, "LEGIT", 0.2), 9L, challenger),
+                  new byte[] {0, 0, 0, 0, 7},
+                  context));
+
+      assertThat(snapshot.challenger()).isEqualTo(challenger);
+      assertThat(snapshot.scores()).containsEntry("FRAUD", 0.8);
+      assertThat(snapshot.eventTime()).isEqualTo(9L);
+    }
+  }
+
+  @Test
+  void shouldStillReadSnapshotsStoredInTheSecondLayout() {
+    // 2, eventTime, "v2", "LEGIT", no value, one score, input {9}: no context, no challenger.
+    java.nio.ByteBuffer old = java.nio.ByteBuffer.allocate(1 + 8 + 6 + 9 + 1 + 4 + 9 + 8 + 5);
+    old.put(PredictionSnapshots.LAYOUT_2).putLong(77L);
+    old.putInt(2).put("v2".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    old.putInt(5).put("LEGIT".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    old.put((byte) 0).putInt(1);
+    old.putInt(5).put("LEGIT".getBytes(java.nio.charset.StandardCharsets.UTF_8)).putDouble(0.9);
+    old.putInt(1).put((byte) 9);
+    byte[][] seen = new byte[1][];
+    PredictionSnapshots snapshots =
+        new PredictionSnapshots(
+            READER,
+            bytes -> {
+              seen[0] = bytes;
+              return null;
+            });
+
+    PredictionSnapshots.Snapshot snapshot = snapshots.decode("e-5", old.array());
+
+    assertThat(snapshot.modelVersion()).isEqualTo("v2");
+    assertThat(snapshot.scores()).containsExactly(Map.entry("LEGIT", 0.9));
+    assertThat(snapshot.eventTime()).isEqualTo(77L);
+    assertThat(snapshot.challenger()).isNull();
+    assertThat(seen[0]).containsExactly(9);
   }
 
   @Test
@@ -60,7 +113,10 @@ class PredictionSnapshotsTest {
     PredictionSnapshots.Snapshot snapshot =
         snapshots.decode(
             "e-2",
-            snapshots.encode("r1", null, 41.5, Map.of("value", 41.5), 5L, new byte[0], null));
+            snapshots.encode(
+                new PredictionSnapshots.Answer("r1", null, 41.5, Map.of("value", 41.5), 5L, null),
+                new byte[0],
+                null));
 
     assertThat(snapshot.predictedLabel()).isNull();
     assertThat(snapshot.predictedValue()).isEqualTo(41.5);

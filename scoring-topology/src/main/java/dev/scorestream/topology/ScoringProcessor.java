@@ -240,7 +240,8 @@ final class ScoringProcessor implements FixedKeyProcessor<Bytes, byte[], Outcome
         valid.result(),
         answer.eventId(),
         answer.eventTime() == null ? record.timestamp() : answer.eventTime(),
-        record.value());
+        record.value(),
+        valid.challenger());
   }
 
   /**

@@ -4,6 +4,7 @@ import dev.scorestream.deadletter.RecordSize;
 import dev.scorestream.enrichment.Enricher;
 import dev.scorestream.feedback.PredictionSnapshots;
 import dev.scorestream.model.ModelScorer;
+import dev.scorestream.serving.EventScorer;
 import dev.scorestream.serving.Outcome;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -65,6 +66,16 @@ final class SnapshotProcessor
     return () -> new SnapshotProcessor(snapshots.get(), enricher, guards, listener, partitions);
   }
 
+  private static PredictionSnapshots.Challenger challenger(EventScorer.Challenged challenged) {
+    if (challenged == null) {
+      return null;
+    }
+    return challenged.failed()
+        ? new PredictionSnapshots.Challenger(challenged.version(), null, Map.of())
+        : new PredictionSnapshots.Challenger(
+            challenged.version(), challenged.result().label(), challenged.result().scores());
+  }
+
   @Override
   public void init(ProcessorContext<Bytes, Placed> context) {
     this.context = context;
@@ -77,11 +88,13 @@ final class SnapshotProcessor
     Double value = scores.size() == 1 ? scores.get(ModelScorer.VALUE) : null;
     byte[] snapshot =
         snapshots.encode(
-            scored.modelVersion(),
-            scored.result().label(),
-            value,
-            scores,
-            scored.eventTime(),
+            new PredictionSnapshots.Answer(
+                scored.modelVersion(),
+                scored.result().label(),
+                value,
+                scores,
+                scored.eventTime(),
+                challenger(scored.challenger())),
             scored.input(),
             enricher == null ? null : enricher.context(scored.event()));
     byte[] key = scored.eventId().getBytes(StandardCharsets.UTF_8);

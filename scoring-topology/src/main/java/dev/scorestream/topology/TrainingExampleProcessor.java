@@ -63,14 +63,7 @@ final class TrainingExampleProcessor implements FixedKeyProcessor<Bytes, Feedbac
       return;
     }
     byte[] example =
-        encoder.encode(
-            examples.create(
-                prediction.eventId(),
-                matched.label(),
-                matched.labelTime(),
-                prediction.predictedLabel(),
-                prediction.modelVersion(),
-                prediction.event()));
+        encoder.encode(examples.create(prediction, matched.label(), matched.labelTime()));
     byte[] key = record.key() == null ? null : record.key().get();
     if (RecordSize.upperBound(key, example, record.headers())
             > guards.limits().maxRecordBytes(topic)

@@ -51,12 +51,48 @@ public final class PaymentGenerator {
       String newCountry,
       double newCountryShare,
       double ecomShare,
-      double newCountryFraudLogit) {
-    public static final Shift NONE = new Shift(1.0, null, 0.0, -1.0, 0.0);
+      double newCountryFraudLogit,
+      Concept concept) {
+    public static final Shift NONE = new Shift(1.0, null, 0.0, -1.0, 0.0, Concept.USUAL);
 
     public Shift(double amountFactor, String newCountry, double newCountryShare, double ecomShare) {
-      this(amountFactor, newCountry, newCountryShare, ecomShare, 0.0);
+      this(amountFactor, newCountry, newCountryShare, ecomShare, 0.0, Concept.USUAL);
     }
+
+    public Shift(
+        double amountFactor,
+        String newCountry,
+        double newCountryShare,
+        double ecomShare,
+        double newCountryFraudLogit) {
+      this(
+          amountFactor,
+          newCountry,
+          newCountryShare,
+          ecomShare,
+          newCountryFraudLogit,
+          Concept.USUAL);
+    }
+
+    /** The usual population under another fraud pattern: a change of season, not of inputs. */
+    public static Shift season(Concept concept) {
+      return new Shift(1.0, null, 0.0, -1.0, 0.0, concept);
+    }
+  }
+
+  /**
+   * What fraud looks like: the truth a model learns. The features' distributions stay the same; the
+   * relation between them and fraud changes, so drift on the inputs barely shows it and only live
+   * accuracy does.
+   */
+  public enum Concept {
+    /** Card-not-present, small hours, new accounts, digital goods. */
+    USUAL,
+    /**
+     * The holiday season: skimmed cards used in person for travel and fashion; the digital-goods
+     * pattern fades.
+     */
+    HOLIDAY
   }
 
   private final Schema schema;
@@ -108,7 +144,10 @@ public final class PaymentGenerator {
     record.put("hour_of_day", hour);
     record.put("account_age_days", accountAge);
     record.put("event_time", eventTime);
-    double fraud = fraudProbability(amount, cardPresent, hour, accountAge, category);
+    double fraud =
+        shift.concept() == Concept.HOLIDAY
+            ? holidayFraudProbability(amount, cardPresent, category)
+            : fraudProbability(amount, cardPresent, hour, accountAge, category);
     if (newCountry && shift.newCountryFraudLogit() != 0) {
       fraud = 1 / (1 + Math.exp(-(Math.log(fraud / (1 - fraud)) + shift.newCountryFraudLogit())));
     }
@@ -125,6 +164,21 @@ public final class PaymentGenerator {
             + (hour < 6 ? 1.3 : 0)
             + (accountAgeDays < 30 ? 1.5 : 0)
             + (category.equals("gaming")
+                    || category.equals("digital_goods")
+                    || category.equals("electronics")
+                ? 1.0
+                : 0);
+    return 1 / (1 + Math.exp(-logit));
+  }
+
+  /** The holiday season's truth: card-present skimming in travel and fashion. */
+  static double holidayFraudProbability(double amount, boolean cardPresent, String category) {
+    double logit =
+        -4.5
+            + 1.0 * Math.log(Math.max(amount, 1) / 40.0)
+            + (cardPresent ? 2.5 : 0)
+            + (category.equals("travel") || category.equals("fashion") ? 3.5 : 0)
+            - (category.equals("gaming")
                     || category.equals("digital_goods")
                     || category.equals("electronics")
                 ? 1.0
