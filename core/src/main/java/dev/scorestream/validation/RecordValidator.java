@@ -1,11 +1,15 @@
 package dev.scorestream.validation;
 
 import dev.scorestream.codec.StrictUtf8;
+import dev.scorestream.schemas.AvroTypes;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
@@ -19,10 +23,12 @@ public final class RecordValidator {
 
   private final Schema schema;
   private final FieldRules[] fields;
+  private final Map<String, FieldRules> everyField;
 
-  private RecordValidator(Schema schema, FieldRules[] fields) {
+  private RecordValidator(Schema schema, FieldRules[] fields, Map<String, FieldRules> everyField) {
     this.schema = schema;
     this.fields = fields;
+    this.everyField = everyField;
   }
 
   /**
@@ -36,17 +42,54 @@ public final class RecordValidator {
       throw new IllegalArgumentException("reader schema must be a record, got " + schema.getType());
     }
     List<FieldRules> parsed = new ArrayList<>();
+    Map<String, FieldRules> everyField = new LinkedHashMap<>();
     for (Schema.Field field : schema.getFields()) {
       FieldRules rules = FieldRules.parse(field);
+      everyField.put(field.name(), rules);
       if (rules.hasAnything()) {
         parsed.add(rules);
       }
     }
-    return new RecordValidator(schema, parsed.toArray(new FieldRules[0]));
+    return new RecordValidator(schema, parsed.toArray(new FieldRules[0]), everyField);
   }
 
   public Schema schema() {
     return schema;
+  }
+
+  /**
+   * What the reader schema declares about {@code fieldName}: type, nullability, default, rules and
+   * sanitation.
+   *
+   * @throws IllegalArgumentException when the reader schema has no such field
+   */
+  public FieldContract contract(String fieldName) {
+    FieldRules rules = everyField.get(fieldName);
+    if (rules == null) {
+      throw new IllegalArgumentException(
+          "the reader schema " + schema.getFullName() + " has no field '" + fieldName + "'");
+    }
+    Schema.Field field = schema.getField(fieldName);
+    Schema type = field.schema();
+    boolean nullable =
+        type.getType() == Schema.Type.UNION
+            && type.getTypes().stream().anyMatch(s -> s.getType() == Schema.Type.NULL);
+    return new FieldContract(
+        fieldName,
+        AvroTypes.nonNull(type).getType(),
+        rules.required(),
+        nullable,
+        field.hasDefaultValue(),
+        field.hasDefaultValue() ? GenericData.get().getDefaultValue(field) : null,
+        rules.allowed() == null
+            ? null
+            : Collections.unmodifiableSet(new LinkedHashSet<>(rules.allowed())),
+        rules.min(),
+        rules.max(),
+        rules.minLength(),
+        rules.maxLength(),
+        rules.trim(),
+        FieldContract.Case.valueOf(rules.caseFold().name()));
   }
 
   /**
