@@ -24,13 +24,23 @@ class DistributionIT {
 
   static final Path TARGET = Path.of("target");
 
-  /** Natives of other platforms, and debug symbols: nothing that ships should match. */
-  static final Pattern FOREIGN =
-      Pattern.compile(
-          "(?i).*(\\.pdb|\\.dsym/.*|\\.dll|\\.dylib|\\.jnilib|musl.*\\.so|linux32.*\\.so"
-              + "|ppc64le.*\\.so|s390x.*\\.so|riscv64.*\\.so)$");
+  /** Debug symbols: nothing that ships may hold one. */
+  static final Pattern DEBUG = Pattern.compile("(?i).*(\\.pdb|\\.dsym/.*)$");
 
-  static final Pattern NATIVE = Pattern.compile(".*\\.so$");
+  /** Windows and macOS libraries: scorer.jar holds none, of any dependency. */
+  static final Pattern NOT_LINUX = Pattern.compile("(?i).*\\.(dll|dylib|jnilib)$");
+
+  /**
+   * The big native libraries (RocksDB, onnxruntime, XGBoost: about 14 MB per platform each), of
+   * which only the Linux glibc x86-64 and aarch64 builds ship.
+   */
+  static final Pattern BIG_NATIVE =
+      Pattern.compile("(?i).*(rocksdbjni|onnxruntime|xgboost4j).*\\.(so|dll|dylib|jnilib)$");
+
+  static final Pattern SHIPPED_BIG_NATIVE =
+      Pattern.compile(
+          ".*(librocksdbjni-linux64\\.so|librocksdbjni-linux-aarch64\\.so"
+              + "|native/linux-(x64|aarch64)/lib\\w+\\.so|lib/linux/x86_64/libxgboost4j\\.so)$");
 
   static Path distribution() throws IOException {
     try (Stream<Path> dirs = Files.list(TARGET)) {
@@ -50,12 +60,17 @@ class DistributionIT {
     List<String> foreign = new ArrayList<>();
     List<String> natives = new ArrayList<>();
     for (Path jar : jars) {
+      boolean fat = jar.getFileName().toString().equals("scorer.jar");
       try (ZipFile zip = new ZipFile(jar.toFile())) {
         for (ZipEntry entry : zip.stream().toList()) {
-          if (FOREIGN.matcher(entry.getName()).matches()) {
-            foreign.add(jar.getFileName() + "!" + entry.getName());
-          } else if (NATIVE.matcher(entry.getName()).matches()) {
-            natives.add(jar.getFileName() + "!" + entry.getName());
+          String name = jar.getFileName() + "!" + entry.getName();
+          boolean big = BIG_NATIVE.matcher(name).matches();
+          if (DEBUG.matcher(name).matches()
+              || (fat && NOT_LINUX.matcher(name).matches())
+              || (big && !SHIPPED_BIG_NATIVE.matcher(name).matches())) {
+            foreign.add(name);
+          } else if (big) {
+            natives.add(name);
           }
         }
       }

@@ -28,9 +28,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class OpenInferenceClientsIT {
 
-  static final Path CLIENT = Path.of("..", "examples", "clients", "v2_client.py");
-  static final Path DOC = Path.of("..", "docs", "calling.md");
-  static final Path PROTO_DIR = Path.of("..", "protocol", "src", "main", "proto");
+  static final Path CLIENT = Path.of("..", "..", "examples", "clients", "v2_client.py");
+  static final Path DOC = Path.of("..", "..", "docs", "calling.md");
+  static final Path PROTO_DIR = Path.of("..", "..", "protocol", "src", "main", "proto");
 
   @TempDir Path dir;
 
