@@ -38,8 +38,8 @@ record ServingSetup(
    * @param champions the models directory {@code model.dir} names, or null when it names one
    *     artifact
    * @param champion the artifact served first
-   * @param challengers the directory of challengers {@code challenger.dir} names, or null (none,
-   *     or one fixed artifact)
+   * @param challengers the directory of challengers {@code challenger.dir} names, or null (none, or
+   *     one fixed artifact)
    * @param challenger the challenger served first, or null
    */
   record Models(

@@ -95,6 +95,19 @@ public final class StreamsProperties {
   }
 
   /** Admin client properties: bootstrap servers and every {@code kafka.*} pass-through key. */
+  /**
+   * What every Kafka client the tools and the retraining controller make shares: the bootstrap
+   * servers and the {@code kafka.*} settings (security, timeouts).
+   */
+  public static Properties clients(ScorerConfig config) {
+    Properties props = new Properties();
+    props.putAll(config.kafkaOverrides());
+    props.put(
+        AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+        String.join(",", config.getList(ScorerConfig.BOOTSTRAP_SERVERS)));
+    return props;
+  }
+
   static Properties admin(ScorerConfig config) {
     Properties props = new Properties();
     props.putAll(config.kafkaOverrides());

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.apache.avro.Schema;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -18,16 +19,23 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "models",
     mixinStandardHelpOptions = true,
+    subcommands = {
+      ModelsHistoryCommand.class,
+      ModelsActionCommand.Retrain.class,
+      ModelsActionCommand.Promote.class,
+      ModelsActionCommand.Reject.class,
+      ModelsActionCommand.Rollback.class
+    },
     description =
-        "List the artifacts in a models directory, newest first, each checked as the scorer would check it;"
-            + " marks the one that serves (the newest valid).")
+        "List the artifacts in a models directory, newest first, each checked as the scorer would"
+            + " check it; marks the one that serves (the newest valid). Subcommands: the"
+            + " retraining loop's history, and a person's retrain, promote, reject and rollback.")
 final class ModelsCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
   @Option(
       names = "--dir",
-      required = true,
       paramLabel = "DIR",
       description = "Models directory (model.dir of the scorer).")
   Path dir;
@@ -36,6 +44,10 @@ final class ModelsCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    if (dir == null) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "models needs --dir DIR, or a subcommand (history, retrain, ...)");
+    }
     Schema reader = readerSchema.reader();
     List<ModelDirectory.Entry> entries =
         new ModelDirectory(dir, FeatureExtractor.forSchema(reader)).list();

@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
       ImportCommand.class,
       ScoreCommand.class,
       ModelsCommand.class,
+      RetrainCommand.class,
       ReplayCommand.class,
       DlqCommand.class,
       ConfigCommand.class,

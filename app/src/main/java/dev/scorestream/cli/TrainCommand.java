@@ -3,6 +3,7 @@ package dev.scorestream.cli;
 import dev.scorestream.features.FeatureExtractor;
 import dev.scorestream.model.Evaluation;
 import dev.scorestream.model.ModelArtifact;
+import dev.scorestream.model.TrainingRows;
 import dev.scorestream.schemas.LabelledRecord;
 import dev.scorestream.training.ModelTrainer;
 import dev.scorestream.training.TrainerKind;
@@ -85,6 +86,13 @@ public class TrainCommand implements Callable<Integer> {
               + " and print which of the two is better.")
   Path compareWith;
 
+  @Option(
+      names = "--keep-training-data",
+      description =
+          "Keep the rows the model is trained on in the artifact (training-data.avro), so that"
+              + " the retraining controller can mix them into the next generation.")
+  boolean keepTrainingData;
+
   @Mixin ReaderSchemaOption readerSchema;
 
   @Override
@@ -115,7 +123,11 @@ public class TrainCommand implements Callable<Integer> {
     ModelTrainer modelTrainer = new ModelTrainer(extractor, Clock.systemUTC());
     ModelTrainer.Options options =
         new ModelTrainer.Options(name, version, kind, testFraction, seed, source.label());
-    ModelArtifact artifact = modelTrainer.train(rows, options, console::println);
+    ModelTrainer.Split split = ModelTrainer.split(rows, options);
+    ModelArtifact artifact = modelTrainer.train(split, options, console::println);
+    if (keepTrainingData) {
+      TrainingRows.write(out, reader, TrainingRows.of(split.train(), "event_id", "event_time"));
+    }
     artifact.save(out);
     console.printf(
         "wrote model %s version %s to %s%n",

@@ -92,6 +92,12 @@ public final class ScorerConfig extends AbstractConfig {
   public static final String TOPIC_LABELS = "topic.labels";
   public static final String TOPIC_PERFORMANCE = "topic.performance";
   public static final String TOPIC_TRAINING = "topic.training";
+  public static final String TOPIC_MODEL_EVENTS = "topic.model.events";
+  public static final String RETRAIN_LEASE_PREFIX = "retrain.lease.prefix";
+  public static final String RETRAIN_SESSION_TIMEOUT = "retrain.session.timeout";
+  public static final String RETRAIN_FENCE_BACKOFF = "retrain.fence.backoff";
+  public static final String RETRAIN_HTTP_HOST = "retrain.http.host";
+  public static final String RETRAIN_HTTP_PORT = "retrain.http.port";
   public static final String FEEDBACK_RETENTION = "feedback.retention";
   public static final String FEEDBACK_LABEL_WAIT = "feedback.label.wait";
   public static final String FEEDBACK_WINDOW = "feedback.window";
@@ -584,6 +590,53 @@ public final class ScorerConfig extends AbstractConfig {
               new ConfigDef.NonEmptyString(),
               Importance.MEDIUM,
               "Topic of TrainingExample records (labelled events), read by scorer train --from-topic.")
+          .define(
+              TOPIC_MODEL_EVENTS,
+              Type.STRING,
+              "model-events",
+              new ConfigDef.NonEmptyString(),
+              Importance.MEDIUM,
+              "The retraining loop's audit trail (ModelEvent records, one partition): every"
+                  + " decision of scorer retrain and of a person's scorer models action.")
+          .define(
+              RETRAIN_LEASE_PREFIX,
+              Type.STRING,
+              "scorestream-retrain",
+              new ConfigDef.NonEmptyString(),
+              Importance.LOW,
+              "Retraining controllers of a model share the consumer group and transactional id"
+                  + " <prefix>-<model>: one leads, the others stand by.")
+          .define(
+              RETRAIN_SESSION_TIMEOUT,
+              Type.STRING,
+              "10s",
+              new DurationValidator(1000),
+              Importance.LOW,
+              "How long a retraining controller that died holds the lease before a standby takes"
+                  + " over.")
+          .define(
+              RETRAIN_FENCE_BACKOFF,
+              Type.STRING,
+              "15s",
+              new DurationValidator(0),
+              Importance.LOW,
+              "How long a controller fenced by a person's action (scorer models promote, ...) waits"
+                  + " before it takes the lease again.")
+          .define(
+              RETRAIN_HTTP_HOST,
+              Type.STRING,
+              "127.0.0.1",
+              new ConfigDef.NonEmptyString(),
+              Importance.LOW,
+              "Bind address of the retraining controller's /metrics and /health.")
+          .define(
+              RETRAIN_HTTP_PORT,
+              Type.INT,
+              8090,
+              Range.between(-1, 65535),
+              Importance.LOW,
+              "Port of the retraining controller's /metrics and /health (0: any free port, -1:"
+                  + " none).")
           .define(
               FEEDBACK_RETENTION,
               Type.STRING,

@@ -87,6 +87,36 @@ public final class ScorerHttpServer implements AutoCloseable {
 
   /** Binds {@code host:port} (port 0: any free port) and serves the scoring routes. */
   public static ScorerHttpServer start(String host, int port, JsonScorer scorer) {
+    ScorerHttpServer http = bind(host, port);
+    http.route(
+        "/v1/score",
+        Map.of(
+            "POST",
+            (method, body) -> {
+              JsonScorer.Answer answer = scorer.score(body);
+              return Response.json(answer.status(), answer.body());
+            }));
+    http.route(
+        "/v1/model", Map.of("GET", (method, body) -> Response.json(200, scorer.modelInfo())));
+    http.server.start();
+    LOG.info("HTTP server listening on {}", http.url());
+    return http;
+  }
+
+  /**
+   * Binds {@code host:port} and serves only the routes {@code routes} adds (health and metrics of a
+   * process that scores nothing, such as the retraining controller).
+   */
+  public static ScorerHttpServer start(
+      String host, int port, java.util.function.Consumer<ScorerHttpServer> routes) {
+    ScorerHttpServer http = bind(host, port);
+    routes.accept(http);
+    http.server.start();
+    LOG.info("HTTP server listening on {}", http.url());
+    return http;
+  }
+
+  private static ScorerHttpServer bind(String host, int port) {
     // The JDK server leaves Nagle's algorithm on: a response written as headers, then body, waits
     // for the client's delayed ACK, about 40 ms per request on Linux. Read once, when the first
     // server starts; an explicit -Dsun.net.httpserver.nodelay wins.
@@ -100,19 +130,7 @@ public final class ScorerHttpServer implements AutoCloseable {
       throw new UncheckedIOException("cannot bind HTTP server to " + host + ":" + port, e);
     }
     ScorerHttpServer http = new ScorerHttpServer(server);
-    http.route(
-        "/v1/score",
-        Map.of(
-            "POST",
-            (method, body) -> {
-              JsonScorer.Answer answer = scorer.score(body);
-              return Response.json(answer.status(), answer.body());
-            }));
-    http.route(
-        "/v1/model", Map.of("GET", (method, body) -> Response.json(200, scorer.modelInfo())));
     server.setExecutor(http.executor);
-    server.start();
-    LOG.info("HTTP server listening on {}", http.url());
     return http;
   }
 

@@ -82,8 +82,7 @@ public record ArtifactManifest(Map<String, String> files, String digest) {
    */
   public static ArtifactManifest verify(Path directory) {
     ArtifactManifest recorded =
-        read(directory)
-            .orElseThrow(() -> new InvalidModelException(directory, "has no " + FILE));
+        read(directory).orElseThrow(() -> new InvalidModelException(directory, "has no " + FILE));
     if (!digestOf(new TreeMap<>(recorded.files())).equals(recorded.digest())) {
       throw new InvalidModelException(
           directory, FILE + "'s digest is not the digest of the files it lists");
@@ -118,7 +117,8 @@ public record ArtifactManifest(Map<String, String> files, String digest) {
 
   private static String digestOf(Map<String, String> files) {
     StringBuilder lines = new StringBuilder();
-    new TreeMap<>(files).forEach((name, hex) -> lines.append(name).append(' ').append(hex).append('\n'));
+    new TreeMap<>(files)
+        .forEach((name, hex) -> lines.append(name).append(' ').append(hex).append('\n'));
     return ModelArtifact.sha256(lines.toString());
   }
 

@@ -98,8 +98,8 @@ public final class ModelDirectory {
 
   /**
    * Publishes a complete artifact directory {@code staged} (in {@code directory}, its name starting
-   * with '.') as {@code name}: stamps it as the newest, then renames it in one atomic
-   * step, so instances never see a half-copied artifact.
+   * with '.') as {@code name}: stamps it as the newest, then renames it in one atomic step, so
+   * instances never see a half-copied artifact.
    *
    * @return the published directory
    * @throws java.nio.file.FileAlreadyExistsException when {@code name} is published already

@@ -56,7 +56,10 @@ public final class TrainingRows {
             new Schema.Field("event", reader)));
   }
 
-  /** Writes the rows into {@code artifact} (before the artifact is saved, so its manifest covers them). */
+  /**
+   * Writes the rows into {@code artifact} (before the artifact is saved, so its manifest covers
+   * them).
+   */
   public static void write(Path artifact, Schema reader, List<Row> rows) throws IOException {
     Files.createDirectories(artifact);
     Schema schema = schema(reader);
@@ -73,6 +76,27 @@ public final class TrainingRows {
         file.append(record);
       }
     }
+  }
+
+  /**
+   * Rows from labelled records: the event id and time from the record's {@code idField} and {@code
+   * timeField} when it has them (empty id, unknown time otherwise).
+   */
+  public static List<Row> of(
+      List<dev.scorestream.schemas.LabelledRecord> rows, String idField, String timeField) {
+    List<Row> kept = new ArrayList<>(rows.size());
+    for (dev.scorestream.schemas.LabelledRecord row : rows) {
+      GenericRecord event = row.record();
+      Object id = event.getSchema().getField(idField) == null ? null : event.get(idField);
+      Object time = event.getSchema().getField(timeField) == null ? null : event.get(timeField);
+      kept.add(
+          new Row(
+              id == null ? "" : id.toString(),
+              row.label(),
+              time instanceof Number number ? number.longValue() : null,
+              event));
+    }
+    return kept;
   }
 
   /** Whether {@code artifact} kept its training rows. */

@@ -59,9 +59,8 @@ class PredictionSnapshotsTest {
     PredictionSnapshots.Challenger failed =
         new PredictionSnapshots.Challenger("v4", null, Map.of());
 
-    for (PredictionSnapshots.Challenger challenger : new PredictionSnapshots.Challenger[] {
-      answered, failed
-    }) {
+    for (PredictionSnapshots.Challenger challenger :
+        new PredictionSnapshots.Challenger[] {answered, failed}) {
       byte[] context = {1, 2, 3};
       PredictionSnapshots.Snapshot snapshot =
           snapshots.decode(

@@ -7,6 +7,7 @@ import dev.scorestream.registry.SchemaLookup;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Properties;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,12 +53,19 @@ public final class AuditTrail {
    * Every decision about {@code model} (every model when null) committed so far, oldest first.
    * Records that do not decode are skipped with a warning: the trail is read by people too.
    */
-  public List<ModelEvent> read(TopicRanges ranges, String model) {
+  public List<ModelEvent> read(Properties clientProperties, String model) {
+    try (TopicRanges ranges = new TopicRanges(clientProperties)) {
+      return read(ranges, ranges.upToNow(topic, null), model);
+    }
+  }
+
+  /** The decisions about {@code model} (every model when null) in {@code offsets}, in order. */
+  List<ModelEvent> read(TopicRanges ranges, List<ModelEvent.OffsetRange> offsets, String model) {
     WireFormatDecoder decoder = new WireFormatDecoder(ModelEvents.schema(), registry);
     List<ModelEvent> events = new ArrayList<>();
     ranges.read(
         topic,
-        ranges.upToNow(topic, null),
+        offsets,
         record -> {
           DecodeResult result = decoder.decode(record.value());
           if (result instanceof DecodeResult.Decoded decoded) {

@@ -28,9 +28,9 @@ import org.slf4j.LoggerFactory;
  * Who may act for one model, decided through Kafka, never through a file lock.
  *
  * <ul>
- *   <li><b>Who leads</b>: the member of the consumer group {@code <prefix>-<model>} that is assigned
- *       the one partition of {@code model-events}. Sticky assignment: a standby that joins never
- *       takes it from a live leader; a leader that dies loses it when its session expires.
+ *   <li><b>Who leads</b>: the member of the consumer group {@code <prefix>-<model>} that is
+ *       assigned the one partition of {@code model-events}. Sticky assignment: a standby that joins
+ *       never takes it from a live leader; a leader that dies loses it when its session expires.
  *   <li><b>Who may write</b>: a transactional producer with the fixed id {@code <prefix>-<model>}.
  *       A new leader's {@code initTransactions} fences the previous one (its open transaction is
  *       aborted, its next write fails), and each write also commits the group's offset in the same
@@ -48,10 +48,30 @@ final class ControllerLease implements AutoCloseable {
   private final Properties clientProperties;
   private final String topic;
   private final String id;
+
+  /** The group membership; null for a person's one action. */
   private final KafkaConsumer<byte[], byte[]> consumer;
+
   private final TopicPartition partition;
   private KafkaProducer<byte[], byte[]> producer;
   private volatile boolean assigned;
+
+  /**
+   * A person's lease for one action: no group membership, only the producer id, which fences the
+   * leader until it takes the lease again.
+   */
+  static ControllerLease forPerson(Properties clientProperties, String topic, String id) {
+    return new ControllerLease(clientProperties, topic, id);
+  }
+
+  private ControllerLease(Properties clientProperties, String topic, String id) {
+    this.clientProperties = clientProperties;
+    this.topic = topic;
+    this.id = id;
+    this.partition = new TopicPartition(topic, 0);
+    this.consumer = null;
+    this.assigned = true;
+  }
 
   /**
    * @param id the group id and transactional id: {@code <prefix>-<model>}
@@ -124,7 +144,9 @@ final class ControllerLease implements AutoCloseable {
    * holds the lease. The records it polls are ignored: the trail is read separately, whole.
    */
   boolean poll(Duration timeout) {
-    consumer.poll(timeout);
+    if (consumer != null) {
+      consumer.poll(timeout);
+    }
     return assigned;
   }
 
@@ -134,8 +156,8 @@ final class ControllerLease implements AutoCloseable {
   }
 
   /**
-   * Takes the writer's side of the lease: a new transactional producer, whose initialization
-   * fences every earlier holder of the id and aborts its open transaction.
+   * Takes the writer's side of the lease: a new transactional producer, whose initialization fences
+   * every earlier holder of the id and aborts its open transaction.
    */
   void fence() {
     closeProducer();
@@ -163,9 +185,11 @@ final class ControllerLease implements AutoCloseable {
       for (ProducerRecord<byte[], byte[]> record : records) {
         producer.send(record);
       }
-      producer.sendOffsetsToTransaction(
-          Map.of(partition, new OffsetAndMetadata(Math.max(0, position()))),
-          consumer.groupMetadata());
+      if (consumer != null) {
+        producer.sendOffsetsToTransaction(
+            Map.of(partition, new OffsetAndMetadata(Math.max(0, position()))),
+            consumer.groupMetadata());
+      }
       producer.commitTransaction();
     } catch (ProducerFencedException
         | InvalidProducerEpochException
@@ -213,6 +237,8 @@ final class ControllerLease implements AutoCloseable {
   @Override
   public void close() {
     closeProducer();
-    consumer.close(Duration.ofSeconds(5));
+    if (consumer != null) {
+      consumer.close(Duration.ofSeconds(5));
+    }
   }
 }

@@ -172,4 +172,100 @@ public record ModelEvent(
   }
 
   public record Actor(ActorKind kind, String name, String host) {}
+
+  /**
+   * A record being made: the fields every decision has are set; the optional parts are added before
+   * {@link #build}.
+   */
+  public static final class Builder {
+    private final String eventId;
+    private final String modelName;
+    private final Type type;
+    private final Instant at;
+    private final Cause cause;
+    private final Versions versions;
+    private final Actor actor;
+    private final String policyDigest;
+    private final String appVersion;
+    private ArtifactRef artifact;
+    private DataCoordinates data;
+    private Map<String, Double> metrics = Map.of();
+    private List<GateResult> gates = List.of();
+    private ShadowTest shadow;
+    private String reason = "";
+
+    Builder(
+        String eventId,
+        String modelName,
+        Type type,
+        Instant at,
+        Cause cause,
+        Versions versions,
+        Actor actor,
+        String policyDigest,
+        String appVersion) {
+      this.eventId = eventId;
+      this.modelName = modelName;
+      this.type = type;
+      this.at = at;
+      this.cause = cause;
+      this.versions = versions;
+      this.actor = actor;
+      this.policyDigest = policyDigest;
+      this.appVersion = appVersion;
+    }
+
+    public String eventId() {
+      return eventId;
+    }
+
+    public Builder artifact(ArtifactRef artifact) {
+      this.artifact = artifact;
+      return this;
+    }
+
+    public Builder data(DataCoordinates data) {
+      this.data = data;
+      return this;
+    }
+
+    public Builder metrics(Map<String, Double> metrics) {
+      this.metrics = metrics;
+      return this;
+    }
+
+    public Builder gates(List<GateResult> gates) {
+      this.gates = gates;
+      return this;
+    }
+
+    public Builder shadow(ShadowTest shadow) {
+      this.shadow = shadow;
+      return this;
+    }
+
+    public Builder reason(String reason) {
+      this.reason = reason;
+      return this;
+    }
+
+    public ModelEvent build() {
+      return new ModelEvent(
+          eventId,
+          modelName,
+          type,
+          at,
+          cause,
+          versions,
+          artifact,
+          data,
+          metrics,
+          gates,
+          shadow,
+          reason,
+          actor,
+          policyDigest,
+          appVersion);
+    }
+  }
 }

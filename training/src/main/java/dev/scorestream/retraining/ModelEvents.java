@@ -59,7 +59,10 @@ public final class ModelEvents {
     record.put("shadow", event.shadow() == null ? null : shadow(event.shadow()));
     record.put("reason", event.reason());
     GenericRecord actor = new GenericData.Record(SCHEMA.getField("actor").schema());
-    actor.put("kind", new GenericData.EnumSymbol(actor.getSchema().getField("kind").schema(), event.actor().kind().name()));
+    actor.put(
+        "kind",
+        new GenericData.EnumSymbol(
+            actor.getSchema().getField("kind").schema(), event.actor().kind().name()));
     actor.put("name", event.actor().name());
     actor.put("host", event.actor().host());
     record.put("actor", actor);
@@ -114,7 +117,8 @@ public final class ModelEvents {
     Schema schema = branch("cause");
     GenericRecord record = new GenericData.Record(schema);
     record.put("id", cause.id());
-    record.put("kind", new GenericData.EnumSymbol(schema.getField("kind").schema(), cause.kind().name()));
+    record.put(
+        "kind", new GenericData.EnumSymbol(schema.getField("kind").schema(), cause.kind().name()));
     record.put("key", cause.key());
     record.put("detail", cause.detail());
     return record;
@@ -181,7 +185,8 @@ public final class ModelEvents {
     Schema schema = branch("shadow");
     GenericRecord record = new GenericData.Record(schema);
     record.put("since", shadow.since().toEpochMilli());
-    record.put("start_offsets", ranges(shadow.startOffsets(), schema.getField("start_offsets").schema()));
+    record.put(
+        "start_offsets", ranges(shadow.startOffsets(), schema.getField("start_offsets").schema()));
     ModelEvent.PairCounts pairs = shadow.pairs();
     record.put("paired", pairs.paired());
     record.put("both_correct", pairs.bothCorrect());
@@ -221,7 +226,9 @@ public final class ModelEvents {
         mean == null
             ? null
             : new ModelEvent.Interval(
-                mean, (Double) record.get("log_loss_diff_low"), (Double) record.get("log_loss_diff_high")),
+                mean,
+                (Double) record.get("log_loss_diff_low"),
+                (Double) record.get("log_loss_diff_high")),
         (Integer) record.get("look"),
         ModelEvent.Verdict.valueOf(text(record.get("verdict"))));
   }

@@ -69,6 +69,31 @@ final class Publisher {
   }
 
   /**
+   * Deletes the oldest stored candidates beyond the newest {@code keep}, except {@code inUse} (the
+   * candidate in flight).
+   */
+  void prune(int keep, String inUse) throws IOException {
+    if (!Files.isDirectory(candidates)) {
+      return;
+    }
+    List<Path> stored;
+    try (Stream<Path> entries = Files.list(candidates)) {
+      stored =
+          entries
+              .filter(p -> !p.getFileName().toString().startsWith("."))
+              .sorted(Comparator.comparing(Publisher::modified).reversed())
+              .toList();
+    }
+    for (Path old : stored.subList(Math.min(keep, stored.size()), stored.size())) {
+      if (!old.getFileName().toString().equals(inUse)) {
+        Path trash = candidates.resolve(TRASH + UUID.randomUUID());
+        Files.move(old, trash, StandardCopyOption.ATOMIC_MOVE);
+        delete(trash);
+      }
+    }
+  }
+
+  /**
    * Stores a trained candidate with the rows it was trained on; returns where, and its manifest.
    */
   Stored store(ModelArtifact artifact, Schema reader, List<TrainingRows.Row> rows)
@@ -89,6 +114,34 @@ final class Publisher {
 
   /** A stored candidate and its manifest. */
   record Stored(Path directory, ArtifactManifest manifest) {}
+
+  /** The stored candidate of a version (the newest when it was made twice). */
+  ModelEvent.ArtifactRef storedArtifact(String version) throws IOException {
+    if (!Files.isDirectory(candidates)) {
+      throw new IllegalStateException("no candidate was ever stored in " + candidates);
+    }
+    try (Stream<Path> entries = Files.list(candidates)) {
+      Path stored =
+          entries
+              .filter(p -> p.getFileName().toString().startsWith(version + "-"))
+              .filter(p -> p.getFileName().toString().length() == version.length() + 13)
+              .max(Comparator.comparing(Publisher::modified))
+              .orElseThrow(
+                  () ->
+                      new IllegalStateException(
+                          "no stored candidate of " + version + " in " + candidates));
+      return new ModelEvent.ArtifactRef(
+          stored.getFileName().toString(), ArtifactManifest.verify(stored).digest());
+    }
+  }
+
+  private static java.nio.file.attribute.FileTime modified(Path path) {
+    try {
+      return Files.getLastModifiedTime(path);
+    } catch (IOException e) {
+      return java.nio.file.attribute.FileTime.fromMillis(0);
+    }
+  }
 
   /** A stored candidate, by its directory name. */
   Path candidate(String name) {
@@ -158,8 +211,8 @@ final class Publisher {
   }
 
   /**
-   * Moves every staging directory in the models and challenger directories aside, then deletes
-   * it: what an earlier controller staged is never published by it after this.
+   * Moves every staging directory in the models and challenger directories aside, then deletes it:
+   * what an earlier controller staged is never published by it after this.
    */
   void sweep() throws IOException {
     for (Path directory : List.of(models, challengers)) {
@@ -168,10 +221,7 @@ final class Publisher {
       }
       List<Path> leftovers;
       try (Stream<Path> entries = Files.list(directory)) {
-        leftovers =
-            entries
-                .filter(p -> p.getFileName().toString().startsWith(STAGING))
-                .toList();
+        leftovers = entries.filter(p -> p.getFileName().toString().startsWith(STAGING)).toList();
       }
       for (Path staged : leftovers) {
         Path trash = directory.resolve(TRASH + UUID.randomUUID());

@@ -41,9 +41,7 @@ final class ReportTail<S> {
   /** Reads what arrived since the last call (since {@code since} the first time). */
   List<S> refresh(TopicRanges topics, Instant since) {
     List<ModelEvent.OffsetRange> ranges =
-        position == null
-            ? topics.upToNow(topic, since)
-            : topics.extendedToNow(topic, position);
+        position == null ? topics.upToNow(topic, since) : topics.extendedToNow(topic, position);
     topics.read(
         topic,
         ranges,
@@ -56,7 +54,8 @@ final class ReportTail<S> {
           }
         });
     List<ModelEvent.OffsetRange> next = new ArrayList<>();
-    ranges.forEach(r -> next.add(new ModelEvent.OffsetRange(r.partition(), r.toOffset(), r.toOffset())));
+    ranges.forEach(
+        r -> next.add(new ModelEvent.OffsetRange(r.partition(), r.toOffset(), r.toOffset())));
     position = next;
     return List.copyOf(reports);
   }

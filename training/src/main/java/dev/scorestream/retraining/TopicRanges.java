@@ -88,8 +88,8 @@ final class TopicRanges implements AutoCloseable {
   }
 
   /**
-   * The first offset each range still has: a range whose start the topic's retention deleted
-   * begins later, and a rebuild from it would not be the same.
+   * The first offset each range still has: a range whose start the topic's retention deleted begins
+   * later, and a rebuild from it would not be the same.
    */
   boolean stillHeld(String topic, List<ModelEvent.OffsetRange> ranges) {
     Map<TopicPartition, Long> beginnings = consumer.beginningOffsets(partitions(topic));

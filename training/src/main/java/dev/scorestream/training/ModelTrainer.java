@@ -83,16 +83,17 @@ public final class ModelTrainer {
 
   public ModelArtifact train(
       List<LabelledRecord> data, Options options, Consumer<String> progress) {
-    if (data.size() < 10) {
-      throw new IllegalArgumentException(
-          "need at least 10 labelled records to train, got " + data.size());
-    }
-    Task task = options.kind().task();
-    Split split =
-        task == Task.REGRESSION
-            ? randomSplit(data, options.testFraction(), options.seed())
-            : stratifiedSplit(data, options.testFraction(), options.seed());
-    return train(split, options, progress);
+    return train(split(data, options), options, progress);
+  }
+
+  /**
+   * The split {@link #train(List, Options, Consumer)} makes: stratified by label for a classifier,
+   * random for a regressor, seeded.
+   */
+  public static Split split(List<LabelledRecord> data, Options options) {
+    return options.kind().task() == Task.REGRESSION
+        ? randomSplit(data, options.testFraction(), options.seed())
+        : stratifiedSplit(data, options.testFraction(), options.seed());
   }
 
   /**
@@ -100,6 +101,10 @@ public final class ModelTrainer {
    * random split, or an out-of-time one that holds out the newest examples).
    */
   public ModelArtifact train(Split split, Options options, Consumer<String> progress) {
+    int rows = split.train().size() + split.test().size();
+    if (rows < 10) {
+      throw new IllegalArgumentException("need at least 10 labelled records to train, got " + rows);
+    }
     Task task = options.kind().task();
     if (task == Task.CLASSIFICATION
         && split.train().stream().map(LabelledRecord::label).distinct().count() < 2) {

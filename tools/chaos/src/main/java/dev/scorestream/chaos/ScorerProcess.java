@@ -12,27 +12,45 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One scorer instance as operators run it: {@code java -jar scorer.jar run --config FILE} in a
- * process of its own, which the suite kills with SIGKILL, freezes with SIGSTOP and thaws with
- * SIGCONT. Only the process it started is ever signalled, by its PID.
+ * One scorer process as operators run it: {@code java -jar scorer.jar run --config FILE} (or the
+ * retraining controller, {@code retrain --watch}) in a process of its own, which the suite kills
+ * with SIGKILL, freezes with SIGSTOP and thaws with SIGCONT. Only the process it started is ever
+ * signalled, by its PID.
  */
 final class ScorerProcess implements AutoCloseable {
 
   private final String name;
   private final Path jar;
-  private final Path config;
+  private final List<String> arguments;
   private final Path log;
   private final int httpPort;
+  private final String readyPath;
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
   private volatile Process process;
 
   ScorerProcess(String name, Path jar, Path config, Path log, int httpPort) {
+    this(
+        name,
+        jar,
+        List.of("run", "--config", config.toString()),
+        log,
+        httpPort,
+        "/health/pipeline");
+  }
+
+  /**
+   * @param arguments the CLI's arguments after {@code -jar scorer.jar}
+   * @param readyPath the HTTP path that answers 200 once the process is ready
+   */
+  ScorerProcess(
+      String name, Path jar, List<String> arguments, Path log, int httpPort, String readyPath) {
     this.name = name;
     this.jar = jar;
-    this.config = config;
+    this.arguments = List.copyOf(arguments);
     this.log = log;
     this.httpPort = httpPort;
+    this.readyPath = readyPath;
     Runtime.getRuntime().addShutdownHook(new Thread(this::killQuietly, "reaper-" + name));
   }
 
@@ -40,21 +58,21 @@ final class ScorerProcess implements AutoCloseable {
     return name;
   }
 
+  /** The running process's id. */
+  long pid() {
+    return process.pid();
+  }
+
   /** Starts the process and returns how long it took to become ready. */
   Duration start(Duration timeout) {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     long started = System.nanoTime();
     try {
+      List<String> command =
+          new java.util.ArrayList<>(List.of(java, "-Xmx512m", "-jar", jar.toString()));
+      command.addAll(arguments);
       process =
-          new ProcessBuilder(
-                  List.of(
-                      java,
-                      "-Xmx512m",
-                      "-jar",
-                      jar.toString(),
-                      "run",
-                      "--config",
-                      config.toString()))
+          new ProcessBuilder(command)
               .redirectErrorStream(true)
               .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
               .start();
@@ -64,7 +82,7 @@ final class ScorerProcess implements AutoCloseable {
     return awaitReady(started, timeout);
   }
 
-  /** Waits until {@code /health/pipeline} answers 200; returns the time since {@code since}. */
+  /** Waits until the ready path answers 200; returns the time since {@code since}. */
   Duration awaitReady(long since, Duration timeout) {
     long deadline = since + timeout.toNanos();
     while (System.nanoTime() < deadline) {
@@ -82,7 +100,7 @@ final class ScorerProcess implements AutoCloseable {
   boolean ready() {
     try {
       HttpRequest request =
-          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/health/pipeline"))
+          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + readyPath))
               .timeout(Duration.ofSeconds(2))
               .build();
       return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;

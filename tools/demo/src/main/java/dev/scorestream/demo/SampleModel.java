@@ -2,6 +2,7 @@ package dev.scorestream.demo;
 
 import dev.scorestream.features.FeatureExtractor;
 import dev.scorestream.model.ModelArtifact;
+import dev.scorestream.model.TrainingRows;
 import dev.scorestream.samples.PaymentGenerator;
 import dev.scorestream.schemas.Contracts;
 import dev.scorestream.schemas.LabelledRecord;
@@ -41,14 +42,15 @@ public final class SampleModel {
     for (int i = 0; i < payments; i++) {
       rows.add(generator.next(start + i * 60_000L));
     }
+    ModelTrainer.Options options =
+        new ModelTrainer.Options("fraud", version, TrainerKind.LOGISTIC, 0.2, seed, "label");
+    ModelTrainer.Split split = ModelTrainer.split(rows, options);
     ModelArtifact artifact =
         new ModelTrainer(FeatureExtractor.forSchema(reader), Clock.systemUTC())
-            .train(
-                rows,
-                new ModelTrainer.Options(
-                    "fraud", version, TrainerKind.LOGISTIC, 0.2, seed, "label"),
-                log);
+            .train(split, options, log);
     try {
+      // The rows it learned from go with it: a retraining mixes them back in.
+      TrainingRows.write(target, reader, TrainingRows.of(split.train(), "event_id", "event_time"));
       artifact.save(target);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write the sample model to " + target, e);

@@ -1,0 +1,267 @@
+package dev.scorestream.integration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.scorestream.app.RetrainApp;
+import dev.scorestream.app.StreamsProperties;
+import dev.scorestream.config.ScorerConfig;
+import dev.scorestream.fixtures.SyntheticFeedback;
+import dev.scorestream.model.ModelArtifact;
+import dev.scorestream.model.ModelDirectory;
+import dev.scorestream.model.TrainingRows;
+import dev.scorestream.registry.RegistrySettings;
+import dev.scorestream.registry.SchemaRegistryClient;
+import dev.scorestream.retraining.AuditTrail;
+import dev.scorestream.retraining.ModelEvent;
+import dev.scorestream.samples.PaymentGenerator;
+import dev.scorestream.schemas.Contracts;
+import dev.scorestream.schemas.LabelledRecord;
+import dev.scorestream.testkit.EmbeddedStack;
+import dev.scorestream.testkit.RealComponents;
+import dev.scorestream.training.TestModels;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The retraining controller on the real broker and registry, fed what a pipeline's label join and
+ * live-quality windows would write ({@link SyntheticFeedback}, with the real models' answers).
+ */
+@ExtendWith(RealComponents.class)
+class RetrainingControllerIT {
+
+  static final Duration WAIT = Duration.ofSeconds(90);
+
+  @TempDir Path dir;
+
+  /** The topics and directories of one loop. */
+  record Loop(String prefix, Path models, Path challengers, Path policy, ScorerConfig config) {
+
+    String training() {
+      return prefix + "events.training";
+    }
+
+    String performance() {
+      return prefix + "events.performance";
+    }
+
+    List<ModelEvent> trail(EmbeddedStack stack) {
+      return new AuditTrail(
+              prefix + "model-events",
+              new SchemaRegistryClient(RegistrySettings.of(stack.registry().url())),
+              -1)
+          .read(StreamsProperties.clients(config), "fraud");
+    }
+
+    List<ModelEvent.Type> types(EmbeddedStack stack) {
+      return trail(stack).stream().map(ModelEvent::type).toList();
+    }
+
+    String serving() {
+      return new ModelDirectory(models, TestModels.extractor())
+          .newestValid()
+          .orElseThrow()
+          .metadata()
+          .version();
+    }
+  }
+
+  Loop loop(EmbeddedStack stack, String prefix, String policy) throws Exception {
+    stack
+        .kafka()
+        .createTopics(
+            Map.of(
+                prefix + "events.training", 2,
+                prefix + "events.performance", 1,
+                prefix + "events.drift", 1,
+                prefix + "model-events", 1));
+    Path models = dir.resolve(prefix + "models");
+    TestModels.logistic().save(models.resolve("fraud-v1"));
+    Path challengers = models.resolve(".challenger");
+    Path policyFile = dir.resolve(prefix + "policy.json");
+    Files.writeString(policyFile, policy);
+    Map<String, Object> values = new HashMap<>();
+    values.put(ScorerConfig.BOOTSTRAP_SERVERS, stack.kafka().bootstrapServers());
+    values.put(ScorerConfig.REGISTRY_URL, stack.registry().url());
+    values.put(ScorerConfig.MODEL_DIR, models.toString());
+    values.put(ScorerConfig.CHALLENGER_DIR, challengers.toString());
+    values.put(ScorerConfig.TOPIC_TRAINING, prefix + "events.training");
+    values.put(ScorerConfig.TOPIC_PERFORMANCE, prefix + "events.performance");
+    values.put(ScorerConfig.TOPIC_DRIFT, prefix + "events.drift");
+    values.put(ScorerConfig.TOPIC_MODEL_EVENTS, prefix + "model-events");
+    values.put(ScorerConfig.RETRAIN_LEASE_PREFIX, prefix + "retrain");
+    values.put(ScorerConfig.RETRAIN_SESSION_TIMEOUT, "6s");
+    return new Loop(prefix, models, challengers, policyFile, ScorerConfig.of(values));
+  }
+
+  static List<LabelledRecord> payments(int count, long seed, PaymentGenerator.Concept concept) {
+    PaymentGenerator generator =
+        new PaymentGenerator(Contracts.paymentEvent(), seed)
+            .shift(PaymentGenerator.Shift.season(concept));
+    List<LabelledRecord> rows = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      rows.add(generator.next(0));
+    }
+    return rows;
+  }
+
+  @Test
+  void shouldRejectACandidateNoBetterThanTheChampionOnNewerRows(EmbeddedStack stack)
+      throws Exception {
+    Loop loop =
+        loop(
+            stack,
+            "rj-",
+            """
+            {"version": 1, "model": "fraud", "triggers": {"manualOnly": true},
+             "data": {"window": "30d", "minExamples": 1000, "evalFraction": 0.25,
+                      "championData": {"share": 0.2}},
+             "perturb": {"share": 0.1, "seed": 3},
+             "gates": {"offline": {"margin": 0.02, "minEvalRows": 200}}}
+            """);
+    Instant start = Instant.parse("2026-11-01T00:00:00Z");
+    try (SyntheticFeedback feedback =
+        new SyntheticFeedback(stack, loop.training(), loop.performance())) {
+      feedback.examples(
+          payments(3000, 61, PaymentGenerator.Concept.USUAL), start, TestModels.logistic(), null);
+    }
+    List<String> log = new CopyOnWriteArrayList<>();
+    RetrainApp app = RetrainApp.create(loop.config(), loop.policy(), log::add, Clock.systemUTC());
+    try {
+      assertThat(app.controller().once(Duration.ofSeconds(30))).isTrue();
+    } finally {
+      app.shutdown();
+    }
+
+    List<ModelEvent> trail = loop.trail(stack);
+    assertThat(trail)
+        .extracting(ModelEvent::type)
+        .containsExactly(
+            ModelEvent.Type.TRIGGERED, ModelEvent.Type.TRAINED, ModelEvent.Type.REJECTED);
+    ModelEvent trained = trail.get(1);
+    assertThat(trained.gates())
+        .filteredOn(g -> g.name().equals("offline.margin"))
+        .singleElement()
+        .satisfies(g -> assertThat(g.passed()).isFalse());
+    assertThat(trail.get(2).reason()).startsWith("OFFLINE_GATE");
+    ModelEvent.DataCoordinates data = trained.data();
+    assertThat(data.counts().read()).isEqualTo(3000);
+    assertThat(data.counts().evalRows()).isEqualTo(750);
+    assertThat(data.counts().trainRows()).isEqualTo(2250 + data.counts().championRows());
+    assertThat(data.ranges().stream().mapToLong(r -> r.toOffset() - r.fromOffset()).sum())
+        .isEqualTo(3000);
+    // Out of time: no training row of the window is as new as the first held-out one.
+    Path stored = loop.models().resolve(".candidates").resolve(trained.artifact().directory());
+    List<TrainingRows.Row> rows = TrainingRows.read(stored, Contracts.paymentEvent());
+    assertThat(rows).hasSize((int) data.counts().trainRows());
+    assertThat(rows)
+        .allSatisfy(
+            row -> assertThat(row.eventTime()).isLessThan(data.holdoutFrom().toEpochMilli()));
+    assertThat(loop.serving()).isEqualTo("test-v1");
+    try (Stream<Path> challengers = Files.list(loop.challengers())) {
+      assertThat(challengers.filter(p -> !p.getFileName().toString().startsWith("."))).isEmpty();
+    }
+  }
+
+  @Test
+  void shouldPromoteOnATriggerAndRollBackWhenItDoesWorseLive(EmbeddedStack stack) throws Exception {
+    Loop loop =
+        loop(
+            stack,
+            "rt-",
+            """
+            {"version": 1, "model": "fraud",
+             "triggers": {"pollInterval": "200ms", "cooldown": "1h",
+               "liveQuality": {"metric": "accuracy", "below": 0.8, "windows": 2, "minLabels": 100}},
+             "data": {"window": "30d", "minExamples": 1000, "evalFraction": 0.25,
+                      "championData": {"share": 0.1}},
+             "perturb": {"share": 0.1},
+             "gates": {"offline": {"margin": 0.02, "minEvalRows": 200},
+                       "shadow": {"test": "mcnemar", "minPaired": 500, "looks": 1,
+                                  "pickupTimeout": "0s"}},
+             "rollback": {"windows": 2, "minLabels": 100, "margin": 0.02, "maxWait": "1h"}}
+            """);
+    Instant start = Instant.parse("2026-12-01T00:00:00Z");
+    Instant now = Instant.now();
+    List<String> log = new CopyOnWriteArrayList<>();
+    try (SyntheticFeedback feedback =
+            new SyntheticFeedback(stack, loop.training(), loop.performance());
+        RetrainApp app =
+            RetrainApp.create(loop.config(), loop.policy(), log::add, Clock.systemUTC())) {
+      feedback.examples(
+          payments(4000, 71, PaymentGenerator.Concept.HOLIDAY), start, TestModels.logistic(), null);
+      // The holiday season: the champion's live accuracy falls below the policy's 0.8.
+      feedback.performance("test-v1", now.minusSeconds(120), 300, 0.70);
+      feedback.performance("test-v1", now.minusSeconds(60), 300, 0.70);
+      Thread controller = new Thread(app::watch, "controller");
+      controller.start();
+      try {
+        await()
+            .atMost(WAIT)
+            .until(() -> loop.types(stack).contains(ModelEvent.Type.SHADOW_STARTED));
+        ModelEvent shadow =
+            loop.trail(stack).stream()
+                .filter(e -> e.type() == ModelEvent.Type.SHADOW_STARTED)
+                .findFirst()
+                .orElseThrow();
+        Path published = loop.challengers().resolve(shadow.artifact().directory());
+        await().atMost(WAIT).until(() -> Files.isDirectory(published));
+        ModelArtifact challenger = ModelArtifact.load(published, TestModels.extractor());
+        // Instances score both; the join pairs their answers on the next labelled events.
+        feedback.examples(
+            payments(800, 72, PaymentGenerator.Concept.HOLIDAY),
+            start.plusSeconds(10_000),
+            TestModels.logistic(),
+            challenger);
+        await().atMost(WAIT).until(() -> loop.serving().equals(challenger.metadata().version()));
+        await().atMost(WAIT).until(() -> !Files.exists(published));
+
+        // Worse live than the champion it replaced was: rolled back on its own.
+        Instant later = Instant.now();
+        feedback.performance(challenger.metadata().version(), later, 300, 0.55);
+        feedback.performance(challenger.metadata().version(), later.plusSeconds(60), 300, 0.55);
+        await().atMost(WAIT).until(() -> loop.types(stack).contains(ModelEvent.Type.ROLLED_BACK));
+      } finally {
+        app.close();
+        controller.join(30_000);
+        app.shutdown();
+      }
+    }
+
+    assertThat(loop.types(stack))
+        .containsSubsequence(
+            ModelEvent.Type.TRIGGERED,
+            ModelEvent.Type.TRAINED,
+            ModelEvent.Type.SHADOW_STARTED,
+            ModelEvent.Type.PROMOTING,
+            ModelEvent.Type.PROMOTED,
+            ModelEvent.Type.ROLLING_BACK,
+            ModelEvent.Type.ROLLED_BACK)
+        .containsOnlyOnce(ModelEvent.Type.PROMOTED, ModelEvent.Type.TRIGGERED);
+    ModelEvent triggered = loop.trail(stack).get(0);
+    assertThat(triggered.cause().kind()).isEqualTo(ModelEvent.CauseKind.LIVE_QUALITY);
+    ModelEvent promoting =
+        loop.trail(stack).stream()
+            .filter(e -> e.type() == ModelEvent.Type.PROMOTING)
+            .findFirst()
+            .orElseThrow();
+    assertThat(promoting.shadow().verdict()).isEqualTo(ModelEvent.Verdict.PROMOTE);
+    assertThat(promoting.shadow().pairs().paired()).isGreaterThanOrEqualTo(500);
+    assertThat(promoting.shadow().pairs().challengerOnly())
+        .isGreaterThan(promoting.shadow().pairs().championOnly());
+    assertThat(loop.serving()).isEqualTo("test-v1");
+    assertThat(log).anyMatch(line -> line.startsWith("promoted "));
+  }
+}
