@@ -366,6 +366,26 @@ class FeedbackTopologyTest {
   }
 
   @Test
+  void shouldDeadLetterALabelFromBefore1970AndKeepJoiningTheOthers() {
+    GenericRecord feedback = new GenericData.Record(Contracts.labelFeedback());
+    feedback.put("event_id", "e-1");
+    feedback.put("label", PaymentGenerator.FRAUD);
+    feedback.put("label_time", -14_036_375_487L);
+    byte[] bytes = labelEncoder.encode(feedback);
+    labels.pipeInput(new TestRecord<>(key("e-1"), bytes, new RecordHeaders(), LABELS_AT));
+
+    List<TestRecord<Bytes, byte[]>> letters = deadLetters.readRecordsToList();
+    assertThat(letters)
+        .singleElement()
+        .satisfies(letter -> assertThat(letter.value()).isEqualTo(bytes));
+    assertThat(
+            new String(
+                letters.get(0).headers().lastHeader(DeadLetterHeaders.RULES).value(),
+                StandardCharsets.UTF_8))
+        .isEqualTo(LabelDecodingProcessor.RULE_LABEL_TIME);
+  }
+
+  @Test
   void shouldDeadLetterALabelWithoutLabelOrValue() {
     GenericRecord feedback = new GenericData.Record(Contracts.labelFeedback());
     feedback.put("event_id", "e-1");
