@@ -7,6 +7,7 @@ import dev.scorestream.http.ScorerHttpServer;
 import dev.scorestream.metrics.RetrainingMetrics;
 import dev.scorestream.registry.SchemaRegistryClient;
 import dev.scorestream.retraining.ModelEvent;
+import dev.scorestream.retraining.Rebuilder;
 import dev.scorestream.retraining.RetrainingController;
 import dev.scorestream.retraining.RetrainingPolicy;
 import dev.scorestream.retraining.SchemaChangeSource;
@@ -58,6 +59,15 @@ public final class RetrainApp implements AutoCloseable {
     RetrainingController controller =
         new RetrainingController(settings, SchemaChangeSource.NONE, metrics, log, clock);
     return new RetrainApp(controller, meters, metrics);
+  }
+
+  /**
+   * A rebuild of a recorded candidate ({@code scorer retrain --rebuild}): reads the trail and the
+   * training topic, takes no lease.
+   */
+  public static Rebuilder rebuilder(
+      ScorerConfig config, Path policyFile, Consumer<String> log, Clock clock) {
+    return new Rebuilder(settings(config, policyFile, actor("rebuild")), clock, log);
   }
 
   /** A person's action under the same fence ({@code scorer models retrain|promote|...}). */

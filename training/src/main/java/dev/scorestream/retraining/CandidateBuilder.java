@@ -49,18 +49,34 @@ final class CandidateBuilder {
    *
    * @param stored where the candidate store keeps it, null when it was not made
    * @param reason why it was not made (NOT_ENOUGH_DATA ...), null when it was
+   * @param rows the rows it was made from, for a rebuild to compare; null when it was not made
    */
   record Built(
       Publisher.Stored stored,
       ModelEvent.DataCoordinates data,
       Map<String, Double> metrics,
       List<ModelEvent.GateResult> gates,
-      String reason) {
+      String reason,
+      Rows rows) {
 
     boolean passed() {
       return stored != null && OfflineGate.passed(gates);
     }
   }
+
+  /**
+   * The rows behind a candidate.
+   *
+   * @param clean the training rows before perturbation (window, then the champion's)
+   * @param perturbed the training rows as trained on, and what was perturbed
+   * @param eval the held-out rows
+   * @param messyEval the held-out rows, every one perturbed, for the robustness check
+   */
+  record Rows(
+      List<LabelledRecord> clean,
+      Perturbations.Result perturbed,
+      List<LabelledRecord> eval,
+      List<LabelledRecord> messyEval) {}
 
   private final RetrainingPolicy policy;
   private final FeatureExtractor extractor;
@@ -169,7 +185,8 @@ final class CandidateBuilder {
             new ModelEvent.Seeds(policy.perturb().seed(), policy.trainer().seed()),
             policy.trainer().kind().code(),
             digest(training));
-    return new Built(stored, coordinates, metrics, gates, null);
+    return new Built(
+        stored, coordinates, metrics, gates, null, new Rows(clean, perturbed, eval, messy));
   }
 
   private Built refused(ModelEvent trigger, LabelledEvents.Read read, String reason) {
@@ -183,7 +200,7 @@ final class CandidateBuilder {
             new ModelEvent.Seeds(policy.perturb().seed(), policy.trainer().seed()),
             policy.trainer().kind().code(),
             digest(List.of()));
-    return new Built(null, coordinates, Map.of(), List.of(), reason);
+    return new Built(null, coordinates, Map.of(), List.of(), reason, null);
   }
 
   /**
