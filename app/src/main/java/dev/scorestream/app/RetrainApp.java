@@ -106,7 +106,8 @@ public final class RetrainApp implements AutoCloseable {
         new RetrainingController.Lease(
             config.getString(ScorerConfig.RETRAIN_LEASE_PREFIX) + "-" + policy.model(),
             config.getDuration(ScorerConfig.RETRAIN_SESSION_TIMEOUT),
-            config.getDuration(ScorerConfig.RETRAIN_FENCE_BACKOFF)),
+            config.getDuration(ScorerConfig.RETRAIN_FENCE_BACKOFF),
+            config.getDuration(ScorerConfig.RETRAIN_STEP_TIMEOUT)),
         StreamsProperties.clients(config),
         new SchemaRegistryClient(PipelineConfig.registrySettings(config)),
         PipelineConfig.readerSchema(config),

@@ -59,10 +59,9 @@ class RetrainingControllerIT {
     }
 
     List<ModelEvent> trail(EmbeddedStack stack) {
-      return new AuditTrail(
+      return AuditTrail.forReading(
               prefix + "model-events",
-              new SchemaRegistryClient(RegistrySettings.of(stack.registry().url())),
-              -1)
+              new SchemaRegistryClient(RegistrySettings.of(stack.registry().url())))
           .read(StreamsProperties.clients(config), "fraud");
     }
 

@@ -123,11 +123,17 @@ final class LabelDecodingProcessor implements FixedKeyProcessor<Bytes, byte[], F
     }
     FeedbackInput.Label valid =
         new FeedbackInput.Label(eventId, text == null ? null : text.toString(), truth, labelTime);
+    return sized(valid, decoded.schemaId(), value);
+  }
+
+  private FeedbackInput sized(FeedbackInput.Label valid, int schemaId, byte[] value) {
     // A label travels through the labels' repartition topic and, when it overtakes its prediction,
     // waits in a changelogged store, keyed by its event id; one too large for either would stop the
     // pipeline, so it is refused here instead (the waiting record is the larger of the two).
+    String eventId = valid.eventId();
+    String text = valid.label();
     long idBytes = eventId.getBytes(StandardCharsets.UTF_8).length;
-    long textBytes = text == null ? 0 : ((CharSequence) text).length() * 3L; // UTF-8 upper bound
+    long textBytes = text == null ? 0 : text.length() * 3L; // UTF-8 upper bound
     long waiting =
         RecordSize.upperBound(null, null, null)
             + idBytes
@@ -144,7 +150,7 @@ final class LabelDecodingProcessor implements FixedKeyProcessor<Bytes, byte[], F
               + limits.maxInternalRecordBytes()
               + " bytes)",
           null,
-          decoded.schemaId(),
+          schemaId,
           value);
     }
     return valid;

@@ -148,6 +148,45 @@ final class CandidateBuilder {
                 champion.metadata().labelField()),
             log);
     Publisher.Stored stored = publisher.store(candidate, reader, trainingRows(training));
+    Judged judged = judge(trainer, champion, candidate, stored, eval, perturbations);
+    ModelEvent.DataCoordinates coordinates =
+        new ModelEvent.DataCoordinates(
+            trigger.data().topic(),
+            trigger.data().ranges(),
+            new ModelEvent.Counts(
+                read.read(),
+                read.skipped() + (read.examples().size() - rows.size()),
+                clean.size(),
+                eval.size(),
+                mix.rows().size(),
+                perturbed.perturbed()),
+            split.holdoutFrom(),
+            perturbed.perturbedByKind(),
+            new ModelEvent.Seeds(policy.perturb().seed(), policy.trainer().seed()),
+            policy.trainer().kind().code(),
+            digest(training));
+    return new Built(
+        stored,
+        coordinates,
+        judged.metrics(),
+        judged.gates(),
+        null,
+        new Rows(clean, perturbed, eval, judged.messyEval()));
+  }
+
+  /** Gate 1's checks and figures: champion and candidate on the same held-out rows. */
+  private record Judged(
+      List<ModelEvent.GateResult> gates,
+      Map<String, Double> metrics,
+      List<LabelledRecord> messyEval) {}
+
+  private Judged judge(
+      ModelTrainer trainer,
+      ModelArtifact champion,
+      ModelArtifact candidate,
+      Publisher.Stored stored,
+      List<LabelledRecord> eval,
+      Perturbations perturbations) {
     List<ModelEvent.GateResult> gates = new ArrayList<>();
     gates.add(artifactGate(stored));
     List<LabelledRecord> messy = perturbations.perturbAll(eval, policy.perturb().seed() + 1).rows();
@@ -169,24 +208,7 @@ final class CandidateBuilder {
     put(metrics, "candidate", candidateEval);
     put(metrics, "champion.perturbed", championMessy);
     put(metrics, "candidate.perturbed", candidateMessy);
-    ModelEvent.DataCoordinates coordinates =
-        new ModelEvent.DataCoordinates(
-            trigger.data().topic(),
-            trigger.data().ranges(),
-            new ModelEvent.Counts(
-                read.read(),
-                read.skipped() + (read.examples().size() - rows.size()),
-                clean.size(),
-                eval.size(),
-                mix.rows().size(),
-                perturbed.perturbed()),
-            split.holdoutFrom(),
-            perturbed.perturbedByKind(),
-            new ModelEvent.Seeds(policy.perturb().seed(), policy.trainer().seed()),
-            policy.trainer().kind().code(),
-            digest(training));
-    return new Built(
-        stored, coordinates, metrics, gates, null, new Rows(clean, perturbed, eval, messy));
+    return new Judged(gates, metrics, messy);
   }
 
   private Built refused(ModelEvent trigger, LabelledEvents.Read read, String reason) {

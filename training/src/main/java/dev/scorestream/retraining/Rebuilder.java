@@ -1,15 +1,12 @@
 package dev.scorestream.retraining;
 
 import dev.scorestream.features.FeatureExtractor;
-import dev.scorestream.feedback.TrainingExamples;
 import dev.scorestream.model.ArtifactManifest;
 import dev.scorestream.model.ModelArtifact;
 import dev.scorestream.model.ModelScorer;
 import dev.scorestream.model.ScoreResult;
 import dev.scorestream.model.TrainingRows;
-import dev.scorestream.registry.SchemaRegistryClient;
 import dev.scorestream.schemas.LabelledRecord;
-import dev.scorestream.validation.RecordValidator;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -110,12 +107,7 @@ public final class Rebuilder {
    *     decided under another policy, or what it needs (the rows, the champion) is gone
    */
   public Report rebuild(String id) throws IOException {
-    SchemaRegistryClient registry = settings.registry();
-    AuditTrail trail =
-        new AuditTrail(
-            settings.topics().modelEvents(),
-            registry,
-            registry.register(settings.topics().modelEvents() + "-value", ModelEvents.schema()));
+    AuditTrail trail = AuditTrail.registered(settings.topics().modelEvents(), settings.registry());
     ModelEvent trained = find(trail.read(settings.clientProperties(), null), id);
     if (trained.data() == null || trained.data().counts().trainRows() == 0) {
       throw new IllegalArgumentException(
@@ -144,13 +136,9 @@ public final class Rebuilder {
                 + trained.data().topic()
                 + " (retention deleted them)");
       }
-      LabelledEvents events =
-          new LabelledEvents(
-              new TrainingExamples(settings.reader()),
-              registry,
-              RecordValidator.forSchema(settings.reader()));
       LabelledEvents.Read read =
-          events.read(ranges, trained.data().topic(), trained.data().ranges());
+          LoopContext.labelledEvents(settings)
+              .read(ranges, trained.data().topic(), trained.data().ranges());
       Publisher publisher =
           new Publisher(scratch.resolve("models"), scratch.resolve("challengers"));
       Files.createDirectories(scratch.resolve("models").resolve(Publisher.CANDIDATES));

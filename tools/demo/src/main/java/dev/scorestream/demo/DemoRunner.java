@@ -139,24 +139,7 @@ public final class DemoRunner {
     out.println("Starting embedded Kafka (KRaft) and Apicurio registry ...");
     Path work = TempDirectories.create("scorestream-demo-");
     try (EmbeddedStack stack = EmbeddedStack.start()) {
-      stack
-          .kafka()
-          .createTopics(
-              Map.of(
-                  EVENTS,
-                  4,
-                  PREDICTIONS,
-                  4,
-                  DLQ,
-                  1,
-                  DRIFT,
-                  1,
-                  LABELS,
-                  4,
-                  PERFORMANCE,
-                  1,
-                  TRAINING,
-                  1));
+      createTopics(stack);
       if (options.scenario() == Scenario.ENRICHMENT) {
         return enrichmentScenario(stack, work, options);
       }
@@ -216,6 +199,27 @@ public final class DemoRunner {
     } finally {
       TempDirectories.delete(work);
     }
+  }
+
+  private static void createTopics(EmbeddedStack stack) {
+    stack
+        .kafka()
+        .createTopics(
+            Map.of(
+                EVENTS,
+                4,
+                PREDICTIONS,
+                4,
+                DLQ,
+                1,
+                DRIFT,
+                1,
+                LABELS,
+                4,
+                PERFORMANCE,
+                1,
+                TRAINING,
+                1));
   }
 
   private Path trainModel(Path target, long seed) {

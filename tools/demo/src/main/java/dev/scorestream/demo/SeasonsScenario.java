@@ -160,10 +160,8 @@ final class SeasonsScenario {
    */
   private List<ModelEvent> follow(ScorerConfig config, Instant start, Traffic traffic) {
     AuditTrail trail =
-        new AuditTrail(
-            MODEL_EVENTS,
-            new SchemaRegistryClient(RegistrySettings.of(stack.registry().url())),
-            -1);
+        AuditTrail.forReading(
+            MODEL_EVENTS, new SchemaRegistryClient(RegistrySettings.of(stack.registry().url())));
     List<ModelEvent> seen = new ArrayList<>();
     Instant deadline = start.plus(LIMIT);
     while (Instant.now().isBefore(deadline)) {
