@@ -17,6 +17,7 @@ public final class Contracts {
   public static final String LABEL_FEEDBACK = "LabelFeedback.avsc";
   public static final String DRIFT_REPORT = "DriftReport.avsc";
   public static final String PERFORMANCE_REPORT = "PerformanceReport.avsc";
+  public static final String SCHEMA_CHANGE = "SchemaChange.avsc";
 
   private Contracts() {}
 
@@ -42,6 +43,15 @@ public final class Contracts {
   /** Live model quality of one label window ({@code events.performance}). */
   public static Schema performanceReport() {
     return bundled(PERFORMANCE_REPORT);
+  }
+
+  /**
+   * One new writer schema of an input or labels subject, analysed against the reader schema and
+   * what it does to the serving models ({@code schema-changes}, compacted, keyed by {@code
+   * <subject>/<schema id>}).
+   */
+  public static Schema schemaChange() {
+    return bundled(SCHEMA_CHANGE);
   }
 
   /** A bundled contract by file name, e.g. {@code Prediction.avsc}. */
