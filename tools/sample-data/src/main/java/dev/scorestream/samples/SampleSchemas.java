@@ -1,6 +1,8 @@
 package dev.scorestream.samples;
 
 import dev.scorestream.schemas.Contracts;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.avro.Schema;
 
 /** Writer schemas the demo's producers use besides the reader schema itself. */
@@ -16,5 +18,29 @@ public final class SampleSchemas {
   /** Adds the channel symbol {@code WALLET}, unknown to the reader schema. */
   public static Schema walletChannel() {
     return Contracts.fromClasspath("/samples/PaymentEvent-wallet.avsc");
+  }
+
+  /**
+   * The reader schema ready for two producer changes: {@code card_present} has a default (false),
+   * so a writer may drop it, and {@code account_age_days} has the alias {@code account_age}, so a
+   * writer may rename it. Same fields, rules and features as the bundled reader.
+   */
+  public static Schema tolerantReader() {
+    return Contracts.fromClasspath("/samples/PaymentEvent-tolerant.avsc");
+  }
+
+  /** {@code schema} without the field {@code name}: what a producer that dropped it writes. */
+  public static Schema without(Schema schema, String name) {
+    if (schema.getField(name) == null) {
+      throw new IllegalArgumentException(schema.getFullName() + " has no field " + name);
+    }
+    List<Schema.Field> fields = new ArrayList<>();
+    for (Schema.Field field : schema.getFields()) {
+      if (!field.name().equals(name)) {
+        fields.add(new Schema.Field(field, field.schema()));
+      }
+    }
+    return Schema.createRecord(
+        schema.getName(), schema.getDoc(), schema.getNamespace(), false, fields);
   }
 }
