@@ -17,4 +17,9 @@ public record ModelImpact(
   public boolean affected() {
     return features.stream().anyMatch(FeatureImpact::degraded);
   }
+
+  /** The features worse off than under the previous writer, by name. */
+  public List<FeatureImpact> degraded() {
+    return features.stream().filter(FeatureImpact::degraded).toList();
+  }
 }

@@ -46,7 +46,8 @@ public record SchemaChangeReport(
 
   /**
    * One line for the log and the demo: {@code decodes SOME_EVENTS, FORWARD with reader, FULL with
-   * previous; 2 changes since previous; fraud 3f2a affected: amount ALWAYS_DEFAULT}.
+   * previous; 2 changes since previous, 1 against reader; fraud 3f2a affected: amount
+   * ALWAYS_DEFAULT}. A model that loses more than {@value #LISTED} features is summed up.
    */
   public String summary() {
     StringBuilder line =
@@ -58,7 +59,7 @@ public record SchemaChangeReport(
     compatibility
         .withPrevious()
         .ifPresent(level -> line.append(", ").append(level).append(" with previous"));
-    line.append("; ").append(sincePrevious.size()).append(" changes since previous, ");
+    line.append("; ").append(changes(sincePrevious.size())).append(" since previous, ");
     line.append(againstReader.size()).append(" against reader");
     for (ModelImpact model : models) {
       if (model.affected()) {
@@ -67,13 +68,31 @@ public record SchemaChangeReport(
             .append(' ')
             .append(model.version())
             .append(" affected: ")
-            .append(
-                model.features().stream()
-                    .filter(FeatureImpact::degraded)
-                    .map(f -> f.feature() + " " + f.consequence())
-                    .collect(Collectors.joining(", ")));
+            .append(degraded(model));
       }
     }
     return line.toString();
+  }
+
+  /** Features listed one by one in {@link #summary()}; beyond, they are counted. */
+  static final int LISTED = 8;
+
+  private String degraded(ModelImpact model) {
+    List<FeatureImpact> degraded = model.degraded();
+    if (compatibility.decodability() == Decodability.NO_EVENTS) {
+      return "all " + degraded.size() + " features DEAD_LETTERED (no event decodes)";
+    }
+    String listed =
+        degraded.stream()
+            .limit(LISTED)
+            .map(f -> f.feature() + " " + f.consequence())
+            .collect(Collectors.joining(", "));
+    return degraded.size() <= LISTED
+        ? listed
+        : listed + " and " + (degraded.size() - LISTED) + " more";
+  }
+
+  private static String changes(int count) {
+    return count == 1 ? "1 change" : count + " changes";
   }
 }

@@ -93,6 +93,9 @@ class ModelImpactTest {
   void shouldLoseEveryFeatureWhenNoEventDecodes() {
     SchemaChangeReport report = analyze(Optional.of(reader()), readerWith(HOUR, ""), FRAUD);
 
+    assertThat(report.summary())
+        .endsWith("; fraud v1 affected: all 6 features DEAD_LETTERED (no event decodes)")
+        .contains("; 1 change since previous, 1 against reader");
     assertThat(report.compatibility().decodability()).isEqualTo(Decodability.NO_EVENTS);
     assertThat(report.models().get(0).features())
         .hasSize(6)
