@@ -2,8 +2,10 @@ package dev.scorestream.app;
 
 import dev.scorestream.codec.WireFormatDecoder;
 import dev.scorestream.codec.WireFormatEncoder;
+import dev.scorestream.codec.WriterCounts;
 import dev.scorestream.config.ScorerConfig;
 import dev.scorestream.enrichment.Enricher;
+import dev.scorestream.evolution.ServingModel;
 import dev.scorestream.features.FeatureExtractor;
 import dev.scorestream.features.JsonEvents;
 import dev.scorestream.http.JsonScorer;
@@ -12,12 +14,14 @@ import dev.scorestream.inference.GrpcInferenceServer;
 import dev.scorestream.inference.InferenceService;
 import dev.scorestream.inference.RestV2Routes;
 import dev.scorestream.metrics.PipelineMetrics;
+import dev.scorestream.metrics.SchemaChangeMetrics;
 import dev.scorestream.model.ModelScorer;
 import dev.scorestream.model.ModelWatcher;
 import dev.scorestream.registry.SchemaRegistryClient;
 import dev.scorestream.schemas.Contracts;
 import dev.scorestream.serving.EventScorer;
 import dev.scorestream.serving.Health;
+import dev.scorestream.serving.ServingModels;
 import dev.scorestream.topology.ContextStores;
 import dev.scorestream.topology.OutputFailureHandler;
 import dev.scorestream.topology.OutputGuards;
@@ -30,8 +34,10 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Deque;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.admin.Admin;
@@ -46,7 +52,8 @@ import org.slf4j.LoggerFactory;
  *
  * <ol>
  *   <li>{@link #serving}: reader schema, rules, enrichment spec and models ({@link ServingSetup});
- *   <li>{@link #topics}: the registry client and the topics the configuration names;
+ *   <li>{@link #topics}: the registry client and the topics the configuration names (the
+ *       schema-changes topic made compacted, and the changes it already holds read);
  *   <li>{@link #outputs}: the prediction schema registered, the output topics' limits learned;
  *   <li>{@link #metrics}: the meters and the scoring core they watch;
  *   <li>{@link #pipeline}: the topology and its Kafka Streams instance;
@@ -69,6 +76,8 @@ final class Startup {
   ServingSetup serving;
   SchemaRegistryClient registry;
   Map<String, Integer> partitions;
+  Set<String> reportedChanges = Set.of();
+  SchemaChangeMetrics schemaChangeMetrics;
   int predictionSchemaId;
   OutputGuards guards;
   Properties streamsConfig;
@@ -94,6 +103,20 @@ final class Startup {
   void topics() {
     registry = new SchemaRegistryClient(PipelineConfig.registrySettings(config));
     partitions = TopicChecks.checkTopicsExist(config, serving.enrichment());
+    if (config.getBoolean(ScorerConfig.SCHEMA_CHANGES_ENABLED)) {
+      TopicChecks.ensureSchemaChangesTopic(config);
+      reportedChanges =
+          SchemaChangeLog.read(
+                  StreamsProperties.admin(config),
+                  config.getString(ScorerConfig.TOPIC_SCHEMA_CHANGES))
+              .latest()
+              .keySet();
+    }
+  }
+
+  /** The serving models as the schema-change analysis sees them, as they serve now. */
+  List<ServingModel> servingModels() {
+    return ServingModels.of(serving.model(), serving.extractor(), serving.enrichment());
   }
 
   void outputs() {
@@ -130,6 +153,14 @@ final class Startup {
     metrics = new PipelineMetrics(meters);
     resources.push(metrics);
     metrics.bindEnrichment(serving.enrichment());
+    if (config.getBoolean(ScorerConfig.SCHEMA_CHANGES_ENABLED)) {
+      schemaChangeMetrics =
+          new SchemaChangeMetrics(
+              meters,
+              serving.reader(),
+              this::servingModels,
+              config.getDouble(ScorerConfig.SCHEMA_CHANGES_DEGRADED_SHARE));
+    }
     eventScorer =
         new EventScorer(
             serving.validator(),
@@ -159,10 +190,21 @@ final class Startup {
     ScoringTopology.Codecs codecs =
         new ScoringTopology.Codecs(
             () -> new WireFormatDecoder(serving.reader(), registry),
-            () -> new WireFormatEncoder(Contracts.prediction(), predictionSchemaId));
+            () -> new WireFormatEncoder(Contracts.prediction(), predictionSchemaId),
+            schemaChangeMetrics == null ? WriterCounts.NONE : schemaChangeMetrics.usage());
     ScoringTopology.Analytics analytics =
         PipelineConfig.analytics(
             config, registry, serving.enrichment().enrichedSchema(), partitions);
+    analytics =
+        new ScoringTopology.Analytics(
+            analytics.drift(),
+            analytics.feedback(),
+            PipelineConfig.schemaChanges(
+                config,
+                registry,
+                new PipelineConfig.Served(serving.reader(), this::servingModels),
+                reportedChanges,
+                schemaChangeMetrics));
     streams =
         new KafkaStreams(
             ScoringTopology.build(
@@ -218,6 +260,9 @@ final class Startup {
                 next -> {
                   ModelScorer replaced = serving.model().swap(new ModelScorer(next));
                   metrics.refreshModels(serving.model());
+                  if (schemaChangeMetrics != null) {
+                    schemaChangeMetrics.refreshModelInputs();
+                  }
                   LOG.info(
                       "model swapped without restart: {} -> {} (from {})",
                       replaced.version(),

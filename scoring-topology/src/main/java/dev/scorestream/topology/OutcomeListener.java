@@ -3,8 +3,6 @@ package dev.scorestream.topology;
 import dev.scorestream.drift.DriftReports;
 import dev.scorestream.enrichment.Enricher;
 import dev.scorestream.enrichment.EntityHistory;
-import dev.scorestream.evolution.SchemaChangeRecords;
-import dev.scorestream.evolution.SchemaChangeReport;
 import dev.scorestream.feedback.FeedbackResult;
 import dev.scorestream.feedback.PerformanceReports;
 import dev.scorestream.schemas.Reason;
@@ -88,13 +86,4 @@ public interface OutcomeListener {
 
   /** A performance window closed and was reported. */
   default void performance(PerformanceReports.Summary summary) {}
-
-  /**
-   * A new writer schema was analysed and reported (on the instance running the reporting task, once
-   * per change).
-   */
-  default void schemaChange(SchemaChangeReport report, SchemaChangeRecords.Detection detection) {}
-
-  /** Schema changes found and waiting for the registry's answer before they are reported. */
-  default void schemaChangesPending(int changes) {}
 }

@@ -108,7 +108,7 @@ final class SchemaChangeProcessor implements Processor<String, byte[], Bytes, by
   private final ScoringTopology.SchemaChangeSettings settings;
   private final String appVersion;
   private final Map<String, Watched> byRole = new HashMap<>();
-  private final OutcomeListener listener;
+  private final SchemaChangeListener listener;
   private final Map<String, Fetch> fetches = new HashMap<>();
   private ProcessorContext<Bytes, byte[]> context;
   private KeyValueStore<String, byte[]> store;
@@ -119,14 +119,11 @@ final class SchemaChangeProcessor implements Processor<String, byte[], Bytes, by
   private boolean pollFailing;
 
   SchemaChangeProcessor(
-      ScoringTopology.SchemaChangeSettings settings,
-      String appVersion,
-      List<Watched> watched,
-      OutcomeListener listener) {
+      ScoringTopology.SchemaChangeSettings settings, String appVersion, List<Watched> watched) {
     this.settings = settings;
     this.appVersion = appVersion;
     watched.forEach(w -> byRole.put(w.role(), w));
-    this.listener = listener;
+    this.listener = settings.listener();
   }
 
   @Override
@@ -147,7 +144,7 @@ final class SchemaChangeProcessor implements Processor<String, byte[], Bytes, by
     }
     nextPollAt = context.currentSystemTimeMs();
     context.schedule(settings.tick(), PunctuationType.WALL_CLOCK_TIME, this::punctuate);
-    listener.schemaChangesPending(fetches.size());
+    listener.pending(fetches.size());
   }
 
   @Override
@@ -171,7 +168,7 @@ final class SchemaChangeProcessor implements Processor<String, byte[], Bytes, by
     }
     store.put(PENDING + pending.key(), write(pending));
     fetch(pending, 1);
-    listener.schemaChangesPending(fetches.size());
+    listener.pending(fetches.size());
   }
 
   private boolean known(String key) {
@@ -197,7 +194,7 @@ final class SchemaChangeProcessor implements Processor<String, byte[], Bytes, by
       }
     }
     pollIfDue(now);
-    listener.schemaChangesPending(fetches.size());
+    listener.pending(fetches.size());
   }
 
   private void harvest(Fetch fetch, long now) {
@@ -306,7 +303,7 @@ final class SchemaChangeProcessor implements Processor<String, byte[], Bytes, by
     } else {
       LOG.info(line, args);
     }
-    listener.schemaChange(report, detection);
+    listener.reported(report, detection);
   }
 
   private Detection detection(Pending pending, Watched watched, WriterHistory history) {

@@ -70,7 +70,7 @@ final class SchemaChangeTopology {
   }
 
   /** Adds the reporting task and its sink, once every input is watched. */
-  void report(String appVersion, OutcomeListener listener) {
+  void report(String appVersion) {
     KStream<String, byte[]> all = sightings.get(0);
     for (int i = 1; i < sightings.size(); i++) {
       all = all.merge(sightings.get(i), Named.as("schema-sightings-all"));
@@ -84,7 +84,7 @@ final class SchemaChangeTopology {
                 .withName("schema-sightings")
                 .withNumberOfPartitions(1))
         .process(
-            () -> new SchemaChangeProcessor(settings, appVersion, inputs, listener),
+            () -> new SchemaChangeProcessor(settings, appVersion, inputs),
             Named.as("schema-changes"),
             STORE)
         .to(settings.topic(), Produced.with(Serdes.Bytes(), Serdes.ByteArray()));

@@ -246,7 +246,8 @@ public final class ScoringTopology {
       Supplier<SchemaFetcher> fetchers,
       Supplier<WireFormatEncoder> encoders,
       String reportedBy,
-      Set<String> alreadyReported) {
+      Set<String> alreadyReported,
+      SchemaChangeListener listener) {
 
     public SchemaChangeSettings {
       alreadyReported = Set.copyOf(alreadyReported);
@@ -359,7 +360,7 @@ public final class ScoringTopology {
           .add(scoredEvents);
     }
     if (schemaChanges != null) {
-      schemaChanges.report(settings.appVersion(), with.listener());
+      schemaChanges.report(settings.appVersion());
     }
     return builder.build();
   }

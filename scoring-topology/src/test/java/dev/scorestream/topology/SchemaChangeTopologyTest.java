@@ -67,16 +67,15 @@ class SchemaChangeTopologyTest {
   final FakeRegistry registry = new FakeRegistry();
   final List<Integer> pending = new ArrayList<>();
   final List<SchemaChangeReport> reported = new ArrayList<>();
-  final OutcomeListener listener =
-      new OutcomeListener() {
+  final SchemaChangeListener listener =
+      new SchemaChangeListener() {
         @Override
-        public void schemaChange(
-            SchemaChangeReport report, SchemaChangeRecords.Detection detection) {
+        public void reported(SchemaChangeReport report, SchemaChangeRecords.Detection detection) {
           reported.add(report);
         }
 
         @Override
-        public void schemaChangesPending(int changes) {
+        public void pending(int changes) {
           pending.add(changes);
         }
       };
@@ -103,10 +102,12 @@ class SchemaChangeTopologyTest {
             () -> registry,
             () -> new WireFormatEncoder(Contracts.schemaChange(), SCHEMA_CHANGE_ID),
             "scorer-0",
-            alreadyReported);
+            alreadyReported,
+            listener);
     driver =
         fixture.driver(
-            new ScoringTopology.Analytics(both.drift(), both.feedback(), settings), listener);
+            new ScoringTopology.Analytics(both.drift(), both.feedback(), settings),
+            OutcomeListener.NONE);
     events = TopologyFixture.input(driver, "events");
     labels = TopologyFixture.input(driver, "events.labels");
     changes = TopologyFixture.output(driver, "schema-changes");
