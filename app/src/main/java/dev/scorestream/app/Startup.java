@@ -41,6 +41,7 @@ import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -226,7 +227,18 @@ final class Startup {
         });
     metrics.bindAnalytics(
         serving.extractor().fields().stream().map(FeatureExtractor.FeatureField::name).toList());
-    resources.push(() -> streams.close(Duration.ofSeconds(30)));
+    // Without a stable name (instance.id), a stopping scorer leaves its group, so its partitions
+    // move to the others at once: a member that stays is waited for by the next rebalance (about
+    // 45 s here, whatever session.timeout.ms says), which stalls every instance. With one, it
+    // stays,
+    // so its restart under the same name takes its tasks back.
+    CloseOptions close =
+        CloseOptions.timeout(Duration.ofSeconds(30))
+            .withGroupMembershipOperation(
+                config.getString(ScorerConfig.INSTANCE_ID).isBlank()
+                    ? CloseOptions.GroupMembershipOperation.LEAVE_GROUP
+                    : CloseOptions.GroupMembershipOperation.REMAIN_IN_GROUP);
+    resources.push(() -> streams.close(close));
   }
 
   void run() {

@@ -1,8 +1,6 @@
 package dev.scorestream.samples;
 
 import dev.scorestream.schemas.Contracts;
-import java.util.ArrayList;
-import java.util.List;
 import org.apache.avro.Schema;
 
 /** Writer schemas the demo's producers use besides the reader schema itself. */
@@ -34,13 +32,7 @@ public final class SampleSchemas {
     if (schema.getField(name) == null) {
       throw new IllegalArgumentException(schema.getFullName() + " has no field " + name);
     }
-    List<Schema.Field> fields = new ArrayList<>();
-    for (Schema.Field field : schema.getFields()) {
-      if (!field.name().equals(name)) {
-        fields.add(new Schema.Field(field, field.schema()));
-      }
-    }
-    return Schema.createRecord(
-        schema.getName(), schema.getDoc(), schema.getNamespace(), false, fields);
+    return ProducerSchemas.withFields(
+        schema, fields -> fields.removeIf(field -> field.name().equals(name)));
   }
 }
