@@ -15,8 +15,9 @@ import org.apache.avro.Schema;
 public record WriterHistory(int schemaId, Schema writer, Integer version, SubjectVersion previous) {
 
   /**
-   * Looks {@code schemaId} up under {@code subject}, newest version first (every answer but the
-   * list of versions is cached by the client).
+   * Looks {@code schemaId} up under {@code subject}, oldest version first, so no version after it
+   * is fetched (every answer but the list of versions is cached by the client, and a fetched
+   * version's schema joins the id cache the decoder reads).
    *
    * @throws SchemaNotFoundException the registry does not know the id
    * @throws RegistryUnavailableException the registry gave no answer
@@ -25,7 +26,7 @@ public record WriterHistory(int schemaId, Schema writer, Integer version, Subjec
       throws SchemaNotFoundException {
     Schema writer = registry.schemaById(schemaId);
     List<Integer> versions = registry.versions(subject);
-    for (int i = versions.size() - 1; i >= 0; i--) {
+    for (int i = 0; i < versions.size(); i++) {
       SubjectVersion candidate = registry.version(subject, versions.get(i));
       if (candidate.id() == schemaId) {
         SubjectVersion previous = i == 0 ? null : registry.version(subject, versions.get(i - 1));

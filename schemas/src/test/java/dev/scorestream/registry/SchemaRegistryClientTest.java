@@ -315,12 +315,12 @@ class SchemaRegistryClientTest {
     Schema v2 = SchemaBuilder.record("T").fields().requiredString("a").optionalInt("b").endRecord();
     replies.add(new Reply(200, "{\"schema\":" + quote(v2.toString()) + "}", 0));
     replies.add(new Reply(200, "[1,2,3]", 0));
-    replies.add(new Reply(200, versionBody(3, 30, SCHEMA), 0));
-    replies.add(new Reply(200, versionBody(2, 20, v2), 0));
     replies.add(new Reply(200, versionBody(1, 10, SCHEMA), 0));
+    replies.add(new Reply(200, versionBody(2, 20, v2), 0));
 
     WriterHistory history = WriterHistory.of(client(1), "t-value", 20);
 
+    assertThat(requests).as("version 3, after it, is not fetched").hasValue(4);
     assertThat(history.writer()).isEqualTo(v2);
     assertThat(history.version()).isEqualTo(2);
     assertThat(history.previous()).isEqualTo(new SubjectVersion("t-value", 1, 10, SCHEMA));
