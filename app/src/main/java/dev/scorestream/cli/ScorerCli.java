@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
       ModelsCommand.class,
       ReplayCommand.class,
       DlqCommand.class,
+      SchemasCommand.class,
       ConfigCommand.class,
       CommandLine.HelpCommand.class
     })

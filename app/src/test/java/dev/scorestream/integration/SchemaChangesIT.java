@@ -6,6 +6,7 @@ import dev.scorestream.codec.DecodeResult;
 import dev.scorestream.codec.WireFormatDecoder;
 import dev.scorestream.codec.WireFormatEncoder;
 import dev.scorestream.config.ScorerConfig;
+import dev.scorestream.fixtures.CliRun;
 import dev.scorestream.fixtures.RunningPipeline;
 import dev.scorestream.registry.RegistrySettings;
 import dev.scorestream.registry.SchemaRegistryClient;
@@ -108,6 +109,25 @@ class SchemaChangesIT {
           .contains("\"feature\": \"card_present\"")
           .contains("\"consequence\": \"ALWAYS_DEFAULT\"");
       assertThat(dropped.get("previous_schema_id")).isEqualTo(ids[2]);
+      CliRun history =
+          CliRun.of(
+              "schemas",
+              "changes",
+              "--bootstrap-server",
+              stack.kafka().bootstrapServers(),
+              "--registry",
+              stack.registry().url(),
+              "--topic",
+              first.schemaChanges,
+              "--dlq-topic",
+              first.deadLetters);
+      assertThat(history.exit()).as(history.err()).isZero();
+      assertThat(history.out())
+          .contains("4 schema changes on " + first.schemaChanges)
+          .contains(SUBJECT + "/" + ids[1] + "  INFO  v2")
+          .contains("found by REGISTRY_POLL")
+          .containsPattern("card_present +card_present +ALWAYS_DEFAULT +was UNAFFECTED")
+          .contains("dead letters (INCOMPATIBLE_SCHEMA): 0");
       String predictions = first.predictions;
       try (OutputCollector outputs =
           new OutputCollector(
