@@ -84,21 +84,37 @@ final class DemoCommand implements Callable<Integer> {
   boolean enrichment;
 
   @Option(
+      names = "--schema-change",
+      description =
+          "Schema-change scenario instead: mid-stream the producer adds a field, renames one"
+              + " through an alias, drops card_present (a model input) and registers an"
+              + " incompatible version; prints each report and the alert, and exits 0 only if every"
+              + " change was reported exactly once, card_present was flagged and no event was lost"
+              + " (default --events: 1500).")
+  boolean schemaChange;
+
+  @Option(
       names = "--keep-running",
       description = "Keep the pipeline running after the check, until SIGTERM/Ctrl-C.")
   boolean keepRunning;
 
   @Override
   public Integer call() {
-    if (drift && enrichment) {
+    if ((drift ? 1 : 0) + (enrichment ? 1 : 0) + (schemaChange ? 1 : 0) > 1) {
       throw new CommandLine.ParameterException(
-          spec.commandLine(), "choose one of --drift and --enrichment");
+          spec.commandLine(), "choose one of --drift, --enrichment and --schema-change");
     }
     if (enrichment && (model != null || keepRunning)) {
       throw new CommandLine.ParameterException(
           spec.commandLine(), "--enrichment trains its own two models and stops when compared");
     }
-    int events = this.events != null ? this.events : enrichment ? 30_000 : 10_000;
+    if (schemaChange && (model != null || keepRunning)) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(),
+          "--schema-change trains its own model and stops when the last change is reported");
+    }
+    int events =
+        this.events != null ? this.events : enrichment ? 30_000 : schemaChange ? 1_500 : 10_000;
     if (events < 1) {
       throw new CommandLine.ParameterException(
           spec.commandLine(), "--events must be at least 1, got " + events);
@@ -112,7 +128,16 @@ final class DemoCommand implements Callable<Integer> {
         new DemoRunner(out)
             .run(
                 new DemoRunner.Options(
-                    events, rate, seed, keepRunning, model, httpPort, grpcPort, drift, enrichment));
+                    events,
+                    rate,
+                    seed,
+                    keepRunning,
+                    model,
+                    httpPort,
+                    grpcPort,
+                    drift,
+                    enrichment,
+                    schemaChange));
     return report.passed() ? 0 : 1;
   }
 }

@@ -47,6 +47,8 @@ public final class DemoRunner {
    *     of the messy-traffic check
    * @param enrichment run the enrichment scenario (models with and without context, compared)
    *     instead
+   * @param schemaChange run the schema-change scenario (a producer changes its writer schema
+   *     mid-stream; every change reported once) instead
    */
   public record Options(
       int events,
@@ -57,7 +59,8 @@ public final class DemoRunner {
       int httpPort,
       int grpcPort,
       boolean drift,
-      boolean enrichment) {
+      boolean enrichment,
+      boolean schemaChange) {
 
     public Options(
         int events,
@@ -66,7 +69,7 @@ public final class DemoRunner {
         boolean keepRunning,
         Path modelDir,
         int httpPort) {
-      this(events, ratePerSecond, seed, keepRunning, modelDir, httpPort, 0, false, false);
+      this(events, ratePerSecond, seed, keepRunning, modelDir, httpPort, 0, false, false, false);
     }
   }
 
@@ -145,6 +148,9 @@ public final class DemoRunner {
                   1));
       if (options.enrichment()) {
         return enrichmentScenario(stack, work, options);
+      }
+      if (options.schemaChange()) {
+        return schemaChangeScenario(stack, work, options);
       }
       Path modelDir =
           options.modelDir() != null
@@ -288,6 +294,26 @@ public final class DemoRunner {
           new EnrichmentScenario(out, registry, stack.kafka(), stack.registry().url(), work)
               .run(options.events(), options.seed(), readerId, producer);
       return new Report(result.live(), result.live(), 0, result.problems());
+    }
+  }
+
+  /** Payments the schema-change scenario's model trains on: enough for a stable model, quickly. */
+  static final int SCHEMA_CHANGE_TRAINING = 4_000;
+
+  private Report schemaChangeScenario(EmbeddedStack stack, Path work, Options options) {
+    Path model = work.resolve("model");
+    SampleModel.train(model, SCHEMA_CHANGE_TRAINING, options.seed(), null, line -> {});
+    out.printf("Trained a model on %,d generated payments%n", SCHEMA_CHANGE_TRAINING);
+    SchemaRegistryClient registry =
+        new SchemaRegistryClient(RegistrySettings.of(stack.registry().url()));
+    int perStep = Math.max(1, options.events() / 6);
+    try (KafkaProducer<byte[], byte[]> producer = producer(stack.kafka().bootstrapServers())) {
+      SchemaChangeScenario.Result result =
+          new SchemaChangeScenario(
+                  out, registry, stack.kafka().bootstrapServers(), stack.registry().url(), work)
+              .run(model, perStep, options.seed(), producer);
+      return new Report(
+          result.produced(), result.predictions(), result.deadLetters(), result.problems());
     }
   }
 
