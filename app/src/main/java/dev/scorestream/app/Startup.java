@@ -104,8 +104,9 @@ final class Startup {
   void topics() {
     registry = new SchemaRegistryClient(PipelineConfig.registrySettings(config));
     partitions = TopicChecks.checkTopicsExist(config, serving.enrichment());
-    if (config.getBoolean(ScorerConfig.SCHEMA_CHANGES_ENABLED)) {
-      TopicChecks.ensureSchemaChangesTopic(config);
+    // A topic created just now holds nothing, and its metadata may not have reached every broker.
+    if (config.getBoolean(ScorerConfig.SCHEMA_CHANGES_ENABLED)
+        && !TopicChecks.ensureSchemaChangesTopic(config)) {
       reportedChanges =
           SchemaChangeLog.read(
                   StreamsProperties.admin(config),

@@ -72,12 +72,15 @@ final class TopicChecks {
   /**
    * The schema-changes topic exists and is compacted: it is created (one partition, compacted) when
    * missing, since its shape is the scorer's to decide; an uncompacted one is refused.
+   *
+   * @return true when this call created it (so it holds nothing yet)
    */
-  static void ensureSchemaChangesTopic(ScorerConfig config) {
+  static boolean ensureSchemaChangesTopic(ScorerConfig config) {
     String topic = config.getString(ScorerConfig.TOPIC_SCHEMA_CHANGES);
     try (Admin admin = Admin.create(StreamsProperties.admin(config))) {
-      if (!admin.listTopics().names().get(30, TimeUnit.SECONDS).contains(topic)) {
-        create(admin, topic);
+      if (!admin.listTopics().names().get(30, TimeUnit.SECONDS).contains(topic)
+          && create(admin, topic)) {
+        return true;
       }
       ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
       String policy =
@@ -96,6 +99,7 @@ final class TopicChecks {
                 + policy
                 + "): it keeps one report per schema; use cleanup.policy=compact");
       }
+      return false;
     } catch (ConfigException | IllegalStateException e) {
       throw e;
     } catch (Exception e) {
@@ -104,13 +108,15 @@ final class TopicChecks {
     }
   }
 
-  private static void create(Admin admin, String topic) throws Exception {
+  /** Creates the topic; false when another instance created it meanwhile. */
+  private static boolean create(Admin admin, String topic) throws Exception {
     NewTopic compacted =
         new NewTopic(topic, Optional.of(1), Optional.empty())
             .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
     try {
       admin.createTopics(List.of(compacted)).all().get(30, TimeUnit.SECONDS);
       LOG.info("created compacted topic {} ({})", topic, ScorerConfig.TOPIC_SCHEMA_CHANGES);
+      return true;
     } catch (ExecutionException e) {
       if (!(e.getCause() instanceof TopicExistsException)) {
         throw new IllegalStateException(
@@ -123,6 +129,7 @@ final class TopicChecks {
                 + "; create it with cleanup.policy=compact",
             e.getCause());
       }
+      return false;
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.scorestream.integration;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.scorestream.codec.DecodeResult;
 import dev.scorestream.codec.WireFormatDecoder;
@@ -146,6 +147,23 @@ class SchemaChangesIT {
     }
   }
 
+  @Test
+  void shouldRefuseAnUncompactedSchemaChangesTopicNamingTheKey(EmbeddedStack stack) {
+    stack.kafka().createTopics(Map.of("uncompacted-schema-changes", 1));
+
+    assertThatThrownBy(
+            () ->
+                RunningPipeline.start(
+                    stack.kafka(),
+                    stack.registry().url(),
+                    "uncompacted-",
+                    dir,
+                    Map.of(ScorerConfig.TOPIC_SCHEMA_CHANGES, "uncompacted-schema-changes")))
+        .hasMessageContaining(ScorerConfig.TOPIC_SCHEMA_CHANGES)
+        .hasMessageContaining("not compacted (cleanup.policy=delete)");
+  }
+
+  /** One instance, with its own state directory (kept across its restart). */
   private RunningPipeline start(EmbeddedStack stack, String instance, Map<String, Object> extra)
       throws IOException {
     Path home = Files.createDirectories(dir.resolve(instance));
