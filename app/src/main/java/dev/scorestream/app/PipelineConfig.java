@@ -5,14 +5,21 @@ import dev.scorestream.codec.WireFormatEncoder;
 import dev.scorestream.config.ScorerConfig;
 import dev.scorestream.drift.DriftThresholds;
 import dev.scorestream.enrichment.EnrichmentSpec;
+import dev.scorestream.evolution.ServingModel;
 import dev.scorestream.feedback.TrainingExamples;
 import dev.scorestream.registry.RegistrySettings;
 import dev.scorestream.registry.SchemaRegistryClient;
 import dev.scorestream.schemas.Contracts;
+import dev.scorestream.topology.SchemaChangeListener;
+import dev.scorestream.topology.SchemaFetcher;
 import dev.scorestream.topology.ScoringTopology;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
 import org.apache.avro.Schema;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.types.Password;
@@ -101,7 +108,8 @@ final class PipelineConfig {
               config.getDuration(ScorerConfig.DRIFT_CHECKPOINT_INTERVAL),
               config.getDuration(ScorerConfig.DRIFT_IDLE_TIMEOUT),
               thresholds(config),
-              () -> new WireFormatEncoder(Contracts.driftReport(), schemaId));
+              () -> new WireFormatEncoder(Contracts.driftReport(), schemaId),
+              registry);
     }
     ScoringTopology.FeedbackSettings feedback = null;
     if (config.getBoolean(ScorerConfig.FEEDBACK_ENABLED)) {
@@ -130,6 +138,69 @@ final class PipelineConfig {
               () -> new WireFormatEncoder(trainingSchema, trainingId));
     }
     return new ScoringTopology.Analytics(drift, feedback);
+  }
+
+  /**
+   * What a schema change is analysed against.
+   *
+   * @param reader the schema events are decoded onto (not enriched)
+   * @param models the serving models, as they are at each analysis
+   */
+  record Served(Schema reader, Supplier<List<ServingModel>> models) {}
+
+  /**
+   * Schema-change reporting as configured, or null when off; registers the SchemaChange schema.
+   *
+   * @param reported the keys the topic already holds
+   * @param listener the schema-change metrics
+   */
+  static ScoringTopology.SchemaChangeSettings schemaChanges(
+      ScorerConfig config,
+      SchemaRegistryClient registry,
+      Served served,
+      Set<String> reported,
+      SchemaChangeListener listener) {
+    if (!config.getBoolean(ScorerConfig.SCHEMA_CHANGES_ENABLED)) {
+      return null;
+    }
+    String topic = config.getString(ScorerConfig.TOPIC_SCHEMA_CHANGES);
+    int schemaId = registry.register(topic + "-value", Contracts.schemaChange());
+    Duration poll = config.getDuration(ScorerConfig.SCHEMA_CHANGES_POLL_INTERVAL);
+    return new ScoringTopology.SchemaChangeSettings(
+        topic,
+        eventsSubject(config),
+        config.getString(ScorerConfig.TOPIC_LABELS) + "-value",
+        poll,
+        tick(poll),
+        served.reader(),
+        served.models(),
+        () -> SchemaFetcher.of(registry),
+        () -> new WireFormatEncoder(Contracts.schemaChange(), schemaId),
+        instanceName(config),
+        reported,
+        listener);
+  }
+
+  /** How often the schema-change task picks up registry answers, at most. */
+  static final Duration TICK = Duration.ofSeconds(1);
+
+  /** Every second, or as often as the registry is polled when that is more often. */
+  static Duration tick(Duration pollInterval) {
+    return pollInterval.isZero() || pollInterval.compareTo(TICK) > 0 ? TICK : pollInterval;
+  }
+
+  /** The events' registry subject: {@code schema.changes.subject}, or {@code <topic>-value}. */
+  static String eventsSubject(ScorerConfig config) {
+    String subject = config.getString(ScorerConfig.SCHEMA_CHANGES_SUBJECT);
+    return subject.isEmpty() ? config.getString(ScorerConfig.TOPIC_EVENTS) + "-value" : subject;
+  }
+
+  /** This instance's name in reports: {@code instance.id}, else application id and process id. */
+  static String instanceName(ScorerConfig config) {
+    String instance = config.getString(ScorerConfig.INSTANCE_ID);
+    return instance.isEmpty()
+        ? config.getString(ScorerConfig.APPLICATION_ID) + "-pid" + ProcessHandle.current().pid()
+        : instance;
   }
 
   static ScoringTopology.Batching batching(ScorerConfig config) {

@@ -10,7 +10,6 @@ import dev.scorestream.retraining.ModelEvent;
 import dev.scorestream.retraining.Rebuilder;
 import dev.scorestream.retraining.RetrainingController;
 import dev.scorestream.retraining.RetrainingPolicy;
-import dev.scorestream.retraining.SchemaChangeSource;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
@@ -56,8 +55,7 @@ public final class RetrainApp implements AutoCloseable {
     RetrainingController.Settings settings = settings(config, policyFile, actor("controller"));
     PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     RetrainingMetrics metrics = new RetrainingMetrics(meters, settings.policy(), clock);
-    RetrainingController controller =
-        new RetrainingController(settings, SchemaChangeSource.NONE, metrics, log, clock);
+    RetrainingController controller = new RetrainingController(settings, metrics, log, clock);
     return new RetrainApp(controller, meters, metrics);
   }
 
@@ -101,7 +99,10 @@ public final class RetrainApp implements AutoCloseable {
             config.getString(ScorerConfig.TOPIC_TRAINING),
             config.getString(ScorerConfig.TOPIC_PERFORMANCE),
             config.getString(ScorerConfig.TOPIC_DRIFT),
-            config.getString(ScorerConfig.TOPIC_MODEL_EVENTS)),
+            config.getString(ScorerConfig.TOPIC_MODEL_EVENTS),
+            config.getBoolean(ScorerConfig.SCHEMA_CHANGES_ENABLED)
+                ? config.getString(ScorerConfig.TOPIC_SCHEMA_CHANGES)
+                : ""),
         new RetrainingController.Places(models, Path.of(challengers)),
         new RetrainingController.Lease(
             config.getString(ScorerConfig.RETRAIN_LEASE_PREFIX) + "-" + policy.model(),

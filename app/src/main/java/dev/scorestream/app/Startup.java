@@ -2,8 +2,10 @@ package dev.scorestream.app;
 
 import dev.scorestream.codec.WireFormatDecoder;
 import dev.scorestream.codec.WireFormatEncoder;
+import dev.scorestream.codec.WriterCounts;
 import dev.scorestream.config.ScorerConfig;
 import dev.scorestream.enrichment.Enricher;
+import dev.scorestream.evolution.ServingModel;
 import dev.scorestream.features.FeatureExtractor;
 import dev.scorestream.features.JsonEvents;
 import dev.scorestream.http.JsonScorer;
@@ -12,12 +14,14 @@ import dev.scorestream.inference.GrpcInferenceServer;
 import dev.scorestream.inference.InferenceService;
 import dev.scorestream.inference.RestV2Routes;
 import dev.scorestream.metrics.PipelineMetrics;
+import dev.scorestream.metrics.SchemaChangeMetrics;
 import dev.scorestream.model.ModelScorer;
 import dev.scorestream.model.ModelWatcher;
 import dev.scorestream.registry.SchemaRegistryClient;
 import dev.scorestream.schemas.Contracts;
 import dev.scorestream.serving.EventScorer;
 import dev.scorestream.serving.Health;
+import dev.scorestream.serving.ServingModels;
 import dev.scorestream.topology.ContextStores;
 import dev.scorestream.topology.OutputFailureHandler;
 import dev.scorestream.topology.OutputGuards;
@@ -30,11 +34,14 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Deque;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,7 +53,8 @@ import org.slf4j.LoggerFactory;
  *
  * <ol>
  *   <li>{@link #serving}: reader schema, rules, enrichment spec and models ({@link ServingSetup});
- *   <li>{@link #topics}: the registry client and the topics the configuration names;
+ *   <li>{@link #topics}: the registry client and the topics the configuration names (the
+ *       schema-changes topic made compacted, and the changes it already holds read);
  *   <li>{@link #outputs}: the prediction schema registered, the output topics' limits learned;
  *   <li>{@link #metrics}: the meters and the scoring core they watch;
  *   <li>{@link #pipeline}: the topology and its Kafka Streams instance;
@@ -69,6 +77,8 @@ final class Startup {
   ServingSetup serving;
   SchemaRegistryClient registry;
   Map<String, Integer> partitions;
+  Set<String> reportedChanges = Set.of();
+  SchemaChangeMetrics schemaChangeMetrics;
   int predictionSchemaId;
   OutputGuards guards;
   Properties streamsConfig;
@@ -94,6 +104,21 @@ final class Startup {
   void topics() {
     registry = new SchemaRegistryClient(PipelineConfig.registrySettings(config));
     partitions = TopicChecks.checkTopicsExist(config, serving.enrichment());
+    // A topic created just now holds nothing, and its metadata may not have reached every broker.
+    if (config.getBoolean(ScorerConfig.SCHEMA_CHANGES_ENABLED)
+        && !TopicChecks.ensureSchemaChangesTopic(config)) {
+      reportedChanges =
+          SchemaChangeLog.read(
+                  StreamsProperties.admin(config),
+                  config.getString(ScorerConfig.TOPIC_SCHEMA_CHANGES))
+              .latest()
+              .keySet();
+    }
+  }
+
+  /** The serving models as the schema-change analysis sees them, as they serve now. */
+  List<ServingModel> servingModels() {
+    return ServingModels.of(serving.model(), serving.extractor(), serving.enrichment());
   }
 
   void outputs() {
@@ -130,6 +155,14 @@ final class Startup {
     metrics = new PipelineMetrics(meters);
     resources.push(metrics);
     metrics.bindEnrichment(serving.enrichment());
+    if (config.getBoolean(ScorerConfig.SCHEMA_CHANGES_ENABLED)) {
+      schemaChangeMetrics =
+          new SchemaChangeMetrics(
+              meters,
+              serving.reader(),
+              this::servingModels,
+              config.getDouble(ScorerConfig.SCHEMA_CHANGES_DEGRADED_SHARE));
+    }
     eventScorer =
         new EventScorer(
             serving.validator(),
@@ -159,10 +192,21 @@ final class Startup {
     ScoringTopology.Codecs codecs =
         new ScoringTopology.Codecs(
             () -> new WireFormatDecoder(serving.reader(), registry),
-            () -> new WireFormatEncoder(Contracts.prediction(), predictionSchemaId));
+            () -> new WireFormatEncoder(Contracts.prediction(), predictionSchemaId),
+            schemaChangeMetrics == null ? WriterCounts.NONE : schemaChangeMetrics.usage());
     ScoringTopology.Analytics analytics =
         PipelineConfig.analytics(
             config, registry, serving.enrichment().enrichedSchema(), partitions);
+    analytics =
+        new ScoringTopology.Analytics(
+            analytics.drift(),
+            analytics.feedback(),
+            PipelineConfig.schemaChanges(
+                config,
+                registry,
+                new PipelineConfig.Served(serving.reader(), this::servingModels),
+                reportedChanges,
+                schemaChangeMetrics));
     streams =
         new KafkaStreams(
             ScoringTopology.build(
@@ -184,7 +228,18 @@ final class Startup {
         });
     metrics.bindAnalytics(
         serving.extractor().fields().stream().map(FeatureExtractor.FeatureField::name).toList());
-    resources.push(() -> streams.close(Duration.ofSeconds(30)));
+    // Without a stable name (instance.id), a stopping scorer leaves its group, so its partitions
+    // move to the others at once: a member that stays is waited for by the next rebalance (about
+    // 45 s here, whatever session.timeout.ms says), which stalls every instance. With one, it
+    // stays,
+    // so its restart under the same name takes its tasks back.
+    CloseOptions close =
+        CloseOptions.timeout(Duration.ofSeconds(30))
+            .withGroupMembershipOperation(
+                config.getString(ScorerConfig.INSTANCE_ID).isBlank()
+                    ? CloseOptions.GroupMembershipOperation.LEAVE_GROUP
+                    : CloseOptions.GroupMembershipOperation.REMAIN_IN_GROUP);
+    resources.push(() -> streams.close(close));
   }
 
   void run() {
@@ -219,6 +274,7 @@ final class Startup {
                   next -> {
                     ModelScorer replaced = serving.model().swap(new ModelScorer(next));
                     metrics.refreshModels(serving.model());
+                    refreshSchemaChangeInputs();
                     LOG.info(
                         "model swapped without restart: {} -> {} (from {})",
                         replaced.version(),
@@ -241,6 +297,7 @@ final class Startup {
                   next -> {
                     serving.model().setChallenger(new ModelScorer(next));
                     metrics.refreshModels(serving.model());
+                    refreshSchemaChangeInputs();
                     LOG.info(
                         "challenger {} scores in shadow (from {})",
                         next.metadata().version(),
@@ -249,10 +306,18 @@ final class Startup {
                   () -> {
                     serving.model().setChallenger(null);
                     metrics.refreshModels(serving.model());
+                    refreshSchemaChangeInputs();
                     LOG.info("challenger retired: none scores in shadow");
                   })
               .start(interval);
       resources.push(challengers);
+    }
+  }
+
+  /** The schema-change gauges of which fields the serving models read, after a swap. */
+  private void refreshSchemaChangeInputs() {
+    if (schemaChangeMetrics != null) {
+      schemaChangeMetrics.refreshModelInputs();
     }
   }
 

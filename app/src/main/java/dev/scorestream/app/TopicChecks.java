@@ -6,18 +6,27 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Start-up checks of the topics a configuration names, before Kafka Streams starts: each exists,
  * and the dead-letter topic keeps and takes every dead letter. An error names the config key.
  */
 final class TopicChecks {
+
+  private static final Logger LOG = LoggerFactory.getLogger(TopicChecks.class);
 
   private TopicChecks() {}
 
@@ -57,6 +66,70 @@ final class TopicChecks {
               + limits.maxRecordBytes(topic)
               + " bytes (max.message.bytes, max.request.size); a dead letter needs "
               + TopicLimits.MIN_DEAD_LETTER_BYTES);
+    }
+  }
+
+  /**
+   * The schema-changes topic exists and is compacted: it is created (one partition, compacted) when
+   * missing, since its shape is the scorer's to decide; an uncompacted one is refused.
+   *
+   * @return true when this call created it (so it holds nothing yet)
+   */
+  static boolean ensureSchemaChangesTopic(ScorerConfig config) {
+    String topic = config.getString(ScorerConfig.TOPIC_SCHEMA_CHANGES);
+    try (Admin admin = Admin.create(StreamsProperties.admin(config))) {
+      if (!admin.listTopics().names().get(30, TimeUnit.SECONDS).contains(topic)
+          && create(admin, topic)) {
+        return true;
+      }
+      ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+      String policy =
+          admin
+              .describeConfigs(List.of(resource))
+              .all()
+              .get(30, TimeUnit.SECONDS)
+              .get(resource)
+              .get(TopicConfig.CLEANUP_POLICY_CONFIG)
+              .value();
+      if (!policy.contains(TopicConfig.CLEANUP_POLICY_COMPACT)) {
+        throw new ConfigException(
+            ScorerConfig.TOPIC_SCHEMA_CHANGES,
+            topic,
+            "the schema-changes topic is not compacted (cleanup.policy="
+                + policy
+                + "): it keeps one report per schema; use cleanup.policy=compact");
+      }
+      return false;
+    } catch (ConfigException | IllegalStateException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IllegalStateException(
+          "cannot check topic " + topic + " (" + ScorerConfig.TOPIC_SCHEMA_CHANGES + "): " + e, e);
+    }
+  }
+
+  /** Creates the topic; false when another instance created it meanwhile. */
+  private static boolean create(Admin admin, String topic) throws Exception {
+    NewTopic compacted =
+        new NewTopic(topic, Optional.of(1), Optional.empty())
+            .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+    try {
+      admin.createTopics(List.of(compacted)).all().get(30, TimeUnit.SECONDS);
+      LOG.info("created compacted topic {} ({})", topic, ScorerConfig.TOPIC_SCHEMA_CHANGES);
+      return true;
+    } catch (ExecutionException e) {
+      if (!(e.getCause() instanceof TopicExistsException)) {
+        throw new IllegalStateException(
+            "cannot create topic "
+                + topic
+                + " ("
+                + ScorerConfig.TOPIC_SCHEMA_CHANGES
+                + "): "
+                + e.getCause()
+                + "; create it with cleanup.policy=compact",
+            e.getCause());
+      }
+      return false;
     }
   }
 

@@ -29,12 +29,21 @@ final class ReaderSchemaOption {
 
   /** The schema of the records the command reads: the reader schema, enriched when asked. */
   Schema reader() {
-    Schema reader = schema == null ? Contracts.paymentEvent() : Contracts.fromFile(schema);
+    return enrichment(plain()).enrichedSchema();
+  }
+
+  /** The reader schema itself, what events are decoded onto. */
+  Schema plain() {
+    return schema == null ? Contracts.paymentEvent() : Contracts.fromFile(schema);
+  }
+
+  /** The enrichment spec over {@code reader}, or none. */
+  EnrichmentSpec enrichment(Schema reader) {
     if (enrichment == null) {
-      return reader;
+      return EnrichmentSpec.none(reader);
     }
     try {
-      return EnrichmentSpec.read(enrichment, reader).enrichedSchema();
+      return EnrichmentSpec.read(enrichment, reader);
     } catch (IOException e) {
       throw new IllegalArgumentException("--enrichment " + enrichment + ": " + e.getMessage(), e);
     } catch (IllegalArgumentException e) {

@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
       RetrainCommand.class,
       ReplayCommand.class,
       DlqCommand.class,
+      SchemasCommand.class,
       ConfigCommand.class,
       CommandLine.HelpCommand.class
     })

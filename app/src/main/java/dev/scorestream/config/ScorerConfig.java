@@ -103,6 +103,11 @@ public final class ScorerConfig extends AbstractConfig {
   public static final String FEEDBACK_LABEL_WAIT = "feedback.label.wait";
   public static final String FEEDBACK_WINDOW = "feedback.window";
   public static final String FEEDBACK_GRACE = "feedback.grace";
+  public static final String SCHEMA_CHANGES_ENABLED = "schema.changes.enabled";
+  public static final String TOPIC_SCHEMA_CHANGES = "topic.schema.changes";
+  public static final String SCHEMA_CHANGES_SUBJECT = "schema.changes.subject";
+  public static final String SCHEMA_CHANGES_POLL_INTERVAL = "schema.changes.poll.interval";
+  public static final String SCHEMA_CHANGES_DEGRADED_SHARE = "schema.changes.degraded.share";
 
   /** Prefix of keys passed through to the Kafka clients. */
   public static final String KAFKA_PREFIX = "kafka.";
@@ -675,7 +680,48 @@ public final class ScorerConfig extends AbstractConfig {
               "1m",
               new DurationValidator(0),
               Importance.LOW,
-              "How long after its end a performance window still accepts labels.");
+              "How long after its end a performance window still accepts labels.")
+          .define(
+              SCHEMA_CHANGES_ENABLED,
+              Type.BOOLEAN,
+              true,
+              Importance.MEDIUM,
+              "Report every new writer schema of the events and labels once: its compatibility"
+                  + " with the reader schema and the previous version, the field changes, and which"
+                  + " model features it touches with what consequence. See docs/schema-changes.md.")
+          .define(
+              TOPIC_SCHEMA_CHANGES,
+              Type.STRING,
+              "schema-changes",
+              new ConfigDef.NonEmptyString(),
+              Importance.MEDIUM,
+              "Compacted topic of SchemaChange records, one per subject and schema id; created"
+                  + " (compacted, one partition) when missing, refused when it exists uncompacted.")
+          .define(
+              SCHEMA_CHANGES_SUBJECT,
+              Type.STRING,
+              "",
+              Importance.LOW,
+              "Registry subject of the events' writer schemas: its versions are polled, and a new"
+                  + " writer is compared with the version before it there; empty for"
+                  + " <topic.events>-value. Labels use <topic.labels>-value.")
+          .define(
+              SCHEMA_CHANGES_POLL_INTERVAL,
+              Type.STRING,
+              "1m",
+              new DurationValidator(0),
+              Importance.LOW,
+              "How often the events subject's versions are listed, so a version is reported before"
+                  + " any event uses it; 0ms: only the first event with a new schema id reports it.")
+          .define(
+              SCHEMA_CHANGES_DEGRADED_SHARE,
+              Type.DOUBLE,
+              0.05,
+              Range.between(0.0, 1.0),
+              Importance.LOW,
+              "Share of events carrying a model input as the reader's default above which the"
+                  + " ScorerModelInputDegraded alert fires; exported as"
+                  + " scorer_schema_degraded_share_threshold.");
 
   /**
    * Former names of duration keys, in milliseconds, still accepted: {@code commit.interval.ms=20}

@@ -58,4 +58,34 @@ class PipelineConfigTest {
     assertThatThrownBy(() -> ScorerConfig.of(wait))
         .hasMessageContaining(ScorerConfig.SCORING_BATCH_MAX_WAIT);
   }
+
+  @Test
+  void shouldWatchTheEventsTopicsSubjectUnlessOneIsNamed() {
+    Map<String, Object> values = minimal();
+    values.put(ScorerConfig.TOPIC_EVENTS, "payments");
+    assertThat(PipelineConfig.eventsSubject(ScorerConfig.of(values))).isEqualTo("payments-value");
+
+    values.put(ScorerConfig.SCHEMA_CHANGES_SUBJECT, "dev.scorestream.avro.PaymentEvent");
+    assertThat(PipelineConfig.eventsSubject(ScorerConfig.of(values)))
+        .isEqualTo("dev.scorestream.avro.PaymentEvent");
+  }
+
+  @Test
+  void shouldPickUpRegistryAnswersEverySecondOrAsOftenAsItPolls() {
+    assertThat(PipelineConfig.tick(Duration.ofMinutes(1))).isEqualTo(Duration.ofSeconds(1));
+    assertThat(PipelineConfig.tick(Duration.ZERO)).isEqualTo(Duration.ofSeconds(1));
+    assertThat(PipelineConfig.tick(Duration.ofMillis(300))).isEqualTo(Duration.ofMillis(300));
+  }
+
+  @Test
+  void shouldRefuseAShareOutsideZeroToOneNamingTheKey() {
+    Map<String, Object> values = minimal();
+    values.put(ScorerConfig.SCHEMA_CHANGES_DEGRADED_SHARE, "1.5");
+    assertThatThrownBy(() -> ScorerConfig.of(values))
+        .hasMessageContaining(ScorerConfig.SCHEMA_CHANGES_DEGRADED_SHARE);
+    Map<String, Object> poll = minimal();
+    poll.put(ScorerConfig.SCHEMA_CHANGES_POLL_INTERVAL, "soon");
+    assertThatThrownBy(() -> ScorerConfig.of(poll))
+        .hasMessageContaining(ScorerConfig.SCHEMA_CHANGES_POLL_INTERVAL);
+  }
 }

@@ -17,8 +17,8 @@ import java.util.Map;
  *   <li><b>contracts</b>: what other systems see (Avro schemas, the wire format, the registry
  *       protocol, dead-letter headers and reason codes, the Open Inference Protocol);
  *   <li><b>core</b>: scoring without Kafka (validation, features, context, models, drift and
- *       feedback arithmetic), so REST, gRPC and {@code scorer score} answer through a broker
- *       outage;
+ *       feedback arithmetic, what a schema change does to a model), so REST, gRPC and {@code scorer
+ *       score} answer through a broker outage;
  *   <li><b>training</b> and <b>topology</b>, side by side: making models beside the stream, and the
  *       Kafka Streams topology that serves them; neither knows the other;
  *   <li><b>app</b>: the CLI, configuration, HTTP and gRPC servers, metrics and the wiring of the
@@ -52,6 +52,7 @@ final class Layers {
         CORE,
         List.of(
             "dev.scorestream.settings",
+            "dev.scorestream.evolution",
             "dev.scorestream.validation",
             "dev.scorestream.features",
             "dev.scorestream.enrichment",

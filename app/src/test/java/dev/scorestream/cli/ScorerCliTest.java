@@ -253,9 +253,40 @@ class ScorerCliTest {
   }
 
   @Test
+  void shouldPrintUsageWhenASchemasCommandLacksWhatItNeeds() {
+    assertThat(run("schemas")).isEqualTo(2);
+    assertThat(err.toString()).contains("missing subcommand: changes, diff or adopt");
+    assertThat(run("schemas", "diff", "--registry", "http://127.0.0.1:9", "--to", "3"))
+        .isEqualTo(2);
+    assertThat(err.toString()).contains("Missing required option: '--subject=SUBJECT'");
+    assertThat(run("schemas", "diff", "--subject", "events-value", "--to", "three")).isEqualTo(2);
+    assertThat(err.toString()).contains("Invalid value for option '--to'");
+    String[] adopt = {
+      "schemas",
+      "adopt",
+      "--registry",
+      "http://127.0.0.1:9",
+      "--subject",
+      "events-value",
+      "--out",
+      dir.resolve("proposal").toString()
+    };
+    assertThat(run(adopt)).isEqualTo(2);
+    assertThat(err.toString()).contains("Missing required option: '--model=DIR'");
+    assertThat(dir.resolve("proposal")).doesNotExist();
+    assertThat(run("schemas", "changes", "--registry", "http://127.0.0.1:9")).isEqualTo(2);
+    assertThat(err.toString())
+        .contains("Missing required option: '--bootstrap-server=HOST:PORT'")
+        .contains("Usage: scorer schemas changes");
+  }
+
+  @Test
   void shouldShowHelpOfEveryCommandWithoutError() {
     for (String command : new String[] {"run", "demo", "train", "features", "config"}) {
       assertThat(run(command, "--help")).as(command).isZero();
+    }
+    for (String command : new String[] {"changes", "diff", "adopt"}) {
+      assertThat(run("schemas", command, "--help")).as(command).isZero();
     }
     assertThat(out.toString()).contains("Usage: scorer train").contains("--model-version");
   }

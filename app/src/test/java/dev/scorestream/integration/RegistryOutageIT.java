@@ -24,6 +24,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -41,8 +42,11 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The registry goes away for 30 s while events with a schema id the pipeline has not seen yet keep
  * arriving: none of them may become a dead letter, all must be predicted once it is back, and the
- * pipeline must report itself unhealthy meanwhile. A registry of its own (the shared one keeps
- * running), and a 10 s outage wait, so stream threads are replaced during the outage too.
+ * pipeline must report itself unhealthy meanwhile. The schema change those events bring is analysed
+ * once the registry answers again: the outage delays its report but loses nothing, and it is
+ * reported once. A registry of its own (the shared one keeps running), a 10 s outage wait, so
+ * stream threads are replaced during the outage too, and no registry poll, so only the events find
+ * the new schema.
  */
 @ExtendWith(RealComponents.class)
 class RegistryOutageIT {
@@ -66,7 +70,9 @@ class RegistryOutageIT {
                       ScorerConfig.REGISTRY_OUTAGE_MAX_BLOCK,
                       "10s",
                       ScorerConfig.REGISTRY_MAX_ATTEMPTS,
-                      2));
+                      2,
+                      ScorerConfig.SCHEMA_CHANGES_POLL_INTERVAL,
+                      "0ms"));
           OutputCollector outputs =
               new OutputCollector(
                   stack.kafka().bootstrapServers(),
@@ -90,7 +96,9 @@ class RegistryOutageIT {
         long outageStart = System.nanoTime();
         AtomicBoolean sawNotReady = new AtomicBoolean();
         int produced = 100;
-        for (int second = 0; second < 30; second++) {
+        for (int second = 0;
+            System.nanoTime() - outageStart < Duration.ofSeconds(30).toNanos();
+            second++) {
           pipeline.produce(
               batch(
                   pipeline.events,
@@ -135,7 +143,27 @@ class RegistryOutageIT {
         assertThat(keys).hasSize(expected);
         await().atMost(Duration.ofSeconds(30)).until(() -> readyStatus(pipeline) == 200);
         assertThat(pipeline.app().health().registryOutageWaits()).isPositive();
+        assertReportedOnce(stack, pipeline, readerId, evolvedId);
       }
+    }
+  }
+
+  /** Each writer schema's change is on the topic once. */
+  static void assertReportedOnce(EmbeddedStack stack, RunningPipeline pipeline, int... ids) {
+    try (OutputCollector changes =
+        new OutputCollector(stack.kafka().bootstrapServers(), List.of(pipeline.schemaChanges))) {
+      assertThat(
+              changes.pollUntil(
+                  () -> changes.records().size() >= ids.length, Duration.ofSeconds(30), r -> {}))
+          .as("a report for each writer schema after the outage")
+          .isTrue();
+      changes.drain(Duration.ofSeconds(2), r -> {});
+      assertThat(changes.records())
+          .extracting(r -> new String(r.key(), StandardCharsets.UTF_8))
+          .containsExactlyInAnyOrder(
+              Arrays.stream(ids)
+                  .mapToObj(id -> "outage-events-value/" + id)
+                  .toArray(String[]::new));
     }
   }
 

@@ -6,6 +6,10 @@ import static org.awaitility.Awaitility.await;
 import dev.scorestream.app.RetrainApp;
 import dev.scorestream.app.StreamsProperties;
 import dev.scorestream.config.ScorerConfig;
+import dev.scorestream.evolution.ExtractorInputs;
+import dev.scorestream.evolution.SchemaChangeAnalysis;
+import dev.scorestream.evolution.SchemaChangeRecords;
+import dev.scorestream.evolution.ServingModel;
 import dev.scorestream.fixtures.SyntheticFeedback;
 import dev.scorestream.model.ModelArtifact;
 import dev.scorestream.model.ModelDirectory;
@@ -30,8 +34,11 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -86,7 +93,8 @@ class RetrainingControllerIT {
                 prefix + "events.training", 2,
                 prefix + "events.performance", 1,
                 prefix + "events.drift", 1,
-                prefix + "model-events", 1));
+                prefix + "model-events", 1,
+                prefix + "schema-changes", 1));
     Path models = dir.resolve(prefix + "models");
     TestModels.logistic().save(models.resolve("fraud-v1"));
     Path challengers = models.resolve(".challenger");
@@ -101,6 +109,7 @@ class RetrainingControllerIT {
     values.put(ScorerConfig.TOPIC_PERFORMANCE, prefix + "events.performance");
     values.put(ScorerConfig.TOPIC_DRIFT, prefix + "events.drift");
     values.put(ScorerConfig.TOPIC_MODEL_EVENTS, prefix + "model-events");
+    values.put(ScorerConfig.TOPIC_SCHEMA_CHANGES, prefix + "schema-changes");
     values.put(ScorerConfig.RETRAIN_LEASE_PREFIX, prefix + "retrain");
     values.put(ScorerConfig.RETRAIN_SESSION_TIMEOUT, "6s");
     return new Loop(prefix, models, challengers, policyFile, ScorerConfig.of(values));
@@ -310,5 +319,123 @@ class RetrainingControllerIT {
         .isGreaterThan(promoting.shadow().pairs().championOnly());
     assertThat(loop.serving()).isEqualTo("test-v1");
     assertThat(log).anyMatch(line -> line.startsWith("promoted "));
+  }
+
+  @Test
+  void shouldRetrainWhenASchemaChangeLeavesTheChampionWorseOff(EmbeddedStack stack)
+      throws Exception {
+    Loop loop =
+        loop(
+            stack,
+            "sc-",
+            """
+            {"version": 1, "model": "fraud",
+             "triggers": {"pollInterval": "200ms", "schemaChange": {"enabled": true}},
+             "data": {"window": "30d", "minExamples": 1000, "evalFraction": 0.25},
+             "gates": {"offline": {"margin": 0.02, "minEvalRows": 200}}}
+            """);
+    List<String> log = new CopyOnWriteArrayList<>();
+    try (SyntheticFeedback feedback =
+            new SyntheticFeedback(stack, loop.training(), loop.performance());
+        RetrainApp app =
+            RetrainApp.create(loop.config(), loop.policy(), log::add, Clock.systemUTC())) {
+      feedback.examples(
+          payments(2000, 81, PaymentGenerator.Concept.USUAL),
+          Instant.parse("2026-12-01T00:00:00Z"),
+          TestModels.logistic(),
+          null);
+      // What scorers report: first a change that only a challenger reads, then one the champion
+      // test-v1 reads (card_present dropped by the producer).
+      Schema dropped = withoutField(Contracts.paymentEvent(), "card_present");
+      feedback.send(
+          loop.prefix() + "schema-changes",
+          "payments-value/7",
+          schemaChange(
+              7,
+              dropped,
+              List.of(
+                  servingModel("test-v1", ServingModel.Role.CHAMPION, "amount"),
+                  servingModel("test-v2", ServingModel.Role.CHALLENGER, "card_present"))));
+      feedback.send(
+          loop.prefix() + "schema-changes",
+          "payments-value/8",
+          schemaChange(
+              8,
+              dropped,
+              List.of(servingModel("test-v1", ServingModel.Role.CHAMPION, "card_present"))));
+      Thread controller = new Thread(app::watch, "controller");
+      controller.start();
+      try {
+        await().atMost(WAIT).until(() -> loop.types(stack).contains(ModelEvent.Type.TRAINED));
+      } finally {
+        app.close();
+        controller.join(30_000);
+        app.shutdown();
+      }
+    }
+
+    List<ModelEvent> triggered =
+        loop.trail(stack).stream().filter(e -> e.type() == ModelEvent.Type.TRIGGERED).toList();
+    assertThat(triggered).hasSize(1);
+    ModelEvent.Cause cause = triggered.get(0).cause();
+    assertThat(cause.kind()).isEqualTo(ModelEvent.CauseKind.SCHEMA_CHANGE);
+    assertThat(cause.key()).isEqualTo("schema:payments-value:8");
+    assertThat(cause.detail()).contains("card_present=ALWAYS_DEFAULT").contains("test-v1");
+  }
+
+  static ServingModel servingModel(String version, ServingModel.Role role, String field) {
+    return new ServingModel(
+        "fraud",
+        version,
+        role,
+        new ExtractorInputs(
+            List.of(
+                new ExtractorInputs.ExtractedField(
+                    field,
+                    field.equals("card_present")
+                        ? ExtractorInputs.Kind.BOOLEAN
+                        : ExtractorInputs.Kind.NUMERIC)),
+            List.of(field)));
+  }
+
+  static GenericRecord schemaChange(int id, Schema writer, List<ServingModel> models) {
+    // A reader with a default for card_present: a writer that drops it leaves that feature at its
+    // default and every other one whole.
+    List<Schema.Field> fields = new ArrayList<>();
+    for (Schema.Field field : Contracts.paymentEvent().getFields()) {
+      fields.add(
+          field.name().equals("card_present")
+              ? new Schema.Field(field.name(), field.schema(), field.doc(), false)
+              : new Schema.Field(field, field.schema()));
+    }
+    Schema reader =
+        Schema.createRecord(
+            writer.getName(), writer.getDoc(), writer.getNamespace(), false, fields);
+    return SchemaChangeRecords.of(
+        Contracts.schemaChange(),
+        new SchemaChangeRecords.Detection(
+            "payments-value",
+            id,
+            id,
+            id - 1,
+            "payments",
+            SchemaChangeRecords.Source.FIRST_EVENT,
+            Instant.now(),
+            "payments-0@" + id,
+            "scorer-0",
+            "test",
+            "-"),
+        SchemaChangeAnalysis.analyze(reader, Optional.of(reader), writer, models));
+  }
+
+  static Schema withoutField(Schema schema, String name) {
+    List<Schema.Field> fields = new ArrayList<>();
+    for (Schema.Field field : schema.getFields()) {
+      if (!field.name().equals(name)) {
+        fields.add(new Schema.Field(field, field.schema()));
+      }
+    }
+    return Schema.createRecord(
+        schema.getName(), schema.getDoc(), schema.getNamespace(), false, fields);
   }
 }

@@ -22,10 +22,14 @@ import org.apache.avro.generic.GenericRecord;
  */
 public final class DriftPartial {
 
-  /** One numeric or boolean feature. */
+  /**
+   * One numeric or boolean feature. {@code missing} counts null and non-finite values and the
+   * values the reader schema's default filled in; {@code defaulted} counts the latter alone.
+   */
   public static final class NumericStats {
     public long[] bins = new long[0];
     public long missing;
+    public long defaulted;
     public RunningMoments moments = new RunningMoments();
 
     void merge(NumericStats other) {
@@ -36,6 +40,7 @@ public final class DriftPartial {
         bins[i] += other.bins[i];
       }
       missing += other.missing;
+      defaulted += other.defaulted;
       moments.merge(other.moments);
     }
 
@@ -58,6 +63,7 @@ public final class DriftPartial {
     public Map<String, Long> counts =
         new HashMap<>(); // hashed: merged per event; reports sort them
     public long missing;
+    public long defaulted;
 
     void add(String value) {
       if (value == null) {
@@ -70,6 +76,7 @@ public final class DriftPartial {
     void merge(CategoricalStats other) {
       other.counts.forEach(this::count);
       missing += other.missing;
+      defaulted += other.defaulted;
     }
 
     private void count(String value, long count) {
@@ -148,8 +155,24 @@ public final class DriftPartial {
    * from empty().
    */
   public void add(GenericRecord event, ScoreResult result) {
+    add(event, result, null);
+  }
+
+  /**
+   * As {@link #add(GenericRecord, ScoreResult)}, for an event whose writer schema lacks some
+   * fields: feature {@code i} is the reader's default when {@code defaulted[i]} is true, which is
+   * no observation, so it counts as missing (and defaulted) instead of in the histogram.
+   *
+   * @param defaulted per feature (in the order of the fields this partial was made for), or null
+   *     when the writer schema has every field
+   */
+  public void add(GenericRecord event, ScoreResult result, boolean[] defaulted) {
     events++;
     for (int i = 0; i < fields.length; i++) {
+      if (defaulted != null && defaulted[i]) {
+        countDefaulted(i);
+        continue;
+      }
       Object value = event.get(fields[i].position());
       if (categoricalSlots[i] != null) {
         categoricalSlots[i].add(value == null ? null : value.toString());
@@ -180,6 +203,16 @@ public final class DriftPartial {
     predictedLabels.add(result.label());
     scoreMap.forEach(
         (label, score) -> scores.computeIfAbsent(label, l -> new RunningMoments()).add(score));
+  }
+
+  private void countDefaulted(int field) {
+    if (categoricalSlots[field] != null) {
+      categoricalSlots[field].missing++;
+      categoricalSlots[field].defaulted++;
+    } else {
+      numericSlots[field].missing++;
+      numericSlots[field].defaulted++;
+    }
   }
 
   public void merge(DriftPartial other) {

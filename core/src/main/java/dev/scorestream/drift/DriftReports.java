@@ -78,6 +78,7 @@ public final class DriftReports {
       stats.put("psi", judged ? drift.psi() : null);
       stats.put("js_distance", judged ? drift.jensenShannon() : null);
       stats.put("status", status(drift.status()));
+      stats.put("defaulted_rate", defaultedRate(field, merged, drift.count()));
       overall = overall.worst(drift.status());
       drifts.put(field.name(), drift);
       features.add(stats);
@@ -151,6 +152,22 @@ public final class DriftReports {
     return comparable
         ? observed.toAccumulator().compare(name, profile, thresholds)
         : statsOnly(name, moments.count() + observed.missing, observed.missing, moments);
+  }
+
+  /** The share of the window's values that were the reader's default (writer lacked the field). */
+  private static double defaultedRate(FeatureField field, DriftPartial merged, long count) {
+    if (count == 0) {
+      return 0.0;
+    }
+    long defaulted;
+    if (field.kind() == FeatureKind.CATEGORICAL) {
+      DriftPartial.CategoricalStats stats = merged.categorical.get(field.name());
+      defaulted = stats == null ? 0 : stats.defaulted;
+    } else {
+      DriftPartial.NumericStats stats = merged.numeric.get(field.name());
+      defaulted = stats == null ? 0 : stats.defaulted;
+    }
+    return (double) defaulted / count;
   }
 
   private GenericRecord predictionStats(DriftPartial merged, FeatureDrift prediction) {

@@ -6,6 +6,7 @@ import dev.scorestream.registry.SchemaNotFoundException;
 import java.io.IOException;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
 import org.apache.avro.AvroTypeException;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaCompatibility;
@@ -25,19 +26,36 @@ public final class WireFormatDecoder {
 
   private final Schema readerSchema;
   private final SchemaLookup registry;
+  private final WriterCounts counts;
   private final Map<Integer, WriterReader> readers = new HashMap<>();
   private BinaryDecoder decoder;
 
   public WireFormatDecoder(Schema readerSchema, SchemaLookup registry) {
+    this(readerSchema, registry, WriterCounts.NONE);
+  }
+
+  private WireFormatDecoder(Schema readerSchema, SchemaLookup registry, WriterCounts counts) {
     this.readerSchema = readerSchema;
     this.registry = registry;
+    this.counts = counts;
+  }
+
+  /**
+   * A decoder like this one that counts the records it decodes per writer schema into {@code
+   * counts}: one increment per record.
+   */
+  public WireFormatDecoder counting(WriterCounts counts) {
+    return new WireFormatDecoder(readerSchema, registry, counts);
   }
 
   public Schema readerSchema() {
     return readerSchema;
   }
 
-  /** A decoder onto another reader schema, resolving writer schemas through the same registry. */
+  /**
+   * A decoder onto another reader schema, resolving writer schemas through the same registry (and
+   * counting nothing).
+   */
   public WireFormatDecoder withReaderSchema(Schema reader) {
     return new WireFormatDecoder(reader, registry);
   }
@@ -61,7 +79,10 @@ public final class WireFormatDecoder {
     WriterReader reader = readers.get(schemaId);
     if (reader == null) {
       try {
-        reader = WriterReader.resolve(registry.schemaById(schemaId), readerSchema);
+        Schema writer = registry.schemaById(schemaId);
+        reader =
+            WriterReader.resolve(
+                writer, readerSchema, counts.counter(schemaId, writer, readerSchema));
       } catch (SchemaNotFoundException e) {
         return new DecodeResult.Failed(
             DecodeFailure.UNKNOWN_SCHEMA_ID, e.getMessage(), schemaId, e);
@@ -93,6 +114,9 @@ public final class WireFormatDecoder {
             schemaId,
             null);
       }
+      if (reader.decoded != null) {
+        reader.decoded.increment();
+      }
       return new DecodeResult.Decoded(record, schemaId);
     } catch (AvroTypeException e) {
       DecodeFailure failure =
@@ -123,22 +147,24 @@ public final class WireFormatDecoder {
    * A resolving reader for one writer schema, or why none can be built. {@code fullyCompatible} is
    * false when Avro's compatibility check finds a problem that only some records hit (e.g. an enum
    * symbol the reader lacks): those records fail with INCOMPATIBLE_SCHEMA, the others decode.
+   * {@code decoded} counts the records decoded, or is null.
    */
   private record WriterReader(
       GenericDatumReader<GenericRecord> datumReader,
       boolean fullyCompatible,
-      String incompatibility) {
+      String incompatibility,
+      LongAdder decoded) {
 
-    static WriterReader resolve(Schema writer, Schema reader) {
+    static WriterReader resolve(Schema writer, Schema reader, LongAdder decoded) {
       SchemaCompatibility.SchemaPairCompatibility check =
           SchemaCompatibility.checkReaderWriterCompatibility(reader, writer);
       boolean compatible =
           check.getType() == SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE;
       if (!compatible && !recordLevelResolvable(writer, reader)) {
-        return new WriterReader(null, false, check.getDescription());
+        return new WriterReader(null, false, check.getDescription(), decoded);
       }
       return new WriterReader(
-          new GenericDatumReader<>(writer, reader), compatible, check.getDescription());
+          new GenericDatumReader<>(writer, reader), compatible, check.getDescription(), decoded);
     }
 
     /** Record names match and every reader field without default exists in the writer. */

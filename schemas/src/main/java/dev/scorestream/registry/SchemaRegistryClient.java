@@ -10,9 +10,11 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
@@ -45,8 +47,11 @@ public final class SchemaRegistryClient implements SchemaLookup {
   private final ObjectMapper json = new ObjectMapper();
   private final Map<Integer, Schema> byId;
 
+  /** Versions of subjects by {@code subject/version}: immutable once registered, like ids. */
+  private final Map<String, SubjectVersion> versionCache = new ConcurrentHashMap<>();
+
   /** Ids the registry said it does not know, until when (System.nanoTime) that answer is reused. */
-  private final Map<Integer, Unknown> unknownIds = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<Integer, Unknown> unknownIds = new ConcurrentHashMap<>();
 
   private static final int MAX_UNKNOWN_IDS = 10_000;
 
@@ -110,15 +115,85 @@ public final class SchemaRegistryClient implements SchemaLookup {
       throw new SchemaNotFoundException(
           id, "schema id " + id + " is a " + type + " schema, not Avro");
     }
-    Schema schema;
+    Schema schema = parse(id, body.path("schema").asText());
+    byId.put(id, schema);
+    return schema;
+  }
+
+  private static Schema parse(int id, String text) throws SchemaNotFoundException {
     try {
-      schema = new Schema.Parser().setValidateDefaults(false).parse(body.path("schema").asText());
+      return new Schema.Parser().setValidateDefaults(false).parse(text);
     } catch (SchemaParseException e) {
       throw new SchemaNotFoundException(
           id, "schema id " + id + " is not a parseable Avro schema: " + e.getMessage());
     }
-    byId.put(id, schema);
-    return schema;
+  }
+
+  /**
+   * The versions registered under {@code subject}, ascending ({@code GET
+   * /subjects/{subject}/versions}); empty when the registry answers that the subject does not exist
+   * (40401), which is an answer, not an outage.
+   *
+   * @throws RegistryUnavailableException when the registry gives no answer
+   */
+  public List<Integer> versions(String subject) {
+    Response response = call("GET", "/subjects/" + encode(subject) + "/versions", null);
+    if (response.status() == 404 && response.errorCode() == SUBJECT_NOT_FOUND) {
+      return List.of();
+    }
+    JsonNode body = response.requireOk("versions of " + subject);
+    if (!body.isArray()) {
+      throw new RegistryUnavailableException(
+          "versions of " + subject + ": expected a JSON array, got " + abbreviate(body.toString()),
+          null);
+    }
+    List<Integer> versions = new ArrayList<>();
+    body.forEach(version -> versions.add(version.asInt()));
+    Collections.sort(versions);
+    return List.copyOf(versions);
+  }
+
+  /**
+   * One version of {@code subject} ({@code GET /subjects/{subject}/versions/{version}}): its schema
+   * id and writer schema. Versions never change once registered, so answers are cached.
+   *
+   * @throws SchemaNotFoundException the registry answered that the subject or the version does not
+   *     exist (40401, 40402), or the schema is not Avro
+   * @throws RegistryUnavailableException when the registry gives no answer
+   */
+  public SubjectVersion version(String subject, int version) throws SchemaNotFoundException {
+    String key = subject + "/" + version;
+    SubjectVersion cached = versionCache.get(key);
+    if (cached != null) {
+      stats.cacheHits.increment();
+      return cached;
+    }
+    Response response = call("GET", "/subjects/" + encode(subject) + "/versions/" + version, null);
+    if (response.status() == 404
+        && (response.errorCode() == SUBJECT_NOT_FOUND
+            || response.errorCode() == VERSION_NOT_FOUND)) {
+      throw new SchemaNotFoundException(
+          -1, "subject " + subject + " has no version " + version + ": " + response.message());
+    }
+    JsonNode body = response.requireOk("version " + version + " of " + subject);
+    int id = body.path("id").asInt(-1);
+    if (id < 0) {
+      throw new RegistryUnavailableException(
+          "version " + version + " of " + subject + ": response has no id", null);
+    }
+    String type = body.path("schemaType").asText("AVRO");
+    if (!"AVRO".equals(type)) {
+      throw new SchemaNotFoundException(
+          id, "version " + version + " of " + subject + " is a " + type + " schema, not Avro");
+    }
+    Schema schema = byId.get(id);
+    if (schema == null) {
+      schema = parse(id, body.path("schema").asText());
+      byId.putIfAbsent(id, schema);
+    }
+    SubjectVersion answer = new SubjectVersion(subject, version, id, schema);
+    versionCache.put(key, answer);
+    return answer;
   }
 
   /**

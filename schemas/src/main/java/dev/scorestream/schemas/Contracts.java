@@ -18,6 +18,7 @@ public final class Contracts {
   public static final String DRIFT_REPORT = "DriftReport.avsc";
   public static final String PERFORMANCE_REPORT = "PerformanceReport.avsc";
   public static final String MODEL_EVENT = "ModelEvent.avsc";
+  public static final String SCHEMA_CHANGE = "SchemaChange.avsc";
 
   private Contracts() {}
 
@@ -48,6 +49,15 @@ public final class Contracts {
   /** One decision of the retraining loop ({@code model-events}). */
   public static Schema modelEvent() {
     return bundled(MODEL_EVENT);
+  }
+
+  /**
+   * One new writer schema of an input or labels subject, analysed against the reader schema and
+   * what it does to the serving models ({@code schema-changes}, compacted, keyed by {@code
+   * <subject>/<schema id>}).
+   */
+  public static Schema schemaChange() {
+    return bundled(SCHEMA_CHANGE);
   }
 
   /** A bundled contract by file name, e.g. {@code Prediction.avsc}. */

@@ -226,4 +226,27 @@ class WireFormatDecoderTest {
     assertThat(failed.failure()).as(failed.message()).isEqualTo(expected);
     return failed;
   }
+
+  @Test
+  void shouldCountDecodedRecordsPerWriterSchemaOnly() {
+    java.util.Map<Integer, java.util.concurrent.atomic.LongAdder> counters =
+        new java.util.HashMap<>();
+    WireFormatDecoder counting =
+        decoder.counting(
+            (id, writer, reader) -> {
+              assertThat(reader).isEqualTo(READER);
+              return counters.computeIfAbsent(id, i -> new java.util.concurrent.atomic.LongAdder());
+            });
+    byte[] reader = new WireFormatEncoder(READER, 1).encode(payment(READER, "e1", 1, "POS"));
+    byte[] evolved = new WireFormatEncoder(EVOLVED, 2).encode(payment(EVOLVED, "e2", 2, "POS"));
+    byte[] wallet = new WireFormatEncoder(EVOLVED, 2).encode(payment(EVOLVED, "e3", 3, "WALLET"));
+
+    counting.decode(reader);
+    counting.decode(reader);
+    counting.decode(evolved);
+    counting.decode(wallet);
+
+    assertThat(counters.get(1).sum()).isEqualTo(2);
+    assertThat(counters.get(2).sum()).as("the WALLET record did not decode").isEqualTo(1);
+  }
 }

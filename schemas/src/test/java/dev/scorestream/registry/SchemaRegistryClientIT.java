@@ -119,4 +119,29 @@ class SchemaRegistryClientIT {
     assertThatThrownBy(() -> misconfigured.schemaById(1))
         .isInstanceOf(RegistryUnavailableException.class);
   }
+
+  /**
+   * Apicurio's ccompat API lists a subject's versions and answers each with the content id the wire
+   * format carries, so the registry poll and the "previous writer" lookup work against it.
+   */
+  @Test
+  void shouldListVersionsAndPlaceAWriterAfterItsPredecessor() throws Exception {
+    String subject = "client-it-versions-value";
+    Schema v1 = SchemaBuilder.record("Thing").fields().requiredString("id").endRecord();
+    Schema v2 =
+        SchemaBuilder.record("Thing").fields().requiredString("id").optionalLong("n").endRecord();
+    int first = client.register(subject, v1);
+    int second = client.register(subject, v2);
+
+    assertThat(client.versions(subject)).containsExactly(1, 2);
+    assertThat(client.version(subject, 2)).isEqualTo(new SubjectVersion(subject, 2, second, v2));
+    assertThat(client.versions("client-it-no-such-subject-value")).isEmpty();
+    assertThatThrownBy(() -> client.version(subject, 3))
+        .isInstanceOf(SchemaNotFoundException.class);
+    WriterHistory history =
+        WriterHistory.of(new SchemaRegistryClient(client.settings()), subject, second);
+    assertThat(history.version()).isEqualTo(2);
+    assertThat(history.previous().id()).isEqualTo(first);
+    assertThat(history.previous().schema()).isEqualTo(v1);
+  }
 }

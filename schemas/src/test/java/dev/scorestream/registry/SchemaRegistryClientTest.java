@@ -260,4 +260,91 @@ class SchemaRegistryClientTest {
 
     assertThat(requests).as("2 was evicted by 3, 1 stayed because it was used").hasValue(4);
   }
+
+  @Test
+  void shouldListASubjectsVersionsAscending() {
+    replies.add(new Reply(200, "[3,1,2]", 0));
+
+    assertThat(client(1).versions("t-value")).containsExactly(1, 2, 3);
+  }
+
+  @Test
+  void shouldAnswerNoVersionsForAnUnknownSubjectRatherThanAnOutage() {
+    replies.add(new Reply(404, "{\"error_code\":40401,\"message\":\"No artifact\"}", 0));
+
+    assertThat(client(1).versions("never-value")).isEmpty();
+  }
+
+  @Test
+  void shouldTreatAVersionListThatIsNoListAsOutage() {
+    replies.add(new Reply(200, "{\"versions\":[1]}", 0));
+
+    assertThatThrownBy(() -> client(1).versions("t-value"))
+        .isInstanceOf(RegistryUnavailableException.class)
+        .hasMessageContaining("expected a JSON array");
+  }
+
+  @Test
+  void shouldFetchAVersionOnceAndCacheItsSchemaById() throws Exception {
+    replies.add(
+        new Reply(
+            200,
+            "{\"id\":7,\"subject\":\"t-value\",\"version\":2,\"schema\":"
+                + quote(SCHEMA.toString())
+                + "}",
+            0));
+    SchemaRegistryClient client = client(1);
+
+    assertThat(client.version("t-value", 2)).isEqualTo(new SubjectVersion("t-value", 2, 7, SCHEMA));
+    assertThat(client.version("t-value", 2).id()).isEqualTo(7);
+    assertThat(client.schemaById(7)).isEqualTo(SCHEMA);
+    assertThat(requests).hasValue(1);
+  }
+
+  @Test
+  void shouldAnswerAMissingVersionDefinitely() {
+    replies.add(new Reply(404, "{\"error_code\":40402,\"message\":\"No version '9'\"}", 0));
+
+    assertThatThrownBy(() -> client(1).version("t-value", 9))
+        .isInstanceOf(SchemaNotFoundException.class)
+        .hasMessageContaining("t-value has no version 9");
+  }
+
+  @Test
+  void shouldFindAWritersVersionAndTheOneBeforeIt() throws Exception {
+    Schema v2 = SchemaBuilder.record("T").fields().requiredString("a").optionalInt("b").endRecord();
+    replies.add(new Reply(200, "{\"schema\":" + quote(v2.toString()) + "}", 0));
+    replies.add(new Reply(200, "[1,2,3]", 0));
+    replies.add(new Reply(200, versionBody(1, 10, SCHEMA), 0));
+    replies.add(new Reply(200, versionBody(2, 20, v2), 0));
+
+    WriterHistory history = WriterHistory.of(client(1), "t-value", 20);
+
+    assertThat(requests).as("version 3, after it, is not fetched").hasValue(4);
+    assertThat(history.writer()).isEqualTo(v2);
+    assertThat(history.version()).isEqualTo(2);
+    assertThat(history.previous()).isEqualTo(new SubjectVersion("t-value", 1, 10, SCHEMA));
+  }
+
+  @Test
+  void shouldGiveAWriterTheSubjectDoesNotHoldNoVersionAndNoPrevious() throws Exception {
+    replies.add(new Reply(200, schemaBody(), 0));
+    replies.add(new Reply(200, "[1]", 0));
+    replies.add(new Reply(200, versionBody(1, 10, SCHEMA), 0));
+
+    WriterHistory history = WriterHistory.of(client(1), "t-value", 99);
+
+    assertThat(history.version()).isNull();
+    assertThat(history.previous()).isNull();
+  }
+
+  static String versionBody(int version, int id, Schema schema) {
+    return "{\"id\":"
+        + id
+        + ",\"subject\":\"t-value\",\"version\":"
+        + version
+        + ",\"schema\":"
+        + quote(schema.toString())
+        + "}";
+  }
 }

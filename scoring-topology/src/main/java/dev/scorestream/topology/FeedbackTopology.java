@@ -48,16 +48,22 @@ final class FeedbackTopology {
   private final ScoringTopology.FeedbackSettings feedback;
   private final ScoringTopology.Settings settings;
   private final ScoringTopology.Collaborators with;
+  private final SchemaChangeTopology schemaChanges;
 
+  /**
+   * @param schemaChanges watches the labels' writer schemas too, or null
+   */
   FeedbackTopology(
       StreamsBuilder builder,
       ScoringTopology.FeedbackSettings feedback,
       ScoringTopology.Settings settings,
-      ScoringTopology.Collaborators with) {
+      ScoringTopology.Collaborators with,
+      SchemaChangeTopology schemaChanges) {
     this.builder = builder;
     this.feedback = feedback;
     this.settings = settings;
     this.with = with;
+    this.schemaChanges = schemaChanges;
   }
 
   void add(KStream<Bytes, Outcome.Scored> scored) {
@@ -107,15 +113,19 @@ final class FeedbackTopology {
 
   /** Labels decoded and checked: the invalid ones become dead letters, the valid ones go on. */
   private KStream<Bytes, FeedbackInput> validLabels() {
+    KStream<Bytes, byte[]> raw =
+        builder.stream(feedback.labelsTopic(), Consumed.with(Serdes.Bytes(), Serdes.ByteArray()));
+    if (schemaChanges != null) {
+      schemaChanges.watchLabels(raw, feedback.labelsTopic());
+    }
     KStream<Bytes, FeedbackInput> labels =
-        builder.stream(feedback.labelsTopic(), Consumed.with(Serdes.Bytes(), Serdes.ByteArray()))
-            .processValues(
-                () ->
-                    new LabelDecodingProcessor(
-                        feedback.labelDecoders().get(),
-                        () -> with.scorer().model().current().version(),
-                        settings.guards().limits()),
-                Named.as("label-decode"));
+        raw.processValues(
+            () ->
+                new LabelDecodingProcessor(
+                    feedback.labelDecoders().get(),
+                    () -> with.scorer().model().current().version(),
+                    settings.guards().limits()),
+            Named.as("label-decode"));
     Map<String, KStream<Bytes, FeedbackInput>> checked =
         labels
             .split(Named.as("label-"))

@@ -68,7 +68,7 @@ final class ScoringProcessor implements FixedKeyProcessor<Bytes, byte[], Outcome
 
   /** One per task: its own decoder and prediction encoder from {@code with}'s codecs. */
   ScoringProcessor(ScoringTopology.Settings settings, ScoringTopology.Collaborators with) {
-    this.decoder = with.codecs().decoders().get();
+    this.decoder = with.codecs().decoders().get().counting(with.codecs().eventCounts());
     this.scorer = with.scorer();
     this.predictions = with.predictions();
     this.writer = predictions.writer(with.codecs().predictionEncoders().get());

@@ -2,11 +2,15 @@ package dev.scorestream.topology;
 
 import dev.scorestream.codec.WireFormatDecoder;
 import dev.scorestream.codec.WireFormatEncoder;
+import dev.scorestream.codec.WriterCounts;
+import dev.scorestream.drift.DefaultedFeatures;
 import dev.scorestream.drift.DriftPartial;
 import dev.scorestream.drift.DriftReports;
 import dev.scorestream.drift.DriftThresholds;
 import dev.scorestream.enrichment.EnrichmentSpec;
+import dev.scorestream.evolution.ServingModel;
 import dev.scorestream.model.ModelScorer;
+import dev.scorestream.registry.SchemaLookup;
 import dev.scorestream.schemas.Contracts;
 import dev.scorestream.serving.EventScorer;
 import dev.scorestream.serving.Health;
@@ -15,9 +19,12 @@ import dev.scorestream.serving.PredictionBuilder;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.function.Supplier;
+import org.apache.avro.Schema;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
@@ -52,6 +59,8 @@ import org.apache.kafka.streams.state.Stores;
  *                                 -> valid, keyed by event id -> [same partitions] --- join (store, retention)
  *                                         -> matched -> events.training (TrainingExample)
  *                                         -> all     -> performance partials -> [1 partition] -> merge -> events.performance
+ *   events, events.labels -> first record per writer schema id -> [1 partition] -> report once -> schema-changes
+ *                                                                 (SchemaChangeTopology)
  * </pre>
  */
 public final class ScoringTopology {
@@ -145,10 +154,20 @@ public final class ScoringTopology {
   /**
    * Per-task codecs: each stream task gets its own decoder (registry-backed, resolving writer
    * schemas onto the reader schema) and its own Prediction encoder (the registered Prediction
-   * schema id).
+   * schema id). The scoring processor's decoder counts the events it decodes per writer schema into
+   * {@code eventCounts}.
    */
   public record Codecs(
-      Supplier<WireFormatDecoder> decoders, Supplier<WireFormatEncoder> predictionEncoders) {}
+      Supplier<WireFormatDecoder> decoders,
+      Supplier<WireFormatEncoder> predictionEncoders,
+      WriterCounts eventCounts) {
+
+    /** Codecs that count nothing. */
+    public Codecs(
+        Supplier<WireFormatDecoder> decoders, Supplier<WireFormatEncoder> predictionEncoders) {
+      this(decoders, predictionEncoders, WriterCounts.NONE);
+    }
+  }
 
   /**
    * Windowed drift against the serving model's baseline.
@@ -160,6 +179,8 @@ public final class ScoringTopology {
    * @param idleTimeout after this long without partials the merger's clock follows the wall clock,
    *     so a quiet stream's windows still close (zero: event time only)
    * @param reportEncoders DriftReport encoders (registered schema id), one per merger task
+   * @param writers writer schemas by id, to count a value the reader's default filled in (its
+   *     writer lacks the field) as missing; null: every value counts as observed
    */
   public record DriftSettings(
       String topic,
@@ -169,7 +190,8 @@ public final class ScoringTopology {
       Duration checkpointInterval,
       Duration idleTimeout,
       DriftThresholds thresholds,
-      Supplier<WireFormatEncoder> reportEncoders) {}
+      Supplier<WireFormatEncoder> reportEncoders,
+      SchemaLookup writers) {}
 
   /**
    * The feedback join: labels with stored predictions, live performance, training examples.
@@ -196,9 +218,53 @@ public final class ScoringTopology {
       Supplier<WireFormatEncoder> performanceEncoders,
       Supplier<WireFormatEncoder> trainingEncoders) {}
 
-  /** The optional parts: drift and feedback (either may be null: off). */
-  public record Analytics(DriftSettings drift, FeedbackSettings feedback) {
-    public static final Analytics NONE = new Analytics(null, null);
+  /**
+   * Schema-change detection and reporting ({@code docs/schema-changes.md}).
+   *
+   * @param topic the compacted topic each change is reported to once, keyed {@code subject/id}
+   * @param eventsSubject the registry subject of the events' writer schemas: polled, and the
+   *     "previous writer" of a new one is the version before it there
+   * @param labelsSubject the same for labels (not polled)
+   * @param pollInterval how often the events subject's versions are listed; zero: never
+   * @param tick how often the reporting task picks up registry answers
+   * @param reader the schema events are decoded onto (not enriched)
+   * @param models the serving models at the time of an analysis
+   * @param fetchers registry reads off the stream thread, one per reporting task
+   * @param encoders SchemaChange encoders (its registered schema id)
+   * @param reportedBy this instance's name, written into each report
+   * @param alreadyReported keys the topic held at start-up: not reported again even when the task's
+   *     state is gone
+   */
+  public record SchemaChangeSettings(
+      String topic,
+      String eventsSubject,
+      String labelsSubject,
+      Duration pollInterval,
+      Duration tick,
+      Schema reader,
+      Supplier<List<ServingModel>> models,
+      Supplier<SchemaFetcher> fetchers,
+      Supplier<WireFormatEncoder> encoders,
+      String reportedBy,
+      Set<String> alreadyReported,
+      SchemaChangeListener listener) {
+
+    public SchemaChangeSettings {
+      alreadyReported = Set.copyOf(alreadyReported);
+      if (tick.isNegative() || tick.isZero()) {
+        throw new IllegalArgumentException("tick must be positive, not " + tick);
+      }
+    }
+  }
+
+  /** The optional parts: drift, feedback and schema changes (each may be null: off). */
+  public record Analytics(
+      DriftSettings drift, FeedbackSettings feedback, SchemaChangeSettings schemaChanges) {
+    public static final Analytics NONE = new Analytics(null, null, null);
+
+    public Analytics(DriftSettings drift, FeedbackSettings feedback) {
+      this(drift, feedback, null);
+    }
   }
 
   /**
@@ -243,6 +309,13 @@ public final class ScoringTopology {
     }
     KStream<Bytes, byte[]> events =
         builder.stream(settings.events().name(), settings.events().consumed());
+    SchemaChangeTopology schemaChanges =
+        analytics.schemaChanges() == null
+            ? null
+            : new SchemaChangeTopology(builder, analytics.schemaChanges());
+    if (schemaChanges != null) {
+      schemaChanges.watchEvents(events, settings.events().name());
+    }
     if (entity != null) {
       builder.addStateStore(ContextStores.histories(entity));
       scoreStores = Arrays.copyOf(scoreStores, scoreStores.length + 1);
@@ -280,10 +353,14 @@ public final class ScoringTopology {
     KStream<Bytes, Outcome.Scored> scoredEvents =
         (KStream<Bytes, Outcome.Scored>) (KStream<Bytes, ?>) scored;
     if (analytics.drift() != null) {
-      addDrift(builder, scoredEvents, analytics.drift(), scorer, with.listener());
+      addDrift(builder, scoredEvents, analytics.drift(), with);
     }
     if (analytics.feedback() != null) {
-      new FeedbackTopology(builder, analytics.feedback(), settings, with).add(scoredEvents);
+      new FeedbackTopology(builder, analytics.feedback(), settings, with, schemaChanges)
+          .add(scoredEvents);
+    }
+    if (schemaChanges != null) {
+      schemaChanges.report(settings.appVersion());
     }
     return builder.build();
   }
@@ -314,10 +391,18 @@ public final class ScoringTopology {
       StreamsBuilder builder,
       KStream<Bytes, Outcome.Scored> scored,
       DriftSettings drift,
-      EventScorer scorer,
-      OutcomeListener listener) {
+      Collaborators with) {
+    EventScorer scorer = with.scorer();
+    OutcomeListener listener = with.listener();
+    DefaultedFeatures defaulted =
+        drift.writers() == null
+            ? null
+            : new DefaultedFeatures(
+                scorer.extractor().fields(),
+                with.codecs().decoders().get().readerSchema(),
+                drift.writers());
     DriftWindows spec =
-        new DriftWindows(drift.window(), drift.grace(), scorer.extractor().fields());
+        new DriftWindows(drift.window(), drift.grace(), scorer.extractor().fields(), defaulted);
     Supplier<PartialMerger.Reporter<DriftPartial>> reporters =
         () -> {
           DriftReports reports =

@@ -296,7 +296,8 @@ class DriftTopologyTest {
         new DriftWindows(
             Duration.ofMinutes(1),
             Duration.ofSeconds(10),
-            FeatureExtractor.forSchema(READER).fields());
+            FeatureExtractor.forSchema(READER).fields(),
+            null);
     return partials.values().stream().mapToLong(bytes -> spec.decode(bytes).partial().events).sum();
   }
 

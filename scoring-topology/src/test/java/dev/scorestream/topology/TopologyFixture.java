@@ -26,8 +26,14 @@ import java.time.ZoneOffset;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.avro.Schema;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.BytesDeserializer;
+import org.apache.kafka.common.serialization.BytesSerializer;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.TopologyTestDriver;
 
@@ -43,29 +49,28 @@ public final class TopologyFixture {
   static final int PERFORMANCE_ID = 21;
   static final int TRAINING_ID = 22;
   static final int LABEL_ID = 23;
+  static final int SCHEMA_CHANGE_ID = 24;
+
+  /** A writer without amount, which the reader gives no default: none of its events decodes. */
+  static final int NO_AMOUNT_ID = 4;
+
   public static final Instant NOW = Instant.parse("2026-11-26T12:00:00Z");
   public static final Schema READER = Contracts.paymentEvent();
 
   static final Schema TRAINING = new TrainingExamples(READER).schema();
 
   static final Map<Integer, Schema> SCHEMAS =
-      Map.of(
-          READER_ID,
-          READER,
-          EVOLVED_ID,
-          SampleSchemas.evolved(),
-          WALLET_ID,
-          SampleSchemas.walletChannel(),
-          PREDICTION_ID,
-          Contracts.prediction(),
-          DRIFT_ID,
-          Contracts.driftReport(),
-          PERFORMANCE_ID,
-          Contracts.performanceReport(),
-          TRAINING_ID,
-          TRAINING,
-          LABEL_ID,
-          Contracts.labelFeedback());
+      Map.ofEntries(
+          Map.entry(NO_AMOUNT_ID, SampleSchemas.without(READER, "amount")),
+          Map.entry(SCHEMA_CHANGE_ID, Contracts.schemaChange()),
+          Map.entry(READER_ID, READER),
+          Map.entry(EVOLVED_ID, SampleSchemas.evolved()),
+          Map.entry(WALLET_ID, SampleSchemas.walletChannel()),
+          Map.entry(PREDICTION_ID, Contracts.prediction()),
+          Map.entry(DRIFT_ID, Contracts.driftReport()),
+          Map.entry(PERFORMANCE_ID, Contracts.performanceReport()),
+          Map.entry(TRAINING_ID, TRAINING),
+          Map.entry(LABEL_ID, Contracts.labelFeedback()));
 
   static final SchemaLookup REGISTRY =
       id -> {
@@ -158,7 +163,8 @@ public final class TopologyFixture {
             checkpointInterval,
             idleTimeout,
             thresholds,
-            () -> new WireFormatEncoder(Contracts.driftReport(), DRIFT_ID)),
+            () -> new WireFormatEncoder(Contracts.driftReport(), DRIFT_ID),
+            REGISTRY),
         new ScoringTopology.FeedbackSettings(
             "events.labels",
             "events.performance",
@@ -173,6 +179,16 @@ public final class TopologyFixture {
             () -> new WireFormatDecoder(Contracts.labelFeedback(), REGISTRY),
             () -> new WireFormatEncoder(Contracts.performanceReport(), PERFORMANCE_ID),
             () -> new WireFormatEncoder(training, TRAINING_ID)));
+  }
+
+  /** An input topic of bytes keys and values. */
+  static TestInputTopic<Bytes, byte[]> input(TopologyTestDriver driver, String topic) {
+    return driver.createInputTopic(topic, new BytesSerializer(), new ByteArraySerializer());
+  }
+
+  /** An output topic of bytes keys and values. */
+  static TestOutputTopic<Bytes, byte[]> output(TopologyTestDriver driver, String topic) {
+    return driver.createOutputTopic(topic, new BytesDeserializer(), new ByteArrayDeserializer());
   }
 
   TopologyTestDriver driver(ScoringTopology.Analytics analytics, OutcomeListener listener) {

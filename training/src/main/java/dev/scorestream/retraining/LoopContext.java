@@ -31,7 +31,6 @@ record LoopContext(
   static LoopContext create(
       RetrainingController.Settings settings,
       TopicRanges ranges,
-      SchemaChangeSource schemaChanges,
       RetrainingController.Listener listener,
       Clock clock) {
     FeatureExtractor extractor = FeatureExtractor.forSchema(settings.reader());
@@ -57,7 +56,6 @@ record LoopContext(
             settings.registry(),
             ranges,
             described.fieldsUsed(),
-            schemaChanges,
             clock),
         listener,
         champion.artifact().task(),

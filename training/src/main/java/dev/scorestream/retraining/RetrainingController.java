@@ -35,7 +35,12 @@ public final class RetrainingController implements AutoCloseable {
   static final Duration POLL = Duration.ofMillis(200);
 
   /** The topics the loop reads and writes. */
-  public record Topics(String training, String performance, String drift, String modelEvents) {}
+  public record Topics(
+      String training,
+      String performance,
+      String drift,
+      String modelEvents,
+      String schemaChanges) {}
 
   /**
    * Where models live.
@@ -115,12 +120,8 @@ public final class RetrainingController implements AutoCloseable {
 
   /** A controller that leads or stands by ({@code scorer retrain}). */
   public RetrainingController(
-      Settings settings,
-      SchemaChangeSource schemaChanges,
-      Listener listener,
-      Consumer<String> log,
-      Clock clock) {
-    this(settings, schemaChanges, listener, log, clock, false);
+      Settings settings, Listener listener, Consumer<String> log, Clock clock) {
+    this(settings, listener, log, clock, false);
   }
 
   /**
@@ -129,17 +130,11 @@ public final class RetrainingController implements AutoCloseable {
    */
   public static RetrainingController forPerson(
       Settings settings, Consumer<String> log, Clock clock) {
-    return new RetrainingController(
-        settings, SchemaChangeSource.NONE, Listener.NONE, log, clock, true);
+    return new RetrainingController(settings, Listener.NONE, log, clock, true);
   }
 
   private RetrainingController(
-      Settings settings,
-      SchemaChangeSource schemaChanges,
-      Listener listener,
-      Consumer<String> log,
-      Clock clock,
-      boolean person) {
+      Settings settings, Listener listener, Consumer<String> log, Clock clock, boolean person) {
     this.settings = settings;
     this.listener = listener;
     this.log = log;
@@ -147,7 +142,7 @@ public final class RetrainingController implements AutoCloseable {
     createDirectories(settings.places());
     this.ranges = new TopicRanges(settings.clientProperties());
     this.trail = AuditTrail.registered(settings.topics().modelEvents(), settings.registry());
-    this.context = LoopContext.create(settings, ranges, schemaChanges, listener, clock);
+    this.context = LoopContext.create(settings, ranges, listener, clock);
     this.lease =
         person
             ? ControllerLease.forPerson(

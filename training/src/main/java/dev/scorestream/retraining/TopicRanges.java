@@ -125,6 +125,12 @@ final class TopicRanges implements AutoCloseable {
     consumer.assign(List.of());
   }
 
+  /** Whether {@code topic} exists now. */
+  boolean exists(String topic) {
+    List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(30));
+    return infos != null && !infos.isEmpty();
+  }
+
   private List<TopicPartition> partitions(String topic) {
     List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(30));
     if (infos == null || infos.isEmpty()) {

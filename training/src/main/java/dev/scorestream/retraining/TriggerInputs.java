@@ -8,6 +8,7 @@ import dev.scorestream.schemas.Contracts;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,7 +31,8 @@ final class TriggerInputs {
   private final TriggerEvaluator evaluator;
   private final ReportTail<PerformanceWindow> performance;
   private final ReportTail<DriftWindow> drift;
-  private final SchemaChangeSource schemaChanges;
+  private final ReportTail<SchemaChangeFiring> schemaChanges;
+  private final String schemaChangesTopic;
   private final TopicRanges ranges;
   private final Set<String> servedFeatures;
   private final Clock clock;
@@ -42,7 +44,6 @@ final class TriggerInputs {
       SchemaLookup registry,
       TopicRanges ranges,
       Set<String> servedFeatures,
-      SchemaChangeSource schemaChanges,
       Clock clock) {
     this.evaluator = new TriggerEvaluator(policy);
     this.performance =
@@ -55,7 +56,16 @@ final class TriggerInputs {
     this.drift =
         new ReportTail<>(
             topics.drift(), Contracts.driftReport(), registry, TriggerInputs::driftWindow, KEEP);
-    this.schemaChanges = schemaChanges;
+    this.schemaChangesTopic = policy.schemaChange() ? topics.schemaChanges() : "";
+    this.schemaChanges =
+        schemaChangesTopic.isEmpty()
+            ? null
+            : new ReportTail<>(
+                schemaChangesTopic,
+                Contracts.schemaChange(),
+                registry,
+                SchemaChangeFiring::of,
+                KEEP);
     this.ranges = ranges;
     this.servedFeatures = Set.copyOf(servedFeatures);
     this.clock = clock;
@@ -84,9 +94,24 @@ final class TriggerInputs {
                 servedFeatures),
             refreshPerformance(),
             drift.refresh(ranges, now.minus(LOOKBACK)),
-            schemaChanges.since(now.minus(LOOKBACK)),
+            schemaChangeFirings(champion.version(), now),
             now,
             state));
+  }
+
+  /**
+   * Firings of the schema changes reported lately that leave the champion worse off; none while the
+   * policy leaves the trigger off or no scorer has created the topic yet.
+   */
+  private List<TriggerEvaluator.Firing> schemaChangeFirings(String champion, Instant now) {
+    if (schemaChanges == null || !ranges.exists(schemaChangesTopic)) {
+      return List.of();
+    }
+    List<TriggerEvaluator.Firing> firings = new ArrayList<>();
+    for (SchemaChangeFiring report : schemaChanges.refresh(ranges, now.minus(LOOKBACK))) {
+      firings.addAll(report.firingFor(champion));
+    }
+    return firings;
   }
 
   static PerformanceWindow performanceWindow(GenericRecord report) {

@@ -94,15 +94,25 @@ final class DemoCommand implements Callable<Integer> {
   boolean seasons;
 
   @Option(
+      names = "--schema-change",
+      description =
+          "Schema-change scenario instead: mid-stream the producer adds a field, renames one"
+              + " through an alias, drops card_present (a model input) and registers an"
+              + " incompatible version; prints each report and the alert, and exits 0 only if every"
+              + " change was reported exactly once, card_present was flagged and no event was lost"
+              + " (default --events: 1500).")
+  boolean schemaChange;
+
+  @Option(
       names = "--keep-running",
       description = "Keep the pipeline running after the check, until SIGTERM/Ctrl-C.")
   boolean keepRunning;
 
   @Override
   public Integer call() {
-    if ((drift ? 1 : 0) + (enrichment ? 1 : 0) + (seasons ? 1 : 0) > 1) {
+    if ((drift ? 1 : 0) + (enrichment ? 1 : 0) + (seasons ? 1 : 0) + (schemaChange ? 1 : 0) > 1) {
       throw new CommandLine.ParameterException(
-          spec.commandLine(), "choose one of --drift, --enrichment and --seasons");
+          spec.commandLine(), "choose one of --drift, --enrichment, --seasons and --schema-change");
     }
     if ((enrichment || seasons) && (model != null || keepRunning)) {
       throw new CommandLine.ParameterException(
@@ -110,7 +120,13 @@ final class DemoCommand implements Callable<Integer> {
           (enrichment ? "--enrichment" : "--seasons")
               + " trains its own models and stops when it has shown its point");
     }
-    int events = this.events != null ? this.events : enrichment ? 30_000 : 10_000;
+    if (schemaChange && (model != null || keepRunning)) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(),
+          "--schema-change trains its own model and stops when the last change is reported");
+    }
+    int events =
+        this.events != null ? this.events : enrichment ? 30_000 : schemaChange ? 1_500 : 10_000;
     if (events < 1) {
       throw new CommandLine.ParameterException(
           spec.commandLine(), "--events must be at least 1, got " + events);
@@ -135,7 +151,11 @@ final class DemoCommand implements Callable<Integer> {
                         ? DemoRunner.Scenario.DRIFT
                         : enrichment
                             ? DemoRunner.Scenario.ENRICHMENT
-                            : seasons ? DemoRunner.Scenario.SEASONS : DemoRunner.Scenario.MESSY));
+                            : seasons
+                                ? DemoRunner.Scenario.SEASONS
+                                : schemaChange
+                                    ? DemoRunner.Scenario.SCHEMA_CHANGE
+                                    : DemoRunner.Scenario.MESSY));
     return report.passed() ? 0 : 1;
   }
 }

@@ -81,7 +81,9 @@ public final class DemoRunner {
     /** Models with and without context, compared. */
     ENRICHMENT,
     /** A season change, and the closed loop retraining through it. */
-    SEASONS
+    SEASONS,
+    /** A producer changes its writer schema mid-stream; every change reported once. */
+    SCHEMA_CHANGE
   }
 
   /** What a demo run found. */
@@ -146,6 +148,9 @@ public final class DemoRunner {
       if (options.scenario() == Scenario.SEASONS) {
         SeasonsScenario.Result result = new SeasonsScenario(out, stack, work).run(options.seed());
         return new Report(result.events(), result.events(), 0, result.problems());
+      }
+      if (options.scenario() == Scenario.SCHEMA_CHANGE) {
+        return schemaChangeScenario(stack, work, options);
       }
       Path modelDir =
           options.modelDir() != null
@@ -310,6 +315,26 @@ public final class DemoRunner {
           new EnrichmentScenario(out, registry, stack.kafka(), stack.registry().url(), work)
               .run(options.events(), options.seed(), readerId, producer);
       return new Report(result.live(), result.live(), 0, result.problems());
+    }
+  }
+
+  /** Payments the schema-change scenario's model trains on: enough for a stable model, quickly. */
+  static final int SCHEMA_CHANGE_TRAINING = 4_000;
+
+  private Report schemaChangeScenario(EmbeddedStack stack, Path work, Options options) {
+    Path model = work.resolve("model");
+    SampleModel.train(model, SCHEMA_CHANGE_TRAINING, options.seed(), null, line -> {});
+    out.printf("Trained a model on %,d generated payments%n", SCHEMA_CHANGE_TRAINING);
+    SchemaRegistryClient registry =
+        new SchemaRegistryClient(RegistrySettings.of(stack.registry().url()));
+    int perStep = Math.max(1, options.events() / 6);
+    try (KafkaProducer<byte[], byte[]> producer = producer(stack.kafka().bootstrapServers())) {
+      SchemaChangeScenario.Result result =
+          new SchemaChangeScenario(
+                  out, registry, stack.kafka().bootstrapServers(), stack.registry().url(), work)
+              .run(model, perStep, options.seed(), producer);
+      return new Report(
+          result.produced(), result.predictions(), result.deadLetters(), result.problems());
     }
   }
 

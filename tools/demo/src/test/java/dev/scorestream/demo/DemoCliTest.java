@@ -33,9 +33,21 @@ class DemoCliTest {
   @Test
   void shouldRefuseTwoScenariosOrAModelForTheEnrichmentScenario() {
     assertThat(run("demo", "--drift", "--enrichment")).isEqualTo(2);
-    assertThat(err.toString()).contains("choose one of --drift and --enrichment");
+    assertThat(err.toString()).contains("choose one of --drift, --enrichment and --schema-change");
     assertThat(run("demo", "--enrichment", "--model", "somewhere")).isEqualTo(2);
     assertThat(err.toString()).contains("--enrichment trains its own two models");
+  }
+
+  @Test
+  void shouldRefuseTheSchemaChangeScenarioWithAnotherOrWithAModel() {
+    assertThat(run("demo", "--schema-change", "--drift")).isEqualTo(2);
+    assertThat(err.toString()).contains("choose one of --drift, --enrichment and --schema-change");
+    assertThat(run("demo", "--schema-change", "--keep-running")).isEqualTo(2);
+    assertThat(err.toString())
+        .contains("--schema-change trains its own model")
+        .contains("Usage: scorer demo");
+    assertThat(run("demo", "--schema-change", "--events", "-5")).isEqualTo(2);
+    assertThat(err.toString()).contains("--events must be at least 1");
   }
 
   @Test
