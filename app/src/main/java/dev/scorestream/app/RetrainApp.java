@@ -7,6 +7,7 @@ import dev.scorestream.http.ScorerHttpServer;
 import dev.scorestream.metrics.RetrainingMetrics;
 import dev.scorestream.registry.SchemaRegistryClient;
 import dev.scorestream.retraining.ModelEvent;
+import dev.scorestream.retraining.Rebuilder;
 import dev.scorestream.retraining.RetrainingController;
 import dev.scorestream.retraining.RetrainingPolicy;
 import dev.scorestream.retraining.SchemaChangeSource;
@@ -60,6 +61,15 @@ public final class RetrainApp implements AutoCloseable {
     return new RetrainApp(controller, meters, metrics);
   }
 
+  /**
+   * A rebuild of a recorded candidate ({@code scorer retrain --rebuild}): reads the trail and the
+   * training topic, takes no lease.
+   */
+  public static Rebuilder rebuilder(
+      ScorerConfig config, Path policyFile, Consumer<String> log, Clock clock) {
+    return new Rebuilder(settings(config, policyFile, actor("rebuild")), clock, log);
+  }
+
   /** A person's action under the same fence ({@code scorer models retrain|promote|...}). */
   public static RetrainingController forPerson(
       ScorerConfig config, Path policyFile, String who, Consumer<String> log, Clock clock) {
@@ -96,7 +106,8 @@ public final class RetrainApp implements AutoCloseable {
         new RetrainingController.Lease(
             config.getString(ScorerConfig.RETRAIN_LEASE_PREFIX) + "-" + policy.model(),
             config.getDuration(ScorerConfig.RETRAIN_SESSION_TIMEOUT),
-            config.getDuration(ScorerConfig.RETRAIN_FENCE_BACKOFF)),
+            config.getDuration(ScorerConfig.RETRAIN_FENCE_BACKOFF),
+            config.getDuration(ScorerConfig.RETRAIN_STEP_TIMEOUT)),
         StreamsProperties.clients(config),
         new SchemaRegistryClient(PipelineConfig.registrySettings(config)),
         PipelineConfig.readerSchema(config),

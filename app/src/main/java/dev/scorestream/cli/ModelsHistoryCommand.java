@@ -46,10 +46,8 @@ final class ModelsHistoryCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     ScorerConfig effective = ScorerConfig.load(config, System.getenv());
     AuditTrail trail =
-        new AuditTrail(
-            effective.getString(ScorerConfig.TOPIC_MODEL_EVENTS),
-            RetrainApp.registry(effective),
-            -1);
+        AuditTrail.forReading(
+            effective.getString(ScorerConfig.TOPIC_MODEL_EVENTS), RetrainApp.registry(effective));
     List<ModelEvent> events = trail.read(StreamsProperties.clients(effective), model);
     PrintWriter out = spec.commandLine().getOut();
     ObjectMapper mapper =

@@ -2,7 +2,10 @@ package dev.scorestream.cli;
 
 import dev.scorestream.app.RetrainApp;
 import dev.scorestream.config.ScorerConfig;
+import dev.scorestream.retraining.Rebuilder;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -29,7 +32,7 @@ import picocli.CommandLine.Spec;
             + " policy (docs/retraining.md): triggers, training from the training topic, gate 1"
             + " offline, the shadow, promotion and the rollback watch, every decision recorded on"
             + " model-events. Exit codes of --once: 0 done, 2 the candidate was rejected, 3 another"
-            + " controller holds the lease.")
+            + " controller holds the lease; of --rebuild: 0 identical, 2 different.")
 final class RetrainCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
@@ -58,6 +61,15 @@ final class RetrainCommand implements Callable<Integer> {
 
     @Option(names = "--once", description = "Train a candidate now, gate it, start its shadow.")
     boolean once;
+
+    @Option(
+        names = "--rebuild",
+        paramLabel = "ID",
+        description =
+            "Rebuild the candidate of a TRAINED record (its event id or candidate version) from"
+                + " the recorded offsets and seeds, and compare it row for row and answer for"
+                + " answer with the stored one. Exit 0 identical, 2 different.")
+    String rebuild;
   }
 
   @Option(
@@ -78,6 +90,9 @@ final class RetrainCommand implements Callable<Integer> {
           spec.commandLine(), "--lease-timeout: " + e.getMessage());
     }
     ScorerConfig effective = ScorerConfig.load(config, System.getenv());
+    if (mode.rebuild != null) {
+      return rebuild(effective, out);
+    }
     RetrainApp app =
         RetrainApp.create(
             effective,
@@ -128,5 +143,38 @@ final class RetrainCommand implements Callable<Integer> {
       stopped.countDown();
     }
     return 0;
+  }
+
+  private int rebuild(ScorerConfig effective, PrintWriter out) {
+    Rebuilder.Report report;
+    try {
+      report =
+          RetrainApp.rebuilder(effective, policy, out::println, Clock.systemUTC())
+              .rebuild(mode.rebuild);
+    } catch (IllegalArgumentException e) {
+      spec.commandLine().getErr().println("cannot rebuild: " + e.getMessage());
+      return 2;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    for (Rebuilder.Check check : report.checks()) {
+      out.printf(
+          "%-28s %s  recorded %s%s%n",
+          check.name(),
+          check.same() ? "same     " : "DIFFERENT",
+          abbreviate(check.recorded()),
+          check.same() ? "" : "; rebuilt " + abbreviate(check.rebuilt()));
+    }
+    out.printf(
+        "%s %s (%d perturbed training rows compared with their originals)%n",
+        report.identical() ? "identical" : "different",
+        report.trained().versions().candidate(),
+        report.perturbed().size());
+    out.flush();
+    return report.identical() ? 0 : 2;
+  }
+
+  private static String abbreviate(String text) {
+    return text.length() <= 160 ? text : text.substring(0, 157) + "...";
   }
 }

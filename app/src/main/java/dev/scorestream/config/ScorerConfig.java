@@ -96,6 +96,7 @@ public final class ScorerConfig extends AbstractConfig {
   public static final String RETRAIN_LEASE_PREFIX = "retrain.lease.prefix";
   public static final String RETRAIN_SESSION_TIMEOUT = "retrain.session.timeout";
   public static final String RETRAIN_FENCE_BACKOFF = "retrain.fence.backoff";
+  public static final String RETRAIN_STEP_TIMEOUT = "retrain.step.timeout";
   public static final String RETRAIN_HTTP_HOST = "retrain.http.host";
   public static final String RETRAIN_HTTP_PORT = "retrain.http.port";
   public static final String FEEDBACK_RETENTION = "feedback.retention";
@@ -623,6 +624,15 @@ public final class ScorerConfig extends AbstractConfig {
               Importance.LOW,
               "How long a controller fenced by a person's action (scorer models promote, ...) waits"
                   + " before it takes the lease again.")
+          .define(
+              RETRAIN_STEP_TIMEOUT,
+              Type.STRING,
+              "30m",
+              new DurationValidator(10_000),
+              Importance.LOW,
+              "The longest one step of the loop may take (reading the window and training a"
+                  + " candidate is the longest). A leader stuck longer gives up the lease, and a"
+                  + " standby starts the step over.")
           .define(
               RETRAIN_HTTP_HOST,
               Type.STRING,

@@ -14,6 +14,7 @@ import dev.scorestream.registry.RegistrySettings;
 import dev.scorestream.registry.SchemaRegistryClient;
 import dev.scorestream.retraining.AuditTrail;
 import dev.scorestream.retraining.ModelEvent;
+import dev.scorestream.retraining.Rebuilder;
 import dev.scorestream.samples.PaymentGenerator;
 import dev.scorestream.schemas.Contracts;
 import dev.scorestream.schemas.LabelledRecord;
@@ -58,10 +59,9 @@ class RetrainingControllerIT {
     }
 
     List<ModelEvent> trail(EmbeddedStack stack) {
-      return new AuditTrail(
+      return AuditTrail.forReading(
               prefix + "model-events",
-              new SchemaRegistryClient(RegistrySettings.of(stack.registry().url())),
-              -1)
+              new SchemaRegistryClient(RegistrySettings.of(stack.registry().url())))
           .read(StreamsProperties.clients(config), "fraud");
     }
 
@@ -128,7 +128,10 @@ class RetrainingControllerIT {
             {"version": 1, "model": "fraud", "triggers": {"manualOnly": true},
              "data": {"window": "30d", "minExamples": 1000, "evalFraction": 0.25,
                       "championData": {"share": 0.2}},
-             "perturb": {"share": 0.1, "seed": 3},
+             "perturb": {"share": 0.1, "seed": 3, "kinds": {
+               "missing": {"weight": 0}, "numbers": {"fields": ["amount"]},
+               "unseenCategories": {"fields": ["country"]},
+               "messyStrings": {"fields": ["merchant_category"]}}},
              "gates": {"offline": {"margin": 0.02, "minEvalRows": 200}}}
             """);
     Instant start = Instant.parse("2026-11-01T00:00:00Z");
@@ -173,6 +176,50 @@ class RetrainingControllerIT {
     try (Stream<Path> challengers = Files.list(loop.challengers())) {
       assertThat(challengers.filter(p -> !p.getFileName().toString().startsWith("."))).isEmpty();
     }
+
+    // Rebuilt from the record alone: the same rows, figures and answers.
+    Rebuilder.Report rebuilt =
+        RetrainApp.rebuilder(loop.config(), loop.policy(), log::add, Clock.systemUTC())
+            .rebuild(trained.eventId());
+    assertThat(rebuilt.checks())
+        .allSatisfy(check -> assertThat(check.same()).as(check.toString()).isTrue());
+    assertThat(rebuilt.checks())
+        .extracting(Rebuilder.Check::name)
+        .contains("rows digest", "training rows (content)", "held-out answers");
+    // Perturbations change only what the policy declares: one declared field per row.
+    Map<String, String> declared =
+        Map.of(
+            "numbers",
+            "amount",
+            "unseenCategories",
+            "country",
+            "messyStrings",
+            "merchant_category");
+    assertThat(rebuilt.perturbed()).hasSize((int) data.counts().perturbed()).isNotEmpty();
+    // A messy string is drawn raw and sanitizes back, as in the stream: the row trains clean.
+    assertThat(rebuilt.perturbed())
+        .allSatisfy(
+            row ->
+                assertThat(Rebuilder.changedFields(row.clean(), row.messy()))
+                    .isEqualTo(
+                        row.kind().code().equals("messyStrings")
+                            ? List.of()
+                            : List.of(declared.get(row.kind().code()))));
+    assertThat(rebuilt.perturbed())
+        .filteredOn(row -> row.kind().code().equals("messyStrings"))
+        .allSatisfy(
+            row ->
+                assertThat(row.drawn())
+                    .isNotEqualTo(row.clean().get("merchant_category").toString())
+                    .satisfies(
+                        drawn ->
+                            assertThat(drawn.strip().toLowerCase(java.util.Locale.ROOT))
+                                .isEqualTo(row.clean().get("merchant_category").toString())));
+    assertThat(rebuilt.perturbed())
+        .extracting(row -> row.kind().code())
+        .containsOnly("numbers", "unseenCategories", "messyStrings")
+        .contains("numbers", "unseenCategories", "messyStrings");
+    assertThat(data.perturbedByKind()).containsEntry("missing", 0L);
   }
 
   @Test

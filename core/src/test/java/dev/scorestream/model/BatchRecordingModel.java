@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.function.Predicate;
 import org.tribuo.Example;
 import org.tribuo.Excuse;
+import org.tribuo.Feature;
 import org.tribuo.Model;
 import org.tribuo.Prediction;
 import org.tribuo.classification.Label;
@@ -40,6 +41,23 @@ public final class BatchRecordingModel extends Model<Label> {
   /** A model with {@code real}'s features whose every prediction fails. */
   public static BatchRecordingModel failing(Model<?> real) {
     return new BatchRecordingModel(real, example -> true);
+  }
+
+  /**
+   * A model with {@code real}'s answers that refuses every example whose feature {@code name} is
+   * {@code value}.
+   */
+  public static BatchRecordingModel refusing(Model<?> real, String name, double value) {
+    return new BatchRecordingModel(
+        real,
+        example -> {
+          for (Feature feature : example) {
+            if (feature.getName().equals(name) && feature.getValue() == value) {
+              return true;
+            }
+          }
+          return false;
+        });
   }
 
   /** Sizes of the batch calls, in order. */

@@ -15,7 +15,6 @@ import java.util.List;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 import org.junit.jupiter.api.Test;
-import org.tribuo.Feature;
 
 /** Prepared records predicted together: the path the stream's micro-batches take. */
 class EventScorerBatchTest {
@@ -30,16 +29,7 @@ class EventScorerBatchTest {
   }
 
   static BatchRecordingModel poisonedBy(ModelArtifact real, double amount) {
-    return new BatchRecordingModel(
-        real.model(),
-        example -> {
-          for (Feature feature : example) {
-            if (feature.getName().equals("amount") && feature.getValue() == amount) {
-              return true;
-            }
-          }
-          return false;
-        });
+    return BatchRecordingModel.refusing(real.model(), "amount", amount);
   }
 
   static EventScorer scorer(ActiveModel model) {

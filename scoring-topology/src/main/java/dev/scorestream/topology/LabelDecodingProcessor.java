@@ -29,6 +29,7 @@ final class LabelDecodingProcessor implements FixedKeyProcessor<Bytes, byte[], F
   static final String RULE_LABEL = "label_feedback.label_or_value.required";
   static final String RULE_EVENT_ID_UTF8 = "label_feedback.event_id.utf8";
   static final String RULE_LABEL_UTF8 = "label_feedback.label.utf8";
+  static final String RULE_LABEL_TIME = "label_feedback.label_time.min";
 
   private final WireFormatDecoder decoder;
   private final Supplier<String> modelVersion;
@@ -108,14 +109,31 @@ final class LabelDecodingProcessor implements FixedKeyProcessor<Bytes, byte[], F
           decoded.schemaId(),
           value);
     }
+    long labelTime = (Long) label.get("label_time");
+    // Kafka refuses a record timestamp before the epoch: a label with one would stop the stream
+    // thread when its join is forwarded, so it is refused here.
+    if (labelTime < 0) {
+      return invalid(
+          Reason.RULE_VIOLATION,
+          List.of(RULE_LABEL_TIME),
+          "label for event " + eventId + " has label_time " + labelTime + ", before 1970",
+          null,
+          decoded.schemaId(),
+          value);
+    }
     FeedbackInput.Label valid =
-        new FeedbackInput.Label(
-            eventId, text == null ? null : text.toString(), truth, (Long) label.get("label_time"));
+        new FeedbackInput.Label(eventId, text == null ? null : text.toString(), truth, labelTime);
+    return sized(valid, decoded.schemaId(), value);
+  }
+
+  private FeedbackInput sized(FeedbackInput.Label valid, int schemaId, byte[] value) {
     // A label travels through the labels' repartition topic and, when it overtakes its prediction,
     // waits in a changelogged store, keyed by its event id; one too large for either would stop the
     // pipeline, so it is refused here instead (the waiting record is the larger of the two).
+    String eventId = valid.eventId();
+    String text = valid.label();
     long idBytes = eventId.getBytes(StandardCharsets.UTF_8).length;
-    long textBytes = text == null ? 0 : ((CharSequence) text).length() * 3L; // UTF-8 upper bound
+    long textBytes = text == null ? 0 : text.length() * 3L; // UTF-8 upper bound
     long waiting =
         RecordSize.upperBound(null, null, null)
             + idBytes
@@ -132,7 +150,7 @@ final class LabelDecodingProcessor implements FixedKeyProcessor<Bytes, byte[], F
               + limits.maxInternalRecordBytes()
               + " bytes)",
           null,
-          decoded.schemaId(),
+          schemaId,
           value);
     }
     return valid;

@@ -239,7 +239,11 @@ final class ScoringProcessor implements FixedKeyProcessor<Bytes, byte[], Outcome
         event,
         valid.result(),
         answer.eventId(),
-        answer.eventTime() == null ? record.timestamp() : answer.eventTime(),
+        // Windows and the label join run on it as a record timestamp, which Kafka refuses before
+        // 1970: an event time from before then (a schema without rules on it) counts as unknown.
+        answer.eventTime() == null || answer.eventTime() < 0
+            ? record.timestamp()
+            : answer.eventTime(),
         record.value(),
         valid.challenger());
   }

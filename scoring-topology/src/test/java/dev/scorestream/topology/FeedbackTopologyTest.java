@@ -13,6 +13,11 @@ import dev.scorestream.codec.WireFormatEncoder;
 import dev.scorestream.deadletter.DeadLetterHeaders;
 import dev.scorestream.drift.DriftThresholds;
 import dev.scorestream.feedback.FeedbackResult;
+import dev.scorestream.model.BatchRecordingModel;
+import dev.scorestream.model.ModelArtifact;
+import dev.scorestream.model.ModelScorer;
+import dev.scorestream.model.ReferenceModels;
+import dev.scorestream.model.ScoreResult;
 import dev.scorestream.samples.PaymentGenerator;
 import dev.scorestream.schemas.Contracts;
 import dev.scorestream.training.TestModels;
@@ -54,6 +59,7 @@ class FeedbackTopologyTest {
 
   final WireFormatEncoder eventEncoder = new WireFormatEncoder(READER, READER_ID);
   final WireFormatEncoder labelEncoder = new WireFormatEncoder(Contracts.labelFeedback(), LABEL_ID);
+  TopologyFixture fixture;
   TopologyTestDriver driver;
   TestInputTopic<Bytes, byte[]> events;
   TestInputTopic<Bytes, byte[]> labels;
@@ -72,12 +78,12 @@ class FeedbackTopologyTest {
     if (driver != null) {
       driver.close();
     }
+    fixture = new TopologyFixture(TestModels.logistic());
     driver =
-        new TopologyFixture(TestModels.logistic())
-            .driver(
-                TopologyFixture.analytics(
-                    DriftThresholds.DEFAULTS, Duration.ZERO, Duration.ZERO, partitions),
-                OutcomeListener.NONE);
+        fixture.driver(
+            TopologyFixture.analytics(
+                DriftThresholds.DEFAULTS, Duration.ZERO, Duration.ZERO, partitions),
+            OutcomeListener.NONE);
     events = driver.createInputTopic("events", new BytesSerializer(), new ByteArraySerializer());
     labels =
         driver.createInputTopic("events.labels", new BytesSerializer(), new ByteArraySerializer());
@@ -331,6 +337,94 @@ class FeedbackTopologyTest {
         .containsExactlyInAnyOrderElementsOf(ids);
   }
 
+  /** Labels every scored event FRAUD; returns the training examples the join wrote, by event id. */
+  Map<String, GenericRecord> labelledExamples(Map<String, GenericRecord> scored) {
+    for (String id : scored.keySet()) {
+      label(id, PaymentGenerator.FRAUD, LABELS_AT);
+    }
+    WireFormatDecoder decoder =
+        new WireFormatDecoder(TopologyFixture.TRAINING, TopologyFixture.REGISTRY);
+    Map<String, GenericRecord> byId = new LinkedHashMap<>();
+    for (byte[] bytes : training.readValuesToList()) {
+      GenericRecord example = ((DecodeResult.Decoded) decoder.decode(bytes)).record();
+      byId.put(example.get("event_id").toString(), example);
+    }
+    assertThat(byId.keySet()).containsExactlyInAnyOrderElementsOf(scored.keySet());
+    return byId;
+  }
+
+  static Map<String, Double> scores(Object avroMap) {
+    assertThat(avroMap).as("scores").isNotNull();
+    Map<String, Double> scores = new HashMap<>();
+    ((Map<?, ?>) avroMap).forEach((k, v) -> scores.put(k.toString(), (Double) v));
+    return scores;
+  }
+
+  @Test
+  void shouldCarryTheChampionsAndTheChallengersAnswersInEachTrainingExample() {
+    ModelScorer challenger = new ModelScorer(ReferenceModels.load(ReferenceModels.LOGISTIC_V2));
+    fixture.model.setChallenger(challenger);
+
+    Map<String, GenericRecord> scored = score(12);
+    Map<String, GenericRecord> examples = labelledExamples(scored);
+
+    examples.forEach(
+        (id, example) -> {
+          GenericRecord prediction = scored.get(id);
+          GenericRecord event = (GenericRecord) example.get("event");
+          assertThat(example.get("model_version")).hasToString("test-v1");
+          assertThat(scores(example.get("scores"))).isEqualTo(scores(prediction.get("scores")));
+          assertThat(example.get("event_time"))
+              .isEqualTo(prediction.get("event_time"))
+              .isEqualTo(event.get("event_time"));
+          ScoreResult expected =
+              challenger.score(challenger.example(event, TestModels.extractor()));
+          GenericRecord shadow = (GenericRecord) example.get("challenger");
+          assertThat(shadow).as("the challenger's block").isNotNull();
+          assertThat(shadow.get("model_version")).hasToString(ReferenceModels.LOGISTIC_V2);
+          assertThat(shadow.get("predicted_label")).hasToString(expected.label());
+          scores(shadow.get("scores"))
+              .forEach(
+                  (label, score) ->
+                      assertThat(score).isCloseTo(expected.scores().get(label), within(1e-12)));
+          assertThat(scores(shadow.get("scores"))).containsOnlyKeys(expected.scores().keySet());
+        });
+    assertThat(fixture.model.challengerScored()).isEqualTo(12);
+  }
+
+  @Test
+  void shouldMarkTheChallengersFailureWithANullLabelInItsBlock() {
+    ModelArtifact real = ReferenceModels.load(ReferenceModels.LOGISTIC_V2);
+    GenericRecord victim = new PaymentGenerator(READER, 17).next(T0).record();
+    double poison = (Double) victim.get("amount");
+    BatchRecordingModel refusing = BatchRecordingModel.refusing(real.model(), "amount", poison);
+    fixture.model.setChallenger(
+        new ModelScorer(
+            new ModelArtifact(null, refusing, real.metadata(), real.baseline(), List.of())));
+
+    Map<String, GenericRecord> scored = score(6);
+    Map<String, GenericRecord> examples = labelledExamples(scored);
+
+    GenericRecord failed = examples.get(victim.get("event_id").toString());
+    GenericRecord block = (GenericRecord) failed.get("challenger");
+    assertThat(block).as("the failed challenger still has its block").isNotNull();
+    assertThat(block.get("model_version")).hasToString(ReferenceModels.LOGISTIC_V2);
+    assertThat(block.get("predicted_label")).isNull();
+    assertThat(block.get("scores")).isNull();
+    assertThat(failed.get("predicted_label"))
+        .as("the champion's answer stands")
+        .hasToString(
+            scored.get(victim.get("event_id").toString()).get("predicted_label").toString());
+    assertThat(examples.values())
+        .filteredOn(example -> example != failed)
+        .hasSize(5)
+        .allSatisfy(
+            example ->
+                assertThat(((GenericRecord) example.get("challenger")).get("predicted_label"))
+                    .isNotNull());
+    assertThat(fixture.model.challengerFailed()).isEqualTo(1);
+  }
+
   @Test
   void shouldDeadLetterLabelsWhoseEventIdOrLabelIsNotUtf8() {
     byte[] badId = {'e', '-', (byte) 0xC3, '1'};
@@ -363,6 +457,26 @@ class FeedbackTopologyTest {
             LabelDecodingProcessor.RULE_EVENT_ID_UTF8,
             LabelDecodingProcessor.RULE_LABEL_UTF8);
     assertThat(training.isEmpty()).isTrue();
+  }
+
+  @Test
+  void shouldDeadLetterALabelFromBefore1970AndKeepJoiningTheOthers() {
+    GenericRecord feedback = new GenericData.Record(Contracts.labelFeedback());
+    feedback.put("event_id", "e-1");
+    feedback.put("label", PaymentGenerator.FRAUD);
+    feedback.put("label_time", -14_036_375_487L);
+    byte[] bytes = labelEncoder.encode(feedback);
+    labels.pipeInput(new TestRecord<>(key("e-1"), bytes, new RecordHeaders(), LABELS_AT));
+
+    List<TestRecord<Bytes, byte[]>> letters = deadLetters.readRecordsToList();
+    assertThat(letters)
+        .singleElement()
+        .satisfies(letter -> assertThat(letter.value()).isEqualTo(bytes));
+    assertThat(
+            new String(
+                letters.get(0).headers().lastHeader(DeadLetterHeaders.RULES).value(),
+                StandardCharsets.UTF_8))
+        .isEqualTo(LabelDecodingProcessor.RULE_LABEL_TIME);
   }
 
   @Test

@@ -4,6 +4,7 @@ import dev.scorestream.codec.DecodeResult;
 import dev.scorestream.codec.WireFormatDecoder;
 import dev.scorestream.codec.WireFormatEncoder;
 import dev.scorestream.registry.SchemaLookup;
+import dev.scorestream.registry.SchemaRegistryClient;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,10 +30,23 @@ public final class AuditTrail {
    * @param schemaId the id {@code ModelEvent.avsc} is registered under for {@code <topic>-value}
    *     (only needed to write)
    */
-  public AuditTrail(String topic, SchemaLookup registry, int schemaId) {
+  private AuditTrail(String topic, SchemaLookup registry, int schemaId) {
     this.topic = topic;
     this.registry = registry;
     this.schemaId = schemaId;
+  }
+
+  /** The trail on {@code topic}, to read only (it writes nothing, so registers nothing). */
+  public static AuditTrail forReading(String topic, SchemaLookup registry) {
+    return new AuditTrail(topic, registry, -1);
+  }
+
+  /**
+   * The trail on {@code topic}, its value schema registered (idempotent) under the topic's subject.
+   */
+  public static AuditTrail registered(String topic, SchemaRegistryClient registry) {
+    return new AuditTrail(
+        topic, registry, registry.register(topic + "-value", ModelEvents.schema()));
   }
 
   public String topic() {

@@ -49,18 +49,34 @@ final class CandidateBuilder {
    *
    * @param stored where the candidate store keeps it, null when it was not made
    * @param reason why it was not made (NOT_ENOUGH_DATA ...), null when it was
+   * @param rows the rows it was made from, for a rebuild to compare; null when it was not made
    */
   record Built(
       Publisher.Stored stored,
       ModelEvent.DataCoordinates data,
       Map<String, Double> metrics,
       List<ModelEvent.GateResult> gates,
-      String reason) {
+      String reason,
+      Rows rows) {
 
     boolean passed() {
       return stored != null && OfflineGate.passed(gates);
     }
   }
+
+  /**
+   * The rows behind a candidate.
+   *
+   * @param clean the training rows before perturbation (window, then the champion's)
+   * @param perturbed the training rows as trained on, and what was perturbed
+   * @param eval the held-out rows
+   * @param messyEval the held-out rows, every one perturbed, for the robustness check
+   */
+  record Rows(
+      List<LabelledRecord> clean,
+      Perturbations.Result perturbed,
+      List<LabelledRecord> eval,
+      List<LabelledRecord> messyEval) {}
 
   private final RetrainingPolicy policy;
   private final FeatureExtractor extractor;
@@ -132,6 +148,45 @@ final class CandidateBuilder {
                 champion.metadata().labelField()),
             log);
     Publisher.Stored stored = publisher.store(candidate, reader, trainingRows(training));
+    Judged judged = judge(trainer, champion, candidate, stored, eval, perturbations);
+    ModelEvent.DataCoordinates coordinates =
+        new ModelEvent.DataCoordinates(
+            trigger.data().topic(),
+            trigger.data().ranges(),
+            new ModelEvent.Counts(
+                read.read(),
+                read.skipped() + (read.examples().size() - rows.size()),
+                clean.size(),
+                eval.size(),
+                mix.rows().size(),
+                perturbed.perturbed()),
+            split.holdoutFrom(),
+            perturbed.perturbedByKind(),
+            new ModelEvent.Seeds(policy.perturb().seed(), policy.trainer().seed()),
+            policy.trainer().kind().code(),
+            digest(training));
+    return new Built(
+        stored,
+        coordinates,
+        judged.metrics(),
+        judged.gates(),
+        null,
+        new Rows(clean, perturbed, eval, judged.messyEval()));
+  }
+
+  /** Gate 1's checks and figures: champion and candidate on the same held-out rows. */
+  private record Judged(
+      List<ModelEvent.GateResult> gates,
+      Map<String, Double> metrics,
+      List<LabelledRecord> messyEval) {}
+
+  private Judged judge(
+      ModelTrainer trainer,
+      ModelArtifact champion,
+      ModelArtifact candidate,
+      Publisher.Stored stored,
+      List<LabelledRecord> eval,
+      Perturbations perturbations) {
     List<ModelEvent.GateResult> gates = new ArrayList<>();
     gates.add(artifactGate(stored));
     List<LabelledRecord> messy = perturbations.perturbAll(eval, policy.perturb().seed() + 1).rows();
@@ -153,23 +208,7 @@ final class CandidateBuilder {
     put(metrics, "candidate", candidateEval);
     put(metrics, "champion.perturbed", championMessy);
     put(metrics, "candidate.perturbed", candidateMessy);
-    ModelEvent.DataCoordinates coordinates =
-        new ModelEvent.DataCoordinates(
-            trigger.data().topic(),
-            trigger.data().ranges(),
-            new ModelEvent.Counts(
-                read.read(),
-                read.skipped() + (read.examples().size() - rows.size()),
-                clean.size(),
-                eval.size(),
-                mix.rows().size(),
-                perturbed.perturbed()),
-            split.holdoutFrom(),
-            perturbed.perturbedByKind(),
-            new ModelEvent.Seeds(policy.perturb().seed(), policy.trainer().seed()),
-            policy.trainer().kind().code(),
-            digest(training));
-    return new Built(stored, coordinates, metrics, gates, null);
+    return new Judged(gates, metrics, messy);
   }
 
   private Built refused(ModelEvent trigger, LabelledEvents.Read read, String reason) {
@@ -183,7 +222,7 @@ final class CandidateBuilder {
             new ModelEvent.Seeds(policy.perturb().seed(), policy.trainer().seed()),
             policy.trainer().kind().code(),
             digest(List.of()));
-    return new Built(null, coordinates, Map.of(), List.of(), reason);
+    return new Built(null, coordinates, Map.of(), List.of(), reason, null);
   }
 
   /**

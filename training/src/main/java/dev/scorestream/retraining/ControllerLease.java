@@ -76,8 +76,15 @@ final class ControllerLease implements AutoCloseable {
   /**
    * @param id the group id and transactional id: {@code <prefix>-<model>}
    * @param sessionTimeout how long a dead leader holds the lease
+   * @param stepTimeout how long a leader may go without polling (one step of the loop, training the
+   *     longest) before the group counts it as stuck and a standby takes over
    */
-  ControllerLease(Properties clientProperties, String topic, String id, Duration sessionTimeout) {
+  ControllerLease(
+      Properties clientProperties,
+      String topic,
+      String id,
+      Duration sessionTimeout,
+      Duration stepTimeout) {
     this.clientProperties = clientProperties;
     this.topic = topic;
     this.id = id;
@@ -96,6 +103,9 @@ final class ControllerLease implements AutoCloseable {
         ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG,
         (int) Math.max(100, sessionTimeout.toMillis() / 5));
     props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1);
+    props.put(
+        ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG,
+        (int) Math.min(Integer.MAX_VALUE, stepTimeout.toMillis()));
     this.consumer =
         new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     List<?> infos = consumer.partitionsFor(topic, Duration.ofSeconds(30));

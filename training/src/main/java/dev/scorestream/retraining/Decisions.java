@@ -10,27 +10,21 @@ import java.util.UUID;
  */
 final class Decisions {
 
-  private final String model;
-  private final ModelEvent.Actor actor;
-  private final String policyDigest;
-  private final String appVersion;
+  private final ModelEvent.Author author;
   private final Clock clock;
 
   Decisions(
       String model, ModelEvent.Actor actor, String policyDigest, String appVersion, Clock clock) {
-    this.model = model;
-    this.actor = actor;
-    this.policyDigest = policyDigest;
-    this.appVersion = appVersion;
+    this.author = new ModelEvent.Author(model, actor, policyDigest, appVersion);
     this.clock = clock;
   }
 
   String model() {
-    return model;
+    return author.modelName();
   }
 
   ModelEvent.Actor actor() {
-    return actor;
+    return author.actor();
   }
 
   /** A TRIGGERED record: a new cause, whose id is the record's own. */
@@ -39,28 +33,17 @@ final class Decisions {
     String id = UUID.randomUUID().toString();
     return new ModelEvent.Builder(
         id,
-        model,
+        author,
         ModelEvent.Type.TRIGGERED,
         clock.instant(),
         new ModelEvent.Cause(id, kind, key, detail),
-        versions,
-        actor,
-        policyDigest,
-        appVersion);
+        versions);
   }
 
   /** A decision of {@code type} about {@code versions}, with its cause and reason. */
   ModelEvent.Builder of(
       ModelEvent.Type type, ModelEvent.Cause cause, ModelEvent.Versions versions) {
     return new ModelEvent.Builder(
-        UUID.randomUUID().toString(),
-        model,
-        type,
-        clock.instant(),
-        cause,
-        versions,
-        actor,
-        policyDigest,
-        appVersion);
+        UUID.randomUUID().toString(), author, type, clock.instant(), cause, versions);
   }
 }

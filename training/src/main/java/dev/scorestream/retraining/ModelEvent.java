@@ -179,14 +179,11 @@ public record ModelEvent(
    */
   public static final class Builder {
     private final String eventId;
-    private final String modelName;
+    private final Author author;
     private final Type type;
     private final Instant at;
     private final Cause cause;
     private final Versions versions;
-    private final Actor actor;
-    private final String policyDigest;
-    private final String appVersion;
     private ArtifactRef artifact;
     private DataCoordinates data;
     private Map<String, Double> metrics = Map.of();
@@ -194,25 +191,13 @@ public record ModelEvent(
     private ShadowTest shadow;
     private String reason = "";
 
-    Builder(
-        String eventId,
-        String modelName,
-        Type type,
-        Instant at,
-        Cause cause,
-        Versions versions,
-        Actor actor,
-        String policyDigest,
-        String appVersion) {
+    Builder(String eventId, Author author, Type type, Instant at, Cause cause, Versions versions) {
       this.eventId = eventId;
-      this.modelName = modelName;
+      this.author = author;
       this.type = type;
       this.at = at;
       this.cause = cause;
       this.versions = versions;
-      this.actor = actor;
-      this.policyDigest = policyDigest;
-      this.appVersion = appVersion;
     }
 
     public String eventId() {
@@ -252,7 +237,7 @@ public record ModelEvent(
     public ModelEvent build() {
       return new ModelEvent(
           eventId,
-          modelName,
+          author.modelName(),
           type,
           at,
           cause,
@@ -263,9 +248,14 @@ public record ModelEvent(
           gates,
           shadow,
           reason,
-          actor,
-          policyDigest,
-          appVersion);
+          author.actor(),
+          author.policyDigest(),
+          author.appVersion());
     }
   }
+
+  /**
+   * What every record of one actor shares: the model, who acts, under which policy, which build.
+   */
+  record Author(String modelName, Actor actor, String policyDigest, String appVersion) {}
 }

@@ -60,8 +60,10 @@ public final class Perturbations {
    *
    * @param index its position in the rows
    * @param field the one field the kind changed
+   * @param drawn the value drawn, before the stream's sanitation (a messy string sanitizes back to
+   *     the original; the other kinds' values survive it)
    */
-  public record Change(int index, PerturbationKind kind, String field) {}
+  public record Change(int index, PerturbationKind kind, String field, String drawn) {}
 
   /**
    * The rows with the perturbed copies in place, what was done, and how many chosen rows stayed
@@ -169,9 +171,10 @@ public final class Perturbations {
         List<FieldContract> fields = eligible.get(kind);
         FieldContract field = fields.get(random.nextInt(fields.size()));
         GenericRecord copy = GenericData.get().deepCopy(reader, original.record());
-        if (apply(kind, field, copy, random)) {
+        Object drawn = apply(kind, field, copy, random);
+        if (drawn != NO_DRAW) {
           out.set(index, new LabelledRecord(copy, original.label()));
-          change = new Change(index, kind, field.field());
+          change = new Change(index, kind, field.field(), String.valueOf(drawn));
         }
       }
       if (change == null) {
@@ -217,8 +220,11 @@ public final class Perturbations {
     return last;
   }
 
-  /** Draws a value into {@code copy}; true when the copy is a valid perturbed row. */
-  private boolean apply(
+  /**
+   * Draws a value into {@code copy} and sanitizes it as the stream would; returns the value drawn,
+   * or {@link #NO_DRAW} when the copy is not a valid perturbed row.
+   */
+  private Object apply(
       PerturbationKind kind, FieldContract field, GenericRecord copy, SplittableRandom random) {
     String name = field.field();
     Object before = copy.get(name);
@@ -230,15 +236,17 @@ public final class Perturbations {
           case MESSY_STRINGS -> messy(field, before, random);
         };
     if (value == NO_DRAW || (kind == PerturbationKind.MISSING && equal(before, value))) {
-      return false;
+      return NO_DRAW;
     }
     copy.put(name, value);
     if (!validator.sanitizeAndValidate(copy).isEmpty()) {
-      return false;
+      return NO_DRAW;
     }
     // Sanitation folds case: a token is unseen only if its sanitized form is.
-    return kind != PerturbationKind.UNSEEN_CATEGORIES
-        || !seen.getOrDefault(name, Set.of()).contains(String.valueOf(copy.get(name)));
+    boolean unseen =
+        kind != PerturbationKind.UNSEEN_CATEGORIES
+            || !seen.getOrDefault(name, Set.of()).contains(String.valueOf(copy.get(name)));
+    return unseen ? value : NO_DRAW;
   }
 
   private static boolean equal(Object a, Object b) {

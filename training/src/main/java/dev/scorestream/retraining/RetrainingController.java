@@ -1,10 +1,7 @@
 package dev.scorestream.retraining;
 
-import dev.scorestream.features.FeatureExtractor;
-import dev.scorestream.feedback.TrainingExamples;
 import dev.scorestream.registry.RegistryUnavailableException;
 import dev.scorestream.registry.SchemaRegistryClient;
-import dev.scorestream.validation.RecordValidator;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -55,8 +52,10 @@ public final class RetrainingController implements AutoCloseable {
    * @param id group and transactional id, {@code <prefix>-<model>}
    * @param sessionTimeout how long a dead leader holds the lease
    * @param fenceBackoff how long a fenced leader waits before it takes the lease again
+   * @param stepTimeout the longest one step may take before the leader counts as stuck
    */
-  public record Lease(String id, Duration sessionTimeout, Duration fenceBackoff) {}
+  public record Lease(
+      String id, Duration sessionTimeout, Duration fenceBackoff, Duration stepTimeout) {}
 
   /**
    * Everything a controller needs.
@@ -145,47 +144,10 @@ public final class RetrainingController implements AutoCloseable {
     this.listener = listener;
     this.log = log;
     this.clock = clock;
-    FeatureExtractor extractor = FeatureExtractor.forSchema(settings.reader());
-    Champions champions = new Champions(settings.places().models(), extractor);
-    Champions.Champion champion = champions.current();
-    RetrainingPolicy policy =
-        settings.policy().resolve(champions.describe(champion, settings.reader()));
     createDirectories(settings.places());
     this.ranges = new TopicRanges(settings.clientProperties());
-    this.trail =
-        new AuditTrail(
-            settings.topics().modelEvents(),
-            settings.registry(),
-            settings
-                .registry()
-                .register(settings.topics().modelEvents() + "-value", ModelEvents.schema()));
-    Publisher publisher =
-        new Publisher(settings.places().models(), settings.places().challengers());
-    this.context =
-        new LoopContext(
-            policy,
-            settings.topics(),
-            ranges,
-            new LabelledEvents(
-                new TrainingExamples(settings.reader()),
-                settings.registry(),
-                RecordValidator.forSchema(settings.reader())),
-            new CandidateBuilder(policy, extractor, settings.reader(), publisher, clock),
-            publisher,
-            champions,
-            new Decisions(
-                policy.model(), settings.actor(), policy.digest(), settings.appVersion(), clock),
-            new TriggerInputs(
-                policy.triggers(),
-                settings.topics(),
-                settings.registry(),
-                ranges,
-                champions.describe(champion, settings.reader()).fieldsUsed(),
-                schemaChanges,
-                clock),
-            listener,
-            champion.artifact().task(),
-            clock);
+    this.trail = AuditTrail.registered(settings.topics().modelEvents(), settings.registry());
+    this.context = LoopContext.create(settings, ranges, schemaChanges, listener, clock);
     this.lease =
         person
             ? ControllerLease.forPerson(
@@ -194,7 +156,8 @@ public final class RetrainingController implements AutoCloseable {
                 settings.clientProperties(),
                 settings.topics().modelEvents(),
                 settings.lease().id(),
-                settings.lease().sessionTimeout());
+                settings.lease().sessionTimeout(),
+                settings.lease().stepTimeout());
     this.steps =
         new LoopSteps(
             context, events -> lease.write(events.stream().map(trail::record).toList()), log);

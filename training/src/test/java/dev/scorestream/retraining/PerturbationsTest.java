@@ -226,6 +226,11 @@ class PerturbationsTest {
       assertThat(result.rows().get(change.index()).record())
           .as("the stream's sanitation undoes the mess: no feature changes")
           .isEqualTo(rows.get(change.index()).record());
+      String clean = rows.get(change.index()).record().get(change.field()).toString();
+      assertThat(change.drawn())
+          .as("what was drawn is messy, and sanitizes back")
+          .isNotEqualTo(clean)
+          .matches(drawn -> drawn.strip().equalsIgnoreCase(clean));
     }
   }
 

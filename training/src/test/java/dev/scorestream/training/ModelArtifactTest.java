@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.data.Offset.offset;
 
 import dev.scorestream.features.FeatureExtractor;
+import dev.scorestream.model.ArtifactManifest;
 import dev.scorestream.model.BaselineProfile;
 import dev.scorestream.model.InvalidModelException;
 import dev.scorestream.model.ModelArtifact;
@@ -30,6 +31,14 @@ class ModelArtifactTest {
     Path target = dir.resolve(name);
     artifact.save(target);
     return target;
+  }
+
+  /**
+   * Seals a tampered artifact again, so that the check under test refuses it and not its manifest
+   * (an artifact without one, or one whose manifest was rewritten, still meets these checks).
+   */
+  static void reseal(Path artifact) throws IOException {
+    ArtifactManifest.of(artifact).write(artifact);
   }
 
   @Test
@@ -104,6 +113,7 @@ class ModelArtifactTest {
         second.resolve(ModelArtifact.MODEL_FILE),
         first.resolve(ModelArtifact.MODEL_FILE),
         StandardCopyOption.REPLACE_EXISTING);
+    reseal(first);
 
     assertThatThrownBy(() -> ModelArtifact.load(first, TestModels.extractor()))
         .hasMessageContaining("does not belong to metadata.json");
@@ -113,6 +123,7 @@ class ModelArtifactTest {
   void shouldRefuseCorruptModelFile() throws IOException {
     Path model = saved(TestModels.logistic(), "m");
     Files.write(model.resolve(ModelArtifact.MODEL_FILE), new byte[] {1, 2, 3, 4, 5});
+    reseal(model);
 
     assertThatThrownBy(() -> ModelArtifact.load(model, TestModels.extractor()))
         .hasMessageContaining("model.tribuo is not a readable Tribuo model");
@@ -122,6 +133,7 @@ class ModelArtifactTest {
   void shouldRefuseCorruptMetadata() throws IOException {
     Path model = saved(TestModels.logistic(), "m");
     Files.writeString(model.resolve(ModelArtifact.METADATA_FILE), "{ not json");
+    reseal(model);
 
     assertThatThrownBy(() -> ModelArtifact.load(model, TestModels.extractor()))
         .hasMessageContaining("metadata.json is not valid");
@@ -134,6 +146,7 @@ class ModelArtifactTest {
     Files.writeString(
         model.resolve(ModelArtifact.METADATA_FILE),
         metadata.replace("\"formatVersion\" : 1", "\"formatVersion\" : 9"));
+    reseal(model);
 
     assertThatThrownBy(() -> ModelArtifact.load(model, TestModels.extractor()))
         .hasMessageContaining("formatVersion 9");

@@ -238,10 +238,9 @@ class ControllerFailoverIT {
   }
 
   List<ModelEvent> trail(EmbeddedStack stack, ScorerConfig config) {
-    return new AuditTrail(
+    return AuditTrail.forReading(
             PREFIX + "model-events",
-            new SchemaRegistryClient(RegistrySettings.of(stack.registry().url())),
-            -1)
+            new SchemaRegistryClient(RegistrySettings.of(stack.registry().url())))
         .read(StreamsProperties.clients(config), "fraud");
   }
 

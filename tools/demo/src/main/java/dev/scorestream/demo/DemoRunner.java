@@ -45,8 +45,7 @@ public final class DemoRunner {
    * @param grpcPort port of the gRPC server; 0 for any free port, -1 for none
    * @param drift run the drift scenario (stable, then shifted traffic with delayed labels) instead
    *     of the messy-traffic check
-   * @param enrichment run the enrichment scenario (models with and without context, compared)
-   *     instead
+   * @param scenario what to run: the messy-traffic check by default
    */
   public record Options(
       int events,
@@ -56,8 +55,7 @@ public final class DemoRunner {
       Path modelDir,
       int httpPort,
       int grpcPort,
-      boolean drift,
-      boolean enrichment) {
+      Scenario scenario) {
 
     public Options(
         int events,
@@ -66,8 +64,24 @@ public final class DemoRunner {
         boolean keepRunning,
         Path modelDir,
         int httpPort) {
-      this(events, ratePerSecond, seed, keepRunning, modelDir, httpPort, 0, false, false);
+      this(events, ratePerSecond, seed, keepRunning, modelDir, httpPort, 0, Scenario.MESSY);
     }
+
+    boolean drift() {
+      return scenario == Scenario.DRIFT;
+    }
+  }
+
+  /** The scenarios of {@code scorer demo}. */
+  public enum Scenario {
+    /** Messy traffic, checked record by record. */
+    MESSY,
+    /** Stable, then shifted traffic with delayed labels; drift verdicts and live accuracy. */
+    DRIFT,
+    /** Models with and without context, compared. */
+    ENRICHMENT,
+    /** A season change, and the closed loop retraining through it. */
+    SEASONS
   }
 
   /** What a demo run found. */
@@ -125,26 +139,13 @@ public final class DemoRunner {
     out.println("Starting embedded Kafka (KRaft) and Apicurio registry ...");
     Path work = TempDirectories.create("scorestream-demo-");
     try (EmbeddedStack stack = EmbeddedStack.start()) {
-      stack
-          .kafka()
-          .createTopics(
-              Map.of(
-                  EVENTS,
-                  4,
-                  PREDICTIONS,
-                  4,
-                  DLQ,
-                  1,
-                  DRIFT,
-                  1,
-                  LABELS,
-                  4,
-                  PERFORMANCE,
-                  1,
-                  TRAINING,
-                  1));
-      if (options.enrichment()) {
+      createTopics(stack);
+      if (options.scenario() == Scenario.ENRICHMENT) {
         return enrichmentScenario(stack, work, options);
+      }
+      if (options.scenario() == Scenario.SEASONS) {
+        SeasonsScenario.Result result = new SeasonsScenario(out, stack, work).run(options.seed());
+        return new Report(result.events(), result.events(), 0, result.problems());
       }
       Path modelDir =
           options.modelDir() != null
@@ -198,6 +199,27 @@ public final class DemoRunner {
     } finally {
       TempDirectories.delete(work);
     }
+  }
+
+  private static void createTopics(EmbeddedStack stack) {
+    stack
+        .kafka()
+        .createTopics(
+            Map.of(
+                EVENTS,
+                4,
+                PREDICTIONS,
+                4,
+                DLQ,
+                1,
+                DRIFT,
+                1,
+                LABELS,
+                4,
+                PERFORMANCE,
+                1,
+                TRAINING,
+                1));
   }
 
   private Path trainModel(Path target, long seed) {
@@ -319,7 +341,7 @@ public final class DemoRunner {
     out.flush();
   }
 
-  private static KafkaProducer<byte[], byte[]> producer(String bootstrap) {
+  static KafkaProducer<byte[], byte[]> producer(String bootstrap) {
     Properties props = new Properties();
     props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     props.put(ProducerConfig.ACKS_CONFIG, "all");

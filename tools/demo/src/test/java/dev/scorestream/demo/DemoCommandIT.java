@@ -71,6 +71,33 @@ class DemoCommandIT {
   }
 
   @Test
+  void shouldCloseTheLoopInTheSeasonsScenario() throws IOException, InterruptedException {
+    String text = demo("demo", "--seasons", "--seed", "7");
+
+    Matcher closed =
+        Pattern.compile(
+                "closed loop: accuracy before shift ([0-9.]+), after shift ([0-9.]+), after"
+                    + " retraining ([0-9.]+); promoted (\\S+) (\\d+) s after the trigger")
+            .matcher(text);
+    assertThat(closed.find()).as(text).isTrue();
+    double after = Double.parseDouble(closed.group(2));
+    double retrained = Double.parseDouble(closed.group(3));
+    assertThat(Double.parseDouble(closed.group(1)) - after).as(text).isGreaterThan(0.03);
+    assertThat(retrained - after).as(text).isGreaterThanOrEqualTo(0.03);
+    assertThat(closed.group(4)).isEqualTo("fraud-r1");
+    List<String> decisions =
+        text.lines()
+            .map(line -> line.trim().split("\\s+"))
+            .filter(words -> words.length > 1 && words[1].matches("[A-Z_]{6,}"))
+            .map(words -> words[1])
+            .toList();
+    assertThat(decisions)
+        .containsSubsequence("TRIGGERED", "TRAINED", "SHADOW_STARTED", "PROMOTED")
+        .doesNotContain("REJECTED", "ROLLED_BACK");
+    assertThat(text).doesNotContain("PROBLEM");
+  }
+
+  @Test
   void shouldCatchTheShiftInTheDriftScenario() throws IOException, InterruptedException {
     String text = demo("demo", "--drift", "--events", "3000", "--seed", "7");
     String context = text;

@@ -174,14 +174,14 @@ public final class PaymentGenerator {
   /** The holiday season's truth: card-present skimming in travel and fashion. */
   static double holidayFraudProbability(double amount, boolean cardPresent, String category) {
     double logit =
-        -4.5
-            + 1.0 * Math.log(Math.max(amount, 1) / 40.0)
-            + (cardPresent ? 2.5 : 0)
-            + (category.equals("travel") || category.equals("fashion") ? 3.5 : 0)
+        -5.5
+            + 1.2 * Math.log(Math.max(amount, 1) / 40.0)
+            + (cardPresent ? 3.0 : 0)
+            + (category.equals("travel") || category.equals("fashion") ? 4.0 : 0)
             - (category.equals("gaming")
                     || category.equals("digital_goods")
                     || category.equals("electronics")
-                ? 1.0
+                ? 1.5
                 : 0);
     return 1 / (1 + Math.exp(-logit));
   }
