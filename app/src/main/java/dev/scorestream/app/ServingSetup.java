@@ -38,8 +38,8 @@ record ServingSetup(
    * @param champions the models directory {@code model.dir} names, or null when it names one
    *     artifact
    * @param champion the artifact served first
-   * @param challengers the directory of challengers {@code challenger.dir} names, or null (none, or
-   *     one fixed artifact)
+   * @param challengers the directory of challengers {@code challenger.dir} names, empty while it
+   *     does not exist yet, or null (none, or one fixed artifact)
    * @param challenger the challenger served first, or null
    */
   record Models(
@@ -75,7 +75,7 @@ record ServingSetup(
     ModelDirectory challengers =
         challengerPath.isEmpty() || ModelDirectory.isArtifact(Path.of(challengerPath))
             ? null
-            : new ModelDirectory(Path.of(challengerPath), extractor, requireManifest);
+            : ModelDirectory.mayNotExistYet(Path.of(challengerPath), extractor, requireManifest);
     ModelArtifact challengerArtifact =
         challengerPath.isEmpty()
             ? null

@@ -275,8 +275,9 @@ public final class ScorerConfig extends AbstractConfig {
               "Optional challenger scored in shadow; its answer rides in each prediction's challenger"
                   + " field and, for labelled events, in the training example. One artifact, or a"
                   + " directory of artifacts watched like model.dir: its newest valid artifact is the"
-                  + " challenger, and none while it holds none (the retraining controller publishes"
-                  + " and retires challengers there).")
+                  + " challenger, and none while it holds none or does not exist yet (the"
+                  + " retraining controller creates it, then publishes and retires challengers"
+                  + " there).")
           .define(
               MODEL_REQUIRE_MANIFEST,
               Type.BOOLEAN,

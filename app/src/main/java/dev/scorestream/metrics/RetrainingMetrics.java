@@ -94,7 +94,12 @@ public final class RetrainingMetrics implements RetrainingController.Listener {
   public void leading(boolean leading) {
     leader.set(leading ? 1 : 0);
     if (!leading) {
+      // A standby knows nothing of the loop: its gauges must not keep a cause open or a shadow
+      // running that the new leader reports (the alerts would fire once per controller).
       phase.set("standing by");
+      openSince.set(null);
+      paired.set(0);
+      pValue.set(Double.NaN);
     }
   }
 

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.scorestream.codec.WireFormatEncoder;
 import dev.scorestream.fixtures.RunningPipeline;
+import dev.scorestream.fixtures.Scrapes;
 import dev.scorestream.registry.RegistrySettings;
 import dev.scorestream.registry.SchemaRegistryClient;
 import dev.scorestream.samples.PaymentGenerator;
@@ -37,9 +38,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Every PromQL expression in monitoring/ (alert rules, dashboard panels) names only metrics a
- * running scorer really exports: a renamed metric fails this test instead of silently blanking a
- * dashboard.
+ * Every PromQL expression in monitoring/ (alert rules, dashboard panels and annotations) names only
+ * metrics a running scorer, or the retraining controller, really exports: a renamed metric fails
+ * this test instead of silently blanking a dashboard.
  */
 @ExtendWith(RealComponents.class)
 class MonitoringConfigIT {
@@ -65,7 +66,8 @@ class MonitoringConfigIT {
   @TempDir Path dir;
 
   @Test
-  void shouldOnlyReferToMetricsTheScorerExports(EmbeddedStack stack) throws Exception {
+  void shouldOnlyReferToMetricsTheScorerOrTheControllerExports(EmbeddedStack stack)
+      throws Exception {
     Map<String, String> expressions = expressions();
     assertThat(expressions).hasSizeGreaterThan(10);
 
@@ -91,8 +93,10 @@ class MonitoringConfigIT {
       await()
           .atMost(Duration.ofSeconds(60))
           .until(() -> scrape(url).contains("scorer_records_total{outcome=\"prediction\"} 20"));
-      exported = metricNames(scrape(url));
+      exported = Scrapes.metricNames(scrape(url));
     }
+    exported.addAll(Scrapes.metricNames(Scrapes.retrainingController()));
+    exported.add("up"); // Prometheus records it for every target it scrapes
 
     expressions.forEach(
         (where, expr) ->
@@ -113,8 +117,13 @@ class MonitoringConfigIT {
     try (Stream<Path> dashboards = Files.list(MONITORING.resolve("grafana/dashboards"))) {
       for (Path file : dashboards.toList()) {
         JsonNode dashboard = new ObjectMapper().readTree(file.toFile());
+        for (JsonNode annotation : dashboard.at("/annotations/list")) {
+          out.put(
+              file.getFileName() + " annotation '" + annotation.path("name").asText() + "'",
+              annotation.path("expr").asText());
+        }
         for (JsonNode panel : dashboard.get("panels")) {
-          for (JsonNode target : panel.get("targets")) {
+          for (JsonNode target : panel.path("targets")) {
             out.put(
                 file.getFileName()
                     + " panel '"
@@ -153,15 +162,6 @@ class MonitoringConfigIT {
       }
     }
     return metrics;
-  }
-
-  static Set<String> metricNames(String scrape) {
-    Set<String> names = new TreeSet<>();
-    scrape
-        .lines()
-        .filter(line -> !line.startsWith("#") && !line.isBlank())
-        .forEach(line -> names.add(line.split("[{ ]", 2)[0]));
-    return names;
   }
 
   static String scrape(String url) throws Exception {

@@ -289,6 +289,12 @@ class RetrainingControllerIT {
         feedback.performance(challenger.metadata().version(), later, 300, 0.55);
         feedback.performance(challenger.metadata().version(), later.plusSeconds(60), 300, 0.55);
         await().atMost(WAIT).until(() -> loop.types(stack).contains(ModelEvent.Type.ROLLED_BACK));
+        // What the dashboard's annotations and the rollback alert count: each record once.
+        await().atMost(WAIT).until(() -> decisions(app, "rolled_back") > 0);
+        String scrape = app.meters().scrape();
+        assertThat(decisions(app, "rolled_back")).as(scrape).isEqualTo(1);
+        assertThat(decisions(app, "promoted")).as(scrape).isEqualTo(1);
+        assertThat(decisions(app, "triggered")).as(scrape).isEqualTo(1);
       } finally {
         app.close();
         controller.join(30_000);
@@ -437,5 +443,15 @@ class RetrainingControllerIT {
     }
     return Schema.createRecord(
         schema.getName(), schema.getDoc(), schema.getNamespace(), false, fields);
+  }
+
+  /** The controller's own records of one type, as its /metrics counts them. */
+  static double decisions(RetrainApp app, String decision) {
+    return app.meters()
+        .get("scorer.retrain.decisions")
+        .tag("decision", decision)
+        .tag("actor", "controller")
+        .counter()
+        .count();
   }
 }

@@ -34,6 +34,7 @@ public final class ModelDirectory {
   private final Path directory;
   private final FeatureExtractor extractor;
   private final boolean requireManifest;
+  private final boolean mayBeMissing;
 
   public ModelDirectory(Path directory, FeatureExtractor extractor) {
     this(directory, extractor, false);
@@ -44,9 +45,25 @@ public final class ModelDirectory {
    *     whose files were not checked against the ones it was made with
    */
   public ModelDirectory(Path directory, FeatureExtractor extractor, boolean requireManifest) {
+    this(directory, extractor, requireManifest, false);
+  }
+
+  private ModelDirectory(
+      Path directory, FeatureExtractor extractor, boolean requireManifest, boolean mayBeMissing) {
     this.directory = directory;
     this.extractor = extractor;
     this.requireManifest = requireManifest;
+    this.mayBeMissing = mayBeMissing;
+  }
+
+  /**
+   * A directory that holds no artifact while it does not exist: the challenger directory, which the
+   * retraining controller creates when it first runs, after the scorers may have started. A missing
+   * champion directory stays an error, since nothing could serve.
+   */
+  public static ModelDirectory mayNotExistYet(
+      Path directory, FeatureExtractor extractor, boolean requireManifest) {
+    return new ModelDirectory(directory, extractor, requireManifest, true);
   }
 
   public Path path() {
@@ -115,6 +132,9 @@ public final class ModelDirectory {
 
   /** Published subdirectories, newest first. */
   Stream<Path> candidates() {
+    if (mayBeMissing && Files.notExists(directory)) {
+      return Stream.empty();
+    }
     if (!Files.isDirectory(directory)) {
       throw new InvalidModelException(directory, "is not a directory");
     }
