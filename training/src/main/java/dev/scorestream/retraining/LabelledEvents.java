@@ -24,7 +24,8 @@ final class LabelledEvents {
   /**
    * One labelled event.
    *
-   * @param eventTime the event's time, else the time its label joined
+   * @param eventTime the time the out-of-time split orders by: the event's time, else the time its
+   *     label joined ({@code data.timeField: event}), or always the label's ({@code label})
    * @param answers both models' answers, for the shadow comparison
    */
   record Example(
@@ -46,11 +47,28 @@ final class LabelledEvents {
   private final TrainingExamples schema;
   private final SchemaLookup registry;
   private final RecordValidator validator;
+  private final RetrainingPolicy.TimeBasis basis;
 
-  LabelledEvents(TrainingExamples schema, SchemaLookup registry, RecordValidator validator) {
+  LabelledEvents(
+      TrainingExamples schema,
+      SchemaLookup registry,
+      RecordValidator validator,
+      RetrainingPolicy.TimeBasis basis) {
     this.schema = schema;
     this.registry = registry;
     this.validator = validator;
+    this.basis = basis;
+  }
+
+  /**
+   * The time a training example is ordered by for the split: its event's time, or when it has none
+   * the time its label joined; always the label's when {@code basis} is LABEL.
+   */
+  static long splitTime(GenericRecord example, RetrainingPolicy.TimeBasis basis) {
+    Long eventTime = TrainingExamples.eventTime(example);
+    return basis == RetrainingPolicy.TimeBasis.LABEL || eventTime == null
+        ? (Long) example.get("labelled_at")
+        : eventTime;
   }
 
   Read read(TopicRanges topics, String topic, List<ModelEvent.OffsetRange> ranges) {
@@ -75,12 +93,11 @@ final class LabelledEvents {
             violations.forEach(v -> skippedBy.merge(v.ruleId(), 1L, Long::sum));
             return;
           }
-          Long eventTime = TrainingExamples.eventTime(example);
           examples.add(
               new Example(
                   row,
                   example.get("event_id").toString(),
-                  eventTime == null ? (Long) example.get("labelled_at") : eventTime,
+                  splitTime(example, basis),
                   record.partition(),
                   record.offset(),
                   TrainingExamples.answers(example)));

@@ -67,7 +67,8 @@ record LoopContext(
     return new LabelledEvents(
         new TrainingExamples(settings.reader()),
         settings.registry(),
-        RecordValidator.forSchema(settings.reader()));
+        RecordValidator.forSchema(settings.reader()),
+        settings.policy().data().timeBasis());
   }
 
   /** The newest live-quality windows the triggers read. */
