@@ -93,6 +93,8 @@ final class CandidateBuilder {
       Schema reader,
       Publisher publisher,
       Clock clock) {
+    // A perturbation field the reader schema cannot take is the policy's error: said at start.
+    Perturbations.check(policy, reader);
     this.policy = policy;
     this.extractor = extractor;
     this.reader = reader;

@@ -97,6 +97,17 @@ public final class Perturbations {
   private final Map<String, Set<String>> seen;
 
   /**
+   * Checks the policy's {@code perturb} section against the reader schema, as the controller does
+   * at start, before any candidate is trained.
+   *
+   * @throws IllegalArgumentException naming the key path, for an ineligible explicit field or a
+   *     declared kind without one
+   */
+  public static void check(RetrainingPolicy policy, Schema reader) {
+    new Perturbations(policy, reader, null).eligibleFields();
+  }
+
+  /**
    * @param policy the policy, whose {@code perturb} section is used and whose source errors name
    * @param reader the reader schema the rows are records of
    * @param champion the champion's baseline, whose categories an unseen value must avoid; null when
@@ -105,6 +116,7 @@ public final class Perturbations {
    *     declared kind without one
    */
   public Perturbations(RetrainingPolicy policy, Schema reader, BaselineProfile champion) {
+
     this.policy = policy.perturb();
     this.reader = reader;
     this.validator = RecordValidator.forSchema(reader);

@@ -1,14 +1,19 @@
 package dev.scorestream.retraining;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.scorestream.features.FeatureExtractor;
 import dev.scorestream.schemas.LabelledRecord;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
 import java.util.HexFormat;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The rows digest a TRAINED record carries: a rebuild must match it, so its lines are part of the
@@ -52,5 +57,21 @@ class CandidateBuilderTest {
     assertThat(CandidateBuilder.digest(List.of(first, row("e-2", "LEGIT", 2000L, 3, 99))))
         .as("the same rows read from elsewhere")
         .isEqualTo(digest);
+  }
+
+  @Test
+  void shouldRefuseAPerturbationFieldTheReaderCannotTakeWhenMadeNotAtTheFirstTraining(
+      @TempDir Path dir) {
+    assertThatThrownBy(
+            () ->
+                new CandidateBuilder(
+                    PerturbationFixtures.policy(
+                        "{\"kinds\": {\"missing\": {\"fields\": [\"duration\"]}}}"),
+                    FeatureExtractor.forSchema(PerturbationFixtures.VISIT),
+                    PerturbationFixtures.VISIT,
+                    new Publisher(dir.resolve("models"), dir.resolve("challengers")),
+                    Clock.systemUTC()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("perturb.kinds.missing.fields: 'duration' is not eligible");
   }
 }
