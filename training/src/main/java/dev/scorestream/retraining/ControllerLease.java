@@ -5,6 +5,8 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -14,6 +16,7 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.FencedInstanceIdException;
@@ -184,16 +187,18 @@ final class ControllerLease implements AutoCloseable {
   /**
    * Writes records in one transaction, with the group's position on the trail.
    *
+   * @return where the last record landed (null for none)
    * @throws LeaseLostException when another holder fenced this one, or the group moved on
    */
-  void write(List<ProducerRecord<byte[], byte[]>> records) {
+  RecordMetadata write(List<ProducerRecord<byte[], byte[]>> records) {
     if (producer == null) {
       throw new LeaseLostException("this controller does not hold the lease " + id);
     }
     try {
       producer.beginTransaction();
+      Future<RecordMetadata> last = null;
       for (ProducerRecord<byte[], byte[]> record : records) {
-        producer.send(record);
+        last = producer.send(record);
       }
       if (consumer != null) {
         producer.sendOffsetsToTransaction(
@@ -201,6 +206,13 @@ final class ControllerLease implements AutoCloseable {
             consumer.groupMetadata());
       }
       producer.commitTransaction();
+      return last == null ? null : last.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new KafkaException("interrupted while writing to the trail", e);
+    } catch (ExecutionException e) {
+      // commitTransaction succeeded, so every send did: this cannot fail with a cause of its own
+      throw new KafkaException("cannot read where the trail's record landed", e.getCause());
     } catch (ProducerFencedException
         | InvalidProducerEpochException
         | CommitFailedException

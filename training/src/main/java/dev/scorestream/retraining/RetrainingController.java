@@ -14,6 +14,7 @@ import java.util.Properties;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import org.apache.avro.Schema;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,6 +34,9 @@ public final class RetrainingController implements AutoCloseable {
 
   /** How long one poll of the lease waits. */
   static final Duration POLL = Duration.ofMillis(200);
+
+  /** How long a committed decision may take to become readable on the trail. */
+  static final Duration VISIBLE = Duration.ofSeconds(30);
 
   /** The topics the loop reads and writes. */
   public record Topics(
@@ -153,9 +157,18 @@ public final class RetrainingController implements AutoCloseable {
                 settings.lease().id(),
                 settings.lease().sessionTimeout(),
                 settings.lease().stepTimeout());
-    this.steps =
-        new LoopSteps(
-            context, events -> lease.write(events.stream().map(trail::record).toList()), log);
+    this.steps = new LoopSteps(context, this::write, log);
+  }
+
+  /**
+   * Commits decisions to the trail and waits until the trail reads them back, so that the next
+   * reading of the trail (this controller's, or a person's command printing what it did) has them.
+   */
+  private void write(List<ModelEvent> events) {
+    RecordMetadata last = lease.write(events.stream().map(trail::record).toList());
+    if (last != null) {
+      ranges.awaitVisible(last, VISIBLE);
+    }
   }
 
   private static void createDirectories(Places places) {

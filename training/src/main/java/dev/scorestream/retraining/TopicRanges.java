@@ -13,6 +13,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -123,6 +124,34 @@ final class TopicRanges implements AutoCloseable {
       }
     }
     consumer.assign(List.of());
+  }
+
+  /**
+   * Waits until a {@code read_committed} reader sees {@code written}: a transaction's commit
+   * returns before its markers reach the partition, and until they do the record stays invisible.
+   *
+   * @throws IllegalStateException when it is still invisible after {@code timeout}
+   */
+  void awaitVisible(RecordMetadata written, Duration timeout) {
+    TopicPartition partition = new TopicPartition(written.topic(), written.partition());
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (consumer.endOffsets(List.of(partition)).get(partition) <= written.offset()) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException(
+            "the record written to "
+                + partition
+                + " at "
+                + written.offset()
+                + " is not readable after "
+                + timeout);
+      }
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while waiting for " + partition, e);
+      }
+    }
   }
 
   /** Whether {@code topic} exists now. */
