@@ -68,11 +68,16 @@ public final class BenchMain implements Callable<Integer> {
         runThroughput(ctx);
       }
       LatencyRuns latency = new LatencyRuns(ctx);
-      latency.run();
+      if (!options.skipLatency) {
+        latency.run();
+      }
       if (!options.skipServing) {
         new ServingRuns(ctx).run();
       }
-      if (options.soakMinutes > 0) {
+      if (!options.skipRetrain) {
+        new RetrainRuns(ctx).run(options.retrainRows);
+      }
+      if (options.soakMinutes > 0 && !options.skipLatency) {
         latency.soak();
       }
     } finally {
@@ -185,6 +190,7 @@ public final class BenchMain implements Callable<Integer> {
     settings.put("pipeline_overrides", options.pipelineOptions);
     settings.put("soak_minutes", options.soakMinutes);
     settings.put("serving_seconds", options.servingSeconds);
+    settings.put("retrain_rows", options.skipRetrain ? List.of() : options.retrainRows);
     return settings;
   }
 

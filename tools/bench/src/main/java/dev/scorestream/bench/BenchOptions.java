@@ -126,6 +126,23 @@ final class BenchOptions {
       description = "Skip the Open Inference Protocol (gRPC, REST V2) measurements.")
   boolean skipServing;
 
+  @Option(
+      names = "--skip-latency",
+      description = "Skip the end-to-end latency runs (and the soak, which extends them).")
+  boolean skipLatency;
+
+  @Option(
+      names = "--retrain-rows",
+      split = ",",
+      defaultValue = "20000,200000",
+      description =
+          "Window sizes (labelled events) of the scorer retrain --once cost runs; default"
+              + " ${DEFAULT-VALUE}.")
+  List<Integer> retrainRows;
+
+  @Option(names = "--skip-retrain", description = "Skip the retraining controller's cost runs.")
+  boolean skipRetrain;
+
   @Option(names = "--skip-jmh", description = "Skip the JMH scoring-cost benchmark.")
   boolean skipJmh;
 
@@ -185,6 +202,9 @@ final class BenchOptions {
     }
     if (servingSeconds < 5) {
       problems.add("--serving-seconds must be at least 5");
+    }
+    if (retrainRows.stream().anyMatch(rows -> rows < 1000)) {
+      problems.add("--retrain-rows must be at least 1000 each (the policy's minExamples)");
     }
     if (rates.stream().anyMatch(rate -> rate < 1)) {
       problems.add("--rates must be positive");

@@ -32,9 +32,15 @@ final class Child implements AutoCloseable {
   static final List<String> EXTRA_OPTIONS = new ArrayList<>();
 
   static Child start(Path jar, String mainClass, List<String> args, Path log) {
+    return start(jar, mainClass, JVM_OPTIONS, args, log);
+  }
+
+  /** A child with its own JVM options instead of {@link #JVM_OPTIONS} (plus the extra ones). */
+  static Child start(
+      Path jar, String mainClass, List<String> jvmOptions, List<String> args, Path log) {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(JVM_OPTIONS);
+    command.addAll(jvmOptions);
     command.addAll(EXTRA_OPTIONS);
     command.addAll(List.of("-cp", jar.toString(), mainClass));
     command.addAll(args);
@@ -67,6 +73,11 @@ final class Child implements AutoCloseable {
 
   boolean alive() {
     return process.isAlive();
+  }
+
+  /** The exit code once it has ended. */
+  int exitCode() throws InterruptedException {
+    return process.waitFor();
   }
 
   /**
