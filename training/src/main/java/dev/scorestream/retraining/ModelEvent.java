@@ -16,7 +16,8 @@ import java.util.Map;
  * @param metrics measured figures by name (candidate.accuracy, champion.log_loss, ...)
  * @param shadow the paired test; set on SHADOW_CHECKED, PROMOTING and a shadow's REJECTED
  * @param reason a stable code, then words (OFFLINE_GATE ..., SHADOW_WORSE ...)
- * @param policyDigest SHA-256 of the policy the decision was made under (a person's: the --policy file)
+ * @param policyDigest SHA-256 of the policy the decision was made under (a person's: the --policy
+ *     file)
  */
 public record ModelEvent(
     String eventId,
@@ -67,7 +68,8 @@ public record ModelEvent(
   /**
    * @param id event id of the TRIGGERED record
    * @param key what fired, stable across restarts (live:&lt;version&gt;:&lt;metric&gt;, drift:...,
-   *     schema:&lt;subject&gt;:&lt;id&gt;, schedule:&lt;slot&gt;, manual:&lt;epoch millis of the request&gt;)
+   *     schema:&lt;subject&gt;:&lt;id&gt;, schedule:&lt;slot&gt;, manual:&lt;epoch millis of the
+   *     request&gt;)
    */
   public record Cause(String id, CauseKind kind, String key, String detail) {}
 
