@@ -2,6 +2,7 @@ package dev.scorestream.app;
 
 import dev.scorestream.config.ScorerConfig;
 import dev.scorestream.enrichment.EnrichmentSpec;
+import dev.scorestream.evolution.ServingModel;
 import dev.scorestream.features.FeatureExtractor;
 import dev.scorestream.model.InvalidModelException;
 import dev.scorestream.model.ModelArtifact;
@@ -10,8 +11,10 @@ import dev.scorestream.model.ModelScorer;
 import dev.scorestream.schemas.Contracts;
 import dev.scorestream.serving.ActiveModel;
 import dev.scorestream.serving.PredictionBuilder;
+import dev.scorestream.serving.ServingModels;
 import dev.scorestream.validation.RecordValidator;
 import java.nio.file.Path;
+import java.util.List;
 import org.apache.avro.Schema;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -99,6 +102,11 @@ record ServingSetup(
         predictions,
         new Models(models, artifact, challengers, challengerArtifact),
         model);
+  }
+
+  /** The models serving now, as the schema-change analysis sees their inputs. */
+  List<ServingModel> servingModels() {
+    return ServingModels.of(model, extractor, enrichment);
   }
 
   private static ModelArtifact newestValid(ModelDirectory models) {

@@ -5,7 +5,6 @@ import dev.scorestream.codec.WireFormatEncoder;
 import dev.scorestream.codec.WriterCounts;
 import dev.scorestream.config.ScorerConfig;
 import dev.scorestream.enrichment.Enricher;
-import dev.scorestream.evolution.ServingModel;
 import dev.scorestream.features.FeatureExtractor;
 import dev.scorestream.features.JsonEvents;
 import dev.scorestream.http.JsonScorer;
@@ -15,13 +14,11 @@ import dev.scorestream.inference.InferenceService;
 import dev.scorestream.inference.RestV2Routes;
 import dev.scorestream.metrics.PipelineMetrics;
 import dev.scorestream.metrics.SchemaChangeMetrics;
-import dev.scorestream.model.ModelScorer;
 import dev.scorestream.model.ModelWatcher;
 import dev.scorestream.registry.SchemaRegistryClient;
 import dev.scorestream.schemas.Contracts;
 import dev.scorestream.serving.EventScorer;
 import dev.scorestream.serving.Health;
-import dev.scorestream.serving.ServingModels;
 import dev.scorestream.topology.ContextStores;
 import dev.scorestream.topology.OutputFailureHandler;
 import dev.scorestream.topology.OutputGuards;
@@ -34,7 +31,6 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Deque;
-import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
@@ -116,11 +112,6 @@ final class Startup {
     }
   }
 
-  /** The serving models as the schema-change analysis sees them, as they serve now. */
-  List<ServingModel> servingModels() {
-    return ServingModels.of(serving.model(), serving.extractor(), serving.enrichment());
-  }
-
   void outputs() {
     String predictionsTopic = config.getString(ScorerConfig.TOPIC_PREDICTIONS);
     String deadLetterTopic = config.getString(ScorerConfig.TOPIC_DLQ);
@@ -160,7 +151,7 @@ final class Startup {
           new SchemaChangeMetrics(
               meters,
               serving.reader(),
-              this::servingModels,
+              serving::servingModels,
               config.getDouble(ScorerConfig.SCHEMA_CHANGES_DEGRADED_SHARE));
     }
     eventScorer =
@@ -204,7 +195,7 @@ final class Startup {
             PipelineConfig.schemaChanges(
                 config,
                 registry,
-                new PipelineConfig.Served(serving.reader(), this::servingModels),
+                new PipelineConfig.Served(serving.reader(), serving::servingModels),
                 reportedChanges,
                 schemaChangeMetrics));
     streams =
@@ -264,54 +255,15 @@ final class Startup {
 
   /** Hot swap of the champion, and of the challenger when challenger.dir is a directory. */
   void watchModels() {
-    ServingSetup.Models models = serving.models();
-    Duration interval = config.getDuration(ScorerConfig.MODEL_POLL_INTERVAL);
-    if (models.champions() != null) {
-      watcher =
-          new ModelWatcher(
-                  models.champions(),
-                  models.champion(),
-                  next -> {
-                    ModelScorer replaced = serving.model().swap(new ModelScorer(next));
-                    metrics.refreshModels(serving.model());
-                    refreshSchemaChangeInputs();
-                    LOG.info(
-                        "model swapped without restart: {} -> {} (from {})",
-                        replaced.version(),
-                        next.metadata().version(),
-                        next.directory());
-                  },
-                  () ->
-                      LOG.warn(
-                          "the serving model's directory is gone from {}; it keeps serving until"
-                              + " another is published",
-                          models.champions().path()))
-              .start(interval);
-      resources.push(watcher);
-    }
-    if (models.challengers() != null) {
-      ModelWatcher challengers =
-          new ModelWatcher(
-                  models.challengers(),
-                  models.challenger(),
-                  next -> {
-                    serving.model().setChallenger(new ModelScorer(next));
-                    metrics.refreshModels(serving.model());
-                    refreshSchemaChangeInputs();
-                    LOG.info(
-                        "challenger {} scores in shadow (from {})",
-                        next.metadata().version(),
-                        next.directory());
-                  },
-                  () -> {
-                    serving.model().setChallenger(null);
-                    metrics.refreshModels(serving.model());
-                    refreshSchemaChangeInputs();
-                    LOG.info("challenger retired: none scores in shadow");
-                  })
-              .start(interval);
-      resources.push(challengers);
-    }
+    watcher =
+        ModelSwaps.watch(
+            serving,
+            config.getDuration(ScorerConfig.MODEL_POLL_INTERVAL),
+            () -> {
+              metrics.refreshModels(serving.model());
+              refreshSchemaChangeInputs();
+            },
+            resources);
   }
 
   /** The schema-change gauges of which fields the serving models read, after a swap. */
