@@ -33,15 +33,27 @@ class DemoCliTest {
   @Test
   void shouldRefuseTwoScenariosOrAModelForTheEnrichmentScenario() {
     assertThat(run("demo", "--drift", "--enrichment")).isEqualTo(2);
-    assertThat(err.toString()).contains("choose one of --drift, --enrichment and --schema-change");
+    assertThat(err.toString())
+        .contains("choose one of --drift, --enrichment, --seasons and --schema-change");
     assertThat(run("demo", "--enrichment", "--model", "somewhere")).isEqualTo(2);
-    assertThat(err.toString()).contains("--enrichment trains its own two models");
+    assertThat(err.toString()).contains("--enrichment trains its own models");
+  }
+
+  @Test
+  void shouldRefuseTheSeasonsScenarioWithAnotherOrWithAModel() {
+    assertThat(run("demo", "--seasons", "--schema-change")).isEqualTo(2);
+    assertThat(err.toString()).contains("choose one of --drift, --enrichment, --seasons and");
+    assertThat(run("demo", "--seasons", "--model", "somewhere")).isEqualTo(2);
+    assertThat(err.toString())
+        .contains("--seasons trains its own models")
+        .contains("Usage: scorer demo");
   }
 
   @Test
   void shouldRefuseTheSchemaChangeScenarioWithAnotherOrWithAModel() {
     assertThat(run("demo", "--schema-change", "--drift")).isEqualTo(2);
-    assertThat(err.toString()).contains("choose one of --drift, --enrichment and --schema-change");
+    assertThat(err.toString())
+        .contains("choose one of --drift, --enrichment, --seasons and --schema-change");
     assertThat(run("demo", "--schema-change", "--keep-running")).isEqualTo(2);
     assertThat(err.toString())
         .contains("--schema-change trains its own model")
