@@ -20,6 +20,7 @@ import dev.scorestream.retraining.AuditTrail;
 import dev.scorestream.retraining.ModelEvent;
 import dev.scorestream.retraining.Rebuilder;
 import dev.scorestream.samples.PaymentGenerator;
+import dev.scorestream.samples.SampleSchemas;
 import dev.scorestream.schemas.Contracts;
 import dev.scorestream.schemas.LabelledRecord;
 import dev.scorestream.testkit.EmbeddedStack;
@@ -352,7 +353,7 @@ class RetrainingControllerIT {
           null);
       // What scorers report: first a change that only a challenger reads, then one the champion
       // test-v1 reads (card_present dropped by the producer).
-      Schema dropped = withoutField(Contracts.paymentEvent(), "card_present");
+      Schema dropped = SampleSchemas.without(Contracts.paymentEvent(), "card_present");
       feedback.send(
           loop.prefix() + "schema-changes",
           "payments-value/7",
@@ -407,16 +408,7 @@ class RetrainingControllerIT {
   static GenericRecord schemaChange(int id, Schema writer, List<ServingModel> models) {
     // A reader with a default for card_present: a writer that drops it leaves that feature at its
     // default and every other one whole.
-    List<Schema.Field> fields = new ArrayList<>();
-    for (Schema.Field field : Contracts.paymentEvent().getFields()) {
-      fields.add(
-          field.name().equals("card_present")
-              ? new Schema.Field(field.name(), field.schema(), field.doc(), false)
-              : new Schema.Field(field, field.schema()));
-    }
-    Schema reader =
-        Schema.createRecord(
-            writer.getName(), writer.getDoc(), writer.getNamespace(), false, fields);
+    Schema reader = SampleSchemas.tolerantReader();
     return SchemaChangeRecords.of(
         Contracts.schemaChange(),
         new SchemaChangeRecords.Detection(
@@ -432,17 +424,6 @@ class RetrainingControllerIT {
             "test",
             "-"),
         SchemaChangeAnalysis.analyze(reader, Optional.of(reader), writer, models));
-  }
-
-  static Schema withoutField(Schema schema, String name) {
-    List<Schema.Field> fields = new ArrayList<>();
-    for (Schema.Field field : schema.getFields()) {
-      if (!field.name().equals(name)) {
-        fields.add(new Schema.Field(field, field.schema()));
-      }
-    }
-    return Schema.createRecord(
-        schema.getName(), schema.getDoc(), schema.getNamespace(), false, fields);
   }
 
   /** The controller's own records of one type, as its /metrics counts them. */

@@ -2,15 +2,13 @@ package dev.scorestream.retraining;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.scorestream.evolution.ExtractorInputs;
 import dev.scorestream.evolution.ExtractorInputs.ExtractedField;
 import dev.scorestream.evolution.ExtractorInputs.Kind;
 import dev.scorestream.evolution.SchemaChangeAnalysis;
 import dev.scorestream.evolution.SchemaChangeRecords;
 import dev.scorestream.evolution.ServingModel;
+import dev.scorestream.samples.SampleSchemas;
 import dev.scorestream.schemas.Contracts;
 import java.time.Instant;
 import java.util.List;
@@ -26,23 +24,8 @@ import org.junit.jupiter.api.Test;
  */
 class SchemaChangeFiringTest {
 
-  /** The payments reader, with a default for card_present so that a writer may drop it. */
-  static final Schema READER = readerDefaulting("card_present");
-
-  static Schema readerDefaulting(String field) {
-    try {
-      ObjectMapper json = new ObjectMapper();
-      ObjectNode schema = (ObjectNode) json.readTree(Contracts.paymentEvent().toString());
-      for (var node : schema.get("fields")) {
-        if (node.get("name").asText().equals(field)) {
-          ((ObjectNode) node).put("default", false);
-        }
-      }
-      return new Schema.Parser().parse(schema.toString());
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
-  }
+  /** The payments reader with a default for card_present, so that a writer may drop it. */
+  static final Schema READER = SampleSchemas.tolerantReader();
 
   static ServingModel model(String version, ServingModel.Role role, String... fields) {
     List<ExtractedField> extracted =
@@ -51,19 +34,6 @@ class SchemaChangeFiringTest {
             .toList();
     return new ServingModel(
         "fraud", version, role, new ExtractorInputs(extracted, List.of(fields)));
-  }
-
-  static Schema without(String field) throws Exception {
-    ObjectMapper json = new ObjectMapper();
-    ObjectNode schema = (ObjectNode) json.readTree(READER.toString());
-    ArrayNode fields = (ArrayNode) schema.get("fields");
-    for (int i = 0; i < fields.size(); i++) {
-      if (fields.get(i).get("name").asText().equals(field)) {
-        fields.remove(i);
-        break;
-      }
-    }
-    return new Schema.Parser().parse(schema.toString());
   }
 
   static GenericRecord reported(Schema writer, List<ServingModel> models) {
@@ -85,10 +55,10 @@ class SchemaChangeFiringTest {
   }
 
   @Test
-  void shouldFireOnceForAChangeThatLeavesAFeatureOfTheChampionWorseOff() throws Exception {
+  void shouldFireOnceForAChangeThatLeavesAFeatureOfTheChampionWorseOff() {
     GenericRecord record =
         reported(
-            without("card_present"),
+            SampleSchemas.without(READER, "card_present"),
             List.of(model("fraud-v3", ServingModel.Role.CHAMPION, "card_present", "amount")));
 
     List<TriggerEvaluator.Firing> firings = SchemaChangeFiring.of(record).firingFor("fraud-v3");
@@ -101,10 +71,10 @@ class SchemaChangeFiringTest {
   }
 
   @Test
-  void shouldNotFireForAnotherVersionOrAChallengerOnly() throws Exception {
+  void shouldNotFireForAnotherVersionOrAChallengerOnly() {
     GenericRecord record =
         reported(
-            without("card_present"),
+            SampleSchemas.without(READER, "card_present"),
             List.of(
                 model("fraud-v3", ServingModel.Role.CHAMPION, "amount"),
                 model("fraud-v4", ServingModel.Role.CHALLENGER, "card_present")));
