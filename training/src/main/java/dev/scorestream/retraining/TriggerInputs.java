@@ -33,6 +33,7 @@ final class TriggerInputs {
   private final ReportTail<DriftWindow> drift;
   private final ReportTail<SchemaChangeFiring> schemaChanges;
   private final String schemaChangesTopic;
+  private boolean schemaChangesTopicSeen;
   private final TopicRanges ranges;
   private final Set<String> servedFeatures;
   private final Clock clock;
@@ -104,7 +105,12 @@ final class TriggerInputs {
    * policy leaves the trigger off or no scorer has created the topic yet.
    */
   private List<TriggerEvaluator.Firing> schemaChangeFirings(String champion, Instant now) {
-    if (schemaChanges == null || !ranges.exists(schemaChangesTopic)) {
+    if (schemaChanges == null) {
+      return List.of();
+    }
+    // Once a scorer has created the topic it stays: ask the broker only until then.
+    schemaChangesTopicSeen = schemaChangesTopicSeen || ranges.exists(schemaChangesTopic);
+    if (!schemaChangesTopicSeen) {
       return List.of();
     }
     List<TriggerEvaluator.Firing> firings = new ArrayList<>();
