@@ -71,6 +71,44 @@ class DeploymentFilesTest {
   }
 
   @Test
+  void everyPodShouldRunLockedDown() throws IOException {
+    List<String> workloads = new ArrayList<>();
+    manifests()
+        .forEach(
+            (key, manifest) -> {
+              JsonNode pod = manifest.at("/spec/template/spec");
+              if (pod.isMissingNode()) {
+                return;
+              }
+              workloads.add(key);
+              assertThat(pod.path("automountServiceAccountToken").asBoolean(true))
+                  .as(key + " mounts no service-account token")
+                  .isFalse();
+              assertThat(pod.at("/securityContext/runAsNonRoot").asBoolean()).as(key).isTrue();
+              assertThat(pod.at("/securityContext/seccompProfile/type").asText())
+                  .as(key + " seccomp")
+                  .isEqualTo("RuntimeDefault");
+              pod.path("containers")
+                  .forEach(
+                      container -> {
+                        String name = key + " container " + container.path("name").asText();
+                        JsonNode context = container.path("securityContext");
+                        assertThat(context.path("readOnlyRootFilesystem").asBoolean())
+                            .as(name + " read-only root")
+                            .isTrue();
+                        assertThat(context.path("allowPrivilegeEscalation").asBoolean(true))
+                            .as(name + " no privilege escalation")
+                            .isFalse();
+                        assertThat(context.at("/capabilities/drop/0").asText())
+                            .as(name + " drops every capability")
+                            .isEqualTo("ALL");
+                      });
+            });
+    assertThat(workloads)
+        .containsExactlyInAnyOrder("StatefulSet/scorestream", "Deployment/scorestream-retrain");
+  }
+
+  @Test
   void kubernetesManifestsShouldHoldTogether() throws IOException {
     Map<String, JsonNode> manifests = manifests();
     assertThat(manifests)

@@ -31,8 +31,9 @@ import org.testcontainers.utility.MountableFile;
 
 /**
  * The three images as a user runs them (scorer, Kafka, registry; host networking, ports picked
- * free): messy events in, every one out exactly once as a prediction or a dead letter, metrics
- * scraped, and the image's own health check reporting ready.
+ * free; the scorer on a read-only root filesystem, as deploy/k8s runs it): messy events in, every
+ * one out exactly once as a prediction or a dead letter, metrics scraped, and the image's own
+ * health check reporting ready.
  */
 class ScorerContainerIT {
 
@@ -122,9 +123,17 @@ class ScorerContainerIT {
             // Copied in, not bind-mounted: Testcontainers checks bind mounts with an alpine image
             // we cannot pull.
             .withCopyFileToContainer(MountableFile.forHostPath(models, 0755), "/models")
+            // As deploy/k8s runs it: a read-only root filesystem, with writable scratch space
+            // only where the scorer writes (RocksDB's native library in /tmp, state.dir).
+            .withTmpFs(
+                Map.of(
+                    "/tmp", "rw,size=256m", "/var/lib/scorer", "rw,size=512m,uid=10001,gid=10001"))
             .withCreateContainerCmdModifier(
                 cmd ->
-                    cmd.getHostConfig().withMemory(768L * 1024 * 1024).withNanoCPUs(1_500_000_000L))
+                    cmd.getHostConfig()
+                        .withReadonlyRootfs(true)
+                        .withMemory(768L * 1024 * 1024)
+                        .withNanoCPUs(1_500_000_000L))
             .waitingFor(Wait.forHealthcheck().withStartupTimeout(Duration.ofMinutes(2)))
             .withLogConsumer(new Slf4jLogConsumer(LoggerFactory.getLogger("container.scorer")));
     scorer.start();
