@@ -112,14 +112,21 @@ jre_image() {
 }
 
 kafka_image() {
-  have_image "$KAFKA_IMAGE" && return
+  # Rebuilt when docker/kafka changes (its scripts are the image's entry point and tools): the image
+  # carries a digest of that directory as a label.
+  local digest
+  digest="$(cat "$ROOT"/docker/kafka/* | sha256sum | cut -c1-16)"
+  [ "$("$DOCKER" image inspect -f '{{index .Config.Labels "scorestream.context"}}' "$KAFKA_IMAGE" 2>/dev/null)" \
+    = "$digest" ] && return
   rm -rf "$WORK/kafka-context" && mkdir -p "$WORK/kafka-context"
   step "collecting Kafka $KAFKA_VERSION jars"
   mvn -q -B -f "$ROOT/docker/kafka/pom.xml" dependency:copy-dependencies -DincludeScope=runtime \
     -DoutputDirectory="$WORK/kafka-context/libs"
-  cp "$ROOT/docker/kafka/run" "$ROOT/docker/kafka/kafka-topics.sh" "$ROOT/docker/kafka/log4j2.properties" \
+  cp "$ROOT/docker/kafka/run" "$ROOT/docker/kafka/kafka-topics.sh" "$ROOT/docker/kafka/kafka-acls.sh" \
+    "$ROOT/docker/kafka/log4j2.properties" \
     "$WORK/kafka-context/"
-  build "$KAFKA_IMAGE" "$ROOT/docker/kafka/Dockerfile" "$WORK/kafka-context"
+  build "$KAFKA_IMAGE" "$ROOT/docker/kafka/Dockerfile" "$WORK/kafka-context" \
+    --label "scorestream.context=$digest"
 }
 
 apicurio_image() {
