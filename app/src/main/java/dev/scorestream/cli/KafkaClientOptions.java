@@ -1,6 +1,8 @@
 package dev.scorestream.cli;
 
 import dev.scorestream.config.ScorerConfig;
+import dev.scorestream.security.SecretFiles;
+import dev.scorestream.security.SecretKeys;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.UncheckedIOException;
@@ -8,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Properties;
+import java.util.TreeMap;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -42,7 +45,8 @@ final class KafkaClientOptions {
       description =
           "Kafka client properties (security.protocol, sasl.*, ssl.*), as for Kafka's own tools;"
               + " SCORER_KAFKA_* environment variables add to it (SCORER_KAFKA_SASL_JAAS_CONFIG sets"
-              + " sasl.jaas.config).")
+              + " sasl.jaas.config); a key ending in .file reads that key from the file it names"
+              + " (sasl.jaas.config.file=/run/secrets/jaas).")
   Path clientConfig;
 
   boolean given() {
@@ -61,11 +65,17 @@ final class KafkaClientOptions {
     }
     Properties props = new Properties();
     if (clientConfig != null) {
+      Properties given = new Properties();
       try (Reader reader = Files.newBufferedReader(clientConfig)) {
-        props.load(reader);
+        given.load(reader);
       } catch (IOException e) {
         throw new UncheckedIOException("cannot read client config " + clientConfig, e);
       }
+      Map<String, String> values = new TreeMap<>();
+      given.stringPropertyNames().forEach(key -> values.put(key, given.getProperty(key).trim()));
+      props.putAll(
+          SecretFiles.resolve(
+              values, key -> !SecretKeys.isKafkaProperty(key), key -> "in " + clientConfig));
     }
     props.putAll(ScorerConfig.kafkaClientProperties(env));
     props.put("bootstrap.servers", bootstrap);

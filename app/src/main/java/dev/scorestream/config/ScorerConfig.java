@@ -1,5 +1,7 @@
 package dev.scorestream.config;
 
+import dev.scorestream.security.SecretFiles;
+import dev.scorestream.security.SecretKeys;
 import dev.scorestream.settings.Durations;
 import java.io.IOException;
 import java.io.Reader;
@@ -776,7 +778,9 @@ public final class ScorerConfig extends AbstractConfig {
   /**
    * Reads {@code file} (may be null), then applies overrides from {@code env}: {@code
    * SCORER_MODEL_DIR} sets {@code model.dir}, {@code SCORER_KAFKA_SECURITY_PROTOCOL} sets {@code
-   * kafka.security.protocol}.
+   * kafka.security.protocol}. In both, a secret can come from a file ({@link SecretFiles}): {@code
+   * kafka.sasl.jaas.config.file=/path} in the file, {@code
+   * SCORER_KAFKA_SASL_JAAS_CONFIG_FILE=/path} in the environment.
    */
   public static ScorerConfig load(Path file, Map<String, String> env) {
     Map<String, Object> values = new TreeMap<>();
@@ -787,26 +791,52 @@ public final class ScorerConfig extends AbstractConfig {
       } catch (IOException e) {
         throw new ConfigException("cannot read config file " + file + ": " + e.getMessage());
       }
+      Map<String, String> given = new TreeMap<>();
       properties
           .stringPropertyNames()
-          .forEach(key -> values.put(key, properties.getProperty(key).trim()));
+          .forEach(key -> given.put(key, properties.getProperty(key).trim()));
+      values.putAll(SecretFiles.resolve(given, ScorerConfig::isFileReference, key -> "in " + file));
     }
     values.putAll(fromEnvironment(env));
     return of(values);
   }
 
   /**
-   * The keys that {@code SCORER_*} environment variables set, e.g. model.dir for SCORER_MODEL_DIR.
+   * The keys that {@code SCORER_*} environment variables set, e.g. model.dir for SCORER_MODEL_DIR;
+   * {@code SCORER_<KEY>_FILE} sets the key from that file's contents (see {@link SecretFiles}).
    */
   public static Map<String, String> fromEnvironment(Map<String, String> env) {
     Map<String, String> values = new TreeMap<>();
+    Map<String, String> variables = new TreeMap<>();
     env.forEach(
         (name, value) -> {
           if (name.startsWith(ENV_PREFIX)) {
-            values.put(toKey(name.substring(ENV_PREFIX.length())), value);
+            String key = toKey(name.substring(ENV_PREFIX.length()));
+            values.put(key, value);
+            variables.put(key, name);
           }
         });
-    return values;
+    return SecretFiles.resolve(
+        values, ScorerConfig::isFileReference, key -> "from " + variables.get(key));
+  }
+
+  /**
+   * True when {@code name} names a file holding another key's value: it ends in {@code .file}, is
+   * not a key of its own, and the key it names is one of ours or a Kafka client property.
+   */
+  static boolean isFileReference(String name) {
+    if (!name.endsWith(SecretFiles.KEY_SUFFIX) || isSetting(name)) {
+      return false;
+    }
+    String key = SecretFiles.target(name);
+    return isSetting(key) || key.startsWith(KAFKA_PREFIX);
+  }
+
+  private static boolean isSetting(String name) {
+    return DEFINITION.names().contains(name)
+        || MILLIS_ALIASES.containsKey(name)
+        || (name.startsWith(KAFKA_PREFIX)
+            && SecretKeys.isKafkaProperty(name.substring(KAFKA_PREFIX.length())));
   }
 
   /**
@@ -836,8 +866,8 @@ public final class ScorerConfig extends AbstractConfig {
   }
 
   /**
-   * Every effective setting, secrets masked, for {@code scorer config}. Kafka pass-through keys
-   * whose name suggests a secret are masked too.
+   * Every effective setting, secrets masked, for {@code scorer config}: our password keys, and the
+   * Kafka pass-through keys that {@link SecretKeys} calls secret.
    */
   public Map<String, String> describe() {
     Map<String, String> out = new TreeMap<>();
@@ -854,16 +884,8 @@ public final class ScorerConfig extends AbstractConfig {
             (key, value) ->
                 out.put(
                     KAFKA_PREFIX + key,
-                    looksSecret(key) ? Password.HIDDEN : String.valueOf(value)));
+                    SecretKeys.isSecret(key) ? Password.HIDDEN : String.valueOf(value)));
     return out;
-  }
-
-  private static boolean looksSecret(String key) {
-    String lower = key.toLowerCase(Locale.ROOT);
-    return lower.contains("password")
-        || lower.contains("secret")
-        || lower.contains("jaas")
-        || lower.contains("token");
   }
 
   /** Accepts http(s) URLs only, so a typo fails at start-up instead of at the first record. */

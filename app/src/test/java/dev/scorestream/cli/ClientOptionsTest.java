@@ -68,6 +68,29 @@ class ClientOptionsTest {
   }
 
   @Test
+  void shouldReadClientSecretsFromTheFilesTheirFileKeysAndVariablesName() throws IOException {
+    Path keyPassword = dir.resolve("key-password");
+    Files.writeString(keyPassword, "kp\n");
+    Path jaas = dir.resolve("jaas");
+    Files.writeString(jaas, "jaas-from-file;\n");
+    Path file = dir.resolve("client.properties");
+    Files.writeString(
+        file,
+        "security.protocol=SSL\nssl.key.password.file="
+            + keyPassword
+            + "\nsasl.oauthbearer.assertion.file=/run/assertion.jwt\n");
+    Properties props =
+        parse("--bootstrap-server", "a:9092", "--client-config", file.toString())
+            .kafka
+            .properties(Map.of("SCORER_KAFKA_SASL_JAAS_CONFIG_FILE", jaas.toString()));
+    assertThat(props)
+        .containsEntry("ssl.key.password", "kp")
+        .containsEntry("sasl.jaas.config", "jaas-from-file;")
+        .containsEntry("sasl.oauthbearer.assertion.file", "/run/assertion.jwt")
+        .doesNotContainKeys("ssl.key.password.file", "sasl.jaas.config.file");
+  }
+
+  @Test
   void shouldTakeRegistryAuthFromTheOptionOrTheSameVariableAsRun() {
     RegistrySettings fromEnv =
         parse("--registry", "http://r:8081")
