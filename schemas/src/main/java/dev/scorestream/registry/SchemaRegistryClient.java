@@ -32,7 +32,9 @@ import org.slf4j.LoggerFactory;
  * <p>Only a definite answer becomes a definite exception: an unknown id is {@link
  * SchemaNotFoundException} only when the registry says so with error code 40403, so a wrong base
  * URL (which also answers 404) shows up as an outage rather than turning every record into a dead
- * letter.
+ * letter. Refused credentials (401, 403), a failed TLS handshake and a response larger than {@link
+ * RegistrySettings#maxResponseBytes()} are outages too; their messages name the credentials in use
+ * (the basic-auth user info, the token's file), never their value.
  */
 public final class SchemaRegistryClient implements SchemaLookup {
 
@@ -44,6 +46,11 @@ public final class SchemaRegistryClient implements SchemaLookup {
 
   private final RegistrySettings settings;
   private final HttpClient http;
+  private final CappedBody cappedBody;
+
+  /** Null without bearer auth. */
+  private final BearerTokenFile bearerToken;
+
   private final ObjectMapper json = new ObjectMapper();
   private final Map<Integer, Schema> byId;
 
@@ -60,11 +67,31 @@ public final class SchemaRegistryClient implements SchemaLookup {
   private final Stats stats = new Stats();
   private final AtomicBoolean reachable = new AtomicBoolean(true);
 
+  /**
+   * A client with {@code settings}.
+   *
+   * @throws IllegalArgumentException when credentials would be sent over plain http and that is not
+   *     explicitly allowed
+   */
   public SchemaRegistryClient(RegistrySettings settings) {
+    if (settings.sendsCredentialsInClear()) {
+      throw new IllegalArgumentException(
+          "refusing to send registry credentials over plain http to "
+              + RegistrySettings.withoutUserInfo(settings.baseUrl())
+              + ": use an https URL, or allow insecure auth explicitly");
+    }
     this.settings = settings;
-    HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(settings.requestTimeout());
-    settings.sslContext().ifPresent(builder::sslContext);
-    this.http = builder.build();
+    this.http =
+        HttpClient.newBuilder()
+            .connectTimeout(settings.requestTimeout())
+            .sslContext(settings.tls().sslContext())
+            .build();
+    this.cappedBody = new CappedBody(settings.maxResponseBytes());
+    this.bearerToken =
+        settings
+            .bearerTokenFile()
+            .map(file -> new BearerTokenFile(file, BearerTokenFile.MAX_AGE))
+            .orElse(null);
     this.byId =
         settings.cacheSize() == 0
             ? new ConcurrentHashMap<>()
@@ -269,27 +296,7 @@ public final class SchemaRegistryClient implements SchemaLookup {
 
   private Response call(String method, String path, JsonNode body) {
     URI uri = URI.create(settings.baseUrl() + path);
-    HttpRequest.Builder request =
-        HttpRequest.newBuilder(uri)
-            .timeout(settings.requestTimeout())
-            .header("Accept", CONTENT_TYPE + ", application/json");
-    settings
-        .basicAuth()
-        .ifPresent(
-            auth ->
-                request.header(
-                    "Authorization",
-                    "Basic "
-                        + Base64.getEncoder()
-                            .encodeToString(auth.getBytes(StandardCharsets.UTF_8))));
-    if (body == null) {
-      request.method(method, HttpRequest.BodyPublishers.noBody());
-    } else {
-      request
-          .header("Content-Type", CONTENT_TYPE)
-          .method(method, HttpRequest.BodyPublishers.ofString(body.toString()));
-    }
-    HttpRequest built = request.build();
+    String shown = method + " " + RegistrySettings.withoutUserInfo(uri);
     Exception last = null;
     String lastProblem = "";
     for (int attempt = 1; attempt <= settings.maxAttempts(); attempt++) {
@@ -298,37 +305,100 @@ public final class SchemaRegistryClient implements SchemaLookup {
       }
       stats.calls.increment();
       try {
-        HttpResponse<String> response = http.send(built, HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = http.send(request(method, uri, body), cappedBody);
         int status = response.statusCode();
         if (status >= 500 || status == 429 || status == 401 || status == 403) {
-          lastProblem = "HTTP " + status + " " + abbreviate(response.body());
+          lastProblem = problem(status, response.body());
           last = null;
           stats.errors.increment();
           continue;
         }
         reachable.set(true);
         return new Response(status, parse(response.body()));
+      } catch (CappedBody.TooLargeException e) {
+        throw misbehaving(shown, e);
       } catch (IOException e) {
+        if (e.getCause() instanceof CappedBody.TooLargeException tooLarge) {
+          throw misbehaving(shown, tooLarge);
+        }
         last = e;
-        lastProblem =
-            e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+        lastProblem = problem(e);
         stats.errors.increment();
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        throw new RegistryUnavailableException(method + " " + uri + " interrupted", e);
+        throw new RegistryUnavailableException(shown + " interrupted", e);
       }
     }
     reachable.set(false);
     String message =
-        method
-            + " "
-            + uri
-            + " failed after "
-            + settings.maxAttempts()
-            + " attempts: "
-            + lastProblem;
+        shown + " failed after " + settings.maxAttempts() + " attempts: " + lastProblem;
     LOG.warn("schema registry unavailable: {}", message);
     throw new RegistryUnavailableException(message, last);
+  }
+
+  /** One attempt's request: the bearer token is read per attempt, so a rotation applies at once. */
+  private HttpRequest request(String method, URI uri, JsonNode body) throws IOException {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(uri)
+            .timeout(settings.requestTimeout())
+            .header("Accept", CONTENT_TYPE + ", application/json");
+    if (settings.basicAuth().isPresent()) {
+      byte[] userInfo = settings.basicAuth().get().getBytes(StandardCharsets.UTF_8);
+      request.header("Authorization", "Basic " + Base64.getEncoder().encodeToString(userInfo));
+    } else if (bearerToken != null) {
+      request.header("Authorization", "Bearer " + bearerToken.token());
+    }
+    if (body == null) {
+      request.method(method, HttpRequest.BodyPublishers.noBody());
+    } else {
+      request
+          .header("Content-Type", CONTENT_TYPE)
+          .method(method, HttpRequest.BodyPublishers.ofString(body.toString()));
+    }
+    return request.build();
+  }
+
+  /**
+   * What a refusal or a server error says; a 401 or 403 names the credentials in use (never their
+   * value), and forgets a bearer token so the next attempt reads the file again.
+   */
+  private String problem(int status, String body) {
+    String answer = "HTTP " + status + " " + abbreviate(body);
+    if (status != 401 && status != 403) {
+      return answer;
+    }
+    if (bearerToken != null) {
+      bearerToken.forget();
+    }
+    String credentials =
+        settings.basicAuth().isPresent()
+            ? "the basic-auth user info"
+            : bearerToken != null
+                ? "the bearer token in " + bearerToken.file()
+                : "no credentials (none are configured)";
+    String refusal = status == 401 ? "did not accept" : "does not authorize";
+    return "the registry " + refusal + " " + credentials + ": " + answer;
+  }
+
+  private static String problem(IOException e) {
+    String problem =
+        e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+    if (e instanceof javax.net.ssl.SSLException) {
+      return problem
+          + " (TLS: check that the truststore holds the registry's CA, that the registry's"
+          + " certificate names the host of the URL, and the client certificate if it asks for"
+          + " one)";
+    }
+    return problem;
+  }
+
+  /** A body over the cap is not an answer: never retried, never taken for "unknown id". */
+  private RegistryUnavailableException misbehaving(String call, IOException tooLarge) {
+    stats.errors.increment();
+    reachable.set(false);
+    String message = call + ": " + tooLarge.getMessage();
+    LOG.warn("schema registry misbehaves: {}", message);
+    return new RegistryUnavailableException(message, tooLarge);
   }
 
   private void pause(int attempt) {

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -33,6 +34,9 @@ class SchemaRegistryClientTest {
   final Deque<Reply> replies = new ArrayDeque<>();
   final AtomicInteger requests = new AtomicInteger();
   final AtomicReference<String> lastAuthorization = new AtomicReference<>();
+
+  /** Answer without a Content-Length, as a registry streaming its body does. */
+  volatile boolean chunked;
 
   record Reply(int status, String body, long delayMillis) {}
 
@@ -62,7 +66,7 @@ class SchemaRegistryClientTest {
       }
     }
     byte[] body = reply.body().getBytes(StandardCharsets.UTF_8);
-    exchange.sendResponseHeaders(reply.status(), body.length);
+    exchange.sendResponseHeaders(reply.status(), chunked ? 0 : body.length);
     exchange.getResponseBody().write(body);
     exchange.close();
   }
@@ -225,14 +229,69 @@ class SchemaRegistryClientTest {
   }
 
   @Test
-  void shouldSendBasicAuth() throws Exception {
+  void shouldSendBasicAuthOverPlainHttpOnlyWhenExplicitlyAllowed() throws Exception {
     replies.add(new Reply(200, "{\"id\":3}", 0));
     String url = "http://127.0.0.1:" + server.getAddress().getPort();
-    SchemaRegistryClient client =
-        new SchemaRegistryClient(RegistrySettings.of(url).withBasicAuth("ops:s3cret"));
+    RegistrySettings settings = RegistrySettings.of(url).withBasicAuth("ops:s3cret");
 
+    assertThatThrownBy(() -> new SchemaRegistryClient(settings))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("refusing to send registry credentials over plain http")
+        .hasMessageNotContaining("s3cret");
+    assertThatThrownBy(
+            () ->
+                new SchemaRegistryClient(
+                    RegistrySettings.of(url).withBearerTokenFile(Path.of("token"))))
+        .isInstanceOf(IllegalArgumentException.class);
+    SchemaRegistryClient client = new SchemaRegistryClient(settings.withInsecureAuthAllowed(true));
     assertThat(client.register("t-value", SCHEMA)).isEqualTo(3);
     assertThat(lastAuthorization.get()).isEqualTo("Basic b3BzOnMzY3JldA==");
+  }
+
+  @Test
+  void shouldNeverShowTheBasicAuthPasswordInSettings() {
+    RegistrySettings settings =
+        RegistrySettings.of("https://ops:inurl@registry:8081").withBasicAuth("ops:s3cret");
+
+    assertThat(settings.toString())
+        .contains("basic auth as ops (password hidden)", "https://registry:8081")
+        .doesNotContain("s3cret", "inurl");
+    assertThat(
+            RegistrySettings.of("https://r").withBearerTokenFile(Path.of("/run/token")).toString())
+        .contains("bearer token from /run/token");
+  }
+
+  @Test
+  void shouldRefuseAResponseLargerThanTheCapAsAnOutageNotAnUnknownId() {
+    String huge = "{\"schema\":\"" + "x".repeat(5000) + "\"}";
+    replies.add(new Reply(200, huge, 0));
+    replies.add(new Reply(404, "{\"error_code\":40403,\"x\":\"" + "y".repeat(5000) + "\"}", 0));
+    SchemaRegistryClient client =
+        new SchemaRegistryClient(
+            RegistrySettings.of(baseUrl())
+                .withRetries(3, Duration.ofMillis(1), Duration.ofMillis(1))
+                .withMaxResponseBytes(4096));
+
+    assertThatThrownBy(() -> client.schemaById(1))
+        .isInstanceOf(RegistryUnavailableException.class)
+        .hasMessageContaining("more than the cap of 4096 bytes");
+    assertThatThrownBy(() -> client.schemaById(2))
+        .isInstanceOf(RegistryUnavailableException.class)
+        .hasMessageContaining("than the cap of 4096 bytes");
+    assertThat(requests).as("never retried").hasValue(2);
+    assertThat(client.isReachable()).isFalse();
+  }
+
+  @Test
+  void shouldCutOffAChunkedResponseAtTheCap() {
+    chunked = true;
+    replies.add(new Reply(200, "[" + "1,".repeat(100_000) + "1]", 0));
+    SchemaRegistryClient client =
+        new SchemaRegistryClient(RegistrySettings.of(baseUrl()).withMaxResponseBytes(4096));
+
+    assertThatThrownBy(() -> client.versions("s"))
+        .isInstanceOf(RegistryUnavailableException.class)
+        .hasMessageContaining("is larger than the cap of 4096 bytes");
   }
 
   @Test
