@@ -137,6 +137,11 @@ public final class ScorerApp implements AutoCloseable {
     return Optional.ofNullable(started.http).map(ScorerHttpServer::url);
   }
 
+  /** The management server's base URL (health and metrics), when it runs. */
+  public Optional<String> managementUrl() {
+    return Optional.ofNullable(started.management).map(ScorerHttpServer::url);
+  }
+
   /** The models-directory watcher, when {@code model.dir} is a directory of artifacts. */
   public Optional<ModelWatcher> watcher() {
     return Optional.ofNullable(started.watcher);

@@ -85,6 +85,7 @@ final class Startup {
   PipelineHealth pipelineHealth;
   ModelWatcher watcher;
   ScorerHttpServer http;
+  ScorerHttpServer management;
   GrpcInferenceServer grpc;
 
   Startup(ScorerConfig config, Clock clock, Deque<AutoCloseable> resources) {
@@ -273,8 +274,26 @@ final class Startup {
     }
   }
 
-  /** REST (with the operations routes) and gRPC, each when its port is not negative. */
+  /**
+   * The management server (health and metrics), REST scoring and gRPC, each when its port is not
+   * negative. Management comes first, with its own threads, so probes answer while scoring is
+   * saturated.
+   */
   void serve(ScorerApp app) {
+    ScorerHttpServer.limitConnections(
+        config.getDuration(ScorerConfig.HTTP_REQUEST_TIMEOUT),
+        config.getDuration(ScorerConfig.HTTP_IDLE_TIMEOUT),
+        config.getInt(ScorerConfig.HTTP_MAX_CONNECTIONS));
+    int managementPort = config.getInt(ScorerConfig.MANAGEMENT_PORT);
+    if (managementPort >= 0) {
+      management =
+          ScorerHttpServer.start(
+              config.getString(ScorerConfig.MANAGEMENT_HOST),
+              managementPort,
+              ScorerHttpServer.Options.MANAGEMENT,
+              routes -> OperationsRoutes.register(routes, app));
+      resources.push(management);
+    }
     InferenceService inference =
         new InferenceService(
             serving.reader(),
@@ -287,10 +306,13 @@ final class Startup {
           ScorerHttpServer.start(
               config.getString(ScorerConfig.HTTP_HOST),
               port,
+              new ScorerHttpServer.Options(
+                  "http",
+                  config.getInt(ScorerConfig.HTTP_THREADS),
+                  config.getInt(ScorerConfig.HTTP_QUEUE)),
               new JsonScorer(
                   new JsonEvents(serving.reader()), eventScorer, serving.predictions(), clock));
       resources.push(http);
-      OperationsRoutes.register(http, app);
       new RestV2Routes(
               inference, ScorerApp.SERVER_NAME, ScorerApp.appVersion(), metrics.inferenceListener())
           .register(http);

@@ -55,6 +55,13 @@ public final class ScorerConfig extends AbstractConfig {
   public static final String MODEL_REQUIRE_MANIFEST = "model.require.manifest";
   public static final String HTTP_HOST = "http.host";
   public static final String HTTP_PORT = "http.port";
+  public static final String HTTP_THREADS = "http.threads";
+  public static final String HTTP_QUEUE = "http.queue";
+  public static final String HTTP_REQUEST_TIMEOUT = "http.request.timeout";
+  public static final String HTTP_IDLE_TIMEOUT = "http.idle.timeout";
+  public static final String HTTP_MAX_CONNECTIONS = "http.max.connections";
+  public static final String MANAGEMENT_HOST = "management.host";
+  public static final String MANAGEMENT_PORT = "management.port";
   public static final String GRPC_HOST = "grpc.host";
   public static final String GRPC_PORT = "grpc.port";
   public static final String GRPC_MAX_MESSAGE_SIZE = "grpc.max.message.size";
@@ -294,15 +301,75 @@ public final class ScorerConfig extends AbstractConfig {
               "127.0.0.1",
               new ConfigDef.NonEmptyString(),
               Importance.MEDIUM,
-              "Bind address of the HTTP server (REST v1 and Open Inference Protocol V2 scoring, model"
-                  + " info, health, metrics).")
+              "Bind address of the HTTP scoring server (REST v1 and Open Inference Protocol V2"
+                  + " scoring, model info).")
           .define(
               HTTP_PORT,
               Type.INT,
               8080,
               Range.between(-1, 65535),
               Importance.MEDIUM,
-              "HTTP port; 0 picks a free port, -1 disables the server.")
+              "HTTP scoring port; 0 picks a free port, -1 disables the server. Health and metrics are"
+                  + " on management.port.")
+          .define(
+              HTTP_THREADS,
+              Type.INT,
+              4,
+              Range.between(1, 256),
+              Importance.LOW,
+              "Threads of the HTTP scoring server; each reads one request and answers it.")
+          .define(
+              HTTP_QUEUE,
+              Type.INT,
+              64,
+              Range.between(0, 100_000),
+              Importance.LOW,
+              "HTTP requests that may wait for a scoring thread; beyond them a request is answered 503"
+                  + " OVERLOADED at once (with Retry-After: 1) instead of waiting.")
+          .define(
+              HTTP_REQUEST_TIMEOUT,
+              Type.STRING,
+              "30s",
+              new DurationValidator(1000),
+              Importance.LOW,
+              "Longest an HTTP request may take from its first byte to the start of its answer (the"
+                  + " JDK's sun.net.httpserver.maxReqTime, whole seconds): a client that sends slowly"
+                  + " or never finishes is disconnected. JVM-wide, read when the first server starts;"
+                  + " an explicit -Dsun.net.httpserver.maxReqTime wins.")
+          .define(
+              HTTP_IDLE_TIMEOUT,
+              Type.STRING,
+              "30s",
+              new DurationValidator(1000),
+              Importance.LOW,
+              "An HTTP connection (kept alive, or opened without sending anything) idle this long is"
+                  + " closed (sun.net.httpserver.idleInterval, whole seconds; JVM-wide, read when the"
+                  + " first server starts).")
+          .define(
+              HTTP_MAX_CONNECTIONS,
+              Type.INT,
+              1000,
+              Range.between(1, 1_000_000),
+              Importance.LOW,
+              "Open connections one HTTP server accepts at once; further ones are closed on accept"
+                  + " (jdk.httpserver.maxConnections; JVM-wide, read when the first server starts).")
+          .define(
+              MANAGEMENT_HOST,
+              Type.STRING,
+              "127.0.0.1",
+              new ConfigDef.NonEmptyString(),
+              Importance.MEDIUM,
+              "Bind address of the management server: /health/live, /health/ready, /health/pipeline"
+                  + " and /metrics, never behind authentication; bind it where only probes and"
+                  + " Prometheus reach it.")
+          .define(
+              MANAGEMENT_PORT,
+              Type.INT,
+              8085,
+              Range.between(-1, 65535),
+              Importance.MEDIUM,
+              "Management port (health and metrics, its own two threads, so probes answer while"
+                  + " scoring is saturated); 0 picks a free port, -1 disables the server.")
           .define(
               GRPC_HOST,
               Type.STRING,

@@ -10,11 +10,10 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,12 +23,33 @@ import org.slf4j.LoggerFactory;
  * added with {@link #route}. A request body must be JSON in UTF-8: another Content-Type gets 415,
  * bytes that are not well-formed UTF-8 get 400, more than 1 MiB gets 413; an unknown path 404 and
  * an unknown method 405. Every error is {@code {"error": CODE, "message": ...}}.
+ *
+ * <p>Abuse limits: a server has a fixed number of threads and a bounded queue ({@link Options}); a
+ * request beyond them is answered 503 {@code OVERLOADED} with {@code Retry-After: 1} at once.
+ * {@link #limitConnections} caps, JVM-wide, how long a request may take to arrive, how long a
+ * connection may idle and how many may be open.
  */
 public final class ScorerHttpServer implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(ScorerHttpServer.class);
   static final int MAX_BODY = 1 << 20;
   static final String NODELAY = "sun.net.httpserver.nodelay";
+  static final String MAX_REQ_TIME = "sun.net.httpserver.maxReqTime";
+  static final String IDLE_INTERVAL = "sun.net.httpserver.idleInterval";
+  static final String MAX_CONNECTIONS = "jdk.httpserver.maxConnections";
+
+  /**
+   * A server's threads: {@code threads} read and answer requests, at most {@code queue} more wait
+   * for one; {@code name} names the threads.
+   */
+  public record Options(String name, int threads, int queue) {
+
+    /** The scoring server's defaults (http.threads, http.queue). */
+    public static final Options DEFAULT = new Options("http", 4, 64);
+
+    /** A management server's: probes and scrapes are few and quick. */
+    public static final Options MANAGEMENT = new Options("management", 2, 16);
+  }
 
   /** A route's answer: status, content type, body. */
   public record Response(int status, String contentType, byte[] body) {
@@ -72,22 +92,21 @@ public final class ScorerHttpServer implements AutoCloseable {
   }
 
   private final HttpServer server;
-  private final ExecutorService executor =
-      Executors.newFixedThreadPool(
-          4,
-          runnable -> {
-            Thread thread = new Thread(runnable, "http");
-            thread.setDaemon(true);
-            return thread;
-          });
+  private final BoundedExecutor executor;
 
-  private ScorerHttpServer(HttpServer server) {
+  private ScorerHttpServer(HttpServer server, BoundedExecutor executor) {
     this.server = server;
+    this.executor = executor;
   }
 
   /** Binds {@code host:port} (port 0: any free port) and serves the scoring routes. */
   public static ScorerHttpServer start(String host, int port, JsonScorer scorer) {
-    ScorerHttpServer http = bind(host, port);
+    return start(host, port, Options.DEFAULT, scorer);
+  }
+
+  /** Binds {@code host:port} with {@code options} and serves the scoring routes. */
+  public static ScorerHttpServer start(String host, int port, Options options, JsonScorer scorer) {
+    ScorerHttpServer http = bind(host, port, options);
     http.route(
         "/v1/score",
         Map.of(
@@ -109,29 +128,59 @@ public final class ScorerHttpServer implements AutoCloseable {
    */
   public static ScorerHttpServer start(
       String host, int port, java.util.function.Consumer<ScorerHttpServer> routes) {
-    ScorerHttpServer http = bind(host, port);
+    return start(host, port, Options.MANAGEMENT, routes);
+  }
+
+  /**
+   * Binds {@code host:port} with {@code options} and serves only the routes {@code routes} adds.
+   */
+  public static ScorerHttpServer start(
+      String host,
+      int port,
+      Options options,
+      java.util.function.Consumer<ScorerHttpServer> routes) {
+    ScorerHttpServer http = bind(host, port, options);
     routes.accept(http);
     http.server.start();
     LOG.info("HTTP server listening on {}", http.url());
     return http;
   }
 
-  private static ScorerHttpServer bind(String host, int port) {
+  /**
+   * Caps, for every JDK HTTP server of this JVM, how long a request may take from its first byte
+   * until its answer starts ({@code sun.net.httpserver.maxReqTime}: a client that sends byte by
+   * byte, or never finishes, is disconnected and its thread freed), how long a connection may idle
+   * ({@code idleInterval}) and how many may be open ({@code jdk.httpserver.maxConnections}). The
+   * JDK reads them once, when the first server starts; an explicit {@code -D} wins.
+   */
+  public static void limitConnections(
+      Duration requestTimeout, Duration idleTimeout, int maxConnections) {
+    setIfAbsent(MAX_REQ_TIME, Long.toString(Math.max(1, requestTimeout.toSeconds())));
+    setIfAbsent(IDLE_INTERVAL, Long.toString(Math.max(1, idleTimeout.toSeconds())));
+    setIfAbsent(MAX_CONNECTIONS, Integer.toString(maxConnections));
+  }
+
+  private static void setIfAbsent(String property, String value) {
+    if (System.getProperty(property) == null) {
+      System.setProperty(property, value);
+    }
+  }
+
+  private static ScorerHttpServer bind(String host, int port, Options options) {
     // The JDK server leaves Nagle's algorithm on: a response written as headers, then body, waits
     // for the client's delayed ACK, about 40 ms per request on Linux. Read once, when the first
     // server starts; an explicit -Dsun.net.httpserver.nodelay wins.
-    if (System.getProperty(NODELAY) == null) {
-      System.setProperty(NODELAY, "true");
-    }
+    setIfAbsent(NODELAY, "true");
     HttpServer server;
     try {
       server = HttpServer.create(new InetSocketAddress(host, port), 64);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot bind HTTP server to " + host + ":" + port, e);
     }
-    ScorerHttpServer http = new ScorerHttpServer(server);
-    server.setExecutor(http.executor);
-    return http;
+    BoundedExecutor executor =
+        new BoundedExecutor(options.name(), options.threads(), options.queue());
+    server.setExecutor(executor);
+    return new ScorerHttpServer(server, executor);
   }
 
   /** Adds a route answering the given methods; other methods get 405. */
@@ -139,6 +188,9 @@ public final class ScorerHttpServer implements AutoCloseable {
     server.createContext(
         path,
         exchange -> {
+          if (refusedAsOverloaded(exchange, ErrorStyle.SCORER)) {
+            return;
+          }
           String requested = exchange.getRequestURI().getPath();
           if (!requested.equals(path)) {
             try (exchange) {
@@ -176,6 +228,9 @@ public final class ScorerHttpServer implements AutoCloseable {
     server.createContext(
         prefix,
         exchange -> {
+          if (refusedAsOverloaded(exchange, style)) {
+            return;
+          }
           String requested = exchange.getRequestURI().getPath();
           if (!requested.equals(prefix) && !requested.startsWith(prefix + "/")) {
             try (exchange) {
@@ -185,6 +240,22 @@ public final class ScorerHttpServer implements AutoCloseable {
           }
           handle(exchange, style, style == ErrorStyle.OPEN_INFERENCE, tree);
         });
+  }
+
+  /** On an overflow thread: answers 503 without reading the body, and says so. */
+  private static boolean refusedAsOverloaded(HttpExchange exchange, ErrorStyle style)
+      throws IOException {
+    if (!BoundedExecutor.overloaded()) {
+      return false;
+    }
+    try (exchange) {
+      exchange.getResponseHeaders().set("Retry-After", "1");
+      send(
+          exchange,
+          style.error(
+              503, "OVERLOADED", "every thread is busy and the queue is full; retry later"));
+    }
+    return true;
   }
 
   private static void handle(

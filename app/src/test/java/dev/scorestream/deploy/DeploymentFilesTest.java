@@ -146,6 +146,12 @@ class DeploymentFilesTest {
     assertThat(container.at("/ports/0/containerPort").asInt()).isEqualTo(8080);
     assertThat(container.at("/ports/1/name").asText()).isEqualTo("grpc");
     assertThat(container.at("/ports/1/containerPort").asInt()).isEqualTo(8001);
+    assertThat(container.at("/ports/2/name").asText()).isEqualTo("management");
+    for (String probe : List.of("livenessProbe", "readinessProbe", "startupProbe")) {
+      assertThat(container.at("/" + probe + "/httpGet/port").asText())
+          .as(probe + " asks the management port, which needs no token")
+          .isEqualTo("management");
+    }
     List<Integer> servicePorts = new ArrayList<>();
     manifests
         .get("Service/scorestream")
@@ -191,6 +197,10 @@ class DeploymentFilesTest {
     ScorerConfig config = ScorerConfig.of(values);
     assertThat(config.getInt(ScorerConfig.HTTP_PORT))
         .isEqualTo(container.at("/ports/0/containerPort").asInt());
+    int management = config.getInt(ScorerConfig.MANAGEMENT_PORT);
+    assertThat(management).isEqualTo(container.at("/ports/2/containerPort").asInt());
+    assertThat(deployment.at("/spec/template/metadata/annotations/prometheus.io~1port").asText())
+        .isEqualTo(String.valueOf(management));
     assertThat(config.getString(ScorerConfig.MODEL_DIR)).isEqualTo("/models");
     assertThat(config.getString(ScorerConfig.STATE_DIR)).isEqualTo(stateMount);
 
@@ -212,6 +222,8 @@ class DeploymentFilesTest {
     assertThat(policy.at("/spec/ingress/0/ports/0/port").asInt())
         .isEqualTo(container.at("/ports/0/containerPort").asInt());
     assertThat(policy.at("/spec/ingress/0/from")).as("an empty from admits everyone").isNotEmpty();
+    assertThat(policy.at("/spec/ingress/1/ports/0/port").asInt()).isEqualTo(management);
+    assertThat(policy.at("/spec/ingress/1/from")).as("an empty from admits everyone").isNotEmpty();
   }
 
   /** The root pom's {@code <version>} or one of its properties. */
@@ -445,6 +457,10 @@ class DeploymentFilesTest {
     }
     assertThat(job).as("the job ScorerRetrainNoLeader watches").isNotNull();
     assertThat(job.toString()).contains("127.0.0.1:" + port);
+    String management = scorer.at("/environment/SCORER_MANAGEMENT_PORT").asText();
+    assertThat(prometheus.toString())
+        .as("Prometheus scrapes the scorer's management port")
+        .contains("127.0.0.1:" + management);
     assertThat(Files.readString(ROOT.resolve("monitoring/prometheus/alerts.yml")))
         .contains("up{job=\"scorestream-retrain\"}");
   }

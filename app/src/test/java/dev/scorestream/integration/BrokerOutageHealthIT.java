@@ -59,10 +59,12 @@ class BrokerOutageHealthIT {
       values.put(ScorerConfig.STATE_DIR, dir.resolve("state").toString());
       values.put(ScorerConfig.HTTP_PORT, 0);
       values.put(ScorerConfig.GRPC_PORT, -1);
+      values.put(ScorerConfig.MANAGEMENT_PORT, 0);
       values.put(ScorerConfig.DRIFT_ENABLED, false);
       values.put(ScorerConfig.FEEDBACK_ENABLED, false);
       try (ScorerApp app = ScorerApp.start(ScorerConfig.of(values), Clock.systemUTC())) {
-        String base = app.httpUrl().orElseThrow();
+        String base = app.managementUrl().orElseThrow();
+        String scoring = app.httpUrl().orElseThrow();
         await()
             .atMost(Duration.ofSeconds(60))
             .until(() -> get(base + "/health/pipeline").statusCode() == 200);
@@ -87,9 +89,9 @@ class BrokerOutageHealthIT {
         System.out.printf("broker outage noticed after %d ms%n", noticed.toMillis());
 
         assertThat(get(base + "/health/ready").statusCode()).isEqualTo(200);
-        assertThat(get(base + "/v2/health/ready").statusCode()).isEqualTo(200);
+        assertThat(get(scoring + "/v2/health/ready").statusCode()).isEqualTo(200);
         assertThat(metric(base, "scorer_inference_ready")).isEqualTo(1.0);
-        HttpResponse<String> metadata = get(base + "/v2/models/fraud");
+        HttpResponse<String> metadata = get(scoring + "/v2/models/fraud");
         assertThat(metadata.statusCode()).isEqualTo(200);
 
         broker.start();

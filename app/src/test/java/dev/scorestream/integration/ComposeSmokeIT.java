@@ -47,7 +47,7 @@ class ComposeSmokeIT {
         List.of(
             LocalImages.KAFKA, LocalImages.REGISTRY, LocalImages.SCORER, LocalImages.PROMETHEUS));
     List<String> compose = composeCommand();
-    for (int port : new int[] {9092, 9093, 8081, 8080, 9090}) {
+    for (int port : new int[] {9092, 9093, 8081, 8080, 8085, 9090}) {
       LocalImages.require(
           free(port), "port " + port + " is taken; the compose file uses fixed ports");
     }
@@ -73,7 +73,7 @@ class ComposeSmokeIT {
       await()
           .atMost(Duration.ofMinutes(3))
           .pollInterval(Duration.ofSeconds(2))
-          .until(() -> status("http://127.0.0.1:8080/health/pipeline") == 200);
+          .until(() -> status("http://127.0.0.1:8085/health/pipeline") == 200);
 
       ConservationCheck check =
           MessyTraffic.sendAndCheck(

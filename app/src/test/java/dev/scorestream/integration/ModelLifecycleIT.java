@@ -216,7 +216,11 @@ class ModelLifecycleIT {
           .isEqualTo("test-v1");
       assertThat(post(url + "/v1/model", "{}").statusCode()).isEqualTo(405);
 
-      String metrics = get(url + "/metrics").body();
+      String management = pipeline.app().managementUrl().orElseThrow();
+      assertThat(get(url + "/metrics").statusCode())
+          .as("metrics moved to the management port")
+          .isEqualTo(404);
+      String metrics = get(management + "/metrics").body();
       assertThat(metrics)
           .contains("scorer_records_total{outcome=\"prediction\"} 1.0")
           .containsPattern(
@@ -226,11 +230,11 @@ class ModelLifecycleIT {
           .containsPattern("scorer_pipeline_healthy 1(\\.0)?\n")
           .contains("kafka_stream_")
           .contains("jvm_memory_used_bytes");
-      assertThat(get(url + "/health/live").statusCode()).isEqualTo(200);
-      HttpResponse<String> ready = get(url + "/health/ready");
+      assertThat(get(management + "/health/live").statusCode()).isEqualTo(200);
+      HttpResponse<String> ready = get(management + "/health/ready");
       assertThat(ready.statusCode()).isEqualTo(200);
       assertThat(JSON.readTree(ready.body()).get("model_version").asText()).isEqualTo("test-v1");
-      HttpResponse<String> pipelineHealth = get(url + "/health/pipeline");
+      HttpResponse<String> pipelineHealth = get(management + "/health/pipeline");
       assertThat(pipelineHealth.statusCode()).as(pipelineHealth.body()).isEqualTo(200);
       assertThat(JSON.readTree(pipelineHealth.body()).get("streams").asText()).isEqualTo("RUNNING");
       assertThat(JSON.readTree(pipelineHealth.body()).get("broker_reachable").asBoolean()).isTrue();

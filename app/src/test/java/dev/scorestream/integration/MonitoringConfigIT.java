@@ -89,7 +89,7 @@ class MonitoringConfigIT {
                 encoder.encode(payments.next(System.currentTimeMillis()).record())));
       }
       pipeline.produce(records);
-      String url = pipeline.app().httpUrl().orElseThrow() + "/metrics";
+      String url = pipeline.app().managementUrl().orElseThrow() + "/metrics";
       await()
           .atMost(Duration.ofSeconds(60))
           .until(() -> scrape(url).contains("scorer_records_total{outcome=\"prediction\"} 20"));

@@ -168,7 +168,7 @@ class RegistryOutageIT {
   }
 
   static int readyStatus(RunningPipeline pipeline) throws IOException, InterruptedException {
-    String url = pipeline.app().httpUrl().orElseThrow() + "/health/pipeline";
+    String url = pipeline.app().managementUrl().orElseThrow() + "/health/pipeline";
     return HttpClient.newHttpClient()
         .send(
             HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.discarding())

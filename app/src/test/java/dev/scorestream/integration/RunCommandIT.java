@@ -76,6 +76,7 @@ class RunCommandIT {
                     "topic.training=run-training",
                     "http.port=0",
                     "grpc.port=0",
+                    "management.port=0",
                     "state.dir=" + dir.resolve("state"))
                 + "\n");
     Path log = dir.resolve("run.log");

@@ -45,6 +45,7 @@ class ScorerContainerIT {
   static int registryPort;
   static int httpPort;
   static int grpcPort;
+  static int managementPort;
 
   @BeforeAll
   static void start() throws Exception {
@@ -54,6 +55,7 @@ class ScorerContainerIT {
     registryPort = FreePort.pick();
     httpPort = FreePort.pick();
     grpcPort = FreePort.pick();
+    managementPort = FreePort.pick();
     kafka =
         new GenericContainer<>(DockerImageName.parse(LocalImages.KAFKA))
             .withNetworkMode("host")
@@ -118,6 +120,10 @@ class ScorerContainerIT {
                     "127.0.0.1",
                     "SCORER_HTTP_PORT",
                     String.valueOf(httpPort),
+                    "SCORER_MANAGEMENT_HOST",
+                    "127.0.0.1",
+                    "SCORER_MANAGEMENT_PORT",
+                    String.valueOf(managementPort),
                     "SCORER_APPLICATION_ID",
                     "container-it"))
             // Copied in, not bind-mounted: Testcontainers checks bind mounts with an alpine image
@@ -187,7 +193,8 @@ class ScorerContainerIT {
     HttpClient http = HttpClient.newHttpClient();
     String metrics =
         http.send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/metrics"))
+                HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + managementPort + "/metrics"))
                     .build(),
                 HttpResponse.BodyHandlers.ofString())
             .body();

@@ -119,6 +119,7 @@ record BenchContext(
     props.put("topic.performance", topics.performance());
     props.put("topic.training", topics.training());
     props.put("http.port", String.valueOf(httpPort));
+    props.put("management.port", "0"); // scale runs start two instances
     props.put("grpc.port", "-1"); // scale runs start two instances; the serving run sets its own
     if (variant.entity) {
       props.put(

@@ -242,12 +242,12 @@ final class LatencyRuns {
 
     Paced run() throws Exception {
       topics.create(ctx.kafka(), true);
-      int httpPort = FreePort.pick();
-      String configFile = writeConfig(httpPort);
+      int managementPort = FreePort.pick();
+      String configFile = writeConfig(managementPort);
       LiveTraffic traffic = new LiveTraffic(ctx.readerId(), ctx.labelId(), id.hashCode());
       try (Child child = startProcess(configFile)) {
         HttpClient http = HttpClient.newHttpClient();
-        String base = "http://127.0.0.1:" + httpPort;
+        String base = "http://127.0.0.1:" + managementPort;
         // Produce only once the process is up: producing while the previous process shut down and
         // this one started has had batches expire (120 s without a broker response).
         if (passthrough) {
@@ -272,7 +272,8 @@ final class LatencyRuns {
       }
     }
 
-    private String writeConfig(int httpPort) {
+    /** The run's configuration: health and metrics on {@code managementPort}, no REST scoring. */
+    private String writeConfig(int managementPort) {
       BenchOptions options = ctx.options();
       Properties config;
       if (passthrough) {
@@ -283,8 +284,8 @@ final class LatencyRuns {
         config.put("producer.batch.size", String.valueOf(options.latencyBatchSize));
       } else {
         config =
-            ctx.pipelineConfig(
-                variant, appId, topics, 1, id, httpPort, options.latencyCommitIntervalMs);
+            ctx.pipelineConfig(variant, appId, topics, 1, id, -1, options.latencyCommitIntervalMs);
+        config.put("management.port", String.valueOf(managementPort));
         config.putIfAbsent("drift.checkpoint.interval", options.latencyDriftCheckpoint);
         config.putIfAbsent("kafka.producer.batch.size", String.valueOf(options.latencyBatchSize));
       }

@@ -500,7 +500,7 @@ public final class ChaosRun {
       throws IOException {
     Path dir = options.work().resolve(name);
     Files.createDirectories(dir);
-    int httpPort = FreePort.pick();
+    int managementPort = FreePort.pick();
     Map<String, String> config = new LinkedHashMap<>();
     config.put("application.id", APP);
     config.put("bootstrap.servers", bootstrap);
@@ -515,7 +515,9 @@ public final class ChaosRun {
     config.put("topic.training", TRAINING);
     config.put("state.dir", dir.resolve("state").toString());
     config.put("instance.id", name);
-    config.put("http.port", Integer.toString(httpPort));
+    // health and metrics; the suite scores through Kafka only
+    config.put("management.port", Integer.toString(managementPort));
+    config.put("http.port", "-1");
     config.put("grpc.port", "-1"); // two instances on one host; the suite needs no gRPC
     config.put("commit.interval", "200ms");
     config.put("schema.registry.outage.max.block", "15s");
@@ -534,7 +536,7 @@ public final class ChaosRun {
     config.putAll(options.scorerSettings());
     Path configFile = ProcessStack.writeConfig(dir.resolve("scorer.properties"), config);
     return new ScorerProcess(
-        name, options.scorerJar(), configFile, dir.resolve("scorer.log"), httpPort);
+        name, options.scorerJar(), configFile, dir.resolve("scorer.log"), managementPort);
   }
 
   private Path entitySpec() {

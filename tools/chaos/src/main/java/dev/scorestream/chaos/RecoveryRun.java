@@ -111,14 +111,14 @@ public final class RecoveryRun {
             Contracts.paymentEvent(), client.register(EVENTS + "-value", Contracts.paymentEvent()));
     Path model = options.work().resolve("model");
     SampleModel.train(model, 5_000, 3, "recovery-v1", line -> {});
-    int httpPort = FreePort.pick();
+    int managementPort = FreePort.pick();
     Path dir = options.work().resolve("scorer");
     Files.createDirectories(dir);
-    Path config = config(dir, broker.bootstrapServers(), registry.url(), model, httpPort);
+    Path config = config(dir, broker.bootstrapServers(), registry.url(), model, managementPort);
 
     ScorerProcess scorer =
         new ScorerProcess(
-            "scorer", options.scorerJar(), config, dir.resolve("scorer.log"), httpPort);
+            "scorer", options.scorerJar(), config, dir.resolve("scorer.log"), managementPort);
     try (scorer;
         Admin admin =
             Admin.create(
@@ -141,7 +141,7 @@ public final class RecoveryRun {
         producer.flush();
         firstPrediction = awaitPrediction(predictions, marker, restart);
       }
-      Map<String, Double> restored = restored(httpPort);
+      Map<String, Double> restored = restored(managementPort);
       long total = restored.values().stream().mapToLong(Double::longValue).sum();
       long feedback = restored.getOrDefault("feedback-predictions", 0.0).longValue();
       say(
@@ -214,7 +214,8 @@ public final class RecoveryRun {
     }
   }
 
-  private Path config(Path dir, String bootstrap, String registryUrl, Path model, int httpPort)
+  private Path config(
+      Path dir, String bootstrap, String registryUrl, Path model, int managementPort)
       throws IOException {
     Map<String, String> config = new LinkedHashMap<>();
     config.put("application.id", "recovery-scorer");
@@ -230,7 +231,9 @@ public final class RecoveryRun {
     config.put("topic.training", EVENTS + ".training");
     config.put("state.dir", dir.resolve("state").toString());
     config.put("instance.id", "recovery-1");
-    config.put("http.port", Integer.toString(httpPort));
+    // health and metrics; the suite scores through Kafka only
+    config.put("management.port", Integer.toString(managementPort));
+    config.put("http.port", "-1");
     config.put("grpc.port", "-1");
     config.putAll(options.scorerSettings());
     Path path = ProcessStack.writeConfig(dir.resolve("scorer.properties"), config);
@@ -289,11 +292,12 @@ public final class RecoveryRun {
   }
 
   /** Restored records per store, from the scorer's {@code /metrics}. */
-  static Map<String, Double> restored(int httpPort) throws IOException, InterruptedException {
+  static Map<String, Double> restored(int managementPort) throws IOException, InterruptedException {
     String metrics =
         HttpClient.newHttpClient()
             .send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/metrics"))
+                HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + managementPort + "/metrics"))
                     .build(),
                 HttpResponse.BodyHandlers.ofString())
             .body();

@@ -23,19 +23,19 @@ final class ScorerProcess implements AutoCloseable {
   private final Path jar;
   private final List<String> arguments;
   private final Path log;
-  private final int httpPort;
+  private final int healthPort;
   private final String readyPath;
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
   private volatile Process process;
 
-  ScorerProcess(String name, Path jar, Path config, Path log, int httpPort) {
+  ScorerProcess(String name, Path jar, Path config, Path log, int healthPort) {
     this(
         name,
         jar,
         List.of("run", "--config", config.toString()),
         log,
-        httpPort,
+        healthPort,
         "/health/pipeline");
   }
 
@@ -44,12 +44,12 @@ final class ScorerProcess implements AutoCloseable {
    * @param readyPath the HTTP path that answers 200 once the process is ready
    */
   ScorerProcess(
-      String name, Path jar, List<String> arguments, Path log, int httpPort, String readyPath) {
+      String name, Path jar, List<String> arguments, Path log, int healthPort, String readyPath) {
     this.name = name;
     this.jar = jar;
     this.arguments = List.copyOf(arguments);
     this.log = log;
-    this.httpPort = httpPort;
+    this.healthPort = healthPort;
     this.readyPath = readyPath;
     Runtime.getRuntime().addShutdownHook(new Thread(this::killQuietly, "reaper-" + name));
   }
@@ -100,7 +100,7 @@ final class ScorerProcess implements AutoCloseable {
   boolean ready() {
     try {
       HttpRequest request =
-          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + readyPath))
+          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + healthPort + readyPath))
               .timeout(Duration.ofSeconds(2))
               .build();
       return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;

@@ -173,6 +173,8 @@ public final class DemoRunner {
                   ScorerConfig.STATE_DIR, work.resolve("state").toString(),
                   ScorerConfig.HTTP_PORT, options.httpPort(),
                   ScorerConfig.GRPC_PORT, options.grpcPort()));
+      // Health and metrics on any free port, printed below, beside the REST server when it runs.
+      values.put(ScorerConfig.MANAGEMENT_PORT, options.httpPort() < 0 ? -1 : 0);
       if (options.drift()) {
         values.putAll(DriftScenario.settings());
       }
@@ -183,11 +185,12 @@ public final class DemoRunner {
             app.model().current().name(), app.model().current().version());
         if (options.keepRunning()) {
           out.printf(
-              "bootstrap=%s registry=%s http=%s grpc=%s%n",
+              "bootstrap=%s registry=%s http=%s grpc=%s management=%s%n",
               stack.kafka().bootstrapServers(),
               stack.registry().url(),
               app.httpUrl().orElse("none"),
-              app.grpcAddress().orElse("none"));
+              app.grpcAddress().orElse("none"),
+              app.managementUrl().orElse("none"));
           out.flush();
         }
         Report report =

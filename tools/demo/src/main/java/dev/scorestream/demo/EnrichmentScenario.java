@@ -366,6 +366,7 @@ final class EnrichmentScenario {
     values.put(ScorerConfig.TOPIC_PREDICTIONS, name + ".predictions");
     values.put(ScorerConfig.TOPIC_DLQ, name + ".dlq");
     values.put(ScorerConfig.HTTP_PORT, -1);
+    values.put(ScorerConfig.MANAGEMENT_PORT, -1);
     values.put(ScorerConfig.GRPC_PORT, -1);
     values.put(ScorerConfig.DRIFT_ENABLED, false);
     values.put(ScorerConfig.FEEDBACK_ENABLED, false);

@@ -96,7 +96,7 @@ final class SchemaChangeScenario {
       ids[2] = registry.register(SUBJECT, steps.get(2));
       awaitReport(changes, ids[2]);
       send(producer, payments, 2, ids[2], perStep, outputs);
-      String metrics = app.httpUrl().orElseThrow() + "/metrics";
+      String metrics = app.managementUrl().orElseThrow() + "/metrics";
       Metrics before = Metrics.scrape(metrics);
       out.println("Producer drops card_present (v4), which the model reads");
       ids[3] = registry.register(SUBJECT, steps.get(3));
@@ -127,7 +127,8 @@ final class SchemaChangeScenario {
     values.put(ScorerConfig.READER_SCHEMA_PATH, reader.toString());
     values.put(ScorerConfig.TOPIC_SCHEMA_CHANGES, CHANGES);
     values.put(ScorerConfig.SCHEMA_CHANGES_POLL_INTERVAL, "1s");
-    values.put(ScorerConfig.HTTP_PORT, 0);
+    values.put(ScorerConfig.HTTP_PORT, -1);
+    values.put(ScorerConfig.MANAGEMENT_PORT, 0);
     values.put(ScorerConfig.GRPC_PORT, -1);
     values.put(ScorerConfig.DRIFT_ENABLED, false);
     values.put(ScorerConfig.FEEDBACK_ENABLED, false);

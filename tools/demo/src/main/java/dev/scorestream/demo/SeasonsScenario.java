@@ -134,6 +134,7 @@ final class SeasonsScenario {
     values.put(ScorerConfig.APPLICATION_ID, "scorestream-seasons");
     values.put(ScorerConfig.STATE_DIR, work.resolve("state").toString());
     values.put(ScorerConfig.HTTP_PORT, -1);
+    values.put(ScorerConfig.MANAGEMENT_PORT, -1);
     values.put(ScorerConfig.GRPC_PORT, -1);
     values.put(ScorerConfig.RETRAIN_HTTP_PORT, -1);
     values.put("drift.window", "5s");
