@@ -109,6 +109,29 @@ class DeploymentFilesTest {
   }
 
   @Test
+  void credentialsShouldComeFromASecretTheKustomizationNeverOverwrites() throws IOException {
+    JsonNode example = YAML.readTree(K8S.resolve("examples/secret.yaml").toFile());
+    assertThat(example.path("kind").asText()).isEqualTo("Secret");
+    String name = example.at("/metadata/name").asText();
+    assertThat(kustomization().path("resources").toString()).doesNotContain("secret");
+    for (String workload : List.of("StatefulSet/scorestream", "Deployment/scorestream-retrain")) {
+      JsonNode pod = manifests().get(workload).at("/spec/template/spec");
+      JsonNode volume = null;
+      for (JsonNode candidate : pod.path("volumes")) {
+        if (candidate.at("/secret/secretName").asText().equals(name)) {
+          volume = candidate;
+        }
+      }
+      assertThat(volume).as(workload + " mounts " + name).isNotNull();
+      assertThat(volume.at("/secret/optional").asBoolean()).as(workload).isTrue();
+      String volumeName = volume.path("name").asText();
+      assertThat(pod.path("containers").get(0).path("volumeMounts").findValuesAsText("name"))
+          .as(workload)
+          .contains(volumeName);
+    }
+  }
+
+  @Test
   void kubernetesManifestsShouldHoldTogether() throws IOException {
     Map<String, JsonNode> manifests = manifests();
     assertThat(manifests)
