@@ -7,6 +7,7 @@ import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.HostConfig;
 import dev.scorestream.fixtures.LocalImages;
 import dev.scorestream.fixtures.MessyTraffic;
+import dev.scorestream.registry.RegistrySettings;
 import dev.scorestream.samples.ConservationCheck;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -26,12 +27,14 @@ import org.junit.jupiter.api.Test;
 import org.testcontainers.DockerClientFactory;
 
 /**
- * The root docker-compose.yml, as a user starts it (with the locally built images substituted
- * through the image variables): Kafka, topics, registry, scorer and Prometheus come up, messy
- * events are scored or dead-lettered exactly once, Prometheus scrapes the scorer and loads the
- * alert rules, the scorer runs within its resource limits, and everything goes down again.
- * Grafana's image cannot be built offline: its provisioning is checked by {@code
- * MonitoringConfigIT} instead.
+ * The root docker-compose.yml with its secured variant, docker-compose.secure.yml, as a user starts
+ * them (with the locally built images substituted through the image variables, and secrets from
+ * deploy/compose/make-secrets.sh): Kafka over SASL_SSL with ACLs, the registry over HTTPS, and the
+ * scorer logged in as its least-privileged principal. Messy events are scored or dead-lettered
+ * exactly once, Prometheus scrapes the scorer's management port and loads the alert rules, the
+ * scorer runs within its resource limits, and everything goes down again. The secured variant
+ * overrides only the wire: the plain file's services, topics and limits are what runs. Grafana's
+ * image cannot be built offline: its provisioning is checked by {@code MonitoringConfigIT} instead.
  */
 class ComposeSmokeIT {
 
@@ -53,8 +56,11 @@ class ComposeSmokeIT {
     }
     Path models =
         LocalImages.modelsDirectory(Path.of("target", "compose-it-models").toAbsolutePath());
+    Path secrets = makeSecrets(Path.of("target", "compose-it-secrets").toAbsolutePath());
     Map<String, String> env =
         Map.of(
+            "SECRETS_DIR",
+            secrets.toString(),
             "KAFKA_IMAGE",
             LocalImages.KAFKA,
             "REGISTRY_IMAGE",
@@ -75,10 +81,15 @@ class ComposeSmokeIT {
           .pollInterval(Duration.ofSeconds(2))
           .until(() -> status("http://127.0.0.1:8085/health/pipeline") == 200);
 
+      assertThat(status("http://127.0.0.1:8081/apis/ccompat/v7/subjects"))
+          .as("the registry answers HTTPS only")
+          .isEqualTo(-1);
       ConservationCheck check =
           MessyTraffic.sendAndCheck(
-              "127.0.0.1:9092",
-              "http://127.0.0.1:8081/apis/ccompat/v7",
+              adminClient(secrets),
+              RegistrySettings.of("https://127.0.0.1:8081/apis/ccompat/v7")
+                  .withTrustStore(
+                      secrets.resolve("truststore.p12"), storePassword(secrets).toCharArray()),
               "events",
               "events.predictions",
               "events.dlq",
@@ -119,6 +130,55 @@ class ComposeSmokeIT {
     }
   }
 
+  /** Fresh secrets from the script users run, readable by the containers' user. */
+  static Path makeSecrets(Path dir) throws IOException, InterruptedException {
+    if (Files.exists(dir)) {
+      try (var files = Files.walk(dir)) {
+        files.sorted(java.util.Comparator.reverseOrder()).forEach(ComposeSmokeIT::delete);
+      }
+    }
+    ProcessBuilder builder =
+        new ProcessBuilder("bash", "deploy/compose/make-secrets.sh", dir.toString())
+            .directory(ROOT.toFile())
+            .redirectErrorStream(true);
+    // keytool from the JDK running the tests
+    builder
+        .environment()
+        .put(
+            "PATH",
+            Path.of(System.getProperty("java.home"), "bin") + ":" + System.getenv("PATH"));
+    Process process = builder.start();
+    String output = new String(process.getInputStream().readAllBytes());
+    assertThat(process.waitFor(60, TimeUnit.SECONDS) && process.exitValue() == 0)
+        .as("make-secrets.sh\n" + output)
+        .isTrue();
+    return dir;
+  }
+
+  static void delete(Path path) {
+    try {
+      Files.delete(path);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  static String storePassword(Path secrets) throws IOException {
+    return Files.readString(secrets.resolve("store-password")).strip();
+  }
+
+  /** The broker's super user over SASL_SSL, trusting the stack's private CA. */
+  static Map<String, Object> adminClient(Path secrets) throws IOException {
+    return Map.of(
+        "bootstrap.servers", "127.0.0.1:9092",
+        "security.protocol", "SASL_SSL",
+        "sasl.mechanism", "SCRAM-SHA-512",
+        "sasl.jaas.config", Files.readString(secrets.resolve("admin-jaas")).strip(),
+        "ssl.truststore.location", secrets.resolve("truststore.p12").toString(),
+        "ssl.truststore.type", "PKCS12",
+        "ssl.truststore.password", storePassword(secrets));
+  }
+
   Container scorerContainer() {
     return DockerClientFactory.instance()
         .client()
@@ -143,7 +203,13 @@ class ComposeSmokeIT {
         if (process.waitFor(30, TimeUnit.SECONDS) && process.exitValue() == 0) {
           List<String> command = new ArrayList<>(candidate);
           command.addAll(
-              List.of("-p", PROJECT, "-f", ROOT.resolve("docker-compose.yml").toString()));
+              List.of(
+                  "-p",
+                  PROJECT,
+                  "-f",
+                  ROOT.resolve("docker-compose.yml").toString(),
+                  "-f",
+                  ROOT.resolve("docker-compose.secure.yml").toString()));
           return command;
         }
       } catch (IOException e) {
