@@ -24,12 +24,16 @@ import picocli.CommandLine.Spec;
       ModelsActionCommand.Retrain.class,
       ModelsActionCommand.Promote.class,
       ModelsActionCommand.Reject.class,
-      ModelsActionCommand.Rollback.class
+      ModelsActionCommand.Rollback.class,
+      ModelsSigningCommand.Keygen.class,
+      ModelsSigningCommand.Sign.class,
+      ModelsSigningCommand.Verify.class
     },
     description =
         "List the artifacts in a models directory, newest first, each checked as the scorer would"
             + " check it; marks the one that serves (the newest valid). Subcommands: the"
-            + " retraining loop's history, and a person's retrain, promote, reject and rollback.")
+            + " retraining loop's history, a person's retrain, promote, reject and rollback, and"
+            + " signing artifacts (keygen, sign, verify).")
 final class ModelsCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
