@@ -951,6 +951,16 @@ public final class ScorerConfig extends AbstractConfig {
     @Override
     public void ensureValid(String name, Object value) {
       String url = value == null ? "" : value.toString().trim();
+      if (url.matches("(?s)[A-Za-z+.-]*://[^/?#]*@.*")) {
+        // Never echo this value: it carries a password, which scorer config and logs would show.
+        throw new ConfigException(
+            name
+                + " must not carry credentials (user:password@host); give them in "
+                + REGISTRY_BASIC_AUTH
+                + " (or "
+                + REGISTRY_BASIC_AUTH
+                + ".file, SCORER_SCHEMA_REGISTRY_BASIC_AUTH_USER_INFO_FILE)");
+      }
       if (!(url.startsWith("http://") || url.startsWith("https://")) || url.length() < 10) {
         throw new ConfigException(name, value, "must be an http:// or https:// URL");
       }
