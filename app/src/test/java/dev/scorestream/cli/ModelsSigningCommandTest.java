@@ -52,6 +52,17 @@ class ModelsSigningCommandTest {
     assertThat(run("models", "verify", "--public-key", publicKey.toString(), artifact.toString()))
         .isZero();
     assertThat(out.toString()).contains("OK " + artifact);
+    Path models = dir.resolve("models");
+    TestModels.logistic().save(models.resolve("fraud-unsigned"));
+    Files.setLastModifiedTime(
+        models.resolve("fraud-unsigned"), java.nio.file.attribute.FileTime.fromMillis(1_000L));
+    Files.move(artifact, models.resolve("fraud-v1"));
+    assertThat(run("models", "--dir", models.toString(), "--public-key", publicKey.toString()))
+        .isZero();
+    assertThat(out.toString())
+        .containsPattern("ACTIVE\\s+fraud-v1")
+        .containsPattern("fraud-unsigned.*INVALID: .*is not signed");
+    artifact = models.resolve("fraud-v1");
     assertThat(Files.readString(privateKey)).startsWith("-----BEGIN PRIVATE KEY-----");
     assertThat(Files.readString(publicKey)).startsWith("-----BEGIN PUBLIC KEY-----");
 
