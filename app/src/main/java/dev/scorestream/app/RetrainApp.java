@@ -16,6 +16,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.PrivateKey;
 import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -52,7 +53,8 @@ public final class RetrainApp implements AutoCloseable {
    */
   public static RetrainApp create(
       ScorerConfig config, Path policyFile, Consumer<String> log, Clock clock) {
-    RetrainingController.Settings settings = settings(config, policyFile, actor("controller"));
+    RetrainingController.Settings settings =
+        settings(config, policyFile, actor("controller"), ArtifactKeys.forRetraining(config));
     PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     RetrainingMetrics metrics = new RetrainingMetrics(meters, settings.policy(), clock);
     RetrainingController controller = new RetrainingController(settings, metrics, log, clock);
@@ -65,17 +67,21 @@ public final class RetrainApp implements AutoCloseable {
    */
   public static Rebuilder rebuilder(
       ScorerConfig config, Path policyFile, Consumer<String> log, Clock clock) {
-    return new Rebuilder(settings(config, policyFile, actor("rebuild")), clock, log);
+    return new Rebuilder(settings(config, policyFile, actor("rebuild"), null), clock, log);
   }
 
   /** A person's action under the same fence ({@code scorer models retrain|promote|...}). */
   public static RetrainingController forPerson(
       ScorerConfig config, Path policyFile, String who, Consumer<String> log, Clock clock) {
-    return RetrainingController.forPerson(settings(config, policyFile, actor(who)), log, clock);
+    return RetrainingController.forPerson(
+        settings(config, policyFile, actor(who), ArtifactKeys.signing(config)), log, clock);
   }
 
+  /**
+   * @param signingKey signs the candidates stored, or null (a rebuild compares, it never publishes)
+   */
   static RetrainingController.Settings settings(
-      ScorerConfig config, Path policyFile, ModelEvent.Actor actor) {
+      ScorerConfig config, Path policyFile, ModelEvent.Actor actor, PrivateKey signingKey) {
     RetrainingPolicy policy;
     try {
       policy = RetrainingPolicy.read(policyFile);
@@ -103,7 +109,7 @@ public final class RetrainApp implements AutoCloseable {
             config.getBoolean(ScorerConfig.SCHEMA_CHANGES_ENABLED)
                 ? config.getString(ScorerConfig.TOPIC_SCHEMA_CHANGES)
                 : ""),
-        new RetrainingController.Places(models, Path.of(challengers)),
+        new RetrainingController.Places(models, Path.of(challengers), signingKey),
         new RetrainingController.Lease(
             config.getString(ScorerConfig.RETRAIN_LEASE_PREFIX) + "-" + policy.model(),
             config.getDuration(ScorerConfig.RETRAIN_SESSION_TIMEOUT),

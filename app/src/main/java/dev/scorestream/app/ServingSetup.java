@@ -4,6 +4,7 @@ import dev.scorestream.config.ScorerConfig;
 import dev.scorestream.enrichment.EnrichmentSpec;
 import dev.scorestream.evolution.ServingModel;
 import dev.scorestream.features.FeatureExtractor;
+import dev.scorestream.model.ArtifactSignature;
 import dev.scorestream.model.InvalidModelException;
 import dev.scorestream.model.ModelArtifact;
 import dev.scorestream.model.ModelDirectory;
@@ -14,6 +15,7 @@ import dev.scorestream.serving.PredictionBuilder;
 import dev.scorestream.serving.ServingModels;
 import dev.scorestream.validation.RecordValidator;
 import java.nio.file.Path;
+import java.security.PublicKey;
 import java.util.List;
 import org.apache.avro.Schema;
 import org.slf4j.Logger;
@@ -67,23 +69,25 @@ record ServingSetup(
             config.getString(ScorerConfig.EVENT_ID_FIELD),
             config.getString(ScorerConfig.EVENT_TIME_FIELD));
     boolean requireManifest = config.getBoolean(ScorerConfig.MODEL_REQUIRE_MANIFEST);
+    List<PublicKey> trusted = ArtifactKeys.trusted(config);
     Path modelPath = Path.of(config.getString(ScorerConfig.MODEL_DIR));
     ModelDirectory models =
         ModelDirectory.isArtifact(modelPath)
             ? null
-            : new ModelDirectory(modelPath, extractor, requireManifest);
+            : new ModelDirectory(modelPath, extractor, requireManifest).trusting(trusted);
     ModelArtifact artifact =
-        models == null ? ModelArtifact.load(modelPath, extractor) : newestValid(models);
+        models == null ? loadOne(modelPath, extractor, trusted) : newestValid(models);
     String challengerPath = config.getString(ScorerConfig.CHALLENGER_DIR);
     ModelDirectory challengers =
         challengerPath.isEmpty() || ModelDirectory.isArtifact(Path.of(challengerPath))
             ? null
-            : ModelDirectory.mayNotExistYet(Path.of(challengerPath), extractor, requireManifest);
+            : ModelDirectory.mayNotExistYet(Path.of(challengerPath), extractor, requireManifest)
+                .trusting(trusted);
     ModelArtifact challengerArtifact =
         challengerPath.isEmpty()
             ? null
             : challengers == null
-                ? ModelArtifact.load(Path.of(challengerPath), extractor)
+                ? loadOne(Path.of(challengerPath), extractor, trusted)
                 : challengers.newestValid().orElse(null);
     ModelScorer challenger =
         challengerArtifact == null ? null : new ModelScorer(challengerArtifact);
@@ -107,6 +111,15 @@ record ServingSetup(
   /** The models serving now, as the schema-change analysis sees their inputs. */
   List<ServingModel> servingModels() {
     return ServingModels.of(model, extractor, enrichment);
+  }
+
+  /** One artifact {@code model.dir} names directly, its signature checked first when required. */
+  private static ModelArtifact loadOne(
+      Path artifact, FeatureExtractor extractor, List<PublicKey> trusted) {
+    if (!trusted.isEmpty()) {
+      ArtifactSignature.verify(artifact, trusted);
+    }
+    return ModelArtifact.load(artifact, extractor);
   }
 
   private static ModelArtifact newestValid(ModelDirectory models) {

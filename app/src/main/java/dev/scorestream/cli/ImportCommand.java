@@ -23,7 +23,7 @@ import picocli.CommandLine.Spec;
 /**
  * {@code scorer import}: a model trained outside (XGBoost, ONNX) and its feature spec to a normal
  * model artifact, refused unless scorestream reproduces the notebook's answer on every reference
- * row.
+ * row. The model file is parsed by native code, so it must come from a trusted source.
  */
 @Command(
     name = "import",
@@ -31,7 +31,10 @@ import picocli.CommandLine.Spec;
     description =
         "Build a model artifact from an XGBoost or ONNX model trained on `scorer export`'s matrix."
             + " Refused unless scorestream's own path reproduces every reference prediction (the"
-            + " parity gate); the first row that differs is named.",
+            + " parity gate); the first row that differs is named. XGBoost and ONNX files are parsed"
+            + " by native code (libxgboost, onnxruntime), here and in every scorer that loads the"
+            + " artifact: import only files from a trusted source, and sign the artifact (scorer"
+            + " models sign) so that scorers with model.signature.public.key.file refuse any other.",
     exitCodeOnExecutionException = 1)
 public final class ImportCommand implements Callable<Integer> {
 

@@ -1,10 +1,12 @@
 package dev.scorestream.cli;
 
 import dev.scorestream.features.FeatureExtractor;
+import dev.scorestream.model.ArtifactSignature;
 import dev.scorestream.model.ModelDirectory;
 import dev.scorestream.model.ModelMetadata;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.security.PublicKey;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.apache.avro.Schema;
@@ -24,12 +26,16 @@ import picocli.CommandLine.Spec;
       ModelsActionCommand.Retrain.class,
       ModelsActionCommand.Promote.class,
       ModelsActionCommand.Reject.class,
-      ModelsActionCommand.Rollback.class
+      ModelsActionCommand.Rollback.class,
+      ModelsSigningCommand.Keygen.class,
+      ModelsSigningCommand.Sign.class,
+      ModelsSigningCommand.Verify.class
     },
     description =
         "List the artifacts in a models directory, newest first, each checked as the scorer would"
             + " check it; marks the one that serves (the newest valid). Subcommands: the"
-            + " retraining loop's history, and a person's retrain, promote, reject and rollback.")
+            + " retraining loop's history, a person's retrain, promote, reject and rollback, and"
+            + " signing artifacts (keygen, sign, verify).")
 final class ModelsCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
@@ -40,6 +46,13 @@ final class ModelsCommand implements Callable<Integer> {
       description = "Models directory (model.dir of the scorer).")
   Path dir;
 
+  @Option(
+      names = "--public-key",
+      paramLabel = "FILE",
+      description =
+          "Check signatures too, as a scorer with this model.signature.public.key.file does.")
+  Path publicKey;
+
   @Mixin ReaderSchemaOption readerSchema;
 
   @Override
@@ -49,8 +62,15 @@ final class ModelsCommand implements Callable<Integer> {
           spec.commandLine(), "models needs --dir DIR, or a subcommand (history, retrain, ...)");
     }
     Schema reader = readerSchema.reader();
+    List<PublicKey> trusted;
+    try {
+      trusted = publicKey == null ? List.of() : ArtifactSignature.readPublicKeys(publicKey);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "--public-key: " + e.getMessage());
+    }
     List<ModelDirectory.Entry> entries =
-        new ModelDirectory(dir, FeatureExtractor.forSchema(reader)).list();
+        new ModelDirectory(dir, FeatureExtractor.forSchema(reader)).trusting(trusted).list();
     PrintWriter out = spec.commandLine().getOut();
     out.printf(
         "%-7s %-28s %-16s %-9s %-8s %-24s %s%n",

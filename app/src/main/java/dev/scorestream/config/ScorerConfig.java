@@ -53,6 +53,8 @@ public final class ScorerConfig extends AbstractConfig {
   public static final String MODEL_POLL_INTERVAL = "model.poll.interval";
   public static final String CHALLENGER_DIR = "challenger.dir";
   public static final String MODEL_REQUIRE_MANIFEST = "model.require.manifest";
+  public static final String MODEL_SIGNATURE_PUBLIC_KEY_FILE = "model.signature.public.key.file";
+  public static final String MODEL_SIGNATURE_PRIVATE_KEY_FILE = "model.signature.private.key.file";
   public static final String HTTP_HOST = "http.host";
   public static final String HTTP_PORT = "http.port";
   public static final String HTTP_THREADS = "http.threads";
@@ -295,6 +297,23 @@ public final class ScorerConfig extends AbstractConfig {
               "Refuse model and challenger artifacts that carry no manifest.json (the SHA-256 of every"
                   + " file, which every artifact made since has and which is always checked when"
                   + " present).")
+          .define(
+              MODEL_SIGNATURE_PUBLIC_KEY_FILE,
+              Type.STRING,
+              "",
+              Importance.MEDIUM,
+              "PEM file of the Ed25519 public key(s) whose signature (manifest.sig) every model and"
+                  + " challenger artifact must carry, checked at start-up and at each hot swap"
+                  + " before any file is parsed; several keys (one PEM block each) while rotating."
+                  + " Empty: signatures are not required.")
+          .define(
+              MODEL_SIGNATURE_PRIVATE_KEY_FILE,
+              Type.STRING,
+              "",
+              Importance.LOW,
+              "PEM file (PKCS#8, openssl genpkey -algorithm ed25519) of the Ed25519 key the"
+                  + " retraining controller signs its candidates with; required by scorer retrain"
+                  + " when model.signature.public.key.file is set, and must match one of its keys.")
           .define(
               HTTP_HOST,
               Type.STRING,
@@ -999,6 +1018,16 @@ public final class ScorerConfig extends AbstractConfig {
     @Override
     public void ensureValid(String name, Object value) {
       String url = value == null ? "" : value.toString().trim();
+      if (url.matches("(?s)[A-Za-z+.-]*://[^/?#]*@.*")) {
+        // Never echo this value: it carries a password, which scorer config and logs would show.
+        throw new ConfigException(
+            name
+                + " must not carry credentials (user:password@host); give them in "
+                + REGISTRY_BASIC_AUTH
+                + " (or "
+                + REGISTRY_BASIC_AUTH
+                + ".file, SCORER_SCHEMA_REGISTRY_BASIC_AUTH_USER_INFO_FILE)");
+      }
       if (!(url.startsWith("http://") || url.startsWith("https://")) || url.length() < 10) {
         throw new ConfigException(name, value, "must be an http:// or https:// URL");
       }

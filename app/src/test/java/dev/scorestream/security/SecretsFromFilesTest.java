@@ -129,6 +129,18 @@ class SecretsFromFilesTest {
         .hasMessageNotContaining("inline");
   }
 
+  @Test
+  void shouldRefuseARegistryUrlCarryingCredentialsWithoutShowingThem() {
+    Map<String, Object> values = Configs.minimal();
+    values.put(ScorerConfig.REGISTRY_URL, "https://ops:url-secret@registry:8081");
+
+    assertThatThrownBy(() -> ScorerConfig.of(values))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining(ScorerConfig.REGISTRY_URL)
+        .hasMessageContaining(ScorerConfig.REGISTRY_BASIC_AUTH)
+        .hasMessageNotContaining("url-secret");
+  }
+
   private String secret(String name, String contents) throws IOException {
     Path file = dir.resolve(name);
     Files.writeString(file, contents);

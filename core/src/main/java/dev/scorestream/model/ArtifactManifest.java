@@ -28,8 +28,12 @@ public record ArtifactManifest(Map<String, String> files, String digest) {
 
   public static final String FILE = "manifest.json";
 
-  /** Files an artifact may hold beside those its manifest lists: the manifest itself. */
-  static final Set<String> UNLISTED = Set.of(FILE);
+  /**
+   * Files an artifact may hold beside those its manifest lists: the manifest itself and its
+   * signature ({@link ArtifactSignature}), which covers the manifest and is added after it.
+   */
+  static final Set<String> UNLISTED =
+      Set.of(FILE, ArtifactSignature.FILE, ArtifactSignature.TEMPORARY);
 
   public ArtifactManifest {
     files = Map.copyOf(files);

@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.security.PublicKey;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
@@ -35,6 +36,7 @@ public final class ModelDirectory {
   private final FeatureExtractor extractor;
   private final boolean requireManifest;
   private final boolean mayBeMissing;
+  private final List<PublicKey> trusted;
 
   public ModelDirectory(Path directory, FeatureExtractor extractor) {
     this(directory, extractor, false);
@@ -50,10 +52,29 @@ public final class ModelDirectory {
 
   private ModelDirectory(
       Path directory, FeatureExtractor extractor, boolean requireManifest, boolean mayBeMissing) {
+    this(directory, extractor, requireManifest, mayBeMissing, List.of());
+  }
+
+  private ModelDirectory(
+      Path directory,
+      FeatureExtractor extractor,
+      boolean requireManifest,
+      boolean mayBeMissing,
+      List<PublicKey> trusted) {
     this.directory = directory;
     this.extractor = extractor;
     this.requireManifest = requireManifest;
     this.mayBeMissing = mayBeMissing;
+    this.trusted = List.copyOf(trusted);
+  }
+
+  /**
+   * This directory, accepting only artifacts signed by one of {@code keys} ({@link
+   * ArtifactSignature}), checked before any file of the artifact is parsed; no keys: no signature
+   * needed.
+   */
+  public ModelDirectory trusting(List<PublicKey> keys) {
+    return new ModelDirectory(directory, extractor, requireManifest, mayBeMissing, keys);
   }
 
   /**
@@ -100,6 +121,9 @@ public final class ModelDirectory {
               + ", which model.require.manifest requires");
     }
     try {
+      if (!trusted.isEmpty()) {
+        ArtifactSignature.verify(candidate, trusted);
+      }
       return new Entry(
           candidate, modified, Optional.of(ModelArtifact.load(candidate, extractor)), "");
     } catch (InvalidModelException e) {

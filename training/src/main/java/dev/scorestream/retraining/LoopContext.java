@@ -39,7 +39,10 @@ record LoopContext(
     RetrainingPolicy.Champion described = champions.describe(champion, settings.reader());
     RetrainingPolicy policy = settings.policy().resolve(described);
     Publisher publisher =
-        new Publisher(settings.places().models(), settings.places().challengers());
+        new Publisher(
+            settings.places().models(),
+            settings.places().challengers(),
+            settings.places().signingKey());
     return new LoopContext(
         policy,
         settings.topics(),

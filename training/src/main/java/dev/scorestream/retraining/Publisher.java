@@ -1,6 +1,7 @@
 package dev.scorestream.retraining;
 
 import dev.scorestream.model.ArtifactManifest;
+import dev.scorestream.model.ArtifactSignature;
 import dev.scorestream.model.ModelArtifact;
 import dev.scorestream.model.ModelDirectory;
 import dev.scorestream.model.TrainingRows;
@@ -11,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.security.PrivateKey;
 import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
@@ -48,11 +50,20 @@ final class Publisher {
   private final Path models;
   private final Path challengers;
   private final Path candidates;
+  private final PrivateKey signingKey;
 
   Publisher(Path models, Path challengers) {
+    this(models, challengers, null);
+  }
+
+  /**
+   * @param signingKey signs every stored candidate (so every copy published from it), or null
+   */
+  Publisher(Path models, Path challengers, PrivateKey signingKey) {
     this.models = models;
     this.challengers = challengers;
     this.candidates = models.resolve(CANDIDATES);
+    this.signingKey = signingKey;
   }
 
   Path models() {
@@ -102,7 +113,10 @@ final class Publisher {
     Path temporary = candidates.resolve(".tmp-" + UUID.randomUUID());
     TrainingRows.write(temporary, reader, rows);
     artifact.save(temporary);
-    ArtifactManifest manifest = ArtifactManifest.verify(temporary);
+    ArtifactManifest manifest =
+        signingKey == null
+            ? ArtifactManifest.verify(temporary)
+            : ArtifactSignature.sign(temporary, signingKey);
     Path stored = candidates.resolve(name(artifact.metadata().version(), manifest));
     if (Files.exists(stored)) {
       delete(temporary);

@@ -52,8 +52,16 @@ public final class RetrainingController implements AutoCloseable {
    * @param models the scorers' {@code model.dir}: champions; its {@code .candidates} keeps every
    *     candidate
    * @param challengers the scorers' {@code challenger.dir}
+   * @param signingKey the key every stored candidate is signed with ({@code manifest.sig}), so that
+   *     scorers requiring signatures accept what the loop publishes; null: unsigned
    */
-  public record Places(Path models, Path challengers) {}
+  public record Places(Path models, Path challengers, java.security.PrivateKey signingKey) {
+
+    /** Places whose candidates are not signed. */
+    public Places(Path models, Path challengers) {
+      this(models, challengers, null);
+    }
+  }
 
   /**
    * How the lease behaves.

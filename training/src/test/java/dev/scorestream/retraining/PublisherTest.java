@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.scorestream.model.ArtifactManifest;
+import dev.scorestream.model.ArtifactSignature;
 import dev.scorestream.model.ModelArtifact;
 import dev.scorestream.model.ModelDirectory;
 import dev.scorestream.model.ReferenceModels;
@@ -14,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.security.KeyPair;
 import java.util.List;
 import java.util.stream.Stream;
 import org.apache.avro.Schema;
@@ -54,6 +56,32 @@ class PublisherTest {
     try (Stream<Path> entries = Files.list(directory)) {
       return entries.map(p -> p.getFileName().toString()).sorted().toList();
     }
+  }
+
+  @Test
+  void shouldSignWhatItStoresWithItsKeySoScorersRequiringSignaturesAcceptWhatItPublishes()
+      throws IOException {
+    KeyPair keys = ArtifactSignature.generate();
+    models = Files.createDirectories(root.resolve("models"));
+    challengers = root.resolve("challengers");
+    publisher = new Publisher(models, challengers, keys.getPrivate());
+
+    Publisher.Stored stored = publisher.store(artifact(), READER, rows(20, 3));
+    String name = stored.directory().getFileName().toString();
+    assertThat(publisher.publish(stored.directory(), challengers, name)).isTrue();
+
+    assertThat(ArtifactSignature.verify(stored.directory(), List.of(keys.getPublic())))
+        .isEqualTo(stored.manifest());
+    assertThat(
+            new ModelDirectory(challengers, ReferenceModels.extractor())
+                .trusting(List.of(keys.getPublic()))
+                .newestValid())
+        .as("the published copy carries the signature")
+        .isPresent();
+    Publisher unsigned = new Publisher(root.resolve("other"), root.resolve("other-challengers"));
+    Files.createDirectories(root.resolve("other"));
+    Publisher.Stored plain = unsigned.store(artifact(), READER, rows(20, 3));
+    assertThat(plain.directory().resolve(ArtifactSignature.FILE)).doesNotExist();
   }
 
   @Test
