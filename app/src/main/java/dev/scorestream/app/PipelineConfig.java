@@ -10,6 +10,7 @@ import dev.scorestream.feedback.TrainingExamples;
 import dev.scorestream.registry.RegistrySettings;
 import dev.scorestream.registry.SchemaRegistryClient;
 import dev.scorestream.schemas.Contracts;
+import dev.scorestream.security.RegistryAccess;
 import dev.scorestream.topology.SchemaChangeListener;
 import dev.scorestream.topology.SchemaFetcher;
 import dev.scorestream.topology.ScoringTopology;
@@ -22,7 +23,6 @@ import java.util.Set;
 import java.util.function.Supplier;
 import org.apache.avro.Schema;
 import org.apache.kafka.common.config.ConfigException;
-import org.apache.kafka.common.config.types.Password;
 
 /**
  * What a configuration means for the pipeline: its reader schema, registry client settings, drift
@@ -66,23 +66,13 @@ final class PipelineConfig {
                 config.getDuration(ScorerConfig.REGISTRY_BACKOFF),
                 config.getDuration(ScorerConfig.REGISTRY_BACKOFF_MAX))
             .withCacheSize(config.getInt(ScorerConfig.REGISTRY_CACHE_SIZE))
-            .withUnknownIdTtl(config.getDuration(ScorerConfig.REGISTRY_UNKNOWN_ID_CACHE));
-    Password auth = config.getPassword(ScorerConfig.REGISTRY_BASIC_AUTH);
-    if (auth != null && !auth.value().isEmpty()) {
-      settings = settings.withBasicAuth(auth.value());
+            .withUnknownIdTtl(config.getDuration(ScorerConfig.REGISTRY_UNKNOWN_ID_CACHE))
+            .withMaxResponseBytes(config.getInt(ScorerConfig.REGISTRY_MAX_RESPONSE_BYTES));
+    try {
+      return RegistryAccess.fromConfig(config).applyTo(settings, RegistryAccess::configKey);
+    } catch (RegistryAccess.InvalidSetting e) {
+      throw new ConfigException(e.getMessage());
     }
-    String truststore = config.getString(ScorerConfig.REGISTRY_TRUSTSTORE);
-    if (!truststore.isEmpty()) {
-      Password password = config.getPassword(ScorerConfig.REGISTRY_TRUSTSTORE_PASSWORD);
-      try {
-        settings =
-            settings.withTrustStore(
-                Path.of(truststore), password == null ? null : password.value().toCharArray());
-      } catch (IllegalArgumentException e) {
-        throw new ConfigException(ScorerConfig.REGISTRY_TRUSTSTORE, truststore, e.getMessage());
-      }
-    }
-    return settings;
   }
 
   /**

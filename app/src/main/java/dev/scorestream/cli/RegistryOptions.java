@@ -2,17 +2,20 @@ package dev.scorestream.cli;
 
 import dev.scorestream.config.ScorerConfig;
 import dev.scorestream.registry.RegistrySettings;
+import dev.scorestream.security.RegistryAccess;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * Schema registry options of the tools: the URL, basic auth and a truststore, as {@code scorer run}
- * takes them from its {@code schema.registry.*} keys. Secrets may come from the same {@code
- * SCORER_*} environment variables as for {@code run}, which keeps them out of the process list.
+ * Schema registry options of the tools: the URL, basic auth or a bearer token file, a truststore
+ * and a client keystore, as {@code scorer run} takes them from its {@code schema.registry.*} keys.
+ * Secrets may come from the same {@code SCORER_*} environment variables as for {@code run}, which
+ * keeps them out of the process list.
  */
 final class RegistryOptions {
 
@@ -20,6 +23,8 @@ final class RegistryOptions {
   static final String USER_INFO_ENV = "SCORER_SCHEMA_REGISTRY_BASIC_AUTH_USER_INFO";
 
   static final String TRUSTSTORE_PASSWORD_ENV = "SCORER_SCHEMA_REGISTRY_SSL_TRUSTSTORE_PASSWORD";
+
+  static final String KEYSTORE_PASSWORD_ENV = "SCORER_SCHEMA_REGISTRY_SSL_KEYSTORE_PASSWORD";
 
   @Spec(Spec.Target.MIXEE)
   CommandSpec spec;
@@ -39,7 +44,7 @@ final class RegistryOptions {
   @Option(
       names = "--registry-truststore",
       paramLabel = "FILE",
-      description = "PKCS12 or JKS truststore for an https registry (.jks: JKS).")
+      description = "Truststore for an https registry: PKCS12, JKS (.jks) or PEM (.pem, .crt).")
   Path truststore;
 
   @Option(
@@ -47,6 +52,44 @@ final class RegistryOptions {
       paramLabel = "PASSWORD",
       description = "Password of that truststore; default: $" + TRUSTSTORE_PASSWORD_ENV + ".")
   String truststorePassword;
+
+  @Option(
+      names = "--registry-truststore-type",
+      paramLabel = "TYPE",
+      description = "PKCS12, JKS or PEM; default: by file name (.jks JKS, .pem/.crt PEM).")
+  String truststoreType;
+
+  @Option(
+      names = "--registry-bearer-token-file",
+      paramLabel = "FILE",
+      description =
+          "File holding a bearer token for the registry, read again when it changes (as "
+              + ScorerConfig.REGISTRY_BEARER_TOKEN_FILE
+              + ").")
+  Path bearerTokenFile;
+
+  @Option(
+      names = "--registry-keystore",
+      paramLabel = "FILE",
+      description = "Client certificate and key for mutual TLS: PKCS12, JKS or PEM.")
+  Path keystore;
+
+  @Option(
+      names = "--registry-keystore-password",
+      paramLabel = "PASSWORD",
+      description = "Password of that keystore; default: $" + KEYSTORE_PASSWORD_ENV + ".")
+  String keystorePassword;
+
+  @Option(
+      names = "--registry-keystore-type",
+      paramLabel = "TYPE",
+      description = "PKCS12, JKS or PEM; default: by file name (.jks JKS, .pem PEM).")
+  String keystoreType;
+
+  @Option(
+      names = "--registry-allow-insecure-auth",
+      description = "Send basic auth or a bearer token over a plain http registry URL.")
+  boolean allowInsecureAuth;
 
   boolean given() {
     return url != null;
@@ -69,24 +112,66 @@ final class RegistryOptions {
       throw new CommandLine.ParameterException(
           spec.commandLine(), "--registry " + url + ": " + e.getMessage());
     }
-    Map<String, String> fromEnv = ScorerConfig.fromEnvironment(env);
-    String auth = userInfo != null ? userInfo : fromEnv.get(ScorerConfig.REGISTRY_BASIC_AUTH);
-    if (auth != null && !auth.isEmpty()) {
-      settings = settings.withBasicAuth(auth);
+    try {
+      return access(ScorerConfig.fromEnvironment(env)).applyTo(settings, RegistryOptions::option);
+    } catch (RegistryAccess.InvalidSetting e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }
-    if (truststore != null) {
-      String password =
-          truststorePassword != null
-              ? truststorePassword
-              : fromEnv.get(ScorerConfig.REGISTRY_TRUSTSTORE_PASSWORD);
-      try {
-        settings =
-            settings.withTrustStore(truststore, password == null ? null : password.toCharArray());
-      } catch (IllegalArgumentException e) {
-        throw new CommandLine.ParameterException(
-            spec.commandLine(), "--registry-truststore: " + e.getMessage());
-      }
+  }
+
+  /** The options, each falling back to the variable {@code run} reads for its key. */
+  private RegistryAccess access(Map<String, String> fromEnv) {
+    Optional<String> auth =
+        Optional.ofNullable(
+                userInfo != null ? userInfo : fromEnv.get(ScorerConfig.REGISTRY_BASIC_AUTH))
+            .filter(value -> !value.isEmpty());
+    Optional<Path> token =
+        Optional.ofNullable(bearerTokenFile)
+            .or(
+                () ->
+                    Optional.ofNullable(fromEnv.get(ScorerConfig.REGISTRY_BEARER_TOKEN_FILE))
+                        .filter(value -> !value.isBlank())
+                        .map(Path::of));
+    return new RegistryAccess(
+        auth,
+        token,
+        store(
+            truststore,
+            truststorePassword,
+            ScorerConfig.REGISTRY_TRUSTSTORE_PASSWORD,
+            truststoreType,
+            fromEnv),
+        store(
+            keystore,
+            keystorePassword,
+            ScorerConfig.REGISTRY_KEYSTORE_PASSWORD,
+            keystoreType,
+            fromEnv),
+        allowInsecureAuth);
+  }
+
+  private static Optional<RegistryAccess.Store> store(
+      Path location,
+      String password,
+      String passwordKey,
+      String type,
+      Map<String, String> fromEnv) {
+    if (location == null) {
+      return Optional.empty();
     }
-    return settings;
+    String secret = password != null ? password : fromEnv.get(passwordKey);
+    return Optional.of(
+        new RegistryAccess.Store(location, Optional.ofNullable(secret), type == null ? "" : type));
+  }
+
+  private static String option(RegistryAccess.Setting setting) {
+    return switch (setting) {
+      case URL -> "--registry";
+      case USER_INFO -> "--registry-user-info";
+      case BEARER_TOKEN_FILE -> "--registry-bearer-token-file";
+      case TRUSTSTORE -> "--registry-truststore";
+      case KEYSTORE -> "--registry-keystore";
+      case ALLOW_INSECURE_AUTH -> "--registry-allow-insecure-auth";
+    };
   }
 }

@@ -44,6 +44,13 @@ public final class ScorerConfig extends AbstractConfig {
   public static final String REGISTRY_TRUSTSTORE_PASSWORD =
       "schema.registry.ssl.truststore.password";
   public static final String REGISTRY_OUTAGE_MAX_BLOCK = "schema.registry.outage.max.block";
+  public static final String REGISTRY_BEARER_TOKEN_FILE = "schema.registry.bearer.token.file";
+  public static final String REGISTRY_TRUSTSTORE_TYPE = "schema.registry.ssl.truststore.type";
+  public static final String REGISTRY_KEYSTORE = "schema.registry.ssl.keystore.location";
+  public static final String REGISTRY_KEYSTORE_PASSWORD = "schema.registry.ssl.keystore.password";
+  public static final String REGISTRY_KEYSTORE_TYPE = "schema.registry.ssl.keystore.type";
+  public static final String REGISTRY_ALLOW_INSECURE_AUTH = "schema.registry.allow.insecure.auth";
+  public static final String REGISTRY_MAX_RESPONSE_BYTES = "schema.registry.max.response.bytes";
   public static final String TOPIC_EVENTS = "topic.events";
   public static final String TOPIC_PREDICTIONS = "topic.predictions";
   public static final String TOPIC_DLQ = "topic.dlq";
@@ -161,7 +168,33 @@ public final class ScorerConfig extends AbstractConfig {
               Type.PASSWORD,
               null,
               Importance.MEDIUM,
-              "user:password for HTTP basic auth against the registry; unset for none.")
+              "user:password for HTTP basic auth against the registry; unset for none. Refused over"
+                  + " plain http unless schema.registry.allow.insecure.auth=true.")
+          .define(
+              REGISTRY_BEARER_TOKEN_FILE,
+              Type.STRING,
+              "",
+              Importance.MEDIUM,
+              "File holding a bearer token sent as Authorization: Bearer to the registry; empty for"
+                  + " none. Read again when the file's modification time or size changes, after"
+                  + " the registry refuses the token, and at least every minute: rotate by"
+                  + " rewriting the file, no restart. Excludes basic auth; refused over plain http"
+                  + " unless schema.registry.allow.insecure.auth=true.")
+          .define(
+              REGISTRY_ALLOW_INSECURE_AUTH,
+              Type.BOOLEAN,
+              false,
+              Importance.LOW,
+              "Allow basic auth or a bearer token over a plain http registry URL, where anyone on the"
+                  + " path can read them. Off: such a configuration stops start-up.")
+          .define(
+              REGISTRY_MAX_RESPONSE_BYTES,
+              Type.INT,
+              8 * 1024 * 1024,
+              Range.between(1024, 1 << 30),
+              Importance.LOW,
+              "Largest registry response body read, in bytes; a larger one is an error of the"
+                  + " registry (an outage: records wait, never dead-lettered) and is not buffered.")
           .define(
               REGISTRY_TIMEOUT,
               Type.STRING,
@@ -211,13 +244,44 @@ public final class ScorerConfig extends AbstractConfig {
               Type.STRING,
               "",
               Importance.LOW,
-              "PKCS12 or JKS truststore for an https registry; empty uses the JVM's default trust.")
+              "Truststore for an https registry (PKCS12, JKS, or PEM CA certificates); empty uses the"
+                  + " JVM's default trust.")
+          .define(
+              REGISTRY_TRUSTSTORE_TYPE,
+              Type.STRING,
+              "",
+              ConfigDef.CaseInsensitiveValidString.in("", "PKCS12", "JKS", "PEM"),
+              Importance.LOW,
+              "Type of that truststore: PKCS12, JKS or PEM; empty: by file name (.jks JKS, .pem"
+                  + " or .crt PEM, else PKCS12).")
           .define(
               REGISTRY_TRUSTSTORE_PASSWORD,
               Type.PASSWORD,
               null,
               Importance.LOW,
               "Password of that truststore.")
+          .define(
+              REGISTRY_KEYSTORE,
+              Type.STRING,
+              "",
+              Importance.LOW,
+              "Keystore with the client certificate and private key for mutual TLS with the"
+                  + " registry (PKCS12, JKS, or PEM: a PKCS#8 key and its certificate chain in one"
+                  + " file); empty for none.")
+          .define(
+              REGISTRY_KEYSTORE_PASSWORD,
+              Type.PASSWORD,
+              null,
+              Importance.LOW,
+              "Password of that keystore, also of the key in it (for PEM: of an encrypted key).")
+          .define(
+              REGISTRY_KEYSTORE_TYPE,
+              Type.STRING,
+              "",
+              ConfigDef.CaseInsensitiveValidString.in("", "PKCS12", "JKS", "PEM"),
+              Importance.LOW,
+              "Type of that keystore: PKCS12, JKS or PEM; empty: by file name (.jks JKS, .pem PEM,"
+                  + " else PKCS12).")
           .define(
               REGISTRY_OUTAGE_MAX_BLOCK,
               Type.STRING,

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.scorestream.config.ScorerConfig;
 import dev.scorestream.fixtures.Configs;
+import dev.scorestream.registry.RegistrySettings;
 import dev.scorestream.topology.ScoringTopology;
 import java.time.Duration;
 import java.util.Map;
@@ -15,6 +16,24 @@ class PipelineConfigTest {
 
   static Map<String, Object> minimal() {
     return Configs.minimal();
+  }
+
+  @Test
+  void shouldStopStartUpNamingTheKeyWhenRegistryCredentialsWouldTravelOverPlainHttp() {
+    Map<String, Object> values = minimal();
+    values.put(ScorerConfig.REGISTRY_BASIC_AUTH, "scorer:s3cret");
+    values.put(ScorerConfig.REGISTRY_MAX_RESPONSE_BYTES, "65536");
+
+    assertThatThrownBy(() -> PipelineConfig.registrySettings(ScorerConfig.of(values)))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining(ScorerConfig.REGISTRY_BASIC_AUTH + " is set but")
+        .hasMessageContaining(ScorerConfig.REGISTRY_ALLOW_INSECURE_AUTH)
+        .hasMessageNotContaining("s3cret");
+
+    values.put(ScorerConfig.REGISTRY_ALLOW_INSECURE_AUTH, "true");
+    RegistrySettings allowed = PipelineConfig.registrySettings(ScorerConfig.of(values));
+    assertThat(allowed.allowInsecureAuth()).isTrue();
+    assertThat(allowed.maxResponseBytes()).isEqualTo(65_536);
   }
 
   @Test

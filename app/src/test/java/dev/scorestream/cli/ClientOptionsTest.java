@@ -1,6 +1,7 @@
 package dev.scorestream.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.scorestream.registry.RegistrySettings;
 import java.io.IOException;
@@ -93,17 +94,49 @@ class ClientOptionsTest {
   @Test
   void shouldTakeRegistryAuthFromTheOptionOrTheSameVariableAsRun() {
     RegistrySettings fromEnv =
-        parse("--registry", "http://r:8081")
+        parse("--registry", "https://r:8081")
             .registry
             .settings(Map.of(RegistryOptions.USER_INFO_ENV, "ops:env"));
     assertThat(fromEnv.basicAuth()).contains("ops:env");
     RegistrySettings fromOption =
-        parse("--registry", "http://r:8081", "--registry-user-info", "ops:cli")
+        parse("--registry", "https://r:8081", "--registry-user-info", "ops:cli")
             .registry
             .settings(Map.of(RegistryOptions.USER_INFO_ENV, "ops:env"));
     assertThat(fromOption.basicAuth()).contains("ops:cli");
-    assertThat(parse("--registry", "http://r:8081").registry.settings(Map.of()).basicAuth())
+    assertThat(parse("--registry", "https://r:8081").registry.settings(Map.of()).basicAuth())
         .isEmpty();
+  }
+
+  @Test
+  void shouldRefuseRegistryCredentialsOverPlainHttpNamingTheOptionUnlessAllowed(@TempDir Path dir)
+      throws Exception {
+    assertThatThrownBy(
+            () ->
+                parse("--registry", "http://r:8081", "--registry-user-info", "ops:s3cret")
+                    .registry
+                    .settings(Map.of()))
+        .isInstanceOf(CommandLine.ParameterException.class)
+        .hasMessageContaining("--registry-user-info is set but --registry is plain http")
+        .hasMessageContaining("--registry-allow-insecure-auth")
+        .hasMessageNotContaining("s3cret");
+    assertThat(
+            parse(
+                    "--registry",
+                    "http://r:8081",
+                    "--registry-user-info",
+                    "ops:s3cret",
+                    "--registry-allow-insecure-auth")
+                .registry
+                .settings(Map.of())
+                .allowInsecureAuth())
+        .isTrue();
+    Path token = Files.writeString(dir.resolve("token"), "abc\n");
+    RegistrySettings bearer =
+        parse("--registry", "https://r:8081", "--registry-bearer-token-file", token.toString())
+            .registry
+            .settings(Map.of());
+    assertThat(bearer.bearerTokenFile()).contains(token);
+    assertThat(bearer.toString()).doesNotContain("abc");
   }
 
   @Test
