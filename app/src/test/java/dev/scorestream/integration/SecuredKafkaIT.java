@@ -235,17 +235,8 @@ class SecuredKafkaIT {
   void shouldRunEachKafkaToolWithItsOwnLeastPrivilege(EmbeddedStack stack) {
     String sasl = secured.saslBootstrapServers();
     String registry = stack.registry().url();
-    assertSucceeds(
-        CliRun.of(
-            "dlq",
-            "inspect",
-            "--dlq-topic",
-            DLQ,
-            "--bootstrap-server",
-            sasl,
-            "--client-config",
-            scramConfig("inspector")));
-    assertSucceeds(
+    assertSucceeds(inspectDeadLetters(sasl, scramConfig("inspector")));
+    CliRun replay =
         CliRun.of(
             "replay",
             "--dlq-topic",
@@ -253,7 +244,9 @@ class SecuredKafkaIT {
             "--bootstrap-server",
             sasl,
             "--client-config",
-            scramConfig("replayer")));
+            scramConfig("replayer"));
+    assertSucceeds(replay);
+    assertThat(replay.out()).contains("RULE_VIOLATION -> " + EVENTS);
     assertSucceeds(
         CliRun.of(
             "features",
@@ -303,15 +296,23 @@ class SecuredKafkaIT {
   @Order(3)
   void shouldConnectWithAClientCertificateOverMutualTls() {
     assertSucceeds(
+        inspectDeadLetters(
+            secured.tlsBootstrapServers(), clientConfig("auditor", secured.tlsClient("auditor"))));
+  }
+
+  private static CliRun inspectDeadLetters(String bootstrapServers, String clientConfig) {
+    CliRun run =
         CliRun.of(
             "dlq",
             "inspect",
             "--dlq-topic",
             DLQ,
             "--bootstrap-server",
-            secured.tlsBootstrapServers(),
+            bootstrapServers,
             "--client-config",
-            clientConfig("auditor", secured.tlsClient("auditor"))));
+            clientConfig);
+    assertThat(run.out()).as(run.err()).contains("RULE_VIOLATION");
+    return run;
   }
 
   @Test

@@ -41,22 +41,7 @@ public final class TestCertificates {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write to " + directory, e);
     }
-    certificates.openssl(
-        "req",
-        "-x509",
-        "-newkey",
-        "ec",
-        "-pkeyopt",
-        "ec_paramgen_curve:prime256v1",
-        "-nodes",
-        "-keyout",
-        "ca.key",
-        "-out",
-        "ca.pem",
-        "-days",
-        "2",
-        "-subj",
-        "/CN=scorestream-test-ca");
+    certificates.request("ca", "scorestream-test-ca", "-x509", "-days", "2", "-out", "ca.pem");
     return certificates;
   }
 
@@ -76,19 +61,7 @@ public final class TestCertificates {
     if (Files.exists(keystore)) {
       return keystore;
     }
-    openssl(
-        "req",
-        "-newkey",
-        "ec",
-        "-pkeyopt",
-        "ec_paramgen_curve:prime256v1",
-        "-nodes",
-        "-keyout",
-        commonName + ".key",
-        "-out",
-        commonName + ".csr",
-        "-subj",
-        "/CN=" + commonName);
+    request(commonName, commonName, "-out", commonName + ".csr");
     openssl(
         "x509",
         "-req",
@@ -143,6 +116,28 @@ public final class TestCertificates {
         password,
         "ssl.key.password",
         password);
+  }
+
+  /**
+   * {@code openssl req} with a new EC P-256 key in {@code <name>.key} for {@code CN=commonName};
+   * {@code what} says what to make of it (a self-signed certificate or a signing request).
+   */
+  private void request(String name, String commonName, String... what) {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "req",
+                "-newkey",
+                "ec",
+                "-pkeyopt",
+                "ec_paramgen_curve:prime256v1",
+                "-nodes",
+                "-keyout",
+                name + ".key",
+                "-subj",
+                "/CN=" + commonName));
+    args.addAll(List.of(what));
+    openssl(args.toArray(String[]::new));
   }
 
   private void openssl(String... args) {
