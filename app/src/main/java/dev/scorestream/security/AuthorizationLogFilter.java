@@ -5,6 +5,8 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.turbo.TurboFilter;
 import ch.qos.logback.core.spi.FilterReply;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.kafka.common.errors.AuthorizationException;
 import org.slf4j.LoggerFactory;
 import org.slf4j.Marker;
@@ -30,6 +32,10 @@ public final class AuthorizationLogFilter extends TurboFilter {
 
   private static final org.slf4j.Logger LOG = LoggerFactory.getLogger(AuthorizationLogFilter.class);
 
+  private static final Pattern STREAM_THREAD =
+      Pattern.compile(
+          "(.+)-\\p{XDigit}{8}(?:-\\p{XDigit}{4}){3}-\\p{XDigit}{12}" + "-StreamThread-\\d+");
+
   private final AtomicBoolean purgeReported = new AtomicBoolean();
 
   @Override
@@ -47,13 +53,23 @@ public final class AuthorizationLogFilter extends TurboFilter {
     if (format != null && format.startsWith(PURGE_FAILED)) {
       if (purgeReported.compareAndSet(false, true)) {
         LOG.warn(
-            "missing ACL: DELETE on Topic prefix '<application.id>-' (Kafka Streams cannot purge"
-                + " consumed records of its repartition topics, which grow until it is granted;"
-                + " logged once)");
+            "missing ACL: DELETE on Topic prefix '{}' (Kafka Streams cannot purge consumed records"
+                + " of its repartition topics, which grow until it is granted; logged once)",
+            internalTopicPrefix(Thread.currentThread().getName()));
       }
       return FilterReply.DENY;
     }
     return level.isGreaterOrEqual(Level.ERROR) ? FilterReply.DENY : FilterReply.NEUTRAL;
+  }
+
+  /**
+   * The internal-topic prefix, {@code <application.id>-}, from the name of the stream thread that
+   * purges ({@code <application.id>-<process uuid>-StreamThread-<n>}, unless {@code client.id} is
+   * set); {@code <application.id>-} itself when the name does not tell.
+   */
+  static String internalTopicPrefix(String threadName) {
+    Matcher matcher = STREAM_THREAD.matcher(threadName);
+    return matcher.matches() ? matcher.group(1) + "-" : "<application.id>-";
   }
 
   /** slf4j's convention: a trailing Throwable argument is the event's exception. */

@@ -4,6 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.awaitility.Awaitility.await;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import dev.scorestream.app.ScorerApp;
 import dev.scorestream.codec.DecodeResult;
 import dev.scorestream.codec.WireFormatDecoder;
 import dev.scorestream.codec.WireFormatEncoder;
@@ -49,6 +54,7 @@ import org.apache.kafka.common.acl.AclPermissionType;
 import org.apache.kafka.common.resource.PatternType;
 import org.apache.kafka.common.resource.ResourcePattern;
 import org.apache.kafka.common.resource.ResourceType;
+import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -57,6 +63,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 /**
  * The scorer and its Kafka tools against a secured broker ({@link SecuredKafka}: SASL_SSL with
@@ -386,6 +393,43 @@ class SecuredKafkaIT {
         .hasMessageStartingWith(
             "cannot reach Kafka at " + secured.saslBootstrapServers() + " to check its ACLs")
         .hasMessageContaining("SaslAuthenticationException");
+  }
+
+  @Test
+  @Order(6)
+  void shouldStopWithOneLineWhenAnAclIsRemovedWhileRunning(EmbeddedStack stack) {
+    Logger scorer = (Logger) LoggerFactory.getLogger(ScorerApp.class);
+    ListAppender<ILoggingEvent> logged = new ListAppender<>();
+    logged.start();
+    scorer.addAppender(logged);
+    try (RunningPipeline pipeline =
+        RunningPipeline.start(
+            secured.kafka(),
+            stack.registry().url(),
+            PREFIX,
+            dir.resolve("revoked"),
+            scorerConfig())) {
+      revoke(SCORER.get(0));
+      try {
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .until(() -> pipeline.app().streams().state() == KafkaStreams.State.ERROR);
+      } finally {
+        grant(List.of(SCORER.get(0)));
+      }
+    } finally {
+      scorer.detachAppender(logged);
+    }
+    assertThat(logged.list)
+        .filteredOn(event -> event.getLevel() == Level.ERROR)
+        .singleElement()
+        .satisfies(
+            event -> {
+              assertThat(event.getFormattedMessage())
+                  .startsWith("missing ACL: Topic [" + EVENTS)
+                  .doesNotContain("\n");
+              assertThat(event.getThrowableProxy()).as("no stack trace").isNull();
+            });
   }
 
   private static void assertSucceeds(CliRun run) {

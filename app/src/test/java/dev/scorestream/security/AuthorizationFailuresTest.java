@@ -56,6 +56,15 @@ class AuthorizationFailuresTest {
   }
 
   @Test
+  void shouldTellTheInternalTopicPrefixFromTheStreamThreadName() {
+    assertThat(
+            AuthorizationLogFilter.internalTopicPrefix(
+                "fraud-scorer-ce6375da-9970-4bee-943a-ccd93f0acee7-StreamThread-1"))
+        .isEqualTo("fraud-scorer-");
+    assertThat(AuthorizationLogFilter.internalTopicPrefix("main")).isEqualTo("<application.id>-");
+  }
+
+  @Test
   void shouldTurnEveryFailedPurgeIntoOneWarning() {
     AuthorizationLogFilter filter = new AuthorizationLogFilter();
     ch.qos.logback.classic.Logger own =
