@@ -6,6 +6,7 @@ import dev.scorestream.inference.GrpcInferenceServer;
 import dev.scorestream.model.ModelWatcher;
 import dev.scorestream.registry.RegistryUnavailableException;
 import dev.scorestream.registry.SchemaRegistryClient;
+import dev.scorestream.security.AuthorizationFailures;
 import dev.scorestream.serving.ActiveModel;
 import dev.scorestream.serving.Health;
 import dev.scorestream.topology.OutputFailureHandler;
@@ -79,9 +80,10 @@ public final class ScorerApp implements AutoCloseable {
    * A stream thread died. Two causes are recoveries, not failures, and get a new thread that
    * resumes from the last commit: a registry outage that outlasted its wait, and an output a topic
    * refused for one record (the retry writes that record degraded). Anything else stops the
-   * instance.
+   * instance; a missing ACL with one line naming it.
    */
-  static StreamThreadExceptionResponse onStreamThreadFailure(Throwable error) {
+  static StreamThreadExceptionResponse onStreamThreadFailure(
+      Throwable error, String applicationId) {
     if (hasCause(error, RegistryUnavailableException.class)) {
       LOG.warn("stream thread restarts after a registry outage: {}", error.getMessage());
       return StreamThreadExceptionResponse.REPLACE_THREAD;
@@ -94,6 +96,11 @@ public final class ScorerApp implements AutoCloseable {
             cause.getClass().getSimpleName());
         return StreamThreadExceptionResponse.REPLACE_THREAD;
       }
+    }
+    Optional<String> denied = AuthorizationFailures.describe(error, applicationId);
+    if (denied.isPresent()) {
+      LOG.error("{}; shutting down this instance", denied.get());
+      return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
     }
     LOG.error("stream thread failed; shutting down this instance", error);
     return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;

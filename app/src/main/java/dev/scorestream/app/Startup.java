@@ -5,6 +5,7 @@ import dev.scorestream.codec.WireFormatEncoder;
 import dev.scorestream.codec.WriterCounts;
 import dev.scorestream.config.ScorerConfig;
 import dev.scorestream.enrichment.Enricher;
+import dev.scorestream.enrichment.EnrichmentSpec;
 import dev.scorestream.features.FeatureExtractor;
 import dev.scorestream.features.JsonEvents;
 import dev.scorestream.http.JsonScorer;
@@ -17,6 +18,8 @@ import dev.scorestream.metrics.SchemaChangeMetrics;
 import dev.scorestream.model.ModelWatcher;
 import dev.scorestream.registry.SchemaRegistryClient;
 import dev.scorestream.schemas.Contracts;
+import dev.scorestream.security.AclPreflight;
+import dev.scorestream.security.PipelineAccess;
 import dev.scorestream.serving.EventScorer;
 import dev.scorestream.serving.Health;
 import dev.scorestream.topology.ContextStores;
@@ -49,8 +52,9 @@ import org.slf4j.LoggerFactory;
  *
  * <ol>
  *   <li>{@link #serving}: reader schema, rules, enrichment spec and models ({@link ServingSetup});
- *   <li>{@link #topics}: the registry client and the topics the configuration names (the
- *       schema-changes topic made compacted, and the changes it already holds read);
+ *   <li>{@link #topics}: the registry client, the principal's ACLs ({@link AclPreflight}) and the
+ *       topics the configuration names (the schema-changes topic made compacted, and the changes it
+ *       already holds read);
  *   <li>{@link #outputs}: the prediction schema registered, the output topics' limits learned;
  *   <li>{@link #metrics}: the meters and the scoring core they watch;
  *   <li>{@link #pipeline}: the topology and its Kafka Streams instance;
@@ -100,6 +104,14 @@ final class Startup {
 
   void topics() {
     registry = new SchemaRegistryClient(PipelineConfig.registrySettings(config));
+    // Before anything reads or creates a topic: a missing ACL is named, not met as a dead thread.
+    new AclPreflight(StreamsProperties.clients(config))
+        .check(
+            PipelineAccess.of(
+                config,
+                serving.enrichment().references().stream()
+                    .map(EnrichmentSpec.Reference::topic)
+                    .toList()));
     partitions = TopicChecks.checkTopicsExist(config, serving.enrichment());
     // A topic created just now holds nothing, and its metadata may not have reached every broker.
     if (config.getBoolean(ScorerConfig.SCHEMA_CHANGES_ENABLED)
@@ -209,7 +221,9 @@ final class Startup {
             settings.streamsConfig());
     // Requests read reference rows and entity histories from this instance's stores.
     eventScorer.lookUpIn(ContextStores.lookup(streams, partitions.get(events)));
-    streams.setUncaughtExceptionHandler(ScorerApp::onStreamThreadFailure);
+    String applicationId = config.getString(ScorerConfig.APPLICATION_ID);
+    streams.setUncaughtExceptionHandler(
+        error -> ScorerApp.onStreamThreadFailure(error, applicationId));
     streams.setGlobalStateRestoreListener(new RestoreLog(metrics));
     streams.setStateListener(
         (next, previous) -> {

@@ -2,6 +2,8 @@ package dev.scorestream.app;
 
 import dev.scorestream.config.ScorerConfig;
 import dev.scorestream.enrichment.EnrichmentSpec;
+import dev.scorestream.security.MissingAclException;
+import dev.scorestream.security.RequiredAccess;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -13,9 +15,11 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -100,7 +104,7 @@ final class TopicChecks {
                 + "): it keeps one report per schema; use cleanup.policy=compact");
       }
       return false;
-    } catch (ConfigException | IllegalStateException e) {
+    } catch (ConfigException | IllegalStateException | MissingAclException e) {
       throw e;
     } catch (Exception e) {
       throw new IllegalStateException(
@@ -118,6 +122,16 @@ final class TopicChecks {
       LOG.info("created compacted topic {} ({})", topic, ScorerConfig.TOPIC_SCHEMA_CHANGES);
       return true;
     } catch (ExecutionException e) {
+      if (e.getCause() instanceof TopicAuthorizationException) {
+        throw new MissingAclException(
+            List.of(
+                RequiredAccess.topic(
+                    AclOperation.CREATE,
+                    topic,
+                    ScorerConfig.TOPIC_SCHEMA_CHANGES
+                        + ": the scorer creates it, compacted, when it is missing; or create it"
+                        + " with cleanup.policy=compact")));
+      }
       if (!(e.getCause() instanceof TopicExistsException)) {
         throw new IllegalStateException(
             "cannot create topic "

@@ -21,8 +21,8 @@ import java.util.Map;
  *       score} answer through a broker outage;
  *   <li><b>training</b> and <b>topology</b>, side by side: making models beside the stream, and the
  *       Kafka Streams topology that serves them; neither knows the other;
- *   <li><b>app</b>: the CLI, configuration, HTTP and gRPC servers, metrics and the wiring of the
- *       production process.
+ *   <li><b>app</b>: the CLI, configuration, HTTP and gRPC servers, metrics, the Kafka ACL check and
+ *       the wiring of the production process.
  * </ol>
  */
 final class Layers {

@@ -40,14 +40,14 @@ public final class EmbeddedKafka implements AutoCloseable {
   private final Path directory;
   private final boolean ownsDirectory;
   private final KafkaRaftServer server;
-  private final String bootstrapServers;
+  private final Map<String, Object> client;
 
   private EmbeddedKafka(
-      Path directory, boolean ownsDirectory, KafkaRaftServer server, String bootstrapServers) {
+      Path directory, boolean ownsDirectory, KafkaRaftServer server, Map<String, Object> client) {
     this.directory = directory;
     this.ownsDirectory = ownsDirectory;
     this.server = server;
-    this.bootstrapServers = bootstrapServers;
+    this.client = Map.copyOf(client);
   }
 
   /** Starts a broker with its logs in a new temporary directory, deleted on close. */
@@ -70,17 +70,30 @@ public final class EmbeddedKafka implements AutoCloseable {
    */
   public static EmbeddedKafka start(
       Path directory, boolean ownsDirectory, int port, int controllerPort) {
-    String logDir = directory.resolve("log").toAbsolutePath().toString();
+    Properties props = brokerProperties(directory, controllerPort);
+    props.put(
+        "listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
+    props.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port);
+    props.put("inter.broker.listener.name", "PLAINTEXT");
+    props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+    return start(
+        directory,
+        ownsDirectory,
+        props,
+        Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:" + port));
+  }
+
+  /**
+   * What every broker here shares, listeners aside: one KRaft node in combined mode whose
+   * controller listens on {@code controllerPort}, with its logs in {@code directory}.
+   */
+  static Properties brokerProperties(Path directory, int controllerPort) {
+    String logDir = logDir(directory);
     Properties props = new Properties();
     props.put("process.roles", "broker,controller");
     props.put("node.id", "1");
     props.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
-    props.put(
-        "listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
-    props.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port);
     props.put("controller.listener.names", "CONTROLLER");
-    props.put("inter.broker.listener.name", "PLAINTEXT");
-    props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
     props.put("log.dirs", logDir);
     props.put("metadata.log.dir", logDir);
     props.put("num.partitions", "1");
@@ -97,17 +110,32 @@ public final class EmbeddedKafka implements AutoCloseable {
     // The default 128 MB dedupe buffer is allocated eagerly; 2 MB is plenty for a test broker.
     props.put("log.cleaner.dedupe.buffer.size", "2097152");
     props.put("log.flush.interval.messages", Long.toString(Long.MAX_VALUE));
+    return props;
+  }
+
+  private static String logDir(Path directory) {
+    return directory.resolve("log").toAbsolutePath().toString();
+  }
+
+  /**
+   * Starts a broker with {@code props} (see {@link #brokerProperties}, plus its listeners); {@code
+   * client} is how this class's own clients reach it (bootstrap servers and, on a secured broker, a
+   * super user's security settings).
+   */
+  static EmbeddedKafka start(
+      Path directory, boolean ownsDirectory, Properties props, Map<String, Object> client) {
+    String logDir = logDir(directory);
     if (!Files.exists(Path.of(logDir, "meta.properties"))) {
       format(logDir);
     }
     KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
     long started = System.nanoTime();
     server.startup();
-    EmbeddedKafka kafka = new EmbeddedKafka(directory, ownsDirectory, server, "127.0.0.1:" + port);
+    EmbeddedKafka kafka = new EmbeddedKafka(directory, ownsDirectory, server, client);
     kafka.awaitReady();
     LOG.info(
         "Kafka broker ready at {} in {} ms",
-        kafka.bootstrapServers,
+        kafka.bootstrapServers(),
         TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
     return kafka;
   }
@@ -129,12 +157,25 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
   }
 
+  /**
+   * Where this class's clients connect: the plaintext listener, or on a {@link SecuredKafka} the
+   * mutual-TLS listener.
+   */
   public String bootstrapServers() {
-    return bootstrapServers;
+    return (String) client.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG);
   }
 
+  /**
+   * Settings for a client of any kind that may do anything: the bootstrap servers and, on a {@link
+   * SecuredKafka}, the super user's TLS client certificate.
+   */
+  public Map<String, Object> clientProperties() {
+    return client;
+  }
+
+  /** An admin client with {@link #clientProperties()}. */
   public Admin admin() {
-    return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
+    return Admin.create(client);
   }
 
   private void awaitReady() {

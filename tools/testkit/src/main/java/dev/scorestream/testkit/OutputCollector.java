@@ -25,8 +25,16 @@ public final class OutputCollector implements AutoCloseable {
   private final List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
 
   public OutputCollector(String bootstrapServers, List<String> topics) {
+    this(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers), topics);
+  }
+
+  /**
+   * @param client bootstrap servers and any security settings, e.g. {@link
+   *     EmbeddedKafka#clientProperties()}
+   */
+  public OutputCollector(Map<String, Object> client, List<String> topics) {
     Properties props = new Properties();
-    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    props.putAll(client);
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     props.put(ConsumerConfig.CLIENT_ID_CONFIG, "scorestream-collector-" + UUID.randomUUID());
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
