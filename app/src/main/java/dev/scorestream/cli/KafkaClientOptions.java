@@ -1,8 +1,8 @@
 package dev.scorestream.cli;
 
 import dev.scorestream.config.ScorerConfig;
-import dev.scorestream.security.SecretFiles;
-import dev.scorestream.security.SecretKeys;
+import dev.scorestream.config.SecretFiles;
+import dev.scorestream.config.SecretKeys;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.UncheckedIOException;

@@ -1,7 +1,5 @@
 package dev.scorestream.config;
 
-import dev.scorestream.security.SecretFiles;
-import dev.scorestream.security.SecretKeys;
 import dev.scorestream.settings.Durations;
 import java.io.IOException;
 import java.io.Reader;

@@ -144,9 +144,7 @@ class ComposeSmokeIT {
     // keytool from the JDK running the tests
     builder
         .environment()
-        .put(
-            "PATH",
-            Path.of(System.getProperty("java.home"), "bin") + ":" + System.getenv("PATH"));
+        .put("PATH", Path.of(System.getProperty("java.home"), "bin") + ":" + System.getenv("PATH"));
     Process process = builder.start();
     String output = new String(process.getInputStream().readAllBytes());
     assertThat(process.waitFor(60, TimeUnit.SECONDS) && process.exitValue() == 0)

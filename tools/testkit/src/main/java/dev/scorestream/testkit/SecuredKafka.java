@@ -16,8 +16,8 @@ import org.apache.kafka.common.config.SaslConfigs;
  * A single-node KRaft broker secured as in production: a {@code SASL_SSL} listener (SCRAM-SHA-512)
  * and an {@code SSL} listener that requires a client certificate (mutual TLS), with Kafka's {@code
  * StandardAuthorizer} and one super user, {@value #ADMIN}. Nothing else may do anything until an
- * ACL allows it. The certificates are made at start-up ({@link BrokerCertificates}); SCRAM users are
- * added with {@link #addScramUser}.
+ * ACL allows it. The certificates are made at start-up ({@link BrokerCertificates}); SCRAM users
+ * are added with {@link #addScramUser}.
  *
  * <p>The broker's own certificate is the super user's ({@code CN=admin}): it talks to its
  * controller and to itself over mutual TLS, so it needs no second super user. TLS principals are

@@ -1,4 +1,4 @@
-package dev.scorestream.security;
+package dev.scorestream.config;
 
 import java.util.List;
 import java.util.Locale;

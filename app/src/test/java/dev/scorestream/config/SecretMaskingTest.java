@@ -1,4 +1,4 @@
-package dev.scorestream.security;
+package dev.scorestream.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

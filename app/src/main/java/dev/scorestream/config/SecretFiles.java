@@ -1,4 +1,4 @@
-package dev.scorestream.security;
+package dev.scorestream.config;
 
 import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
