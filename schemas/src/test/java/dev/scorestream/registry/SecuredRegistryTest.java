@@ -24,8 +24,10 @@ import org.apache.avro.Schema;
 import org.apache.avro.SchemaBuilder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.opentest4j.TestAbortedException;
 
 /**
  * The client against a real TLS-terminating reverse proxy (nginx, a child process) in front of a
@@ -48,10 +50,19 @@ class SecuredRegistryTest {
   static int wrongHostPort;
   static final AtomicReference<String> seenAuthorization = new AtomicReference<>();
 
+  /** Why every test skips (no nginx or openssl here), so each reports it; null when they run. */
+  static TestAbortedException skipped;
+
   @BeforeAll
   static void startProxy() throws IOException {
-    Path binary = Nginx.binaryOrSkip();
-    certificates = TestCertificates.createOrSkip(dir.resolve("certs"));
+    Path binary;
+    try {
+      binary = Nginx.binaryOrSkip();
+      certificates = TestCertificates.createOrSkip(dir.resolve("certs"));
+    } catch (TestAbortedException e) {
+      skipped = e;
+      return;
+    }
     upstream = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     upstream.createContext("/", SecuredRegistryTest::answer);
     upstream.start();
@@ -94,6 +105,13 @@ class SecuredRegistryTest {
             dir.resolve("nginx"),
             http,
             List.of(basicPort, bearerPort, mutualPort, wrongHostPort));
+  }
+
+  @BeforeEach
+  void skipWithoutProxy() {
+    if (skipped != null) {
+      throw skipped;
+    }
   }
 
   @AfterAll
