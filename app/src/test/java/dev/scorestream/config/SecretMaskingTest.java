@@ -7,7 +7,6 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import dev.scorestream.app.StreamsProperties;
-import dev.scorestream.config.ScorerConfig;
 import dev.scorestream.fixtures.Configs;
 import java.util.HashMap;
 import java.util.Map;

@@ -3,7 +3,6 @@ package dev.scorestream.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.scorestream.config.ScorerConfig;
 import dev.scorestream.fixtures.Configs;
 import java.io.IOException;
 import java.nio.file.Files;
