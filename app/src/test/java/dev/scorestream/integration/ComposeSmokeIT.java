@@ -30,7 +30,8 @@ import org.testcontainers.DockerClientFactory;
  * The root docker-compose.yml with its secured variant, docker-compose.secure.yml, as a user starts
  * them (with the locally built images substituted through the image variables, and secrets from
  * deploy/compose/make-secrets.sh): Kafka over SASL_SSL with ACLs, the registry over HTTPS, and the
- * scorer logged in as its least-privileged principal. Messy events are scored or dead-lettered
+ * scorer logged in as its least-privileged principal, scoring only over TLS and with the token from
+ * the secrets. Messy events are scored or dead-lettered
  * exactly once, Prometheus scrapes the scorer's management port and loads the alert rules, the
  * scorer runs within its resource limits, and everything goes down again. The secured variant
  * overrides only the wire: the plain file's services, topics and limits are what runs. Grafana's
@@ -99,6 +100,17 @@ class ComposeSmokeIT {
       assertThat(check.predictions()).isPositive();
       assertThat(check.deadLetters()).isPositive();
 
+      // Scoring over TLS with the token from the secrets; no token, or plaintext, gets nothing.
+      String ca = secrets.resolve("ca.crt").toString();
+      String token = Files.readString(secrets.resolve("scorer-tokens")).strip();
+      String model = "https://127.0.0.1:8080/v1/model";
+      assertThat(curl("--cacert", ca, "-H", "Authorization: Bearer " + token, model))
+          .isEqualTo("200");
+      assertThat(curl("--cacert", ca, model)).isEqualTo("401");
+      assertThat(curl("--cacert", ca, "-H", "Authorization: Bearer wrong", model))
+          .isEqualTo("401");
+      assertThat(curl("http://127.0.0.1:8080/v1/model")).isNotEqualTo("200");
+
       await()
           .atMost(Duration.ofMinutes(1))
           .pollInterval(Duration.ofSeconds(2))
@@ -128,6 +140,17 @@ class ComposeSmokeIT {
       down.addAll(List.of("down", "-v", "--timeout", "30"));
       run(down, env, 3);
     }
+  }
+
+  /** curl's HTTP status for a request with {@code args} ("000" when no response came). */
+  static String curl(String... args) throws IOException, InterruptedException {
+    List<String> command =
+        new ArrayList<>(List.of("curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "-m", "10"));
+    command.addAll(List.of(args));
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String out = new String(process.getInputStream().readAllBytes()).strip();
+    process.waitFor(30, TimeUnit.SECONDS);
+    return out;
   }
 
   /** Fresh secrets from the script users run, readable by the containers' user. */
