@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.scorestream.codec.StrictUtf8;
+import dev.scorestream.security.BearerAuth;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -39,16 +40,22 @@ public final class ScorerHttpServer implements AutoCloseable {
   static final String MAX_CONNECTIONS = "jdk.httpserver.maxConnections";
 
   /**
-   * A server's threads: {@code threads} read and answer requests, at most {@code queue} more wait
-   * for one; {@code name} names the threads.
+   * A server's threads and authentication: {@code threads} read and answer requests, at most {@code
+   * queue} more wait for one; {@code name} names the threads; {@code auth}, when not null, refuses
+   * every request without an accepted bearer token with 401.
    */
-  public record Options(String name, int threads, int queue) {
+  public record Options(String name, int threads, int queue, BearerAuth auth) {
 
     /** The scoring server's defaults (http.threads, http.queue). */
     public static final Options DEFAULT = new Options("http", 4, 64);
 
-    /** A management server's: probes and scrapes are few and quick. */
+    /** A management server's: probes and scrapes are few and quick, and need no token. */
     public static final Options MANAGEMENT = new Options("management", 2, 16);
+
+    /** Without authentication. */
+    public Options(String name, int threads, int queue) {
+      this(name, threads, queue, null);
+    }
   }
 
   /** A route's answer: status, content type, body. */
@@ -93,10 +100,12 @@ public final class ScorerHttpServer implements AutoCloseable {
 
   private final HttpServer server;
   private final BoundedExecutor executor;
+  private final BearerAuth auth;
 
-  private ScorerHttpServer(HttpServer server, BoundedExecutor executor) {
+  private ScorerHttpServer(HttpServer server, BoundedExecutor executor, BearerAuth auth) {
     this.server = server;
     this.executor = executor;
+    this.auth = auth;
   }
 
   /** Binds {@code host:port} (port 0: any free port) and serves the scoring routes. */
@@ -180,7 +189,7 @@ public final class ScorerHttpServer implements AutoCloseable {
     BoundedExecutor executor =
         new BoundedExecutor(options.name(), options.threads(), options.queue());
     server.setExecutor(executor);
-    return new ScorerHttpServer(server, executor);
+    return new ScorerHttpServer(server, executor, options.auth());
   }
 
   /** Adds a route answering the given methods; other methods get 405. */
@@ -188,7 +197,8 @@ public final class ScorerHttpServer implements AutoCloseable {
     server.createContext(
         path,
         exchange -> {
-          if (refusedAsOverloaded(exchange, ErrorStyle.SCORER)) {
+          if (refusedAsOverloaded(exchange, ErrorStyle.SCORER)
+              || refusedUnauthenticated(exchange, ErrorStyle.SCORER)) {
             return;
           }
           String requested = exchange.getRequestURI().getPath();
@@ -228,7 +238,7 @@ public final class ScorerHttpServer implements AutoCloseable {
     server.createContext(
         prefix,
         exchange -> {
-          if (refusedAsOverloaded(exchange, style)) {
+          if (refusedAsOverloaded(exchange, style) || refusedUnauthenticated(exchange, style)) {
             return;
           }
           String requested = exchange.getRequestURI().getPath();
@@ -254,6 +264,33 @@ public final class ScorerHttpServer implements AutoCloseable {
           exchange,
           style.error(
               503, "OVERLOADED", "every thread is busy and the queue is full; retry later"));
+    }
+    return true;
+  }
+
+  /**
+   * Without an accepted bearer token (when this server asks for one): answers 401 with {@code
+   * WWW-Authenticate: Bearer}, without reading the body, and says so.
+   */
+  private boolean refusedUnauthenticated(HttpExchange exchange, ErrorStyle style)
+      throws IOException {
+    if (auth == null) {
+      return false;
+    }
+    String authorization = exchange.getRequestHeaders().getFirst("Authorization");
+    Optional<String> refusal = auth.refusal(authorization);
+    if (refusal.isEmpty()) {
+      return false;
+    }
+    try (exchange) {
+      exchange
+          .getResponseHeaders()
+          .set(
+              "WWW-Authenticate",
+              authorization == null
+                  ? BearerAuth.CHALLENGE
+                  : BearerAuth.CHALLENGE + ", error=\"invalid_token\"");
+      send(exchange, style.error(401, "UNAUTHENTICATED", refusal.get()));
     }
     return true;
   }

@@ -72,7 +72,8 @@ final class Layers {
             "dev.scorestream.config",
             "dev.scorestream.http",
             "dev.scorestream.inference",
-            "dev.scorestream.metrics"));
+            "dev.scorestream.metrics",
+            "dev.scorestream.security"));
     return layers;
   }
 

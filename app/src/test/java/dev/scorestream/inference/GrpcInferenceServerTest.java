@@ -46,15 +46,20 @@ class GrpcInferenceServerTest {
   static final Schema READER = Contracts.paymentEvent();
 
   final AtomicBoolean accepting = new AtomicBoolean(true);
-  final InferenceService service =
-      new InferenceService(
-          READER,
-          new EventScorer(
-              RecordValidator.forSchema(READER),
-              FeatureExtractor.forSchema(READER),
-              new ActiveModel(new ModelScorer(TestModels.logistic()))),
-          1000,
-          accepting::get);
+  final InferenceService service = service(accepting::get);
+
+  /** Inference with the logistic test model, ready while {@code accepting} says so. */
+  static InferenceService service(java.util.function.BooleanSupplier accepting) {
+    return new InferenceService(
+        READER,
+        new EventScorer(
+            RecordValidator.forSchema(READER),
+            FeatureExtractor.forSchema(READER),
+            new ActiveModel(new ModelScorer(TestModels.logistic()))),
+        1000,
+        accepting);
+  }
+
   final List<AutoCloseable> opened = new ArrayList<>();
   final List<String> answered = new java.util.concurrent.CopyOnWriteArrayList<>();
 

@@ -1,0 +1,54 @@
+package dev.scorestream.app;
+
+import dev.scorestream.config.ScorerConfig;
+import dev.scorestream.http.ScorerHttpServer;
+import dev.scorestream.inference.GrpcInferenceServer;
+import dev.scorestream.security.BearerAuth;
+
+/**
+ * What the configuration says about the servers: threads, queues, limits and authentication of the
+ * scoring ports (HTTP and gRPC) and the management port. {@link #of} also applies the JVM-wide
+ * limits of the JDK HTTP server, which must be set before the first server starts, and reads the
+ * token or key file, so a bad one fails at start-up.
+ *
+ * @param auth the bearer-token check of the scoring ports, or null for none
+ */
+record ServerSettings(ScorerConfig config, BearerAuth auth) {
+
+  static ServerSettings of(ScorerConfig config) {
+    ScorerHttpServer.limitConnections(
+        config.getDuration(ScorerConfig.HTTP_REQUEST_TIMEOUT),
+        config.getDuration(ScorerConfig.HTTP_IDLE_TIMEOUT),
+        config.getInt(ScorerConfig.HTTP_MAX_CONNECTIONS));
+    return new ServerSettings(config, BearerAuth.configured(config).orElse(null));
+  }
+
+  /** The management server's: two threads, never a token. */
+  ScorerHttpServer.Options management() {
+    return ScorerHttpServer.Options.MANAGEMENT;
+  }
+
+  ScorerHttpServer.Options scoring() {
+    return new ScorerHttpServer.Options(
+        "http",
+        config.getInt(ScorerConfig.HTTP_THREADS),
+        config.getInt(ScorerConfig.HTTP_QUEUE),
+        auth);
+  }
+
+  GrpcInferenceServer.Settings grpc() {
+    return new GrpcInferenceServer.Settings(
+        config.getString(ScorerConfig.GRPC_HOST),
+        config.getInt(ScorerConfig.GRPC_PORT),
+        config.getInt(ScorerConfig.GRPC_MAX_MESSAGE_SIZE),
+        config.getDuration(ScorerConfig.GRPC_REQUEST_TIMEOUT),
+        config.getDuration(ScorerConfig.GRPC_SHUTDOWN_GRACE),
+        new GrpcInferenceServer.Limits(
+            config.getInt(ScorerConfig.GRPC_THREADS),
+            config.getInt(ScorerConfig.GRPC_QUEUE),
+            config.getInt(ScorerConfig.GRPC_MAX_CALLS_PER_CONNECTION),
+            config.getInt(ScorerConfig.GRPC_MAX_RST_FRAMES),
+            config.getDuration(ScorerConfig.GRPC_PERMIT_KEEPALIVE_TIME)),
+        auth);
+  }
+}
