@@ -63,6 +63,9 @@ public final class ScorerConfig extends AbstractConfig {
   public static final String AUTH_JWKS_FILE = "auth.jwks.file";
   public static final String AUTH_JWT_ISSUER = "auth.jwt.issuer";
   public static final String AUTH_JWT_AUDIENCE = "auth.jwt.audience";
+  public static final String TLS_CERT_FILE = "tls.cert.file";
+  public static final String TLS_KEY_FILE = "tls.key.file";
+  public static final String TLS_CLIENT_CA_FILE = "tls.client.ca.file";
   public static final String MANAGEMENT_HOST = "management.host";
   public static final String MANAGEMENT_PORT = "management.port";
   public static final String GRPC_HOST = "grpc.host";
@@ -398,6 +401,28 @@ public final class ScorerConfig extends AbstractConfig {
               "",
               Importance.LOW,
               "With auth.mode=jwt: a value the token's aud must contain; empty accepts any.")
+          .define(
+              TLS_CERT_FILE,
+              Type.STRING,
+              "",
+              Importance.MEDIUM,
+              "TLS on the scoring ports (HTTPS and gRPC over TLS; never on the management port): a PEM"
+                  + " file with the server certificate, then its intermediates. Empty: plaintext."
+                  + " Re-read when it changes, so a renewed certificate needs no restart.")
+          .define(
+              TLS_KEY_FILE,
+              Type.STRING,
+              "",
+              Importance.MEDIUM,
+              "The PEM PKCS#8 private key (BEGIN PRIVATE KEY, RSA or EC) of tls.cert.file, re-read"
+                  + " when it changes.")
+          .define(
+              TLS_CLIENT_CA_FILE,
+              Type.STRING,
+              "",
+              Importance.MEDIUM,
+              "Mutual TLS: a PEM file of the CA certificates client certificates must chain to;"
+                  + " clients without one are refused. Empty: no client certificate asked.")
           .define(
               MANAGEMENT_HOST,
               Type.STRING,

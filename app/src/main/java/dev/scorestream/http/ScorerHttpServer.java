@@ -3,8 +3,12 @@ package dev.scorestream.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsParameters;
+import com.sun.net.httpserver.HttpsServer;
 import dev.scorestream.codec.StrictUtf8;
 import dev.scorestream.security.BearerAuth;
+import dev.scorestream.security.PemTls;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -15,6 +19,7 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import javax.net.ssl.SSLParameters;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,11 +45,12 @@ public final class ScorerHttpServer implements AutoCloseable {
   static final String MAX_CONNECTIONS = "jdk.httpserver.maxConnections";
 
   /**
-   * A server's threads and authentication: {@code threads} read and answer requests, at most {@code
-   * queue} more wait for one; {@code name} names the threads; {@code auth}, when not null, refuses
-   * every request without an accepted bearer token with 401.
+   * A server's threads, authentication and TLS: {@code threads} read and answer requests, at most
+   * {@code queue} more wait for one; {@code name} names the threads; {@code auth}, when not null,
+   * refuses every request without an accepted bearer token with 401; {@code tls}, when not null,
+   * serves HTTPS only (and asks for a client certificate when it is mutual).
    */
-  public record Options(String name, int threads, int queue, BearerAuth auth) {
+  public record Options(String name, int threads, int queue, BearerAuth auth, PemTls tls) {
 
     /** The scoring server's defaults (http.threads, http.queue). */
     public static final Options DEFAULT = new Options("http", 4, 64);
@@ -52,9 +58,9 @@ public final class ScorerHttpServer implements AutoCloseable {
     /** A management server's: probes and scrapes are few and quick, and need no token. */
     public static final Options MANAGEMENT = new Options("management", 2, 16);
 
-    /** Without authentication. */
+    /** Without authentication, without TLS. */
     public Options(String name, int threads, int queue) {
-      this(name, threads, queue, null);
+      this(name, threads, queue, null, null);
     }
   }
 
@@ -182,7 +188,10 @@ public final class ScorerHttpServer implements AutoCloseable {
     setIfAbsent(NODELAY, "true");
     HttpServer server;
     try {
-      server = HttpServer.create(new InetSocketAddress(host, port), 64);
+      server =
+          options.tls() == null
+              ? HttpServer.create(new InetSocketAddress(host, port), 64)
+              : https(new InetSocketAddress(host, port), options.tls());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot bind HTTP server to " + host + ":" + port, e);
     }
@@ -190,6 +199,21 @@ public final class ScorerHttpServer implements AutoCloseable {
         new BoundedExecutor(options.name(), options.threads(), options.queue());
     server.setExecutor(executor);
     return new ScorerHttpServer(server, executor, options.auth());
+  }
+
+  /** An HTTPS server with {@code tls}'s reloading certificate; plaintext gets no answer. */
+  private static HttpsServer https(InetSocketAddress address, PemTls tls) throws IOException {
+    HttpsServer server = HttpsServer.create(address, 64);
+    server.setHttpsConfigurator(
+        new HttpsConfigurator(tls.sslContext()) {
+          @Override
+          public void configure(HttpsParameters parameters) {
+            SSLParameters ssl = getSSLContext().getDefaultSSLParameters();
+            ssl.setNeedClientAuth(tls.mutual());
+            parameters.setSSLParameters(ssl);
+          }
+        });
+    return server;
   }
 
   /** Adds a route answering the given methods; other methods get 405. */
@@ -386,7 +410,10 @@ public final class ScorerHttpServer implements AutoCloseable {
   }
 
   public String url() {
-    return "http://" + server.getAddress().getHostString() + ":" + port();
+    return (server instanceof HttpsServer ? "https://" : "http://")
+        + server.getAddress().getHostString()
+        + ":"
+        + port();
   }
 
   @Override

@@ -19,10 +19,14 @@ import dev.scorestream.protocol.v2.ServerMetadataResponse;
 import dev.scorestream.protocol.v2.ServerReadyRequest;
 import dev.scorestream.protocol.v2.ServerReadyResponse;
 import dev.scorestream.security.BearerAuth;
+import dev.scorestream.security.PemTls;
 import io.grpc.Context;
 import io.grpc.Deadline;
+import io.grpc.InsecureServerCredentials;
 import io.grpc.Server;
+import io.grpc.ServerCredentials;
 import io.grpc.Status;
+import io.grpc.TlsServerCredentials;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.StreamObserver;
 import java.io.IOException;
@@ -60,27 +64,17 @@ public final class GrpcInferenceServer implements AutoCloseable {
       Duration requestTimeout,
       Duration shutdownGrace,
       Limits limits,
-      BearerAuth auth) {
+      BearerAuth auth,
+      PemTls tls) {
 
-    /** With the default {@link Limits}, without authentication. */
+    /** With the default {@link Limits}, without authentication, without TLS. */
     public Settings(
         String host,
         int port,
         int maxMessageBytes,
         Duration requestTimeout,
         Duration shutdownGrace) {
-      this(host, port, maxMessageBytes, requestTimeout, shutdownGrace, Limits.DEFAULT);
-    }
-
-    /** Without authentication. */
-    public Settings(
-        String host,
-        int port,
-        int maxMessageBytes,
-        Duration requestTimeout,
-        Duration shutdownGrace,
-        Limits limits) {
-      this(host, port, maxMessageBytes, requestTimeout, shutdownGrace, limits, null);
+      this(host, port, maxMessageBytes, requestTimeout, shutdownGrace, Limits.DEFAULT, null, null);
     }
   }
 
@@ -129,7 +123,9 @@ public final class GrpcInferenceServer implements AutoCloseable {
     Limits limits = settings.limits();
     BoundedExecutor executor = new BoundedExecutor("grpc", limits.threads(), limits.queue());
     Server server =
-        NettyServerBuilder.forAddress(new InetSocketAddress(settings.host(), settings.port()))
+        NettyServerBuilder.forAddress(
+                new InetSocketAddress(settings.host(), settings.port()),
+                credentials(settings.tls()))
             .executor(executor)
             // grpc-java enforces this on the decompressed message, as it inflates
             .maxInboundMessageSize(settings.maxMessageBytes())
@@ -154,6 +150,21 @@ public final class GrpcInferenceServer implements AutoCloseable {
     GrpcInferenceServer grpc = new GrpcInferenceServer(server, settings, executor);
     LOG.info("gRPC server (Open Inference Protocol V2) listening on {}", grpc.address());
     return grpc;
+  }
+
+  /** Plaintext, or TLS with {@code tls}'s reloading certificate (and client CA when mutual). */
+  private static ServerCredentials credentials(PemTls tls) {
+    if (tls == null) {
+      return InsecureServerCredentials.create();
+    }
+    TlsServerCredentials.Builder credentials =
+        TlsServerCredentials.newBuilder().keyManager(tls.keyManager());
+    if (tls.mutual()) {
+      credentials
+          .trustManager(tls.trustManager())
+          .clientAuth(TlsServerCredentials.ClientAuth.REQUIRE);
+    }
+    return credentials.build();
   }
 
   public int port() {

@@ -32,7 +32,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -73,7 +72,7 @@ class AuthenticatedServingTest {
         ScorerHttpServer.start(
             "127.0.0.1",
             0,
-            new ScorerHttpServer.Options("http", 2, 8, auth),
+            new ScorerHttpServer.Options("http", 2, 8, auth, null),
             new JsonScorer(
                 new JsonEvents(READER),
                 scorer,
@@ -97,20 +96,7 @@ class AuthenticatedServingTest {
                                 new com.fasterxml.jackson.databind.ObjectMapper()
                                     .createObjectNode()
                                     .put("status", "UP")))));
-    grpc =
-        GrpcInferenceServer.start(
-            new GrpcInferenceServer.Settings(
-                "127.0.0.1",
-                0,
-                4 << 20,
-                Duration.ofSeconds(10),
-                Duration.ofSeconds(1),
-                GrpcInferenceServer.Limits.DEFAULT,
-                auth),
-            inference,
-            "scorestream",
-            () -> "9.9",
-            (protocol, outcome, rows, nanos) -> {});
+    grpc = GrpcInferenceServerTest.serve(inference, auth, null);
     channel = NettyChannelBuilder.forAddress("127.0.0.1", grpc.port()).usePlaintext().build();
   }
 

@@ -42,7 +42,14 @@ class GrpcInferenceServerLimitsTest {
     server =
         GrpcInferenceServer.start(
             new GrpcInferenceServer.Settings(
-                "127.0.0.1", 0, LIMIT, Duration.ofSeconds(10), Duration.ofSeconds(1), limits),
+                "127.0.0.1",
+                0,
+                LIMIT,
+                Duration.ofSeconds(10),
+                Duration.ofSeconds(1),
+                limits,
+                null,
+                null),
             service,
             "scorestream",
             () -> "9.9",
