@@ -294,17 +294,14 @@ final class Startup {
    * saturated.
    */
   void serve(ScorerApp app) {
-    ScorerHttpServer.limitConnections(
-        config.getDuration(ScorerConfig.HTTP_REQUEST_TIMEOUT),
-        config.getDuration(ScorerConfig.HTTP_IDLE_TIMEOUT),
-        config.getInt(ScorerConfig.HTTP_MAX_CONNECTIONS));
+    ServerSettings settings = ServerSettings.of(config);
     int managementPort = config.getInt(ScorerConfig.MANAGEMENT_PORT);
     if (managementPort >= 0) {
       management =
           ScorerHttpServer.start(
               config.getString(ScorerConfig.MANAGEMENT_HOST),
               managementPort,
-              ScorerHttpServer.Options.MANAGEMENT,
+              settings.management(),
               routes -> OperationsRoutes.register(routes, app));
       resources.push(management);
     }
@@ -320,10 +317,7 @@ final class Startup {
           ScorerHttpServer.start(
               config.getString(ScorerConfig.HTTP_HOST),
               port,
-              new ScorerHttpServer.Options(
-                  "http",
-                  config.getInt(ScorerConfig.HTTP_THREADS),
-                  config.getInt(ScorerConfig.HTTP_QUEUE)),
+              settings.scoring(),
               new JsonScorer(
                   new JsonEvents(serving.reader()), eventScorer, serving.predictions(), clock));
       resources.push(http);
@@ -331,16 +325,10 @@ final class Startup {
               inference, ScorerApp.SERVER_NAME, ScorerApp.appVersion(), metrics.inferenceListener())
           .register(http);
     }
-    int grpcPort = config.getInt(ScorerConfig.GRPC_PORT);
-    if (grpcPort >= 0) {
+    if (config.getInt(ScorerConfig.GRPC_PORT) >= 0) {
       grpc =
           GrpcInferenceServer.start(
-              new GrpcInferenceServer.Settings(
-                  config.getString(ScorerConfig.GRPC_HOST),
-                  grpcPort,
-                  config.getInt(ScorerConfig.GRPC_MAX_MESSAGE_SIZE),
-                  config.getDuration(ScorerConfig.GRPC_REQUEST_TIMEOUT),
-                  config.getDuration(ScorerConfig.GRPC_SHUTDOWN_GRACE)),
+              settings.grpc(),
               inference,
               ScorerApp.SERVER_NAME,
               ScorerApp::appVersion,

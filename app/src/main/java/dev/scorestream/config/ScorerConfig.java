@@ -67,6 +67,14 @@ public final class ScorerConfig extends AbstractConfig {
   public static final String HTTP_REQUEST_TIMEOUT = "http.request.timeout";
   public static final String HTTP_IDLE_TIMEOUT = "http.idle.timeout";
   public static final String HTTP_MAX_CONNECTIONS = "http.max.connections";
+  public static final String AUTH_MODE = "auth.mode";
+  public static final String AUTH_TOKENS_FILE = "auth.tokens.file";
+  public static final String AUTH_JWKS_FILE = "auth.jwks.file";
+  public static final String AUTH_JWT_ISSUER = "auth.jwt.issuer";
+  public static final String AUTH_JWT_AUDIENCE = "auth.jwt.audience";
+  public static final String TLS_CERT_FILE = "tls.cert.file";
+  public static final String TLS_KEY_FILE = "tls.key.file";
+  public static final String TLS_CLIENT_CA_FILE = "tls.client.ca.file";
   public static final String MANAGEMENT_HOST = "management.host";
   public static final String MANAGEMENT_PORT = "management.port";
   public static final String GRPC_HOST = "grpc.host";
@@ -74,6 +82,11 @@ public final class ScorerConfig extends AbstractConfig {
   public static final String GRPC_MAX_MESSAGE_SIZE = "grpc.max.message.size";
   public static final String GRPC_REQUEST_TIMEOUT = "grpc.request.timeout";
   public static final String GRPC_SHUTDOWN_GRACE = "grpc.shutdown.grace";
+  public static final String GRPC_THREADS = "grpc.threads";
+  public static final String GRPC_QUEUE = "grpc.queue";
+  public static final String GRPC_MAX_CALLS_PER_CONNECTION = "grpc.max.calls.per.connection";
+  public static final String GRPC_MAX_RST_FRAMES = "grpc.max.rst.frames";
+  public static final String GRPC_PERMIT_KEEPALIVE_TIME = "grpc.permit.keepalive.time";
   public static final String INFERENCE_MAX_ROWS = "inference.max.rows";
   public static final String SCORING_BATCH = "scoring.batch";
   public static final String SCORING_BATCH_MAX_RECORDS = "scoring.batch.max.records";
@@ -435,6 +448,65 @@ public final class ScorerConfig extends AbstractConfig {
               "Open connections one HTTP server accepts at once; further ones are closed on accept"
                   + " (jdk.httpserver.maxConnections; JVM-wide, read when the first server starts).")
           .define(
+              AUTH_MODE,
+              Type.STRING,
+              "none",
+              ValidString.in("none", "tokens", "jwt"),
+              Importance.MEDIUM,
+              "Bearer-token authentication of REST v1, REST V2 and gRPC (never of the management"
+                  + " port): none; tokens (static tokens from auth.tokens.file); jwt (JWTs signed by a"
+                  + " key of auth.jwks.file). A request without an accepted token gets 401 with"
+                  + " WWW-Authenticate: Bearer, a gRPC call UNAUTHENTICATED.")
+          .define(
+              AUTH_TOKENS_FILE,
+              Type.STRING,
+              "",
+              Importance.MEDIUM,
+              "With auth.mode=tokens: a file of accepted tokens, one per line (# starts a comment),"
+                  + " re-read when it changes. Tokens are never logged.")
+          .define(
+              AUTH_JWKS_FILE,
+              Type.STRING,
+              "",
+              Importance.MEDIUM,
+              "With auth.mode=jwt: a JWKS file (JSON {\"keys\": [...]}, RSA or EC public keys) the"
+                  + " tokens' signatures are checked against, re-read when it changes. A token must"
+                  + " carry exp and not be expired.")
+          .define(
+              AUTH_JWT_ISSUER,
+              Type.STRING,
+              "",
+              Importance.LOW,
+              "With auth.mode=jwt: the iss a token must carry; empty accepts any.")
+          .define(
+              AUTH_JWT_AUDIENCE,
+              Type.STRING,
+              "",
+              Importance.LOW,
+              "With auth.mode=jwt: a value the token's aud must contain; empty accepts any.")
+          .define(
+              TLS_CERT_FILE,
+              Type.STRING,
+              "",
+              Importance.MEDIUM,
+              "TLS on the scoring ports (HTTPS and gRPC over TLS; never on the management port): a PEM"
+                  + " file with the server certificate, then its intermediates. Empty: plaintext."
+                  + " Re-read when it changes, so a renewed certificate needs no restart.")
+          .define(
+              TLS_KEY_FILE,
+              Type.STRING,
+              "",
+              Importance.MEDIUM,
+              "The PEM PKCS#8 private key (BEGIN PRIVATE KEY, RSA or EC) of tls.cert.file, re-read"
+                  + " when it changes.")
+          .define(
+              TLS_CLIENT_CA_FILE,
+              Type.STRING,
+              "",
+              Importance.MEDIUM,
+              "Mutual TLS: a PEM file of the CA certificates client certificates must chain to;"
+                  + " clients without one are refused. Empty: no client certificate asked.")
+          .define(
               MANAGEMENT_HOST,
               Type.STRING,
               "127.0.0.1",
@@ -472,7 +544,8 @@ public final class ScorerConfig extends AbstractConfig {
               4 << 20,
               Range.between(1024, 256 << 20),
               Importance.LOW,
-              "Largest gRPC request message in bytes; a larger one is refused with"
+              "Largest gRPC request message in bytes, counted after decompression (a small gzip"
+                  + " message that inflates past it is refused too); a larger one is refused with"
                   + " RESOURCE_EXHAUSTED.")
           .define(
               GRPC_REQUEST_TIMEOUT,
@@ -490,6 +563,45 @@ public final class ScorerConfig extends AbstractConfig {
               Importance.LOW,
               "On shutdown, how long running gRPC calls may finish after the server stops taking new"
                   + " ones.")
+          .define(
+              GRPC_THREADS,
+              Type.INT,
+              4,
+              Range.between(1, 256),
+              Importance.LOW,
+              "Threads that run gRPC calls.")
+          .define(
+              GRPC_QUEUE,
+              Type.INT,
+              64,
+              Range.between(0, 100_000),
+              Importance.LOW,
+              "gRPC calls that may wait for a thread; beyond them a call is refused at once with"
+                  + " RESOURCE_EXHAUSTED instead of waiting.")
+          .define(
+              GRPC_MAX_CALLS_PER_CONNECTION,
+              Type.INT,
+              100,
+              Range.between(1, 100_000),
+              Importance.LOW,
+              "Concurrent gRPC calls (HTTP/2 streams) one connection may have open; a client waits"
+                  + " for a free one.")
+          .define(
+              GRPC_MAX_RST_FRAMES,
+              Type.INT,
+              200,
+              Range.between(1, 1_000_000),
+              Importance.LOW,
+              "RST_STREAM frames a gRPC client may send in 10 seconds before its connection is closed"
+                  + " (the HTTP/2 rapid-reset flood).")
+          .define(
+              GRPC_PERMIT_KEEPALIVE_TIME,
+              Type.STRING,
+              "1m",
+              new DurationValidator(1000),
+              Importance.LOW,
+              "The most frequent keepalive ping a gRPC client may send; a client that pings more"
+                  + " often, or while it has no call open, has its connection closed.")
           .define(
               INFERENCE_MAX_ROWS,
               Type.INT,

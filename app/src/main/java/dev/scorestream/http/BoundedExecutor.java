@@ -9,12 +9,13 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
- * An HTTP server's threads with a bounded wait: {@code threads} workers and at most {@code queue}
- * waiting requests. A request beyond them goes to two overflow threads, which read it and answer
- * 503 at once ({@link #overloaded}), so a flood is told to back off instead of queueing without
- * bound; when those are busy too, the JDK server closes the connection.
+ * A server's threads with a bounded wait: {@code threads} workers and at most {@code queue} waiting
+ * requests. A request beyond them goes to two overflow threads, which read it and refuse it at once
+ * ({@link #overloaded}: HTTP 503, gRPC RESOURCE_EXHAUSTED), so a flood is told to back off instead
+ * of queueing without bound; when those are busy too, the server drops the request (the JDK server
+ * closes the connection).
  */
-final class BoundedExecutor implements Executor {
+public final class BoundedExecutor implements Executor {
 
   /** Requests that may wait for an overflow thread before connections are simply closed. */
   static final int OVERFLOW_QUEUE = 256;
@@ -22,7 +23,8 @@ final class BoundedExecutor implements Executor {
   private final ThreadPoolExecutor workers;
   private final ThreadPoolExecutor overflow;
 
-  BoundedExecutor(String name, int threads, int queue) {
+  /** {@code threads} workers named {@code name}, at most {@code queue} tasks waiting for them. */
+  public BoundedExecutor(String name, int threads, int queue) {
     BlockingQueue<Runnable> waiting =
         queue == 0 ? new SynchronousQueue<>() : new ArrayBlockingQueue<>(queue);
     workers =
@@ -45,8 +47,7 @@ final class BoundedExecutor implements Executor {
 
   /**
    * Runs {@code task} on a worker, or on an overflow thread when the workers and their queue are
-   * full; throws {@link RejectedExecutionException} when both are full (the server then closes the
-   * connection).
+   * full; throws {@link RejectedExecutionException} when both are full.
    */
   @Override
   public void execute(Runnable task) {
@@ -57,12 +58,13 @@ final class BoundedExecutor implements Executor {
     }
   }
 
-  /** True on an overflow thread: the request it reads is to be answered 503. */
-  static boolean overloaded() {
+  /** True on an overflow thread: the request it reads is to be refused as overloaded. */
+  public static boolean overloaded() {
     return Thread.currentThread() instanceof OverflowThread;
   }
 
-  void shutdownNow() {
+  /** Stops every thread, interrupting running tasks. */
+  public void shutdownNow() {
     workers.shutdownNow();
     overflow.shutdownNow();
   }

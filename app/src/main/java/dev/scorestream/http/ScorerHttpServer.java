@@ -3,7 +3,12 @@ package dev.scorestream.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsParameters;
+import com.sun.net.httpserver.HttpsServer;
 import dev.scorestream.codec.StrictUtf8;
+import dev.scorestream.security.BearerAuth;
+import dev.scorestream.security.PemTls;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -14,6 +19,7 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import javax.net.ssl.SSLParameters;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,16 +45,23 @@ public final class ScorerHttpServer implements AutoCloseable {
   static final String MAX_CONNECTIONS = "jdk.httpserver.maxConnections";
 
   /**
-   * A server's threads: {@code threads} read and answer requests, at most {@code queue} more wait
-   * for one; {@code name} names the threads.
+   * A server's threads, authentication and TLS: {@code threads} read and answer requests, at most
+   * {@code queue} more wait for one; {@code name} names the threads; {@code auth}, when not null,
+   * refuses every request without an accepted bearer token with 401; {@code tls}, when not null,
+   * serves HTTPS only (and asks for a client certificate when it is mutual).
    */
-  public record Options(String name, int threads, int queue) {
+  public record Options(String name, int threads, int queue, BearerAuth auth, PemTls tls) {
 
     /** The scoring server's defaults (http.threads, http.queue). */
     public static final Options DEFAULT = new Options("http", 4, 64);
 
-    /** A management server's: probes and scrapes are few and quick. */
+    /** A management server's: probes and scrapes are few and quick, and need no token. */
     public static final Options MANAGEMENT = new Options("management", 2, 16);
+
+    /** Without authentication, without TLS. */
+    public Options(String name, int threads, int queue) {
+      this(name, threads, queue, null, null);
+    }
   }
 
   /** A route's answer: status, content type, body. */
@@ -93,10 +106,12 @@ public final class ScorerHttpServer implements AutoCloseable {
 
   private final HttpServer server;
   private final BoundedExecutor executor;
+  private final BearerAuth auth;
 
-  private ScorerHttpServer(HttpServer server, BoundedExecutor executor) {
+  private ScorerHttpServer(HttpServer server, BoundedExecutor executor, BearerAuth auth) {
     this.server = server;
     this.executor = executor;
+    this.auth = auth;
   }
 
   /** Binds {@code host:port} (port 0: any free port) and serves the scoring routes. */
@@ -173,14 +188,32 @@ public final class ScorerHttpServer implements AutoCloseable {
     setIfAbsent(NODELAY, "true");
     HttpServer server;
     try {
-      server = HttpServer.create(new InetSocketAddress(host, port), 64);
+      server =
+          options.tls() == null
+              ? HttpServer.create(new InetSocketAddress(host, port), 64)
+              : https(new InetSocketAddress(host, port), options.tls());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot bind HTTP server to " + host + ":" + port, e);
     }
     BoundedExecutor executor =
         new BoundedExecutor(options.name(), options.threads(), options.queue());
     server.setExecutor(executor);
-    return new ScorerHttpServer(server, executor);
+    return new ScorerHttpServer(server, executor, options.auth());
+  }
+
+  /** An HTTPS server with {@code tls}'s reloading certificate; plaintext gets no answer. */
+  private static HttpsServer https(InetSocketAddress address, PemTls tls) throws IOException {
+    HttpsServer server = HttpsServer.create(address, 64);
+    server.setHttpsConfigurator(
+        new HttpsConfigurator(tls.sslContext()) {
+          @Override
+          public void configure(HttpsParameters parameters) {
+            SSLParameters ssl = getSSLContext().getDefaultSSLParameters();
+            ssl.setNeedClientAuth(tls.mutual());
+            parameters.setSSLParameters(ssl);
+          }
+        });
+    return server;
   }
 
   /** Adds a route answering the given methods; other methods get 405. */
@@ -188,7 +221,8 @@ public final class ScorerHttpServer implements AutoCloseable {
     server.createContext(
         path,
         exchange -> {
-          if (refusedAsOverloaded(exchange, ErrorStyle.SCORER)) {
+          if (refusedAsOverloaded(exchange, ErrorStyle.SCORER)
+              || refusedUnauthenticated(exchange, ErrorStyle.SCORER)) {
             return;
           }
           String requested = exchange.getRequestURI().getPath();
@@ -228,7 +262,7 @@ public final class ScorerHttpServer implements AutoCloseable {
     server.createContext(
         prefix,
         exchange -> {
-          if (refusedAsOverloaded(exchange, style)) {
+          if (refusedAsOverloaded(exchange, style) || refusedUnauthenticated(exchange, style)) {
             return;
           }
           String requested = exchange.getRequestURI().getPath();
@@ -254,6 +288,33 @@ public final class ScorerHttpServer implements AutoCloseable {
           exchange,
           style.error(
               503, "OVERLOADED", "every thread is busy and the queue is full; retry later"));
+    }
+    return true;
+  }
+
+  /**
+   * Without an accepted bearer token (when this server asks for one): answers 401 with {@code
+   * WWW-Authenticate: Bearer}, without reading the body, and says so.
+   */
+  private boolean refusedUnauthenticated(HttpExchange exchange, ErrorStyle style)
+      throws IOException {
+    if (auth == null) {
+      return false;
+    }
+    String authorization = exchange.getRequestHeaders().getFirst("Authorization");
+    Optional<String> refusal = auth.refusal(authorization);
+    if (refusal.isEmpty()) {
+      return false;
+    }
+    try (exchange) {
+      exchange
+          .getResponseHeaders()
+          .set(
+              "WWW-Authenticate",
+              authorization == null
+                  ? BearerAuth.CHALLENGE
+                  : BearerAuth.CHALLENGE + ", error=\"invalid_token\"");
+      send(exchange, style.error(401, "UNAUTHENTICATED", refusal.get()));
     }
     return true;
   }
@@ -349,7 +410,10 @@ public final class ScorerHttpServer implements AutoCloseable {
   }
 
   public String url() {
-    return "http://" + server.getAddress().getHostString() + ":" + port();
+    return (server instanceof HttpsServer ? "https://" : "http://")
+        + server.getAddress().getHostString()
+        + ":"
+        + port();
   }
 
   @Override

@@ -1,5 +1,6 @@
 package dev.scorestream.inference;
 
+import dev.scorestream.http.BoundedExecutor;
 import dev.scorestream.inference.InferenceException.Kind;
 import dev.scorestream.model.ScoreResult;
 import dev.scorestream.protocol.v2.GRPCInferenceServiceGrpc;
@@ -17,10 +18,15 @@ import dev.scorestream.protocol.v2.ServerMetadataRequest;
 import dev.scorestream.protocol.v2.ServerMetadataResponse;
 import dev.scorestream.protocol.v2.ServerReadyRequest;
 import dev.scorestream.protocol.v2.ServerReadyResponse;
+import dev.scorestream.security.BearerAuth;
+import dev.scorestream.security.PemTls;
 import io.grpc.Context;
 import io.grpc.Deadline;
+import io.grpc.InsecureServerCredentials;
 import io.grpc.Server;
+import io.grpc.ServerCredentials;
 import io.grpc.Status;
+import io.grpc.TlsServerCredentials;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.StreamObserver;
 import java.io.IOException;
@@ -39,9 +45,12 @@ import org.slf4j.LoggerFactory;
  * The Open Inference Protocol V2 over gRPC: {@code inference.GRPCInferenceService} on grpc-java
  * (Netty). Inputs come as typed contents or as {@code raw_input_contents}; a request that sent raw
  * contents is answered with {@code raw_output_contents}, one that sent typed contents with typed
- * contents. Messages are limited to {@code grpc.max.message.size}; a call runs until the client's
- * deadline or {@code grpc.request.timeout}, whichever is sooner; {@link #close} stops taking calls
- * and lets running ones finish for the shutdown grace.
+ * contents. Messages are limited to {@code grpc.max.message.size} after decompression (a small gzip
+ * message that inflates past it is refused); a call runs until the client's deadline or {@code
+ * grpc.request.timeout}, whichever is sooner; {@link #close} stops taking calls and lets running
+ * ones finish for the shutdown grace. {@link Limits} bound the threads and the waiting calls (a
+ * call beyond them is refused with RESOURCE_EXHAUSTED at once), the calls per connection,
+ * RST_STREAM floods and client keepalive pings.
  */
 public final class GrpcInferenceServer implements AutoCloseable {
 
@@ -53,14 +62,55 @@ public final class GrpcInferenceServer implements AutoCloseable {
       int port,
       int maxMessageBytes,
       Duration requestTimeout,
-      Duration shutdownGrace) {}
+      Duration shutdownGrace,
+      Limits limits,
+      BearerAuth auth,
+      PemTls tls) {
+
+    /** With the default {@link Limits}, without authentication, without TLS. */
+    public Settings(
+        String host,
+        int port,
+        int maxMessageBytes,
+        Duration requestTimeout,
+        Duration shutdownGrace) {
+      this(host, port, maxMessageBytes, requestTimeout, shutdownGrace, Limits.DEFAULT, null, null);
+    }
+  }
+
+  /**
+   * Abuse limits.
+   *
+   * @param threads threads that run calls
+   * @param queue calls that may wait for one; beyond them a call is refused with RESOURCE_EXHAUSTED
+   * @param maxCallsPerConnection concurrent calls (HTTP/2 streams) one connection may open
+   * @param maxRstFramesPerWindow RST_STREAM frames a client may send per {@link #RST_WINDOW} before
+   *     its connection is closed (the HTTP/2 rapid-reset attack)
+   * @param permitKeepAliveTime the most frequent keepalive ping a client may send; pings sooner, or
+   *     without a call in flight, get the connection closed
+   */
+  public record Limits(
+      int threads,
+      int queue,
+      int maxCallsPerConnection,
+      int maxRstFramesPerWindow,
+      Duration permitKeepAliveTime) {
+
+    /** The window {@code maxRstFramesPerWindow} counts in. */
+    public static final Duration RST_WINDOW = Duration.ofSeconds(10);
+
+    /** The defaults of the grpc.* settings. */
+    public static final Limits DEFAULT = new Limits(4, 64, 100, 200, Duration.ofMinutes(1));
+  }
 
   private final Server server;
   private final Settings settings;
+  private final BoundedExecutor executor;
 
-  private GrpcInferenceServer(Server server, Settings settings) {
+  private GrpcInferenceServer(Server server, Settings settings, BoundedExecutor executor) {
     this.server = server;
     this.settings = settings;
+    this.executor = executor;
   }
 
   /** Binds {@code host:port} (0: any free port) and serves the protocol. */
@@ -70,22 +120,51 @@ public final class GrpcInferenceServer implements AutoCloseable {
       String serverName,
       Supplier<String> serverVersion,
       InferenceListener listener) {
+    Limits limits = settings.limits();
+    BoundedExecutor executor = new BoundedExecutor("grpc", limits.threads(), limits.queue());
     Server server =
-        NettyServerBuilder.forAddress(new InetSocketAddress(settings.host(), settings.port()))
+        NettyServerBuilder.forAddress(
+                new InetSocketAddress(settings.host(), settings.port()),
+                credentials(settings.tls()))
+            .executor(executor)
+            // grpc-java enforces this on the decompressed message, as it inflates
             .maxInboundMessageSize(settings.maxMessageBytes())
+            .maxConcurrentCallsPerConnection(limits.maxCallsPerConnection())
+            .maxRstFramesPerWindow(
+                limits.maxRstFramesPerWindow(), (int) Limits.RST_WINDOW.toSeconds())
+            .permitKeepAliveTime(limits.permitKeepAliveTime().toMillis(), TimeUnit.MILLISECONDS)
+            .permitKeepAliveWithoutCalls(false)
             .addService(
-                new Service(
-                    service, serverName, serverVersion, settings.requestTimeout(), listener))
+                GrpcGuards.guard(
+                    new Service(
+                        service, serverName, serverVersion, settings.requestTimeout(), listener),
+                    settings.auth()))
             .build();
     try {
       server.start();
     } catch (IOException e) {
+      executor.shutdownNow();
       throw new UncheckedIOException(
           "cannot bind gRPC server to " + settings.host() + ":" + settings.port(), e);
     }
-    GrpcInferenceServer grpc = new GrpcInferenceServer(server, settings);
+    GrpcInferenceServer grpc = new GrpcInferenceServer(server, settings, executor);
     LOG.info("gRPC server (Open Inference Protocol V2) listening on {}", grpc.address());
     return grpc;
+  }
+
+  /** Plaintext, or TLS with {@code tls}'s reloading certificate (and client CA when mutual). */
+  private static ServerCredentials credentials(PemTls tls) {
+    if (tls == null) {
+      return InsecureServerCredentials.create();
+    }
+    TlsServerCredentials.Builder credentials =
+        TlsServerCredentials.newBuilder().keyManager(tls.keyManager());
+    if (tls.mutual()) {
+      credentials
+          .trustManager(tls.trustManager())
+          .clientAuth(TlsServerCredentials.ClientAuth.REQUIRE);
+    }
+    return credentials.build();
   }
 
   public int port() {
@@ -111,6 +190,7 @@ public final class GrpcInferenceServer implements AutoCloseable {
       server.shutdownNow();
       Thread.currentThread().interrupt();
     }
+    executor.shutdownNow();
   }
 
   /** The protocol's six RPCs, mapped onto {@link InferenceService}. */

@@ -46,15 +46,44 @@ class GrpcInferenceServerTest {
   static final Schema READER = Contracts.paymentEvent();
 
   final AtomicBoolean accepting = new AtomicBoolean(true);
-  final InferenceService service =
-      new InferenceService(
-          READER,
-          new EventScorer(
-              RecordValidator.forSchema(READER),
-              FeatureExtractor.forSchema(READER),
-              new ActiveModel(new ModelScorer(TestModels.logistic()))),
-          1000,
-          accepting::get);
+  final InferenceService service = service(accepting::get);
+
+  /** Inference with the logistic test model, ready while {@code accepting} says so. */
+  static InferenceService service(java.util.function.BooleanSupplier accepting) {
+    return new InferenceService(READER, scorer(), 1000, accepting);
+  }
+
+  /**
+   * A server on any free port with the default limits, {@code auth} and {@code tls} (null: none).
+   */
+  static GrpcInferenceServer serve(
+      InferenceService service,
+      dev.scorestream.security.BearerAuth auth,
+      dev.scorestream.security.PemTls tls) {
+    return GrpcInferenceServer.start(
+        new GrpcInferenceServer.Settings(
+            "127.0.0.1",
+            0,
+            4 << 20,
+            Duration.ofSeconds(10),
+            Duration.ofSeconds(1),
+            GrpcInferenceServer.Limits.DEFAULT,
+            auth,
+            tls),
+        service,
+        "scorestream",
+        () -> "9.9",
+        (protocol, outcome, rows, nanos) -> {});
+  }
+
+  /** The logistic test model behind the reader schema's rules and features. */
+  static EventScorer scorer() {
+    return new EventScorer(
+        RecordValidator.forSchema(READER),
+        FeatureExtractor.forSchema(READER),
+        new ActiveModel(new ModelScorer(TestModels.logistic())));
+  }
+
   final List<AutoCloseable> opened = new ArrayList<>();
   final List<String> answered = new java.util.concurrent.CopyOnWriteArrayList<>();
 
