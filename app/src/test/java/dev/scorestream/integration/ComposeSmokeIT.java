@@ -31,11 +31,11 @@ import org.testcontainers.DockerClientFactory;
  * them (with the locally built images substituted through the image variables, and secrets from
  * deploy/compose/make-secrets.sh): Kafka over SASL_SSL with ACLs, the registry over HTTPS, and the
  * scorer logged in as its least-privileged principal, scoring only over TLS and with the token from
- * the secrets. Messy events are scored or dead-lettered
- * exactly once, Prometheus scrapes the scorer's management port and loads the alert rules, the
- * scorer runs within its resource limits, and everything goes down again. The secured variant
- * overrides only the wire: the plain file's services, topics and limits are what runs. Grafana's
- * image cannot be built offline: its provisioning is checked by {@code MonitoringConfigIT} instead.
+ * the secrets. Messy events are scored or dead-lettered exactly once, Prometheus scrapes the
+ * scorer's management port and loads the alert rules, the scorer runs within its resource limits,
+ * and everything goes down again. The secured variant overrides only the wire: the plain file's
+ * services, topics and limits are what runs. Grafana's image cannot be built offline: its
+ * provisioning is checked by {@code MonitoringConfigIT} instead.
  */
 class ComposeSmokeIT {
 
@@ -107,8 +107,7 @@ class ComposeSmokeIT {
       assertThat(curl("--cacert", ca, "-H", "Authorization: Bearer " + token, model))
           .isEqualTo("200");
       assertThat(curl("--cacert", ca, model)).isEqualTo("401");
-      assertThat(curl("--cacert", ca, "-H", "Authorization: Bearer wrong", model))
-          .isEqualTo("401");
+      assertThat(curl("--cacert", ca, "-H", "Authorization: Bearer wrong", model)).isEqualTo("401");
       assertThat(curl("http://127.0.0.1:8080/v1/model")).isNotEqualTo("200");
 
       await()

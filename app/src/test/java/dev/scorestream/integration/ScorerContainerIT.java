@@ -2,6 +2,9 @@ package dev.scorestream.integration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.github.dockerjava.api.model.AccessMode;
+import com.github.dockerjava.api.model.Bind;
+import com.github.dockerjava.api.model.Volume;
 import dev.scorestream.fixtures.LocalImages;
 import dev.scorestream.fixtures.MessyTraffic;
 import dev.scorestream.samples.ConservationCheck;
@@ -27,7 +30,6 @@ import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.output.Slf4jLogConsumer;
 import org.testcontainers.containers.wait.strategy.Wait;
 import org.testcontainers.utility.DockerImageName;
-import org.testcontainers.utility.MountableFile;
 
 /**
  * The three images as a user runs them (scorer, Kafka, registry; host networking, ports picked
@@ -126,22 +128,29 @@ class ScorerContainerIT {
                     String.valueOf(managementPort),
                     "SCORER_APPLICATION_ID",
                     "container-it"))
-            // Copied in, not bind-mounted: Testcontainers checks bind mounts with an alpine image
-            // we cannot pull.
-            .withCopyFileToContainer(MountableFile.forHostPath(models, 0755), "/models")
             // As deploy/k8s runs it: a read-only root filesystem, with writable scratch space
-            // only where the scorer writes (RocksDB's native library in /tmp, state.dir).
+            // only where the scorer writes: /tmp, where RocksDB unpacks its native library (so
+            // not noexec, which is tmpfs's default), and state.dir.
             .withTmpFs(
                 Map.of(
-                    "/tmp", "rw,size=256m", "/var/lib/scorer", "rw,size=512m,uid=10001,gid=10001"))
+                    "/tmp",
+                    "rw,exec,size=256m",
+                    "/var/lib/scorer",
+                    "rw,size=512m,uid=10001,gid=10001"))
             .withCreateContainerCmdModifier(
                 cmd ->
                     cmd.getHostConfig()
+                        // Bound read-only through the Docker API itself: Testcontainers' own binds
+                        // check them with an alpine image we cannot pull, and nothing can be
+                        // copied into a read-only root filesystem.
+                        .withBinds(
+                            new Bind(models.toString(), new Volume("/models"), AccessMode.ro))
                         .withReadonlyRootfs(true)
                         .withMemory(768L * 1024 * 1024)
                         .withNanoCPUs(1_500_000_000L))
             .waitingFor(Wait.forHealthcheck().withStartupTimeout(Duration.ofMinutes(2)))
-            .withLogConsumer(new Slf4jLogConsumer(LoggerFactory.getLogger("container.scorer")));
+            .withLogConsumer(
+                new Slf4jLogConsumer(LoggerFactory.getLogger("dev.scorestream.container.scorer")));
     scorer.start();
   }
 
