@@ -31,12 +31,10 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -89,11 +87,7 @@ class LabModelsIT {
 
   @Test
   void shouldServeTheNotebooksModelsWithTheNotebooksAnswers(EmbeddedStack stack) throws Exception {
-    Optional<String> python = Python.with("xgboost", "sklearn", "onnx");
-    if (Python.required()) {
-      assertThat(python).as("a python3 that imports xgboost, sklearn and onnx").isPresent();
-    }
-    Assumptions.assumeTrue(python.isPresent(), "no python3 with xgboost, sklearn and onnx");
+    String python = Python.orSkip("xgboost", "sklearn", "onnx");
 
     PaymentGenerator generator = new PaymentGenerator(READER, 21);
     List<LabelledRecord> rows = new ArrayList<>();
@@ -117,7 +111,7 @@ class LabModelsIT {
 
     Path lab = dir.resolve("lab");
     Python.run(
-        python.get(),
+        python,
         Duration.ofMinutes(5),
         NOTEBOOK.toString(),
         "--data",

@@ -7,11 +7,9 @@ import dev.scorestream.testkit.Python;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,11 +34,7 @@ class OpenInferenceClientsIT {
 
   @Test
   void shouldAnswerAPythonClientGeneratedFromTheProtoLikeV1() throws Exception {
-    Optional<String> python = Python.with("grpc", "grpc_tools");
-    if (Python.required()) {
-      assertThat(python).as("a python3 that imports grpc and grpc_tools").isPresent();
-    }
-    Assumptions.assumeTrue(python.isPresent(), "no python3 with grpcio and grpc_tools");
+    String python = Python.orSkip("grpc", "grpc_tools");
 
     Path jar = Path.of("target", "scorer-demo.jar").toAbsolutePath();
     Path out = dir.resolve("demo.out");
@@ -61,7 +55,7 @@ class OpenInferenceClientsIT {
       Matcher endpoints = awaitEndpoints(demo, out, dir.resolve("demo.err"), Duration.ofMinutes(3));
       Process client =
           new ProcessBuilder(
-                  python.get(),
+                  python,
                   CLIENT.toString(),
                   "--http",
                   endpoints.group(1),
@@ -81,7 +75,7 @@ class OpenInferenceClientsIT {
           .contains("gRPC errors: INVALID_ARGUMENT naming rows 1 and 3")
           .contains("OK: REST v1, REST V2 and gRPC agree");
 
-      String snippet = runDocumentedSnippet(python.get(), endpoints.group(2));
+      String snippet = runDocumentedSnippet(python, endpoints.group(2));
       assertThat(snippet)
           .startsWith("True\n")
           .contains("['FRAUD', 'LEGIT'] [")

@@ -45,6 +45,20 @@ public final class Python {
     return output;
   }
 
+  /**
+   * The interpreter that imports every one of {@code modules}. Without one the calling test is
+   * skipped, or fails where {@value #REQUIRE_ENV} is set.
+   */
+  public static String orSkip(String... modules) {
+    Optional<String> python = with(modules);
+    String needed = "a python3 that imports " + String.join(", ", modules);
+    if (python.isEmpty() && required()) {
+      throw new AssertionError(needed + " (" + REQUIRE_ENV + " is set)");
+    }
+    org.junit.jupiter.api.Assumptions.assumeTrue(python.isPresent(), "no " + needed);
+    return python.orElseThrow();
+  }
+
   /** The interpreter, or empty when none imports every one of {@code modules}. */
   public static Optional<String> with(String... modules) {
     List<String> candidates =
