@@ -14,6 +14,7 @@ import dev.scorestream.codec.WireFormatDecoder;
 import dev.scorestream.codec.WireFormatEncoder;
 import dev.scorestream.config.ScorerConfig;
 import dev.scorestream.fixtures.CliRun;
+import dev.scorestream.fixtures.LogCapture;
 import dev.scorestream.fixtures.RunningPipeline;
 import dev.scorestream.registry.RegistrySettings;
 import dev.scorestream.registry.SchemaRegistryClient;
@@ -131,9 +132,12 @@ class SecuredKafkaIT {
 
   static SecuredKafka secured;
   static final Map<String, String> PASSWORDS = new HashMap<>();
+  static LogCapture logs;
+  static final List<String> TOOL_OUTPUT = new ArrayList<>();
 
   @BeforeAll
   static void startSecuredBroker() {
+    logs = LogCapture.begin();
     secured = SecuredKafka.start();
     for (String user : List.of("scorer", "inspector", "replayer", "trainer", "exporter")) {
       PASSWORDS.put(user, UUID.randomUUID().toString());
@@ -155,6 +159,26 @@ class SecuredKafkaIT {
     if (secured != null) {
       secured.close();
     }
+    // Every log line of the run (the scorer's, the tools', Kafka's own down to INFO, the broker's)
+    // and every tool's output: no password the run used may appear in any of them.
+    try (LogCapture captured = logs) {
+      List<String> text = new ArrayList<>(captured.lines());
+      text.addAll(TOOL_OUTPUT);
+      assertThat(text).as("log lines captured").hasSizeGreaterThan(100);
+      PASSWORDS.forEach(
+          (user, password) ->
+              assertThat(text)
+                  .as("the password of " + user + " in the logs or a tool's output")
+                  .noneMatch(line -> line.contains(password)));
+    }
+  }
+
+  /** A scorer command, its output kept for the search for secrets. */
+  static CliRun cli(String... args) {
+    CliRun run = CliRun.of(args);
+    TOOL_OUTPUT.add(run.out());
+    TOOL_OUTPUT.add(run.err());
+    return run;
   }
 
   @Test
@@ -244,7 +268,7 @@ class SecuredKafkaIT {
     String registry = stack.registry().url();
     assertSucceeds(inspectDeadLetters(sasl, scramConfig("inspector")));
     CliRun replay =
-        CliRun.of(
+        cli(
             "replay",
             "--dlq-topic",
             DLQ,
@@ -255,7 +279,7 @@ class SecuredKafkaIT {
     assertSucceeds(replay);
     assertThat(replay.out()).contains("RULE_VIOLATION -> " + EVENTS);
     assertSucceeds(
-        CliRun.of(
+        cli(
             "features",
             "--from-topic",
             EVENTS,
@@ -270,7 +294,7 @@ class SecuredKafkaIT {
             "--out",
             dir.resolve("features.avro").toString()));
     assertSucceeds(
-        CliRun.of(
+        cli(
             "train",
             "--from-topic",
             TRAINING,
@@ -283,7 +307,7 @@ class SecuredKafkaIT {
             "--out",
             dir.resolve("retrained").toString()));
     assertSucceeds(
-        CliRun.of(
+        cli(
             "export",
             "--from-topic",
             TRAINING,
@@ -309,7 +333,7 @@ class SecuredKafkaIT {
 
   private static CliRun inspectDeadLetters(String bootstrapServers, String clientConfig) {
     CliRun run =
-        CliRun.of(
+        cli(
             "dlq",
             "inspect",
             "--dlq-topic",
