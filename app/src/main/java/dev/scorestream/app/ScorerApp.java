@@ -14,6 +14,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
 import java.util.Optional;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
@@ -83,7 +84,7 @@ public final class ScorerApp implements AutoCloseable {
    * instance; a missing ACL with one line naming it.
    */
   static StreamThreadExceptionResponse onStreamThreadFailure(
-      Throwable error, String applicationId) {
+      Throwable error, String applicationId, List<String> topicsRead) {
     if (hasCause(error, RegistryUnavailableException.class)) {
       LOG.warn("stream thread restarts after a registry outage: {}", error.getMessage());
       return StreamThreadExceptionResponse.REPLACE_THREAD;
@@ -97,7 +98,7 @@ public final class ScorerApp implements AutoCloseable {
         return StreamThreadExceptionResponse.REPLACE_THREAD;
       }
     }
-    Optional<String> denied = AuthorizationFailures.describe(error, applicationId);
+    Optional<String> denied = AuthorizationFailures.describe(error, applicationId, topicsRead);
     if (denied.isPresent()) {
       LOG.error("{}; shutting down this instance", denied.get());
       return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;

@@ -76,6 +76,7 @@ final class Startup {
 
   ServingSetup serving;
   SchemaRegistryClient registry;
+  PipelineAccess access;
   Map<String, Integer> partitions;
   Set<String> reportedChanges = Set.of();
   SchemaChangeMetrics schemaChangeMetrics;
@@ -105,13 +106,13 @@ final class Startup {
   void topics() {
     registry = new SchemaRegistryClient(PipelineConfig.registrySettings(config));
     // Before anything reads or creates a topic: a missing ACL is named, not met as a dead thread.
-    new AclPreflight(StreamsProperties.clients(config))
-        .check(
-            PipelineAccess.of(
-                config,
-                serving.enrichment().references().stream()
-                    .map(EnrichmentSpec.Reference::topic)
-                    .toList()));
+    access =
+        PipelineAccess.of(
+            config,
+            serving.enrichment().references().stream()
+                .map(EnrichmentSpec.Reference::topic)
+                .toList());
+    new AclPreflight(StreamsProperties.clients(config)).check(access);
     partitions = TopicChecks.checkTopicsExist(config, serving.enrichment());
     // A topic created just now holds nothing, and its metadata may not have reached every broker.
     if (config.getBoolean(ScorerConfig.SCHEMA_CHANGES_ENABLED)
@@ -223,7 +224,7 @@ final class Startup {
     eventScorer.lookUpIn(ContextStores.lookup(streams, partitions.get(events)));
     String applicationId = config.getString(ScorerConfig.APPLICATION_ID);
     streams.setUncaughtExceptionHandler(
-        error -> ScorerApp.onStreamThreadFailure(error, applicationId));
+        error -> ScorerApp.onStreamThreadFailure(error, applicationId, access.topicsRead()));
     streams.setGlobalStateRestoreListener(new RestoreLog(metrics));
     streams.setStateListener(
         (next, previous) -> {

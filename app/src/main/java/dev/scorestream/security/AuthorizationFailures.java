@@ -1,8 +1,11 @@
 package dev.scorestream.security;
 
 import dev.scorestream.config.ScorerConfig;
+import java.util.Collection;
+import java.util.List;
 import java.util.Optional;
 import java.util.TreeSet;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.ClusterAuthorizationException;
 import org.apache.kafka.common.errors.GroupAuthorizationException;
@@ -16,6 +19,9 @@ import org.apache.kafka.common.errors.TransactionalIdAuthorizationException;
  */
 public final class AuthorizationFailures {
 
+  /** The broker's message for TOPIC_AUTHORIZATION_FAILED, as the producer passes it on. */
+  static final String OFFSETS_DENIED = "Topic authorization failed";
+
   private AuthorizationFailures() {}
 
   /**
@@ -25,9 +31,32 @@ public final class AuthorizationFailures {
    * @param applicationId names the transactional-id prefix, which Kafka's exception does not
    */
   public static Optional<String> describe(Throwable error, String applicationId) {
+    return describe(error, applicationId, List.of());
+  }
+
+  /**
+   * The same, and {@code topicsRead} for the failure that names no topic: committing the consumed
+   * offsets inside the transaction ({@code TxnOffsetCommit}) when READ on an input was revoked,
+   * which the producer reports as a plain {@code KafkaException} with the broker's message.
+   *
+   * @param topicsRead the pipeline's input topics
+   */
+  public static Optional<String> describe(
+      Throwable error, String applicationId, Collection<String> topicsRead) {
     for (Throwable cause = error; cause != null; cause = cause.getCause()) {
       if (cause instanceof AuthorizationException denied) {
         return Optional.of(line(denied, applicationId));
+      }
+    }
+    for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+      String message = String.valueOf(cause.getMessage());
+      if (cause instanceof KafkaException && message.contains(OFFSETS_DENIED)) {
+        return Optional.of(
+            "missing ACL: Topic "
+                + new TreeSet<>(topicsRead)
+                + " refused this principal while committing the consumed offsets ("
+                + message
+                + "); the inputs need READ");
       }
     }
     return Optional.empty();

@@ -4,6 +4,8 @@ import dev.scorestream.config.ScorerConfig;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.resource.PatternType;
+import org.apache.kafka.common.resource.ResourceType;
 import org.apache.kafka.streams.StreamsConfig;
 
 /**
@@ -56,6 +58,18 @@ public record PipelineAccess(
         List.copyOf(required),
         applicationId,
         StreamsConfig.EXACTLY_ONCE_V2.equals(config.getString(ScorerConfig.PROCESSING_GUARANTEE)));
+  }
+
+  /** The topics the pipeline reads (its inputs), by name, sorted. */
+  public List<String> topicsRead() {
+    return required.stream()
+        .filter(access -> access.type() == ResourceType.TOPIC)
+        .filter(access -> access.operation() == AclOperation.READ)
+        .filter(access -> access.pattern() == PatternType.LITERAL)
+        .map(RequiredAccess::name)
+        .distinct()
+        .sorted()
+        .toList();
   }
 
   private static void read(List<RequiredAccess> required, ScorerConfig config, String key) {

@@ -7,6 +7,7 @@ import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import ch.qos.logback.core.spi.FilterReply;
+import java.util.List;
 import java.util.Set;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.GroupAuthorizationException;
@@ -47,6 +48,27 @@ class AuthorizationFailuresTest {
                 new TopicAuthorizationException(Set.of("events.labels", "events")), "fraud"))
         .hasValueSatisfying(
             line -> assertThat(line).startsWith("missing ACL: Topic [events, events.labels]"));
+  }
+
+  @Test
+  void shouldNameTheInputsWhenCommittingConsumedOffsetsIsRefused() {
+    Throwable error =
+        new StreamsException(
+            "Error encountered trying to add offsets to a transaction",
+            new KafkaException(
+                "Unexpected error in TxnOffsetCommitResponse: Topic authorization failed."));
+
+    assertThat(AuthorizationFailures.describe(error, "fraud", List.of("events.labels", "events")))
+        .hasValueSatisfying(
+            line ->
+                assertThat(line)
+                    .startsWith("missing ACL: Topic [events, events.labels] refused this principal")
+                    .contains("need READ")
+                    .doesNotContain("\n"));
+    assertThat(
+            AuthorizationFailures.describe(
+                new StreamsException(new KafkaException("Unexpected error in AddOffsets")), "a"))
+        .isEmpty();
   }
 
   @Test
