@@ -788,7 +788,7 @@ public final class ScorerConfig extends AbstractConfig {
               Importance.LOW,
               "0ms: each task writes its partial drift aggregates to its changelog at every commit, so a crash loses"
                   + " nothing. Longer (e.g. 1s): written that often instead, which takes the changelog partitions out of"
-                  + " most transactions (about 40 ms less p99 latency at commit.interval.ms=30), and a crash can lose up"
+                  + " most transactions (about 40 ms less p99 latency at commit.interval=30ms), and a crash can lose up"
                   + " to that much of the drift statistics (never predictions). Rebalances and shutdowns lose nothing.")
           .define(
               DRIFT_MIN_COUNT,
