@@ -1,6 +1,7 @@
 package dev.scorestream.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.BufferedReader;
@@ -41,17 +42,11 @@ class ScorerHttpServerLimitsTest {
                 HttpResponse.BodyHandlers.ofString()));
       }
       // one request holds the only thread, one waits in the queue: the rest are refused at once
-      List<HttpResponse<String>> refused = new ArrayList<>();
-      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-      while (refused.size() < 30 && System.nanoTime() < deadline) {
-        refused.clear();
-        for (CompletableFuture<HttpResponse<String>> call : flood) {
-          if (call.isDone() && !call.isCompletedExceptionally()) {
-            refused.add(call.join());
-          }
-        }
-        Thread.sleep(50);
-      }
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .pollInterval(Duration.ofMillis(50))
+          .until(() -> answered(flood).size() >= 30);
+      List<HttpResponse<String>> refused = answered(flood);
       assertThat(refused).hasSizeGreaterThanOrEqualTo(30);
       HttpResponse<String> first = refused.get(0);
       assertThat(first.statusCode()).isEqualTo(503);
@@ -163,5 +158,13 @@ class ScorerHttpServerLimitsTest {
     return client.send(
         HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(),
         HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** The responses of the calls that completed so far. */
+  static List<HttpResponse<String>> answered(List<CompletableFuture<HttpResponse<String>>> calls) {
+    return calls.stream()
+        .filter(call -> call.isDone() && !call.isCompletedExceptionally())
+        .map(CompletableFuture::join)
+        .toList();
   }
 }
