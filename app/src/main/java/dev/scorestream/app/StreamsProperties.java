@@ -2,6 +2,7 @@ package dev.scorestream.app;
 
 import dev.scorestream.config.ScorerConfig;
 import dev.scorestream.topology.OutputFailureHandler;
+import dev.scorestream.topology.ScoringTopology;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -86,6 +87,11 @@ public final class StreamsProperties {
     props.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDb.class);
     props.put(
         BoundedRocksDb.MEMORY_BYTES, config.getInt(ScorerConfig.ROCKSDB_MEMORY_MB) * 1024L * 1024L);
+    props.put(BoundedRocksDb.SNAPSHOT_STORE, ScoringTopology.FEEDBACK_STORE);
+    props.put(
+        BoundedRocksDb.SNAPSHOT_TTL_SECONDS,
+        Long.toString(
+            Math.max(1, config.getDuration(ScorerConfig.FEEDBACK_RETENTION).toSeconds())));
     String stateDir = config.getString(ScorerConfig.STATE_DIR);
     if (!stateDir.isEmpty()) {
       props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir);

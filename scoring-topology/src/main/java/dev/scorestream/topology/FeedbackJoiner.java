@@ -16,19 +16,17 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.WindowStore;
-import org.apache.kafka.streams.state.WindowStoreIterator;
 
 /**
- * Joins labels with stored predictions by event id. Predictions are kept in a changelogged window
- * store (RocksDB) for the configured retention, stamped with their event time. A joined prediction
- * is replaced by a small "labelled" marker, so a second label for the same event is counted as a
- * duplicate and never yields a second training example.
+ * Joins labels with stored predictions by event id. Predictions are kept in the {@link
+ * SnapshotStore} (RocksDB, changelogged once per commit) for the configured retention. A joined
+ * prediction is replaced by a small "labelled" marker, so a second label for the same event is
+ * counted as a duplicate and never yields a second training example.
  *
- * <p>Labels reach this task through a repartition topic, and so do predictions whose event was on
- * another partition, so a label can overtake the prediction it judges. A label that finds nothing
- * waits in a changelogged buffer for {@code labelWait} (wall clock): the prediction, when it
- * arrives, joins it; a label still alone after the wait counts as unmatched.
+ * <p>Labels and predictions that were on another partition reach this task through repartition
+ * topics, and labels come from their own topic, so a label can overtake the prediction it judges. A
+ * label that finds nothing waits in a changelogged buffer for {@code labelWait} (wall clock): the
+ * prediction, when it arrives, joins it; a label still alone after the wait counts as unmatched.
  */
 final class FeedbackJoiner implements Processor<Bytes, FeedbackInput, Bytes, FeedbackResult> {
 
@@ -44,7 +42,7 @@ final class FeedbackJoiner implements Processor<Bytes, FeedbackInput, Bytes, Fee
   private final PredictionSnapshots snapshots;
   private final OutcomeListener listener;
   private ProcessorContext<Bytes, FeedbackResult> context;
-  private WindowStore<Bytes, byte[]> predictions;
+  private SnapshotStore predictions;
   private KeyValueStore<Bytes, byte[]> waiting;
 
   FeedbackJoiner(
@@ -63,7 +61,7 @@ final class FeedbackJoiner implements Processor<Bytes, FeedbackInput, Bytes, Fee
   @Override
   public void init(ProcessorContext<Bytes, FeedbackResult> context) {
     this.context = context;
-    this.predictions = context.getStateStore(predictionStoreName);
+    this.predictions = SnapshotStore.of(context.getStateStore(predictionStoreName));
     this.waiting = context.getStateStore(labelStoreName);
     Duration every =
         labelWait.compareTo(Duration.ofSeconds(1)) < 0 ? labelWait : Duration.ofSeconds(1);
@@ -76,44 +74,45 @@ final class FeedbackJoiner implements Processor<Bytes, FeedbackInput, Bytes, Fee
   @Override
   public void process(Record<Bytes, FeedbackInput> record) {
     if (record.value() instanceof FeedbackInput.Prediction prediction) {
-      store(record.key(), prediction.snapshot(), record.timestamp());
+      store(record.key(), prediction.snapshot());
       return;
     }
     FeedbackInput.Label label = (FeedbackInput.Label) record.value();
-    KeyValue<Long, byte[]> stored = newest(record.key());
+    byte[] stored = predictions.get(record.key());
     if (stored == null) {
       if (waiting.get(record.key()) != null) {
         emit(record.key(), new FeedbackResult.Duplicate(label.eventId(), "", label.labelTime()));
       } else {
         waiting.put(record.key(), Waiting.encode(label, context.currentSystemTimeMs()));
       }
-    } else if (stored.value.length > 0 && stored.value[0] == LABELLED) {
+    } else if (stored.length > 0 && stored[0] == LABELLED) {
       emit(
           record.key(),
           new FeedbackResult.Duplicate(
               label.eventId(),
-              new String(stored.value, 1, stored.value.length - 1, StandardCharsets.UTF_8),
+              new String(stored, 1, stored.length - 1, StandardCharsets.UTF_8),
               label.labelTime()));
     } else {
-      join(record.key(), stored.value, stored.key, label);
+      join(record.key(), stored, label);
     }
   }
 
   /** Stores a prediction, or joins it at once with a label that arrived first. */
-  private void store(Bytes key, byte[] snapshot, long eventTime) {
-    byte[] early = waiting.get(key);
+  private void store(Bytes key, byte[] snapshot) {
+    // Labels rarely overtake their predictions: most of the time none waits, and no lookup is due.
+    byte[] early = waiting.approximateNumEntries() == 0 ? null : waiting.get(key);
     if (early == null) {
-      predictions.put(key, snapshot, eventTime);
+      predictions.append(key, snapshot);
       return;
     }
     waiting.delete(key);
-    join(key, snapshot, eventTime, Waiting.decode(early).label());
+    join(key, snapshot, Waiting.decode(early).label());
   }
 
-  private void join(Bytes key, byte[] snapshotBytes, long eventTime, FeedbackInput.Label label) {
+  private void join(Bytes key, byte[] snapshotBytes, FeedbackInput.Label label) {
     PredictionSnapshots.Snapshot snapshot = snapshots.decode(label.eventId(), snapshotBytes);
     String truth = label.label() != null ? label.label() : Double.toString(label.value());
-    predictions.put(key, marker(snapshot.modelVersion()), eventTime);
+    predictions.append(key, marker(snapshot.modelVersion()));
     emit(key, new FeedbackResult.Matched(snapshot, truth, label.value(), label.labelTime()));
   }
 
@@ -140,16 +139,6 @@ final class FeedbackJoiner implements Processor<Bytes, FeedbackInput, Bytes, Fee
           new FeedbackResult.Unmatched(
               entry.value.label().eventId(), entry.value.label().labelTime()));
     }
-  }
-
-  private KeyValue<Long, byte[]> newest(Bytes key) {
-    KeyValue<Long, byte[]> newest = null;
-    try (WindowStoreIterator<byte[]> found = predictions.fetch(key, 0L, Long.MAX_VALUE)) {
-      while (found.hasNext()) {
-        newest = found.next();
-      }
-    }
-    return newest;
   }
 
   private static byte[] marker(String modelVersion) {

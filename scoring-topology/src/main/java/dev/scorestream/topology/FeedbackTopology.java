@@ -12,7 +12,6 @@ import dev.scorestream.model.ModelScorer;
 import dev.scorestream.schemas.Contracts;
 import dev.scorestream.serving.EventScorer;
 import dev.scorestream.serving.Outcome;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -37,7 +36,9 @@ import org.apache.kafka.streams.state.Stores;
  *               local     -------------------------------------------------+
  *               elsewhere -> [feedback-predictions, input's partitions] ----+
  *   events.labels -> decode, check -> invalid -> events.dlq                 |
- *                                  -> valid, by event id -> [feedback-labels] --> join (store)
+ *                                  -> valid, by event id                    |
+ *                                       local     --------------------------+--> join (store)
+ *                                       elsewhere -> [feedback-labels] -----+
  *   join -> matched -> events.training (TrainingExample)
  *        -> all     -> performance partials -> [1 partition] -> merge -> events.performance
  * </pre>
@@ -94,14 +95,12 @@ final class FeedbackTopology {
             .split(Named.as("prediction-snapshot-"))
             .branch((key, snapshot) -> snapshot.local(), Branched.as("local"))
             .defaultBranch(Branched.as("elsewhere"));
-    KStream<Bytes, FeedbackInput> travelled =
+    KStream<Bytes, byte[]> elsewhere =
         placed
             .get("prediction-snapshot-elsewhere")
-            .mapValues(SnapshotProcessor.Placed::snapshot, Named.as("feedback-prediction-bytes"))
-            .repartition(
-                Repartitioned.with(Serdes.Bytes(), Serdes.ByteArray())
-                    .withName("feedback-predictions")
-                    .withNumberOfPartitions(feedback.partitions()))
+            .mapValues(SnapshotProcessor.Placed::snapshot, Named.as("feedback-prediction-bytes"));
+    KStream<Bytes, FeedbackInput> travelled =
+        toTheJoin(elsewhere, "feedback-predictions")
             .mapValues(FeedbackInput.Prediction::new, Named.as("feedback-prediction"));
     return placed
         .get("prediction-snapshot-local")
@@ -144,26 +143,42 @@ final class FeedbackTopology {
   }
 
   /**
-   * Valid labels, keyed by their event id and repartitioned like the prediction snapshots, so each
-   * meets its prediction on the same task whatever partitioner (or key) its producer used: a label
-   * written by a client whose default partitioner is not Kafka's murmur2 (librdkafka's, say) would
-   * otherwise wait on a task that never sees its prediction.
+   * Valid labels, keyed by their event id, on the task that holds their prediction. A label already
+   * there (keyed by its event id with Kafka's default partitioner, on a labels topic with the
+   * input's partition count) goes straight to the join; any other is repartitioned like the
+   * prediction snapshots, so each meets its prediction whatever partitioner (or key) its producer
+   * used: a label written by a client whose default partitioner is not Kafka's murmur2
+   * (librdkafka's, say) would otherwise wait on a task that never sees its prediction.
    */
   private KStream<Bytes, FeedbackInput> labelsByEventId(KStream<Bytes, FeedbackInput> labels) {
-    return labels
-        .map(
-            (key, input) -> {
-              FeedbackInput.Label label = (FeedbackInput.Label) input;
-              return KeyValue.pair(
-                  Bytes.wrap(label.eventId().getBytes(StandardCharsets.UTF_8)),
-                  LabelCodec.encode(label));
-            },
-            Named.as("label-by-event-id"))
-        .repartition(
-            Repartitioned.with(Serdes.Bytes(), Serdes.ByteArray())
-                .withName("feedback-labels")
-                .withNumberOfPartitions(feedback.partitions()))
-        .mapValues(bytes -> (FeedbackInput) LabelCodec.decode(bytes), Named.as("feedback-label"));
+    Map<String, KStream<Bytes, LabelPlacementProcessor.Placed>> placed =
+        labels
+            .process(
+                LabelPlacementProcessor.supplier(feedback.partitions()),
+                Named.as("label-placement"))
+            .split(Named.as("label-placed-"))
+            .branch((key, label) -> label.local(), Branched.as("local"))
+            .defaultBranch(Branched.as("elsewhere"));
+    KStream<Bytes, byte[]> elsewhere =
+        placed
+            .get("label-placed-elsewhere")
+            .mapValues(label -> LabelCodec.encode(label.label()), Named.as("label-by-event-id"));
+    KStream<Bytes, FeedbackInput> travelled =
+        toTheJoin(elsewhere, "feedback-labels")
+            .mapValues(
+                bytes -> (FeedbackInput) LabelCodec.decode(bytes), Named.as("feedback-label"));
+    return placed
+        .get("label-placed-local")
+        .mapValues(label -> (FeedbackInput) label.label(), Named.as("feedback-label-local"))
+        .merge(travelled, Named.as("feedback-labels-all"));
+  }
+
+  /** Records sent through the repartition topic {@code name} to the join's partitions. */
+  private KStream<Bytes, byte[]> toTheJoin(KStream<Bytes, byte[]> records, String name) {
+    return records.repartition(
+        Repartitioned.with(Serdes.Bytes(), Serdes.ByteArray())
+            .withName(name)
+            .withNumberOfPartitions(feedback.partitions()));
   }
 
   private KStream<Bytes, FeedbackResult> join(
@@ -171,11 +186,11 @@ final class FeedbackTopology {
       KStream<Bytes, FeedbackInput> labels,
       Supplier<PredictionSnapshots> snapshots) {
     builder.addStateStore(
-        Stores.windowStoreBuilder(
-            Stores.persistentWindowStore(
-                ScoringTopology.FEEDBACK_STORE, feedback.retention(), Duration.ofMillis(1), false),
-            Serdes.Bytes(),
-            Serdes.ByteArray()));
+        SnapshotStore.builder(
+            ScoringTopology.FEEDBACK_STORE,
+            feedback.retention(),
+            () -> settings.guards().limits().maxInternalRecordBytes(),
+            with.clock()::millis));
     builder.addStateStore(
         Stores.keyValueStoreBuilder(
             Stores.inMemoryKeyValueStore(ScoringTopology.LABEL_WAIT_STORE),

@@ -70,7 +70,10 @@ public final class ScoringTopology {
   static final String DEAD_LETTER = "dead-letter-headers";
   static final String DRIFT_PARTIALS_STORE = "drift-partials";
   static final String DRIFT_WINDOWS_STORE = "drift-windows";
-  static final String FEEDBACK_STORE = "feedback-predictions";
+
+  /** The feedback join's snapshot store, which the app tunes as write-once (FIFO) RocksDB. */
+  public static final String FEEDBACK_STORE = "feedback-snapshots";
+
   static final String LABEL_WAIT_STORE = "feedback-waiting-labels";
   static final String PERFORMANCE_PARTIALS_STORE = "performance-partials";
   static final String PERFORMANCE_WINDOWS_STORE = "performance-windows";

@@ -30,9 +30,6 @@ final class SnapshotProcessor
   /** A snapshot, and whether it belongs to this task. */
   record Placed(byte[] snapshot, boolean local) {}
 
-  /** What the window store's changelog adds to the key: timestamp and sequence number. */
-  static final int WINDOW_KEY_BYTES = 12;
-
   private final PredictionSnapshots snapshots;
   private final Enricher enricher;
   private final OutputGuards guards;
@@ -76,6 +73,14 @@ final class SnapshotProcessor
             challenged.version(), challenged.result().label(), challenged.result().scores());
   }
 
+  /**
+   * The partition whose task joins the labels of the event id {@code key}: Kafka's default
+   * partitioner's choice for that key among {@code partitions}.
+   */
+  static int home(byte[] key, int partitions) {
+    return Utils.toPositive(Utils.murmur2(key)) % partitions;
+  }
+
   @Override
   public void init(ProcessorContext<Bytes, Placed> context) {
     this.context = context;
@@ -98,16 +103,19 @@ final class SnapshotProcessor
             scored.input(),
             enricher == null ? null : enricher.context(scored.event()));
     byte[] key = scored.eventId().getBytes(StandardCharsets.UTF_8);
-    // The snapshot may go through a repartition topic, and goes into the join's changelog, both
-    // created with the broker's default limit: one that would not fit is left out (its label will
-    // find nothing), so it cannot stop the pipeline. The prediction itself is written as usual.
-    if (RecordSize.upperBound(key, snapshot, null) + WINDOW_KEY_BYTES
+    // The snapshot may go through a repartition topic, and goes into a chunk of the join's
+    // changelog, both created with the broker's default limit: one that would not fit alone is
+    // left out (its label will find nothing), so it cannot stop the pipeline. The prediction itself
+    // is written as usual.
+    if (RecordSize.upperBound(key, snapshot, null)
+                + SnapshotChunks.OVERHEAD_BYTES
+                + SnapshotChunks.ENTRY_OVERHEAD_BYTES
             > guards.limits().maxInternalRecordBytes()
         || guards.refused().refusedAny(OutputFailureHandler.source(context))) {
       listener.outputSkipped("feedback_snapshot");
       return;
     }
-    int home = Utils.toPositive(Utils.murmur2(key)) % partitions;
+    int home = home(key, partitions);
     // The task's partition, not the record's: after the entity repartition a record carries its
     // source coordinates, but it is the task that meets the labels of its partition.
     int here = context.taskId().partition();

@@ -317,6 +317,19 @@ class FeedbackTopologyTest {
     }
     label(ids.get(2), PaymentGenerator.LEGIT, LABELS_AT + 1);
 
+    // Labels keyed by event id on their prediction's partition go straight to the join; only the
+    // others take the labels repartition topic.
+    long labelsElsewhere =
+        travelling
+            + (Utils.toPositive(Utils.murmur2(ids.get(2).getBytes(StandardCharsets.UTF_8)))
+                        % partitions
+                    != 0
+                ? 1
+                : 0);
+    assertThat(
+            TopologyFixture.output(driver, "scoring-test-feedback-labels-repartition")
+                .getQueueSize())
+        .isEqualTo(labelsElsewhere);
     WireFormatDecoder decoder =
         new WireFormatDecoder(TopologyFixture.TRAINING, TopologyFixture.REGISTRY);
     List<TestRecord<Bytes, byte[]>> examples = training.readRecordsToList();

@@ -74,7 +74,8 @@ public final class RecoveryRun {
   }
 
   /**
-   * @param storeRecords records in the feedback store's changelog before the crash
+   * @param storeRecords records in the feedback store's changelog before the crash: chunks, each
+   *     holding the snapshots of one commit (or part of one)
    * @param restored records restored into every store after the restart (Streams restore listener)
    * @param restoredFeedback of those, into the feedback store
    * @param toReady from the restart to {@code /health/pipeline} (pipeline healthy)
@@ -143,10 +144,10 @@ public final class RecoveryRun {
       }
       Map<String, Double> restored = restored(managementPort);
       long total = restored.values().stream().mapToLong(Double::longValue).sum();
-      long feedback = restored.getOrDefault("feedback-predictions", 0.0).longValue();
+      long feedback = restored.getOrDefault("feedback-snapshots", 0.0).longValue();
       say(
-          "restart: ready in %d ms, first new prediction after %d ms; restored %,d records (%,d into"
-              + " the feedback store of %,d)",
+          "restart: ready in %d ms, first new prediction after %d ms; restored %,d records (%,d"
+              + " chunks into the feedback store, of %,d in its changelog)",
           ready.toMillis(), firstPrediction.toMillis(), total, feedback, storeRecords);
       // Kafka Streams' own words when it wipes a store it cannot trust.
       boolean wiped =
@@ -198,10 +199,9 @@ public final class RecoveryRun {
     say("scored %,d events in %.1f s", options.snapshots(), (System.nanoTime() - started) / 1e9);
     long storeRecords =
         TopicCounts.sum(
-            TopicCounts.endOffsets(admin, "recovery-scorer-feedback-predictions-changelog")
-                .values());
+            TopicCounts.endOffsets(admin, "recovery-scorer-feedback-snapshots-changelog").values());
     say(
-        "feedback store changelog: %,d records; %s",
+        "feedback store changelog: %,d chunk records; %s",
         storeRecords, options.stop() == Stop.KILL ? "kill -9" : "SIGTERM");
     return storeRecords;
   }
