@@ -12,6 +12,7 @@ import org.tribuo.ImmutableFeatureMap;
 import org.tribuo.Model;
 import org.tribuo.Prediction;
 import org.tribuo.classification.Label;
+import org.tribuo.common.xgboost.XGBoostExternalModel;
 import org.tribuo.common.xgboost.XGBoostModel;
 import org.tribuo.impl.ArrayExample;
 import org.tribuo.interop.ExternalModel;
@@ -36,6 +37,7 @@ public final class ModelScorer {
   private final Model<Label> classifier;
   private final Model<Regressor> regressor;
   private final boolean batchHungry;
+  private final XGBoostInJava trees;
 
   /** The most rows an external model hands its native library in one call. */
   static final int NATIVE_BATCH_ROWS = 1024;
@@ -50,9 +52,16 @@ public final class ModelScorer {
         && external.getBatchSize() < NATIVE_BATCH_ROWS) {
       external.setBatchSize(NATIVE_BATCH_ROWS);
     }
-    this.batchHungry = model instanceof ExternalModel<?, ?, ?> || model instanceof XGBoostModel<?>;
-    this.featureMap = artifact.model().getFeatureIDMap();
     boolean regression = artifact.task() == Task.REGRESSION;
+    // An imported XGBoost classifier's trees run in Java when they can: no native call to batch.
+    this.trees =
+        model instanceof XGBoostExternalModel<?> booster && !regression
+            ? XGBoostInJava.of(booster, artifact.metadata().name()).orElse(null)
+            : null;
+    this.batchHungry =
+        trees == null
+            && (model instanceof ExternalModel<?, ?, ?> || model instanceof XGBoostModel<?>);
+    this.featureMap = artifact.model().getFeatureIDMap();
     this.classifier = regression ? null : (Model<Label>) artifact.model();
     this.regressor = regression ? (Model<Regressor>) artifact.model() : null;
   }
@@ -82,9 +91,10 @@ public final class ModelScorer {
   }
 
   /**
-   * True for models behind a native library (imported XGBoost and ONNX models, Tribuo's XGBoost):
-   * each call crosses into it, so one call for many records costs far less than one per record. The
-   * stream scores these in micro-batches; in-JVM models (linear, trees) gain nothing from it.
+   * True for models behind a native library (imported ONNX models, Tribuo's XGBoost, an imported
+   * XGBoost booster whose trees cannot run in Java): each call crosses into it, so one call for
+   * many records costs far less than one per record. The stream scores these in micro-batches;
+   * in-JVM models (linear, trees, imported XGBoost evaluated by {@link XGBoostTrees}) gain nothing.
    */
   public boolean batchHungry() {
     return batchHungry;
@@ -104,6 +114,9 @@ public final class ModelScorer {
    * Predicts; call {@link #hasKnownFeature} first, Tribuo refuses examples with no known feature.
    */
   public ScoreResult score(Example<Label> example) {
+    if (trees != null) {
+      return trees.score(example);
+    }
     if (regressor != null) {
       double value = regressor.predict(asRegression(example)).getOutput().getValues()[0];
       return new ScoreResult(Double.toString(value), Map.of(VALUE, value));
@@ -118,6 +131,10 @@ public final class ModelScorer {
    */
   public List<ScoreResult> scoreAll(List<Example<Label>> examples) {
     List<ScoreResult> results = new ArrayList<>(examples.size());
+    if (trees != null) {
+      examples.forEach(example -> results.add(trees.score(example)));
+      return results;
+    }
     if (regressor != null) {
       List<Example<Regressor>> converted = new ArrayList<>(examples.size());
       examples.forEach(example -> converted.add(asRegression(example)));
