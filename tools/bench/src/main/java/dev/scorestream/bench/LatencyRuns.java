@@ -52,11 +52,26 @@ final class LatencyRuns {
     StringBuilder table = new StringBuilder(header(options));
     Map<String, Object> pipeline = new LinkedHashMap<>();
     for (int rate : options.rates) {
-      Paced run = paced(Variant.DEFAULT, "lat" + rate, rate, options.latencySeconds);
-      pipeline.put(String.valueOf(rate), run.summary());
-      table.append(run.row("default pipeline at " + rate + " events/s"));
+      // The tail of a short run swings with what the broker and the JIT do meanwhile: at 5k/s the
+      // target judges the median p99 of --latency-repeats runs, each reported.
+      int repeats = rate == 5000 ? options.latencyRepeats : 1;
+      List<Double> p99s = new ArrayList<>();
+      for (int repeat = 1; repeat <= repeats; repeat++) {
+        String id = "lat" + rate + (repeat == 1 ? "" : "-" + repeat);
+        Paced run = paced(Variant.DEFAULT, id, rate, options.latencySeconds);
+        pipeline.put(rate + (repeat == 1 ? "" : "-" + repeat), run.summary());
+        table.append(
+            run.row(
+                "default pipeline at " + rate + " events/s" + (repeats == 1 ? "" : " #" + repeat)));
+        p99s.add((double) run.p99());
+      }
       if (rate == 5000) {
-        ctx.report().target("p99 end-to-end default pipeline at 5k/s (ms)", run.p99(), "<=", 100);
+        ctx.report()
+            .target(
+                "p99 end-to-end default pipeline at 5k/s, median of " + repeats + " run(s) (ms)",
+                Report.median(p99s),
+                "<=",
+                100);
       }
     }
     runLabModels(table);

@@ -78,31 +78,16 @@ final class ThroughputRuns {
       stats.put("settings", variant.settings);
       summary.put(variant.title, stats);
       table.append(row(variant.title, stats, ratio));
-      switch (variant) {
-        case DEFAULT -> {
-          ctx.report().target("throughput default pipeline / passthrough", ratio, ">=", 0.40);
-          double rss = (Double) stats.get("peak_rss_mb_max");
-          ctx.report()
-              .target(
-                  "default pipeline peak RSS, feedback store of "
-                      + millions(ctx.expectedPredictions())
-                      + " snapshots (MB)",
-                  rss,
-                  "<=",
-                  512);
-        }
-        case FEEDBACK_OFF ->
-            ctx.report().target("throughput feedback off / passthrough", ratio, ">=", 0.60);
-        case XGBOOST, ONNX ->
-            ctx.report()
-                .target(
-                    "throughput " + variant.title + " (events/s)",
-                    (Double) stats.get("median"),
-                    ">=",
-                    LAB_MODEL_RATE);
-        default -> {}
-      }
+      variantTargets(variant, stats, ratio);
     }
+    ratioTarget(
+        pipeline, Variant.DEFAULT, Variant.FEEDBACK_OFF, "default pipeline / feedback off", 0.70);
+    ratioTarget(
+        pipeline,
+        Variant.XGBOOST,
+        Variant.DEFAULT,
+        "default pipeline, XGBoost / default pipeline",
+        0.80);
     Map<String, Object> reference_ = stats(passthrough);
     summary.put("passthrough", reference_);
     table.append(row("passthrough", reference_, 1.0));
@@ -118,6 +103,54 @@ final class ThroughputRuns {
     }
     ctx.report().results.put("throughput", summary);
     ctx.report().table(table.toString());
+  }
+
+  /** The targets on one variant's own numbers. */
+  private void variantTargets(Variant variant, Map<String, Object> stats, double ratio) {
+    switch (variant) {
+      case DEFAULT -> {
+        ctx.report().target("throughput default pipeline / passthrough", ratio, ">=", 0.25);
+        ctx.report()
+            .target(
+                "CPU per event default pipeline, scorer + broker (us)",
+                (Double) stats.get("cpu_us_per_record_median")
+                    + (Double) stats.get("broker_cpu_us_per_record_median"),
+                "<=",
+                15);
+        double rss = (Double) stats.get("peak_rss_mb_max");
+        ctx.report()
+            .target(
+                "default pipeline peak RSS, feedback store of "
+                    + millions(ctx.expectedPredictions())
+                    + " snapshots (MB)",
+                rss,
+                "<=",
+                512);
+      }
+      case FEEDBACK_OFF ->
+          ctx.report().target("throughput feedback off / passthrough", ratio, ">=", 0.60);
+      case XGBOOST, ONNX ->
+          ctx.report()
+              .target(
+                  "throughput " + variant.title + " (events/s)",
+                  (Double) stats.get("median"),
+                  ">=",
+                  LAB_MODEL_RATE);
+      default -> {}
+    }
+  }
+
+  /** A target on the ratio of two variants' median throughputs, when both ran. */
+  private void ratioTarget(
+      Map<Variant, List<Run>> pipeline, Variant of, Variant to, String title, double threshold) {
+    if (pipeline.containsKey(of) && pipeline.containsKey(to)) {
+      ctx.report()
+          .target(
+              "throughput " + title,
+              Report.median(rates(pipeline.get(of))) / Report.median(rates(pipeline.get(to))),
+              ">=",
+              threshold);
+    }
   }
 
   /**
