@@ -88,7 +88,7 @@ final class XGBoostInJava {
 
   /** The answer Tribuo's XGBoost model gives for {@code example}. */
   ScoreResult score(Example<Label> example) {
-    float[] row = new float[trees.features()];
+    float[] row = new float[trees.rowLength()];
     java.util.Arrays.fill(row, Float.NaN);
     for (Feature feature : example) {
       Integer column = columns.get(feature.getName());

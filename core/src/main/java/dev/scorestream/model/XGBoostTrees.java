@@ -33,12 +33,25 @@ public final class XGBoostTrees {
   private final int classes;
   private final int features;
   private final float baseMargin;
+  private final int rowLength;
+
+  /** The first node of each tree, as an index into {@link #nodes}. */
+  private final int[] roots;
+
   private final int[] treeClass;
-  private final int[][] left;
-  private final int[][] right;
-  private final int[][] feature;
-  private final float[][] split;
-  private final boolean[][] defaultLeft;
+
+  /** Each tree's depth: the steps from its root to its deepest leaf. */
+  private final int[] depth;
+
+  /**
+   * Every tree's nodes, tree after tree, {@value #STRIDE} ints each: the left child's index, the
+   * right child's (a leaf's are its own, so a walk may step past it and stay), the split column
+   * times two plus one when missing values go left, and the split condition's (or leaf value's)
+   * float bits. One array, so a node is one cache line at most and its fields load together.
+   */
+  private final int[] nodes;
+
+  private static final int STRIDE = 4;
 
   private XGBoostTrees(
       Objective objective,
@@ -52,28 +65,99 @@ public final class XGBoostTrees {
     this.features = features;
     this.baseMargin = baseMargin;
     int count = trees.size();
+    int total = 0;
+    for (JsonNode tree : trees) {
+      total += tree.path("left_children").size();
+    }
+    this.roots = new int[count];
     this.treeClass = new int[count];
-    this.left = new int[count][];
-    this.right = new int[count][];
-    this.feature = new int[count][];
-    this.split = new float[count][];
-    this.defaultLeft = new boolean[count][];
+    this.depth = new int[count];
+    this.nodes = new int[total * STRIDE];
+    int offset = 0;
+    int widest = features;
     for (int t = 0; t < count; t++) {
       JsonNode tree = trees.get(t);
       treeClass[t] = info.get(t).asInt();
-      left[t] = ints(tree.get("left_children"));
-      right[t] = ints(tree.get("right_children"));
-      feature[t] = ints(tree.get("split_indices"));
-      split[t] = floats(tree.get("split_conditions"));
-      int[] defaults = ints(tree.get("default_left"));
-      defaultLeft[t] = new boolean[defaults.length];
-      for (int n = 0; n < defaults.length; n++) {
-        defaultLeft[t][n] = defaults[n] != 0;
-      }
       if (treeClass[t] < 0 || treeClass[t] >= classes) {
         throw new IllegalArgumentException("tree " + t + " belongs to class " + treeClass[t]);
       }
+      widest = Math.max(widest, pack(t, tree, offset));
+      int size = tree.path("left_children").size();
+      roots[t] = offset * STRIDE;
+      depth[t] = depth(roots[t], size);
+      offset += size;
     }
+    this.rowLength = Math.max(1, widest);
+  }
+
+  /**
+   * The steps from {@code root} to the deepest leaf of a tree of {@code size} nodes.
+   *
+   * @throws IllegalArgumentException when the children do not form a tree (a node reached twice)
+   */
+  private int depth(int root, int size) {
+    int[] stack = new int[size];
+    int[] level = new int[size];
+    boolean[] seen = new boolean[size];
+    int top = 0;
+    int deepest = 0;
+    stack[top] = root;
+    level[top++] = 0;
+    while (top > 0) {
+      int node = stack[--top];
+      int at = level[top];
+      int local = (node - root) / STRIDE;
+      if (seen[local]) {
+        throw new IllegalArgumentException("XGBoost tree whose nodes do not form a tree");
+      }
+      seen[local] = true;
+      deepest = Math.max(deepest, at);
+      if (nodes[node] != node) {
+        if (top + 2 > size) {
+          throw new IllegalArgumentException("XGBoost tree whose nodes do not form a tree");
+        }
+        stack[top] = nodes[node];
+        level[top++] = at + 1;
+        stack[top] = nodes[node + 1];
+        level[top++] = at + 1;
+      }
+    }
+    return deepest;
+  }
+
+  /** Writes tree {@code t}'s nodes from node {@code offset} on; answers the columns it reads. */
+  private int pack(int t, JsonNode tree, int offset) {
+    int[] lefts = ints(tree.get("left_children"));
+    int[] rights = ints(tree.get("right_children"));
+    int[] splits = ints(tree.get("split_indices"));
+    float[] conditions = floats(tree.get("split_conditions"));
+    int[] defaults = ints(tree.get("default_left"));
+    int size = lefts.length;
+    if (rights.length != size
+        || splits.length != size
+        || conditions.length != size
+        || defaults.length != size) {
+      throw new IllegalArgumentException("tree " + t + " has node arrays of different lengths");
+    }
+    int widest = 0;
+    for (int n = 0; n < size; n++) {
+      boolean leaf = lefts[n] == -1;
+      if (!leaf
+          && (lefts[n] <= 0
+              || lefts[n] >= size
+              || rights[n] <= 0
+              || rights[n] >= size
+              || splits[n] < 0)) {
+        throw new IllegalArgumentException("tree " + t + " node " + n + " has no such child");
+      }
+      int at = (offset + n) * STRIDE;
+      nodes[at] = leaf ? at : (offset + lefts[n]) * STRIDE;
+      nodes[at + 1] = leaf ? at : (offset + rights[n]) * STRIDE;
+      nodes[at + 2] = leaf ? 0 : splits[n] * 2 + (defaults[n] != 0 ? 1 : 0);
+      nodes[at + 3] = Float.floatToRawIntBits(conditions[n]);
+      widest = Math.max(widest, leaf ? 0 : splits[n] + 1);
+    }
+    return widest;
   }
 
   /**
@@ -131,9 +215,14 @@ public final class XGBoostTrees {
     return objective;
   }
 
-  /** Columns the booster was trained on; a row has this many values. */
+  /** Columns the booster was trained on; a row has at least this many values. */
   public int features() {
     return features;
+  }
+
+  /** The length of the rows {@link #predict} reads: every column a split uses. */
+  public int rowLength() {
+    return rowLength;
   }
 
   /** Outputs of {@link #predict}: 1 for binary:logistic, the class count for softprob. */
@@ -142,14 +231,31 @@ public final class XGBoostTrees {
   }
 
   /**
-   * The booster's output for one row of {@link #features()} values (NaN for missing): the
+   * The booster's output for one row of {@link #rowLength()} values (NaN for missing): the
    * probability of the second class for binary:logistic, a probability per class for softprob.
    */
   public float[] predict(float[] row) {
+    if (row.length < rowLength) {
+      throw new IllegalArgumentException(
+          "a row of " + row.length + " values; the trees read " + rowLength);
+    }
     float[] margin = new float[classes];
     java.util.Arrays.fill(margin, baseMargin);
-    for (int t = 0; t < treeClass.length; t++) {
-      margin[treeClass[t]] += leaf(t, row);
+    float[] leaves = new float[STRIDE];
+    int t = 0;
+    // Four trees walked side by side: their node loads overlap instead of waiting on each other.
+    for (; t + STRIDE <= roots.length; t += STRIDE) {
+      leaves4(t, row, leaves);
+      for (int k = 0; k < STRIDE; k++) {
+        margin[treeClass[t + k]] += leaves[k];
+      }
+    }
+    for (; t < roots.length; t++) {
+      int node = roots[t];
+      for (int step = 0; step < depth[t]; step++) {
+        node = step(node, row);
+      }
+      margin[treeClass[t]] += Float.intBitsToFloat(nodes[node + 3]);
     }
     if (objective == Objective.BINARY_LOGISTIC) {
       margin[0] = 1.0f / (1.0f + (float) Math.exp(-margin[0]));
@@ -171,22 +277,37 @@ public final class XGBoostTrees {
     return margin;
   }
 
-  private float leaf(int t, float[] row) {
-    int[] lefts = left[t];
-    int[] rights = right[t];
-    int[] features = feature[t];
-    float[] splits = split[t];
-    int node = 0;
-    while (lefts[node] != -1) {
-      int column = features[node];
-      float value = column < row.length ? row[column] : Float.NaN;
-      if (Float.isNaN(value)) {
-        node = defaultLeft[t][node] ? lefts[node] : rights[node];
-      } else {
-        node = value < splits[node] ? lefts[node] : rights[node];
-      }
+  /**
+   * The leaf values of trees {@code t} to {@code t + 3} for {@code row}, into {@code leaves}: as
+   * many steps as the deepest of the four needs (a leaf steps to itself), no test on the way.
+   */
+  private void leaves4(int t, float[] row, float[] leaves) {
+    int a = roots[t];
+    int b = roots[t + 1];
+    int c = roots[t + 2];
+    int d = roots[t + 3];
+    int steps = Math.max(Math.max(depth[t], depth[t + 1]), Math.max(depth[t + 2], depth[t + 3]));
+    for (int step = 0; step < steps; step++) {
+      a = step(a, row);
+      b = step(b, row);
+      c = step(c, row);
+      d = step(d, row);
     }
-    return splits[node];
+    leaves[0] = Float.intBitsToFloat(nodes[a + 3]);
+    leaves[1] = Float.intBitsToFloat(nodes[b + 3]);
+    leaves[2] = Float.intBitsToFloat(nodes[c + 3]);
+    leaves[3] = Float.intBitsToFloat(nodes[d + 3]);
+  }
+
+  /**
+   * The child {@code row} goes to from {@code node} (a leaf: itself). Without a branch on the data:
+   * NaN compares false, so a missing value goes left only when the node's default is left.
+   */
+  private int step(int node, float[] row) {
+    int split = nodes[node + 2];
+    float x = row[split >>> 1];
+    boolean goLeft = (x < Float.intBitsToFloat(nodes[node + 3])) | ((x != x) & ((split & 1) != 0));
+    return goLeft ? nodes[node] : nodes[node + 1];
   }
 
   private static int[] ints(JsonNode array) {

@@ -199,19 +199,7 @@ public final class BenchMain implements Callable<Integer> {
         "JMH: scoring cost per record vs raw Tribuo predict (3 forks, 5 x 2 s warm-up, 5 x 2 s"
             + " measured each)");
     Collection<RunResult> runs =
-        new Runner(
-                new OptionsBuilder()
-                    .include(
-                        ScoringBenchmark.class.getName()
-                            + "\\.(scoreFromWireBytes|rawTribuoPredict)$")
-                    .forks(3)
-                    .warmupIterations(5)
-                    .warmupTime(TimeValue.seconds(2))
-                    .measurementIterations(5)
-                    .measurementTime(TimeValue.seconds(2))
-                    .jvmArgs("-Xmx512m")
-                    .build())
-            .run();
+        jmh(ScoringBenchmark.class.getName() + "\\.(scoreFromWireBytes|rawTribuoPredict)$", 3);
     Map<String, Object> jmh = new LinkedHashMap<>();
     double scoring = 0;
     double raw = 0;
@@ -234,6 +222,40 @@ public final class BenchMain implements Callable<Integer> {
             "%-44s %14.0f%n%-44s %14.0f%n",
             "JMH scoring per record (ns)", scoring, "JMH raw Tribuo predict (ns)", raw));
     report.target("scoring cost / raw Tribuo predict", scoring / raw, "<=", 1.5);
+    xgboostJmh(report);
+  }
+
+  /** The JMH benchmarks matching {@code include}: 5 x 2 s of warm-up and measurement per fork. */
+  private static Collection<RunResult> jmh(String include, int forks) throws RunnerException {
+    return new Runner(
+            new OptionsBuilder()
+                .include(include)
+                .forks(forks)
+                .warmupIterations(5)
+                .warmupTime(TimeValue.seconds(2))
+                .measurementIterations(5)
+                .measurementTime(TimeValue.seconds(2))
+                .jvmArgs("-Xmx512m")
+                .build())
+        .run();
+  }
+
+  /** The XGBoost lab model per row: in Java, through Tribuo's native batch, the bare booster. */
+  private static void xgboostJmh(Report report) throws RunnerException {
+    say("JMH: an XGBoost booster (100 trees, depth 6) per row, in Java and natively (1 fork)");
+    Collection<RunResult> runs = jmh(XGBoostBenchmark.class.getName(), 1);
+    Map<String, Object> jmh = new LinkedHashMap<>();
+    StringBuilder table = new StringBuilder();
+    for (RunResult run : runs) {
+      String name = run.getParams().getBenchmark();
+      String step = name.substring(name.lastIndexOf('.') + 1);
+      double score = run.getPrimaryResult().getScore();
+      jmh.put(
+          step + "_ns", Map.of("score", score, "error", run.getPrimaryResult().getScoreError()));
+      table.append(String.format("%-44s %14.0f%n", "JMH XGBoost " + step + " (ns/row)", score));
+    }
+    report.results.put("jmh_xgboost", jmh);
+    report.table(table.toString());
   }
 
   private static String gitSha() {
