@@ -652,8 +652,9 @@ public final class ScorerConfig extends AbstractConfig {
               ValidString.in("auto", "on", "off"),
               Importance.MEDIUM,
               "Micro-batching of the model call in the stream. auto: models behind a native library"
-                  + " (imported XGBoost and ONNX) are called once per batch of records, other models"
-                  + " once per record; on: every model; off: one call per record. A batch is always"
+                  + " (imported ONNX, and imported XGBoost boosters whose trees do not run in Java)"
+                  + " are called once per batch of records, other models once per record; on: every"
+                  + " model; off: one call per record. A batch is always"
                   + " scored and written before the task commits, so exactly-once holds.")
           .define(
               SCORING_BATCH_MAX_RECORDS,
