@@ -1,12 +1,12 @@
 package dev.scorestream.app;
 
 import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.turbo.TurboFilter;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.spi.ThrowableProxy;
+import ch.qos.logback.core.filter.Filter;
 import ch.qos.logback.core.spi.FilterReply;
 import dev.scorestream.registry.RegistryUnavailableException;
 import dev.scorestream.topology.OutputFailureHandler;
-import org.slf4j.Marker;
 
 /**
  * Keeps recoveries the scorer handles from reaching the log as errors with stack traces. Kafka
@@ -16,31 +16,24 @@ import org.slf4j.Marker;
  * logs one WARN line of its own for each; this drops Kafka's ERRORs about those two causes, and
  * nothing else.
  */
-public final class RecoveryLogFilter extends TurboFilter {
+public final class RecoveryLogFilter extends Filter<ILoggingEvent> {
 
   /** What Kafka Streams says after a thread was replaced: the scorer's own line says why. */
   static final String REPLACING_THREAD =
       "Replacing thread in the streams uncaught exception handler";
 
   @Override
-  public FilterReply decide(
-      Marker marker, Logger logger, Level level, String format, Object[] params, Throwable t) {
-    if (level == null
-        || !level.isGreaterOrEqual(Level.ERROR)
-        || !logger.getName().startsWith("org.apache.kafka")) {
+  public FilterReply decide(ILoggingEvent event) {
+    if (!event.getLevel().isGreaterOrEqual(Level.ERROR)
+        || !event.getLoggerName().startsWith("org.apache.kafka")) {
       return FilterReply.NEUTRAL;
     }
-    if (REPLACING_THREAD.equals(format) || expected(t) || expected(lastThrowable(params))) {
+    Throwable thrown =
+        event.getThrowableProxy() instanceof ThrowableProxy proxy ? proxy.getThrowable() : null;
+    if (REPLACING_THREAD.equals(event.getMessage()) || expected(thrown)) {
       return FilterReply.DENY;
     }
     return FilterReply.NEUTRAL;
-  }
-
-  /** slf4j's convention: a trailing Throwable argument is the event's exception. */
-  private static Throwable lastThrowable(Object[] params) {
-    return params != null && params.length > 0 && params[params.length - 1] instanceof Throwable t
-        ? t
-        : null;
   }
 
   static boolean expected(Throwable error) {

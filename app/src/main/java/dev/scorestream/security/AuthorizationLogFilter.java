@@ -1,15 +1,15 @@
 package dev.scorestream.security;
 
 import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.turbo.TurboFilter;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.spi.ThrowableProxy;
+import ch.qos.logback.core.filter.Filter;
 import ch.qos.logback.core.spi.FilterReply;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.kafka.common.errors.AuthorizationException;
 import org.slf4j.LoggerFactory;
-import org.slf4j.Marker;
 
 /**
  * Turns Kafka's logs of authorization failures the scorer explains itself into nothing, or one WARN
@@ -25,7 +25,7 @@ import org.slf4j.Marker;
  *       ({@link AuthorizationFailures}), so Kafka's ERROR is dropped.
  * </ul>
  */
-public final class AuthorizationLogFilter extends TurboFilter {
+public final class AuthorizationLogFilter extends Filter<ILoggingEvent> {
 
   /** The task manager's message when the previous purge failed. */
   static final String PURGE_FAILED = "Previous delete-records request has failed";
@@ -39,23 +39,31 @@ public final class AuthorizationLogFilter extends TurboFilter {
   private final AtomicBoolean purgeReported = new AtomicBoolean();
 
   @Override
-  public FilterReply decide(
-      Marker marker, Logger logger, Level level, String format, Object[] params, Throwable t) {
-    if (level == null
-        || !level.isGreaterOrEqual(Level.WARN)
-        || !logger.getName().startsWith("org.apache.kafka.streams")) {
+  public FilterReply decide(ILoggingEvent event) {
+    Level level = event.getLevel();
+    if (!level.isGreaterOrEqual(Level.WARN)
+        || !event.getLoggerName().startsWith("org.apache.kafka.streams")
+        || !(event.getThrowableProxy() instanceof ThrowableProxy thrown)
+        || !denied(thrown.getThrowable())) {
       return FilterReply.NEUTRAL;
     }
-    boolean denied = denied(t) || denied(lastThrowable(params));
-    if (!denied) {
-      return FilterReply.NEUTRAL;
-    }
+    String format = event.getMessage();
     if (format != null && format.startsWith(PURGE_FAILED)) {
       if (purgeReported.compareAndSet(false, true)) {
-        LOG.warn(
-            "missing ACL: DELETE on Topic prefix '{}' (Kafka Streams cannot purge consumed records"
-                + " of its repartition topics, which grow until it is granted; logged once)",
-            internalTopicPrefix(Thread.currentThread().getName()));
+        // An appender drops what its own filter logs on the same thread (Logback's re-entrance
+        // guard): the one warning goes out from a thread of its own.
+        String prefix = internalTopicPrefix(event.getThreadName());
+        Thread report =
+            new Thread(
+                () ->
+                    LOG.warn(
+                        "missing ACL: DELETE on Topic prefix '{}' (Kafka Streams cannot purge"
+                            + " consumed records of its repartition topics, which grow until it is"
+                            + " granted; logged once)",
+                        prefix),
+                "missing-acl-report");
+        report.setDaemon(true);
+        report.start();
       }
       return FilterReply.DENY;
     }
@@ -70,13 +78,6 @@ public final class AuthorizationLogFilter extends TurboFilter {
   static String internalTopicPrefix(String threadName) {
     Matcher matcher = STREAM_THREAD.matcher(threadName);
     return matcher.matches() ? matcher.group(1) + "-" : "<application.id>-";
-  }
-
-  /** slf4j's convention: a trailing Throwable argument is the event's exception. */
-  private static Throwable lastThrowable(Object[] params) {
-    return params != null && params.length > 0 && params[params.length - 1] instanceof Throwable t
-        ? t
-        : null;
   }
 
   private static boolean denied(Throwable error) {

@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.spi.LoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import ch.qos.logback.core.spi.FilterReply;
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import org.apache.kafka.common.KafkaException;
@@ -15,6 +17,7 @@ import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.errors.TransactionalIdAuthorizationException;
 import org.apache.kafka.streams.errors.StreamsException;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
@@ -99,19 +102,20 @@ class AuthorizationFailuresTest {
     Object[] params = {new TopicAuthorizationException("Topic authorization failed.")};
     String format = AuthorizationLogFilter.PURGE_FAILED + ": {}. Try sending the new request now";
 
-    assertThat(filter.decide(null, taskManager, Level.ERROR, format, params, null))
+    assertThat(filter.decide(event(taskManager, Level.ERROR, format, params)))
         .isEqualTo(FilterReply.DENY);
-    assertThat(filter.decide(null, taskManager, Level.ERROR, format, params, null))
+    assertThat(filter.decide(event(taskManager, Level.ERROR, format, params)))
         .isEqualTo(FilterReply.DENY);
     assertThat(
             filter.decide(
-                null,
-                taskManager,
-                Level.ERROR,
-                "something else",
-                new Object[0],
-                new TimeoutException()))
+                event(
+                    taskManager,
+                    Level.ERROR,
+                    "something else",
+                    new Object[] {new TimeoutException()})))
         .isEqualTo(FilterReply.NEUTRAL);
+    // The warning comes from a thread of its own: an appender drops what its filter logs.
+    Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> !logged.list.isEmpty());
     own.detachAppender(logged);
     assertThat(logged.list)
         .singleElement()
@@ -121,5 +125,12 @@ class AuthorizationFailuresTest {
               assertThat(event.getFormattedMessage())
                   .startsWith("missing ACL: DELETE on Topic prefix '<application.id>-'");
             });
+  }
+
+  /** An event as Logback makes it: a trailing Throwable argument becomes the event's exception. */
+  static ILoggingEvent event(
+      ch.qos.logback.classic.Logger logger, Level level, String format, Object[] params) {
+    return new LoggingEvent(
+        ch.qos.logback.classic.Logger.class.getName(), logger, level, format, null, params);
   }
 }
