@@ -1,5 +1,6 @@
 package dev.scorestream.app;
 
+import dev.scorestream.topology.ScoringTopology;
 import java.util.Map;
 import org.apache.kafka.streams.state.RocksDBConfigSetter;
 import org.rocksdb.BlockBasedTableConfig;
@@ -24,9 +25,6 @@ public final class BoundedRocksDb implements RocksDBConfigSetter {
 
   /** Config key under which the app passes the budget in bytes. */
   public static final String MEMORY_BYTES = "scorestream.rocksdb.memory.bytes";
-
-  /** Config key under which the app names the feedback join's snapshot store. */
-  public static final String SNAPSHOT_STORE = "scorestream.rocksdb.snapshot.store";
 
   /** Config key under which the app passes the snapshot store's time to live, in seconds. */
   public static final String SNAPSHOT_TTL_SECONDS = "scorestream.rocksdb.snapshot.ttl.seconds";
@@ -69,8 +67,13 @@ public final class BoundedRocksDb implements RocksDBConfigSetter {
     table.setCacheIndexAndFilterBlocks(true);
     table.setCacheIndexAndFilterBlocksWithHighPriority(true);
     table.setPinTopLevelIndexAndFilter(true);
-    if (storeName.equals(String.valueOf(configs.get(SNAPSHOT_STORE)))) {
-      writeOnce(options, table, Long.parseLong(String.valueOf(configs.get(SNAPSHOT_TTL_SECONDS))));
+    if (storeName.equals(ScoringTopology.FEEDBACK_STORE)) {
+      Object ttl = configs.get(SNAPSHOT_TTL_SECONDS);
+      if (ttl == null) {
+        throw new IllegalStateException(
+            SNAPSHOT_TTL_SECONDS + " is not set for store " + storeName);
+      }
+      writeOnce(options, table, Long.parseLong(String.valueOf(ttl)));
     }
     options.setTableFormatConfig(table);
     options.setWriteBufferManager(memory.writeBuffers());

@@ -2,7 +2,6 @@ package dev.scorestream.app;
 
 import dev.scorestream.config.ScorerConfig;
 import dev.scorestream.topology.OutputFailureHandler;
-import dev.scorestream.topology.ScoringTopology;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -87,7 +86,6 @@ public final class StreamsProperties {
     props.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDb.class);
     props.put(
         BoundedRocksDb.MEMORY_BYTES, config.getInt(ScorerConfig.ROCKSDB_MEMORY_MB) * 1024L * 1024L);
-    props.put(BoundedRocksDb.SNAPSHOT_STORE, ScoringTopology.FEEDBACK_STORE);
     props.put(
         BoundedRocksDb.SNAPSHOT_TTL_SECONDS,
         Long.toString(

@@ -241,14 +241,10 @@ public final class XGBoostTrees {
     }
     float[] margin = new float[classes];
     java.util.Arrays.fill(margin, baseMargin);
-    float[] leaves = new float[STRIDE];
     int t = 0;
     // Four trees walked side by side: their node loads overlap instead of waiting on each other.
-    for (; t + STRIDE <= roots.length; t += STRIDE) {
-      leaves4(t, row, leaves);
-      for (int k = 0; k < STRIDE; k++) {
-        margin[treeClass[t + k]] += leaves[k];
-      }
+    for (; t + 4 <= roots.length; t += 4) {
+      addLeaves4(t, row, margin);
     }
     for (; t < roots.length; t++) {
       int node = roots[t];
@@ -278,10 +274,11 @@ public final class XGBoostTrees {
   }
 
   /**
-   * The leaf values of trees {@code t} to {@code t + 3} for {@code row}, into {@code leaves}: as
-   * many steps as the deepest of the four needs (a leaf steps to itself), no test on the way.
+   * Adds the leaf values of trees {@code t} to {@code t + 3} for {@code row} to their classes'
+   * margins, in tree order: as many steps as the deepest of the four needs (a leaf steps to
+   * itself), no test on the way.
    */
-  private void leaves4(int t, float[] row, float[] leaves) {
+  private void addLeaves4(int t, float[] row, float[] margin) {
     int a = roots[t];
     int b = roots[t + 1];
     int c = roots[t + 2];
@@ -293,10 +290,10 @@ public final class XGBoostTrees {
       c = step(c, row);
       d = step(d, row);
     }
-    leaves[0] = Float.intBitsToFloat(nodes[a + 3]);
-    leaves[1] = Float.intBitsToFloat(nodes[b + 3]);
-    leaves[2] = Float.intBitsToFloat(nodes[c + 3]);
-    leaves[3] = Float.intBitsToFloat(nodes[d + 3]);
+    margin[treeClass[t]] += Float.intBitsToFloat(nodes[a + 3]);
+    margin[treeClass[t + 1]] += Float.intBitsToFloat(nodes[b + 3]);
+    margin[treeClass[t + 2]] += Float.intBitsToFloat(nodes[c + 3]);
+    margin[treeClass[t + 3]] += Float.intBitsToFloat(nodes[d + 3]);
   }
 
   /**

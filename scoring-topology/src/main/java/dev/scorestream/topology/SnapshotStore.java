@@ -125,11 +125,6 @@ final class SnapshotStore extends WrappedStateStore<KeyValueStore<Bytes, byte[]>
             : value.length - (long) replaced.length;
   }
 
-  /** Entries appended since the last commit. */
-  int pendingEntries() {
-    return pending.size();
-  }
-
   @Override
   public byte[] get(Bytes key) {
     byte[] appended = pending.get(key);
