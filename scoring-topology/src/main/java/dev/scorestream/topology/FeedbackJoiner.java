@@ -99,14 +99,27 @@ final class FeedbackJoiner implements Processor<Bytes, FeedbackInput, Bytes, Fee
 
   /** Stores a prediction, or joins it at once with a label that arrived first. */
   private void store(Bytes key, byte[] snapshot) {
-    // Labels rarely overtake their predictions: most of the time none waits, and no lookup is due.
-    byte[] early = waiting.approximateNumEntries() == 0 ? null : waiting.get(key);
-    if (early == null) {
-      predictions.append(key, snapshot);
+    if (appendUnlessAwaited(predictions, waiting, key, snapshot)) {
       return;
     }
-    waiting.delete(key);
+    byte[] early = waiting.delete(key);
     join(key, snapshot, Waiting.decode(early).label());
+  }
+
+  /**
+   * Appends a prediction's snapshot unless a label for it is waiting, in which case nothing is
+   * stored and the prediction must go to the join.
+   *
+   * @return whether the snapshot was stored
+   */
+  static boolean appendUnlessAwaited(
+      SnapshotStore predictions, KeyValueStore<Bytes, byte[]> waiting, Bytes key, byte[] snapshot) {
+    // Labels rarely overtake their predictions: most of the time none waits, and no lookup is due.
+    if (waiting.approximateNumEntries() != 0 && waiting.get(key) != null) {
+      return false;
+    }
+    predictions.append(key, snapshot);
+    return true;
   }
 
   private void join(Bytes key, byte[] snapshotBytes, FeedbackInput.Label label) {

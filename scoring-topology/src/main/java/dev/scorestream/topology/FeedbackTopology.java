@@ -68,6 +68,8 @@ final class FeedbackTopology {
   }
 
   void add(KStream<Bytes, Outcome.Scored> scored) {
+    // Before the processors that use them: the snapshot processor appends to them too.
+    addStores();
     Supplier<PredictionSnapshots> snapshots =
         () -> snapshots(with.codecs().decoders().get(), with.scorer());
     KStream<Bytes, FeedbackResult> joined =
@@ -78,7 +80,9 @@ final class FeedbackTopology {
 
   /**
    * Snapshots of the answers. One whose event sits on another partition than its labels will reach
-   * travels there; the rest stay on this task (all of them when the input is keyed by event id).
+   * travels there; the rest stay on this task (all of them when the input is keyed by event id),
+   * where the snapshot processor stores them itself. Only the rare local one whose label came first
+   * goes on to the join here.
    */
   private KStream<Bytes, FeedbackInput> predictions(
       KStream<Bytes, Outcome.Scored> scored, Supplier<PredictionSnapshots> snapshots) {
@@ -91,7 +95,9 @@ final class FeedbackTopology {
                     settings.guards(),
                     with.listener(),
                     feedback.partitions()),
-                Named.as("prediction-snapshots"))
+                Named.as("prediction-snapshots"),
+                ScoringTopology.FEEDBACK_STORE,
+                ScoringTopology.LABEL_WAIT_STORE)
             .split(Named.as("prediction-snapshot-"))
             .branch((key, snapshot) -> snapshot.local(), Branched.as("local"))
             .defaultBranch(Branched.as("elsewhere"));
@@ -181,10 +187,7 @@ final class FeedbackTopology {
             .withNumberOfPartitions(feedback.partitions()));
   }
 
-  private KStream<Bytes, FeedbackResult> join(
-      KStream<Bytes, FeedbackInput> predictions,
-      KStream<Bytes, FeedbackInput> labels,
-      Supplier<PredictionSnapshots> snapshots) {
+  private void addStores() {
     builder.addStateStore(
         SnapshotStore.builder(
             ScoringTopology.FEEDBACK_STORE,
@@ -196,6 +199,12 @@ final class FeedbackTopology {
             Stores.inMemoryKeyValueStore(ScoringTopology.LABEL_WAIT_STORE),
             Serdes.Bytes(),
             Serdes.ByteArray()));
+  }
+
+  private KStream<Bytes, FeedbackResult> join(
+      KStream<Bytes, FeedbackInput> predictions,
+      KStream<Bytes, FeedbackInput> labels,
+      Supplier<PredictionSnapshots> snapshots) {
     return predictions
         .merge(labels, Named.as("feedback-inputs"))
         .process(

@@ -3,7 +3,6 @@ package dev.scorestream.topology;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 
@@ -48,42 +47,40 @@ final class SnapshotChunks {
   }
 
   /**
-   * The entries of {@code pending}, in order, split into chunk values of at most {@code maxBytes}
-   * each (an entry larger than that gets a chunk of its own).
+   * {@code entries}, in order, split into chunk values of at most {@code maxBytes} each (an entry
+   * larger than that gets a chunk of its own).
    */
-  static List<byte[]> encode(Map<Bytes, byte[]> pending, long writtenAt, int maxBytes) {
+  static List<byte[]> encode(List<KeyValue<Bytes, byte[]>> entries, long writtenAt, int maxBytes) {
     List<byte[]> chunks = new ArrayList<>();
-    List<Map.Entry<Bytes, byte[]>> current = new ArrayList<>();
+    int first = 0;
     int bytes = 0;
-    for (Map.Entry<Bytes, byte[]> entry : pending.entrySet()) {
-      int size = entryBytes(entry.getKey(), entry.getValue());
-      if (!current.isEmpty() && bytes + size > maxBytes) {
-        chunks.add(chunk(current, bytes, writtenAt));
-        current.clear();
+    for (int i = 0; i < entries.size(); i++) {
+      KeyValue<Bytes, byte[]> entry = entries.get(i);
+      int size = entryBytes(entry.key, entry.value);
+      if (i > first && bytes + size > maxBytes) {
+        chunks.add(chunk(entries.subList(first, i), bytes, writtenAt));
+        first = i;
         bytes = 0;
       }
-      current.add(entry);
       bytes += size;
     }
-    if (!current.isEmpty()) {
-      chunks.add(chunk(current, bytes, writtenAt));
+    if (first < entries.size()) {
+      chunks.add(chunk(entries.subList(first, entries.size()), bytes, writtenAt));
     }
     return chunks;
   }
 
-  private static byte[] chunk(List<Map.Entry<Bytes, byte[]>> entries, int bytes, long writtenAt) {
+  private static byte[] chunk(List<KeyValue<Bytes, byte[]>> entries, int bytes, long writtenAt) {
     ByteBuffer buffer = ByteBuffer.allocate(1 + 8 + bytes);
     buffer.put(LAYOUT_1).putLong(writtenAt);
-    for (Map.Entry<Bytes, byte[]> entry : entries) {
-      byte[] key = entry.getKey().get();
+    for (KeyValue<Bytes, byte[]> entry : entries) {
+      byte[] key = entry.key.get();
       buffer.putInt(key.length);
       buffer.put(key);
-      buffer.putInt(entry.getValue().length);
-      buffer.put(entry.getValue());
+      buffer.putInt(entry.value.length);
+      buffer.put(entry.value);
     }
-    byte[] encoded = new byte[buffer.position()];
-    buffer.flip().get(encoded);
-    return encoded;
+    return buffer.array();
   }
 
   /**

@@ -15,14 +15,16 @@ import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * Re-keys a scored event by its event id, with a snapshot of what the feedback join will need, at
  * event time, and says where the snapshot belongs. Labels are partitioned by the murmur2 hash of
  * their event id over the input topic's partitions, Kafka's default for a key. When the event is on
  * this task's partition (its producer keyed it by event id with Kafka's default partitioner, and no
- * entity repartition moved it) the snapshot stays on this task; otherwise it travels through the
- * repartition topic to the task its labels will reach.
+ * entity repartition moved it) the snapshot stays on this task, and this processor stores it itself
+ * unless a label for it is already waiting (then the join gets it); otherwise it travels through
+ * the repartition topic to the task its labels will reach.
  */
 final class SnapshotProcessor
     implements Processor<Bytes, Outcome.Scored, Bytes, SnapshotProcessor.Placed> {
@@ -36,6 +38,8 @@ final class SnapshotProcessor
   private final OutcomeListener listener;
   private final int partitions;
   private ProcessorContext<Bytes, Placed> context;
+  private SnapshotStore predictions;
+  private KeyValueStore<Bytes, byte[]> waiting;
 
   private SnapshotProcessor(
       PredictionSnapshots snapshots,
@@ -84,6 +88,8 @@ final class SnapshotProcessor
   @Override
   public void init(ProcessorContext<Bytes, Placed> context) {
     this.context = context;
+    this.predictions = SnapshotStore.of(context.getStateStore(ScoringTopology.FEEDBACK_STORE));
+    this.waiting = context.getStateStore(ScoringTopology.LABEL_WAIT_STORE);
   }
 
   @Override
@@ -119,8 +125,11 @@ final class SnapshotProcessor
     // The task's partition, not the record's: after the entity repartition a record carries its
     // source coordinates, but it is the task that meets the labels of its partition.
     int here = context.taskId().partition();
+    Bytes id = Bytes.wrap(key);
+    if (home == here && FeedbackJoiner.appendUnlessAwaited(predictions, waiting, id, snapshot)) {
+      return;
+    }
     // No input headers: the store and the internal topic need none.
-    context.forward(
-        new Record<>(Bytes.wrap(key), new Placed(snapshot, home == here), scored.eventTime()));
+    context.forward(new Record<>(id, new Placed(snapshot, home == here), scored.eventTime()));
   }
 }

@@ -4,7 +4,7 @@ import java.io.File;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -61,7 +61,13 @@ final class SnapshotStore extends WrappedStateStore<KeyValueStore<Bytes, byte[]>
   private final Duration retention;
   private final LongSupplier maxRecordBytes;
   private final LongSupplier wallClock;
-  private final LinkedHashMap<Bytes, byte[]> pending = new LinkedHashMap<>();
+
+  /** What {@link #get} finds among the entries appended since the last commit. */
+  private final HashMap<Bytes, byte[]> pending = new HashMap<>();
+
+  /** Every entry appended since the last commit, in order, replaced ones too. */
+  private List<KeyValue<Bytes, byte[]>> appended = new ArrayList<>();
+
   private long pendingBytes;
   private StateStore root;
   private int partition;
@@ -118,11 +124,9 @@ final class SnapshotStore extends WrappedStateStore<KeyValueStore<Bytes, byte[]>
 
   /** Stores {@code value} under {@code key}; durable with the next commit. */
   void append(Bytes key, byte[] value) {
-    byte[] replaced = pending.put(key, value);
-    pendingBytes +=
-        replaced == null
-            ? SnapshotChunks.entryBytes(key, value)
-            : value.length - (long) replaced.length;
+    pending.put(key, value);
+    appended.add(KeyValue.pair(key, value));
+    pendingBytes += SnapshotChunks.entryBytes(key, value);
   }
 
   @Override
@@ -150,13 +154,12 @@ final class SnapshotStore extends WrappedStateStore<KeyValueStore<Bytes, byte[]>
    */
   @Override
   public void flushCache() {
-    if (!pending.isEmpty()) {
+    if (!appended.isEmpty()) {
       long limit = maxRecordBytes.getAsLong() - SnapshotChunks.OVERHEAD_BYTES;
       int maxChunkBytes = (int) Math.max(1, Math.min(DEFAULT_CHUNK_BYTES, limit));
-      List<byte[]> chunks = SnapshotChunks.encode(pending, wallClock.getAsLong(), maxChunkBytes);
-      List<KeyValue<Bytes, byte[]>> entries = new ArrayList<>(pending.size());
-      pending.forEach((key, value) -> entries.add(KeyValue.pair(key, value)));
-      writing = entries;
+      List<byte[]> chunks = SnapshotChunks.encode(appended, wallClock.getAsLong(), maxChunkBytes);
+      // RocksDB gets the same entries in the same order: a replaced entry is overwritten.
+      writing = appended;
       @SuppressWarnings("unchecked")
       KeyValueStore<Bytes, byte[]> logged = (KeyValueStore<Bytes, byte[]>) root;
       for (byte[] chunk : chunks) {
@@ -203,6 +206,7 @@ final class SnapshotStore extends WrappedStateStore<KeyValueStore<Bytes, byte[]>
 
   private void clearPending() {
     pending.clear();
+    appended = new ArrayList<>();
     pendingBytes = 0;
   }
 

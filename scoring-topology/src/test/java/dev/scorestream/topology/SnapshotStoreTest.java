@@ -58,7 +58,8 @@ class SnapshotStoreTest {
 
   /**
    * Input "append": value "N:prefix:value" appends N entries prefix0..prefixN-1, and then reads
-   * "prefix0" back in the same call. Input "get": forwards what the store holds for the key.
+   * "prefix0" back in the same call. Input "get": forwards what the store holds for the key. Input
+   * "replace": value "a,b" appends a then b under the record's key, and forwards what it reads.
    */
   TopologyTestDriver driver() {
     Topology topology = new Topology();
@@ -67,11 +68,26 @@ class SnapshotStoreTest {
     topology.addSource(
         "get-source", Serdes.String().deserializer(), Serdes.String().deserializer(), "get");
     topology.addProcessor("append", Appender::new, "append-source");
+    topology.addSource(
+        "replace-source",
+        Serdes.String().deserializer(),
+        Serdes.String().deserializer(),
+        "replace");
     topology.addProcessor("get", Getter::new, "get-source");
+    topology.addProcessor("replace", Replacer::new, "replace-source");
     topology.addSink(
-        "out", "out", Serdes.String().serializer(), Serdes.String().serializer(), "append", "get");
+        "out",
+        "out",
+        Serdes.String().serializer(),
+        Serdes.String().serializer(),
+        "append",
+        "get",
+        "replace");
     topology.addStateStore(
-        SnapshotStore.builder(STORE, RETENTION, maxRecordBytes::get, now::get), "append", "get");
+        SnapshotStore.builder(STORE, RETENTION, maxRecordBytes::get, now::get),
+        "append",
+        "get",
+        "replace");
     Properties props = new Properties();
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, "store-test");
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
@@ -101,6 +117,18 @@ class SnapshotStoreTest {
       }
       byte[] first = store.get(bytes(parts[1] + 0));
       context.forward(record.withValue(new String(first, StandardCharsets.UTF_8)));
+    }
+  }
+
+  private static final class Replacer extends OfTheStore {
+
+    @Override
+    public void process(Record<String, String> record) {
+      for (String value : record.value().split(",")) {
+        store.append(bytes(record.key()), value.getBytes(StandardCharsets.UTF_8));
+      }
+      byte[] found = store.get(bytes(record.key()));
+      context.forward(record.withValue(new String(found, StandardCharsets.UTF_8)));
     }
   }
 
@@ -190,6 +218,26 @@ class SnapshotStoreTest {
   }
 
   @Test
+  void shouldLogAnEntryReplacedWithinACommitTwiceInOrderAndKeepTheLater() {
+    driver();
+    TestOutputTopic<String, String> out =
+        driver.createOutputTopic(
+            "out", Serdes.String().deserializer(), Serdes.String().deserializer());
+
+    input("replace").pipeInput("event-7", "snapshot,labelled");
+
+    assertThat(out.readValue()).isEqualTo("labelled");
+    List<KeyValue<byte[], byte[]>> logged = changelog();
+    assertThat(logged).hasSize(1);
+    assertThat(SnapshotChunks.decode(logged.get(0).value).entries())
+        .as("a restore replays both, the later last")
+        .extracting(entry -> new String(entry.value, StandardCharsets.UTF_8))
+        .containsExactly("snapshot", "labelled");
+    input("get").pipeInput("event-7", "");
+    assertThat(out.readValue()).as("RocksDB keeps the later one").isEqualTo("labelled");
+  }
+
+  @Test
   void shouldSplitACommitIntoChunksUnderTheRecordLimit() {
     maxRecordBytes.set(10_000);
     driver();
@@ -207,13 +255,15 @@ class SnapshotStoreTest {
 
   @Test
   void shouldUnpackChunksForRestoreAndSkipThoseOlderThanTheRetention() {
-    Map<Bytes, byte[]> fresh = new LinkedHashMap<>();
-    fresh.put(bytes("e1"), new byte[] {1});
-    fresh.put(bytes("e2"), new byte[] {2});
+    List<KeyValue<Bytes, byte[]>> fresh =
+        List.of(
+            KeyValue.pair(bytes("e1"), new byte[] {1}), KeyValue.pair(bytes("e2"), new byte[] {2}));
     byte[] recent = SnapshotChunks.encode(fresh, now.get() - 1000, 1 << 20).get(0);
     byte[] old =
         SnapshotChunks.encode(
-                Map.of(bytes("e0"), new byte[] {0}), now.get() - RETENTION.toMillis() - 1, 1 << 20)
+                List.of(KeyValue.pair(bytes("e0"), new byte[] {0})),
+                now.get() - RETENTION.toMillis() - 1,
+                1 << 20)
             .get(0);
     List<ConsumerRecord<byte[], byte[]>> records =
         List.of(
@@ -235,7 +285,8 @@ class SnapshotStoreTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("layout 9");
     byte[] truncated =
-        SnapshotChunks.encode(Map.of(bytes("e1"), new byte[] {1, 2, 3}), 0, 1 << 20).get(0);
+        SnapshotChunks.encode(List.of(KeyValue.pair(bytes("e1"), new byte[] {1, 2, 3})), 0, 1 << 20)
+            .get(0);
     assertThatThrownBy(
             () -> SnapshotChunks.decode(java.util.Arrays.copyOf(truncated, truncated.length - 2)))
         .isInstanceOf(IllegalArgumentException.class)
