@@ -25,8 +25,12 @@ import org.apache.kafka.streams.state.KeyValueStore;
  *
  * <p>Labels and predictions that were on another partition reach this task through repartition
  * topics, and labels come from their own topic, so a label can overtake the prediction it judges. A
- * label that finds nothing waits in a changelogged buffer for {@code labelWait} (wall clock): the
- * prediction, when it arrives, joins it; a label still alone after the wait counts as unmatched.
+ * label that finds nothing waits in a changelogged buffer for {@code labelWait} (wall clock). Every
+ * second (or every {@code labelWait}, if shorter) each waiting label looks again: once its
+ * prediction is stored, they join; a label still alone after the wait counts as unmatched. The
+ * predictions themselves never look for waiting labels: most are stored by the {@link
+ * SnapshotProcessor} directly, and a store's count of entries cannot say whether a label is waiting
+ * (Kafka Streams' transactional stores count only committed entries).
  */
 final class FeedbackJoiner implements Processor<Bytes, FeedbackInput, Bytes, FeedbackResult> {
 
@@ -68,13 +72,13 @@ final class FeedbackJoiner implements Processor<Bytes, FeedbackInput, Bytes, Fee
     context.schedule(
         every.isZero() ? Duration.ofMillis(1) : every,
         PunctuationType.WALL_CLOCK_TIME,
-        this::expireWaitingLabels);
+        this::checkWaitingLabels);
   }
 
   @Override
   public void process(Record<Bytes, FeedbackInput> record) {
     if (record.value() instanceof FeedbackInput.Prediction prediction) {
-      store(record.key(), prediction.snapshot());
+      predictions.append(record.key(), prediction.snapshot());
       return;
     }
     FeedbackInput.Label label = (FeedbackInput.Label) record.value();
@@ -85,41 +89,23 @@ final class FeedbackJoiner implements Processor<Bytes, FeedbackInput, Bytes, Fee
       } else {
         waiting.put(record.key(), Waiting.encode(label, context.currentSystemTimeMs()));
       }
-    } else if (stored.length > 0 && stored[0] == LABELLED) {
+    } else {
+      judge(record.key(), stored, label);
+    }
+  }
+
+  /** A label whose event has something stored: its prediction (a join) or a marker (a repeat). */
+  private void judge(Bytes key, byte[] stored, FeedbackInput.Label label) {
+    if (stored.length > 0 && stored[0] == LABELLED) {
       emit(
-          record.key(),
+          key,
           new FeedbackResult.Duplicate(
               label.eventId(),
               new String(stored, 1, stored.length - 1, StandardCharsets.UTF_8),
               label.labelTime()));
     } else {
-      join(record.key(), stored, label);
+      join(key, stored, label);
     }
-  }
-
-  /** Stores a prediction, or joins it at once with a label that arrived first. */
-  private void store(Bytes key, byte[] snapshot) {
-    if (appendUnlessAwaited(predictions, waiting, key, snapshot)) {
-      return;
-    }
-    byte[] early = waiting.delete(key);
-    join(key, snapshot, Waiting.decode(early).label());
-  }
-
-  /**
-   * Appends a prediction's snapshot unless a label for it is waiting, in which case nothing is
-   * stored and the prediction must go to the join.
-   *
-   * @return whether the snapshot was stored
-   */
-  static boolean appendUnlessAwaited(
-      SnapshotStore predictions, KeyValueStore<Bytes, byte[]> waiting, Bytes key, byte[] snapshot) {
-    // Labels rarely overtake their predictions: most of the time none waits, and no lookup is due.
-    if (waiting.approximateNumEntries() != 0 && waiting.get(key) != null) {
-      return false;
-    }
-    predictions.append(key, snapshot);
-    return true;
   }
 
   private void join(Bytes key, byte[] snapshotBytes, FeedbackInput.Label label) {
@@ -134,23 +120,28 @@ final class FeedbackJoiner implements Processor<Bytes, FeedbackInput, Bytes, Fee
     context.forward(new Record<>(key, result, result.labelTime()));
   }
 
-  private void expireWaitingLabels(long now) {
-    List<KeyValue<Bytes, Waiting>> expired = new ArrayList<>();
+  /**
+   * Joins each waiting label whose prediction has been stored since; counts as unmatched those that
+   * waited {@code labelWait} for nothing.
+   */
+  private void checkWaitingLabels(long now) {
+    List<KeyValue<Bytes, Waiting>> waited = new ArrayList<>();
     try (KeyValueIterator<Bytes, byte[]> all = waiting.all()) {
       while (all.hasNext()) {
         KeyValue<Bytes, byte[]> entry = all.next();
-        Waiting label = Waiting.decode(entry.value);
-        if (now - label.since() >= labelWait.toMillis()) {
-          expired.add(KeyValue.pair(entry.key, label));
-        }
+        waited.add(KeyValue.pair(entry.key, Waiting.decode(entry.value)));
       }
     }
-    for (KeyValue<Bytes, Waiting> entry : expired) {
-      waiting.delete(entry.key);
-      emit(
-          entry.key,
-          new FeedbackResult.Unmatched(
-              entry.value.label().eventId(), entry.value.label().labelTime()));
+    for (KeyValue<Bytes, Waiting> entry : waited) {
+      FeedbackInput.Label label = entry.value.label();
+      byte[] stored = predictions.get(entry.key);
+      if (stored != null) {
+        waiting.delete(entry.key);
+        judge(entry.key, stored, label);
+      } else if (now - entry.value.since() >= labelWait.toMillis()) {
+        waiting.delete(entry.key);
+        emit(entry.key, new FeedbackResult.Unmatched(label.eventId(), label.labelTime()));
+      }
     }
   }
 

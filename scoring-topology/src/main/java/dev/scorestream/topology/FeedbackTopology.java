@@ -33,7 +33,7 @@ import org.apache.kafka.streams.state.Stores;
  *
  * <pre>
  *   scored -> prediction snapshots, keyed by event id
- *               local     -------------------------------------------------+
+ *               local     -> stored in the join's store here
  *               elsewhere -> [feedback-predictions, input's partitions] ----+
  *   events.labels -> decode, check -> invalid -> events.dlq                 |
  *                                  -> valid, by event id                    |
@@ -79,41 +79,26 @@ final class FeedbackTopology {
   }
 
   /**
-   * Snapshots of the answers. One whose event sits on another partition than its labels will reach
-   * travels there; the rest stay on this task (all of them when the input is keyed by event id),
-   * where the snapshot processor stores them itself. Only the rare local one whose label came first
-   * goes on to the join here.
+   * Snapshots of the answers. One whose event sits on the partition its labels will reach is stored
+   * by the snapshot processor itself (all of them when the input is keyed by event id); the rest
+   * travel there through a repartition topic, and come out here to be stored by the join.
    */
   private KStream<Bytes, FeedbackInput> predictions(
       KStream<Bytes, Outcome.Scored> scored, Supplier<PredictionSnapshots> snapshots) {
-    Map<String, KStream<Bytes, SnapshotProcessor.Placed>> placed =
-        scored
-            .process(
-                SnapshotProcessor.supplier(
-                    snapshots,
-                    with.scorer().enricher(),
-                    settings.guards(),
-                    with.listener(),
-                    feedback.partitions()),
-                Named.as("prediction-snapshots"),
-                ScoringTopology.FEEDBACK_STORE,
-                ScoringTopology.LABEL_WAIT_STORE)
-            .split(Named.as("prediction-snapshot-"))
-            .branch((key, snapshot) -> snapshot.local(), Branched.as("local"))
-            .defaultBranch(Branched.as("elsewhere"));
     KStream<Bytes, byte[]> elsewhere =
-        placed
-            .get("prediction-snapshot-elsewhere")
-            .mapValues(SnapshotProcessor.Placed::snapshot, Named.as("feedback-prediction-bytes"));
-    KStream<Bytes, FeedbackInput> travelled =
-        toTheJoin(elsewhere, "feedback-predictions")
-            .mapValues(FeedbackInput.Prediction::new, Named.as("feedback-prediction"));
-    return placed
-        .get("prediction-snapshot-local")
+        scored.process(
+            SnapshotProcessor.supplier(
+                snapshots,
+                with.scorer().enricher(),
+                settings.guards(),
+                with.listener(),
+                feedback.partitions()),
+            Named.as("prediction-snapshots"),
+            ScoringTopology.FEEDBACK_STORE);
+    return toTheJoin(elsewhere, "feedback-predictions")
         .mapValues(
-            placedHere -> (FeedbackInput) new FeedbackInput.Prediction(placedHere.snapshot()),
-            Named.as("feedback-prediction-local"))
-        .merge(travelled, Named.as("feedback-predictions-all"));
+            snapshot -> (FeedbackInput) new FeedbackInput.Prediction(snapshot),
+            Named.as("feedback-prediction"));
   }
 
   /** Labels decoded and checked: the invalid ones become dead letters, the valid ones go on. */

@@ -15,31 +15,25 @@ import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * Re-keys a scored event by its event id, with a snapshot of what the feedback join will need, at
- * event time, and says where the snapshot belongs. Labels are partitioned by the murmur2 hash of
- * their event id over the input topic's partitions, Kafka's default for a key. When the event is on
- * this task's partition (its producer keyed it by event id with Kafka's default partitioner, and no
- * entity repartition moved it) the snapshot stays on this task, and this processor stores it itself
- * unless a label for it is already waiting (then the join gets it); otherwise it travels through
- * the repartition topic to the task its labels will reach.
+ * Takes a snapshot of what the feedback join will need of a scored event, at event time, keyed by
+ * its event id, and puts it where the event's labels will be joined. Labels are partitioned by the
+ * murmur2 hash of their event id over the input topic's partitions, Kafka's default for a key. When
+ * the event is on this task's partition (its producer keyed it by event id with Kafka's default
+ * partitioner, and no entity repartition moved it) this processor stores the snapshot in the join's
+ * store itself; otherwise it forwards it, to travel through the repartition topic to the task its
+ * labels will reach. A label that came first finds it at the join's next check for waiting labels.
  */
-final class SnapshotProcessor
-    implements Processor<Bytes, Outcome.Scored, Bytes, SnapshotProcessor.Placed> {
-
-  /** A snapshot, and whether it belongs to this task. */
-  record Placed(byte[] snapshot, boolean local) {}
+final class SnapshotProcessor implements Processor<Bytes, Outcome.Scored, Bytes, byte[]> {
 
   private final PredictionSnapshots snapshots;
   private final Enricher enricher;
   private final OutputGuards guards;
   private final OutcomeListener listener;
   private final int partitions;
-  private ProcessorContext<Bytes, Placed> context;
+  private ProcessorContext<Bytes, byte[]> context;
   private SnapshotStore predictions;
-  private KeyValueStore<Bytes, byte[]> waiting;
 
   private SnapshotProcessor(
       PredictionSnapshots snapshots,
@@ -58,7 +52,7 @@ final class SnapshotProcessor
    * @param enricher the pipeline's enrichment, whose values each snapshot keeps; or null
    * @param partitions partitions of the join: the input topic's
    */
-  static ProcessorSupplier<Bytes, Outcome.Scored, Bytes, Placed> supplier(
+  static ProcessorSupplier<Bytes, Outcome.Scored, Bytes, byte[]> supplier(
       Supplier<PredictionSnapshots> snapshots,
       Enricher enricher,
       OutputGuards guards,
@@ -86,10 +80,9 @@ final class SnapshotProcessor
   }
 
   @Override
-  public void init(ProcessorContext<Bytes, Placed> context) {
+  public void init(ProcessorContext<Bytes, byte[]> context) {
     this.context = context;
     this.predictions = SnapshotStore.of(context.getStateStore(ScoringTopology.FEEDBACK_STORE));
-    this.waiting = context.getStateStore(ScoringTopology.LABEL_WAIT_STORE);
   }
 
   @Override
@@ -126,10 +119,11 @@ final class SnapshotProcessor
     // source coordinates, but it is the task that meets the labels of its partition.
     int here = context.taskId().partition();
     Bytes id = Bytes.wrap(key);
-    if (home == here && FeedbackJoiner.appendUnlessAwaited(predictions, waiting, id, snapshot)) {
+    if (home == here) {
+      predictions.append(id, snapshot);
       return;
     }
-    // No input headers: the store and the internal topic need none.
-    context.forward(new Record<>(id, new Placed(snapshot, home == here), scored.eventTime()));
+    // No input headers: the internal topic needs none.
+    context.forward(new Record<>(id, snapshot, scored.eventTime()));
   }
 }

@@ -4,7 +4,6 @@ import java.io.File;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -62,13 +61,7 @@ final class SnapshotStore extends WrappedStateStore<KeyValueStore<Bytes, byte[]>
   private final LongSupplier maxRecordBytes;
   private final LongSupplier wallClock;
 
-  /** What {@link #get} finds among the entries appended since the last commit. */
-  private final HashMap<Bytes, byte[]> pending = new HashMap<>();
-
-  /** Every entry appended since the last commit, in order, replaced ones too. */
-  private List<KeyValue<Bytes, byte[]>> appended = new ArrayList<>();
-
-  private long pendingBytes;
+  private final PendingEntries pending = new PendingEntries();
   private StateStore root;
   private int partition;
   private long sequence;
@@ -124,9 +117,7 @@ final class SnapshotStore extends WrappedStateStore<KeyValueStore<Bytes, byte[]>
 
   /** Stores {@code value} under {@code key}; durable with the next commit. */
   void append(Bytes key, byte[] value) {
-    pending.put(key, value);
-    appended.add(KeyValue.pair(key, value));
-    pendingBytes += SnapshotChunks.entryBytes(key, value);
+    pending.add(key, value);
   }
 
   @Override
@@ -154,19 +145,19 @@ final class SnapshotStore extends WrappedStateStore<KeyValueStore<Bytes, byte[]>
    */
   @Override
   public void flushCache() {
-    if (!appended.isEmpty()) {
+    if (!pending.isEmpty()) {
       long limit = maxRecordBytes.getAsLong() - SnapshotChunks.OVERHEAD_BYTES;
       int maxChunkBytes = (int) Math.max(1, Math.min(DEFAULT_CHUNK_BYTES, limit));
-      List<byte[]> chunks = SnapshotChunks.encode(appended, wallClock.getAsLong(), maxChunkBytes);
+      List<KeyValue<Bytes, byte[]>> entries = pending.drain();
+      List<byte[]> chunks = SnapshotChunks.encode(entries, wallClock.getAsLong(), maxChunkBytes);
       // RocksDB gets the same entries in the same order: a replaced entry is overwritten.
-      writing = appended;
+      writing = entries;
       @SuppressWarnings("unchecked")
       KeyValueStore<Bytes, byte[]> logged = (KeyValueStore<Bytes, byte[]>) root;
       for (byte[] chunk : chunks) {
         logged.put(Bytes.wrap(SnapshotChunks.key(partition, sequence++)), chunk);
       }
       writing = null;
-      clearPending();
     }
     super.flushCache();
   }
@@ -190,7 +181,7 @@ final class SnapshotStore extends WrappedStateStore<KeyValueStore<Bytes, byte[]>
 
   @Override
   public long approximateNumUncommittedBytes() {
-    return super.approximateNumUncommittedBytes() + pendingBytes;
+    return super.approximateNumUncommittedBytes() + pending.bytes();
   }
 
   @Override
@@ -205,9 +196,7 @@ final class SnapshotStore extends WrappedStateStore<KeyValueStore<Bytes, byte[]>
   }
 
   private void clearPending() {
-    pending.clear();
-    appended = new ArrayList<>();
-    pendingBytes = 0;
+    pending.drain();
   }
 
   /**

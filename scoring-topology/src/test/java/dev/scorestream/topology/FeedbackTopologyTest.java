@@ -255,6 +255,8 @@ class FeedbackTopologyTest {
 
     events.pipeInput(
         new TestRecord<>(key("c"), eventEncoder.encode(event), new RecordHeaders(), T0));
+    assertThat(training.isEmpty()).as("the prediction does not look for labels").isTrue();
+    driver.advanceWallClockTime(Duration.ofSeconds(1));
 
     WireFormatDecoder decoder =
         new WireFormatDecoder(TopologyFixture.TRAINING, TopologyFixture.REGISTRY);

@@ -262,8 +262,15 @@ final class ThroughputRuns {
   private void check(String id, BenchContext.Topics topics, boolean labels) throws Exception {
     long predictions = ctx.broker().count(topics.predictions());
     long deadLetters = ctx.broker().count(topics.deadLetters());
-    long training = labels ? ctx.broker().count(topics.training()) : 0;
     long expectedTraining = labels ? ctx.labels().size() : 0;
+    long training = labels ? ctx.broker().count(topics.training()) : 0;
+    // A label that overtook its prediction joins at the join's next check of waiting labels, once
+    // a second: up to a second and a commit after the last input was consumed.
+    long joinedBy = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (training < expectedTraining && System.nanoTime() < joinedBy) {
+      Thread.sleep(500);
+      training = ctx.broker().count(topics.training());
+    }
     if (predictions != ctx.expectedPredictions()
         || deadLetters != ctx.expectedDeadLetters()
         || training != expectedTraining) {
