@@ -17,7 +17,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * The retraining controller's meters (Prometheus names in docs/retraining.md):
+ * The retraining controller's meters (Prometheus names in docs/retraining-reference.md):
  *
  * <ul>
  *   <li>{@code scorer.retrain.leader}: 1 while this controller holds the lease;

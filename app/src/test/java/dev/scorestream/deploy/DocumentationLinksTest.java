@@ -18,12 +18,18 @@ import org.junit.jupiter.api.Test;
 /**
  * Every relative link in README.md and docs/ leads somewhere: the file exists and, when the link
  * names a section, the file has a heading with that anchor (GitHub's rule: lower case, punctuation
- * dropped, spaces to hyphens).
+ * dropped, spaces to hyphens). No hand-written page in docs/ grows past 16 KB.
  */
 class DocumentationLinksTest {
 
   static final Path ROOT = Path.of("..");
   static final Pattern LINK = Pattern.compile("\\]\\(([^)\\s]+)\\)");
+  static final long MAX_PAGE_BYTES = 16 * 1024;
+
+  /** Pages generated from the code, whose size follows what they document. */
+  static final Set<String> GENERATED =
+      Set.of("configuration.md", "cli.md", "metrics.md", "performance-results.md");
+
   static final Pattern HEADING = Pattern.compile("(?m)^#{1,6} +(.+)$");
 
   @Test
@@ -54,6 +60,20 @@ class DocumentationLinksTest {
     }
     assertThat(checked).isGreaterThan(20);
     assertThat(broken).isEmpty();
+  }
+
+  @Test
+  void shouldKeepEveryHandWrittenDocsPageUnderSixteenKilobytes() throws IOException {
+    List<String> oversized = new ArrayList<>();
+    try (Stream<Path> docs = Files.list(ROOT.resolve("docs"))) {
+      for (Path page : docs.filter(p -> p.toString().endsWith(".md")).sorted().toList()) {
+        long size = Files.size(page);
+        if (size > MAX_PAGE_BYTES && !GENERATED.contains(page.getFileName().toString())) {
+          oversized.add(page.getFileName() + " (" + size + " bytes)");
+        }
+      }
+    }
+    assertThat(oversized).as("split these pages by what the reader is doing").isEmpty();
   }
 
   static Set<String> anchors(Path page) throws IOException {
