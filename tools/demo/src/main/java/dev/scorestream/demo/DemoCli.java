@@ -19,11 +19,9 @@ public final class DemoCli {
    * this one, so they are listed in the help but are not subcommands here.
    */
   static final String LAUNCHER_COMMANDS =
-      "%nCommands of the ./scorer launcher in a source checkout (their own jars, not this one):%n"
-          + "  bench    The benchmark: pipeline vs passthrough Kafka Streams, latency, serving,"
-          + " JMH scoring cost, memory (see docs/performance.md).%n"
-          + "  chaos    The chaos suite: faults injected into two scorer processes while traffic"
-          + " flows, every output checked.%n";
+      "%nCommands of the ./scorer launcher in a source checkout (their own jars):%n"
+          + "  bench    The benchmark: pipeline vs passthrough, latency, serving, memory.%n"
+          + "  chaos    The chaos suite: kill -9, pauses, restarts; every output checked.%n";
 
   public static void main(String[] args) {
     // Before the first logger exists.
