@@ -62,7 +62,10 @@ class MetricsReferenceTest {
     PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     PipelineMetrics metrics = new PipelineMetrics(meters);
     metrics.bindEnrichment(EnrichmentSpec.parse(new ObjectMapper().readTree(ENRICHMENT), READER));
-    ActiveModel model = new ActiveModel(new ModelScorer(TestModels.logistic()));
+    // A challenger too, so that the role labels show both values.
+    ActiveModel model =
+        new ActiveModel(
+            new ModelScorer(TestModels.logistic()), new ModelScorer(TestModels.logistic()));
     new SchemaChangeMetrics(
             meters,
             READER,
