@@ -14,7 +14,8 @@ Writes into --out:
   logistic-reference.csv    the same for it
 
 Score columns come in class-index order: the model's output k is score_<label k>. Labels are sorted.
-Needs numpy, xgboost, scikit-learn and onnx (Debian: python3-xgboost, python3-sklearn, python3-onnx).
+Needs numpy, xgboost and scikit-learn (Debian: python3-xgboost, python3-sklearn), and onnx for the ONNX
+model (python3-onnx): without it the XGBoost model is still written, then the script stops with a message.
 """
 
 import argparse
@@ -22,9 +23,7 @@ import csv
 import os
 
 import numpy as np
-import onnx
 import xgboost
-from onnx import TensorProto, helper, numpy_helper
 from sklearn.linear_model import LogisticRegression
 from sklearn.preprocessing import StandardScaler
 
@@ -61,9 +60,20 @@ def train_xgboost(x, y, seed):
     return model
 
 
-def logistic_as_onnx(x, y, classes, columns):
+def import_onnx():
+    """onnx, imported only for the ONNX model, so that the XGBoost model needs none of it."""
+    try:
+        import onnx
+    except ImportError:
+        raise SystemExit("onnx is not installed (pip install onnx; Debian: python3-onnx): the XGBoost model"
+                         " is written, the ONNX logistic regression is not")
+    return onnx
+
+
+def logistic_as_onnx(onnx, x, y, classes, columns):
     """A logistic regression whose standardization is folded into its weights, as an ONNX graph:
     float_input [N, F] -> MatMul, Add -> Sigmoid (2 classes) or Softmax -> probabilities [N, C]."""
+    from onnx import TensorProto, helper, numpy_helper
     scaler = StandardScaler().fit(x)
     fitted = LogisticRegression(max_iter=2000).fit(scaler.transform(x), y)
     scale = np.where(scaler.scale_ == 0, 1.0, scaler.scale_)
@@ -123,7 +133,8 @@ def main():
     accuracy = float((booster.predict(x.astype(np.float32)) == y).mean())
     print("xgboost: 100 trees, depth 6, training accuracy %.4f -> xgboost.json" % accuracy)
 
-    model, weights, bias = logistic_as_onnx(x, y, classes, columns)
+    onnx = import_onnx()
+    model, weights, bias = logistic_as_onnx(onnx, x, y, classes, columns)
     onnx.save(model, os.path.join(args.out, "logistic.onnx"))
     probabilities = logistic_reference(x, weights, bias, classes)
     write_reference(os.path.join(args.out, "logistic-reference.csv"), columns, ids, x, labels, classes,

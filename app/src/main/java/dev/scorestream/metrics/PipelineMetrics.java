@@ -465,7 +465,9 @@ public final class PipelineMetrics implements OutcomeListener, AutoCloseable {
     for (String step : steps) {
       Counter.builder("scorer.dead.letters.degraded")
           .tag("step", step)
-          .description("Dead letters degraded to fit their topic, by what was taken out")
+          .description(
+              "Dead letters cut down to fit their topic, by what was taken out (step: stacktrace,"
+                  + " message, value, headers, key)")
           .register(registry)
           .increment();
     }
@@ -475,7 +477,10 @@ public final class PipelineMetrics implements OutcomeListener, AutoCloseable {
   public void outputSkipped(String output) {
     Counter.builder("scorer.outputs.skipped")
         .tag("output", output)
-        .description("Feedback snapshots and training examples left out because they would not fit")
+        .description(
+            "Feedback snapshots and training examples left out because they would not fit their"
+                + " topic (output: feedback_snapshot, training_example,"
+                + " training_example_undecodable)")
         .register(registry)
         .increment();
   }
@@ -484,7 +489,9 @@ public final class PipelineMetrics implements OutcomeListener, AutoCloseable {
   public void stateRestored(String store, long records, Duration took) {
     Counter.builder("scorer.state.restored.records")
         .tag("store", store)
-        .description("Records restored into local state stores from their changelogs")
+        .description(
+            "Records restored into local state stores from their changelogs, after a restart or"
+                + " a task move")
         .register(registry)
         .increment(records);
     Timer.builder("scorer.state.restore.duration")

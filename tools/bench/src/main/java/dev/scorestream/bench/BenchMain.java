@@ -12,12 +12,14 @@ import dev.scorestream.testkit.EmbeddedStack;
 import dev.scorestream.testkit.TempDirectories;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
@@ -59,6 +61,16 @@ public final class BenchMain implements Callable<Integer> {
     Path work = TempDirectories.create("scorestream-bench-");
     Report report = new Report();
     report.results.put("date", LocalDate.now().toString());
+    // When and how it ran: the results page names the command, and picks the newest run by it.
+    report.results.put("started", Instant.now().toString());
+    report.results.put(
+        "command",
+        String.join(
+            " ",
+            Stream.concat(
+                    Stream.of("./scorer", "bench"),
+                    spec.commandLine().getParseResult().originalArgs().stream())
+                .toList()));
     report.results.put("git_sha", gitSha());
     report.results.put("machine", machine());
     report.results.put("settings", settings());

@@ -25,6 +25,29 @@ class DemoCliTest {
   }
 
   @Test
+  void shouldListTheLauncherCommandsInItsHelp() {
+    assertThat(run("--help")).isZero();
+    assertThat(out.toString())
+        .contains("  demo ")
+        .contains("Commands of the ./scorer launcher")
+        .containsPattern("(?m)^  bench +The benchmark")
+        .containsPattern("(?m)^  chaos +The chaos suite");
+  }
+
+  @Test
+  void shouldLogToAFileOnlyForTheDemoItself() {
+    assertThat(DemoCli.loggingConfiguration(new String[] {"demo", "--events", "10"}))
+        .contains("logback-demo.xml");
+    assertThat(DemoCli.loggingConfiguration(new String[] {"demo", "--help"})).isEmpty();
+    assertThat(DemoCli.loggingConfiguration(new String[] {"run", "--config", "s.properties"}))
+        .as("run logs like the production jar: INFO lines on the console, no file")
+        .isEmpty();
+    assertThat(DemoCli.loggingConfiguration(new String[] {"train", "--generated", "100"}))
+        .isEmpty();
+    assertThat(DemoCli.loggingConfiguration(new String[0])).isEmpty();
+  }
+
+  @Test
   void shouldPrintUsageAndExit2ForBadOptionValue() {
     assertThat(run("demo", "--events", "many")).isEqualTo(2);
     assertThat(err.toString()).contains("--events").contains("Usage: scorer demo");
