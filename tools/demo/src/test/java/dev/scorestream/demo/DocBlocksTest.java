@@ -38,7 +38,7 @@ class DocBlocksTest {
     assertThat(blocks.blocks()).hasSize(3);
     DocBlocks.Block first = blocks.blocks().get(0);
     assertThat(first.script()).isEqualTo("echo one\necho two\n");
-    assertThat(first.line()).isEqualTo(7);
+    assertThat(first.line()).as("the fence's line").isEqualTo(6);
     assertThat(first.background()).isFalse();
     assertThat(first.expect()).isNull();
     DocBlocks.Block server = blocks.blocks().get(1);
@@ -53,7 +53,8 @@ class DocBlocksTest {
         .hasMessageContaining("page.md:1")
         .hasMessageContaining("```bash");
     assertThatThrownBy(
-            () -> DocBlocks.parse(PAGE, List.of("<!-- doc-test expcet=\"x\" -->", "```bash", "```")))
+            () ->
+                DocBlocks.parse(PAGE, List.of("<!-- doc-test expcet=\"x\" -->", "```bash", "```")))
         .hasMessageContaining("unknown doc-test option 'expcet'");
     assertThatThrownBy(
             () -> DocBlocks.parse(PAGE, List.of("<!-- doc-test background -->", "```bash", "```")))

@@ -138,8 +138,13 @@ class RunnableDocsIT {
               String text = Files.readString(output);
               if (!process.isAlive() && !block.until().matcher(text).find()) {
                 throw new AssertionError(
-                    where + " stopped (exit " + process.exitValue() + ") before " + block.until()
-                        + ":\n" + tail(text));
+                    where
+                        + " stopped (exit "
+                        + process.exitValue()
+                        + ") before "
+                        + block.until()
+                        + ":\n"
+                        + tail(text));
               }
               return block.until().matcher(text).find();
             });
