@@ -3,9 +3,9 @@ package dev.scorestream.integration;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.scorestream.codec.WireFormatEncoder;
+import dev.scorestream.payments.PaymentGenerator;
 import dev.scorestream.registry.RegistrySettings;
 import dev.scorestream.registry.SchemaRegistryClient;
-import dev.scorestream.samples.PaymentGenerator;
 import dev.scorestream.schemas.Contracts;
 import dev.scorestream.testkit.EmbeddedStack;
 import dev.scorestream.testkit.OutputCollector;
