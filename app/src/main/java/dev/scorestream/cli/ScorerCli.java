@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
         "Kafka Streams scoring pipeline: Avro events in, Tribuo predictions out, dead letters for the rest.",
     subcommands = {
       RunCommand.class,
+      TopicsCommand.class,
       TrainCommand.class,
       ExportCommand.class,
       FeaturesCommand.class,
