@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       RunCommand.class,
       TopicsCommand.class,
+      SampleCommand.class,
       TrainCommand.class,
       ExportCommand.class,
       FeaturesCommand.class,
