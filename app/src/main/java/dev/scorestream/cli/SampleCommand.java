@@ -1,5 +1,6 @@
 package dev.scorestream.cli;
 
+import dev.scorestream.codec.WireFormatEncoder;
 import dev.scorestream.payments.LabelledCsv;
 import dev.scorestream.payments.PaymentGenerator;
 import dev.scorestream.payments.SampleEvents;
@@ -7,6 +8,7 @@ import dev.scorestream.registry.SchemaRegistryClient;
 import dev.scorestream.schemas.Contracts;
 import dev.scorestream.schemas.LabelledRecord;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,6 +19,9 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -160,6 +165,15 @@ final class SampleCommand implements Runnable {
         description = "The same seed gives the same events (default ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(
+        names = "--labels-topic",
+        paramLabel = "TOPIC",
+        description =
+            "Also send each valid payment's true label to this topic (LabelFeedback, registered"
+                + " under <topic>-value, keyed by event id), for drift, live accuracy and training"
+                + " examples.")
+    String labelsTopic;
+
     @Mixin KafkaClientOptions kafka;
 
     @Mixin RegistryOptions registry;
@@ -172,36 +186,64 @@ final class SampleCommand implements Runnable {
       int schemaId = client.register(topic + "-value", Contracts.paymentEvent());
       SampleEvents samples =
           new SampleEvents(Contracts.paymentEvent(), schemaId, malformedFraction, seed);
+      WireFormatEncoder labels =
+          labelsTopic == null
+              ? null
+              : new WireFormatEncoder(
+                  Contracts.labelFeedback(),
+                  client.register(labelsTopic + "-value", Contracts.labelFeedback()));
       props.put(ProducerConfig.ACKS_CONFIG, "all");
       AtomicReference<Exception> failed = new AtomicReference<>();
+      Callback onFailure =
+          (metadata, error) -> {
+            if (error != null) {
+              failed.compareAndSet(null, error);
+            }
+          };
       long malformed = 0;
       long begin = System.nanoTime();
       try (KafkaProducer<byte[], byte[]> producer =
           new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
         for (long i = 0; i < events && failed.get() == null; i++) {
           pace(begin, i);
-          SampleEvents.Event event = samples.next(System.currentTimeMillis());
+          long now = System.currentTimeMillis();
+          SampleEvents.Event event = samples.next(now);
           malformed += event.malformation().isPresent() ? 1 : 0;
-          producer.send(
-              new ProducerRecord<>(topic, event.key(), event.value()),
-              (metadata, error) -> {
-                if (error != null) {
-                  failed.compareAndSet(null, error);
-                }
-              });
+          producer.send(new ProducerRecord<>(topic, event.key(), event.value()), onFailure);
+          if (labels != null && event.malformation().isEmpty()) {
+            producer.send(
+                new ProducerRecord<>(labelsTopic, event.key(), labels.encode(label(event, now))),
+                onFailure);
+          }
         }
         producer.flush();
       }
       if (failed.get() != null) {
-        throw new IllegalStateException("cannot send to " + topic, failed.get());
+        throw new IllegalStateException("cannot send the sample events", failed.get());
       }
       Duration elapsed = Duration.ofNanos(System.nanoTime() - begin);
       spec.commandLine()
           .getOut()
           .printf(
-              "sent %,d events to %s (%,d malformed, schema id %d) in %.1f s%n",
-              events, topic, malformed, schemaId, elapsed.toMillis() / 1000.0);
+              "sent %,d events to %s (%,d malformed, schema id %d)%s in %.1f s%n",
+              events,
+              topic,
+              malformed,
+              schemaId,
+              labels == null
+                  ? ""
+                  : String.format(" and %,d labels to %s", events - malformed, labelsTopic),
+              elapsed.toMillis() / 1000.0);
       return 0;
+    }
+
+    /** The event's true label, learned at {@code now}. */
+    private static GenericRecord label(SampleEvents.Event event, long now) {
+      GenericRecord feedback = new GenericData.Record(Contracts.labelFeedback());
+      feedback.put("event_id", new String(event.key(), StandardCharsets.UTF_8));
+      feedback.put("label", event.label());
+      feedback.put("label_time", now);
+      return feedback;
     }
 
     private void checkArguments() {

@@ -30,20 +30,26 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * {@code scorer sample produce} against a real broker and registry: every event arrives, the valid
- * ones decode onto the reader schema and pass its rules, and each malformed one fails the way the
- * pipeline dead-letters it (not the wire format, undecodable, a rule violation).
+ * ones decode onto the reader schema and pass its rules, each malformed one fails the way the
+ * pipeline dead-letters it (not the wire format, undecodable, a rule violation), and each valid
+ * one's label arrives keyed by its event id.
  */
 @ExtendWith(RealComponents.class)
 class SampleProduceIT {
 
   static final String TOPIC = "sample-produce.events";
+  static final String LABELS = "sample-produce.labels";
   static final Schema READER = Contracts.paymentEvent();
 
   @Test
-  void shouldSendValidAndMalformedEventsAtTheFractionAndRate(EmbeddedStack stack) throws Exception {
+  void shouldSendValidAndMalformedEventsAtTheFractionAndRateWithTheValidOnesLabels(
+      EmbeddedStack stack) throws Exception {
     try (var admin = stack.kafka().admin()) {
       admin
-          .createTopics(List.of(new NewTopic(TOPIC, Optional.of(2), Optional.empty())))
+          .createTopics(
+              List.of(
+                  new NewTopic(TOPIC, Optional.of(2), Optional.empty()),
+                  new NewTopic(LABELS, Optional.of(2), Optional.empty())))
           .all()
           .get(30, TimeUnit.SECONDS);
     }
@@ -62,6 +68,8 @@ class SampleProduceIT {
             "0.3",
             "--seed",
             "5",
+            "--labels-topic",
+            LABELS,
             "--bootstrap-server",
             stack.kafka().bootstrapServers(),
             "--registry",
@@ -72,14 +80,16 @@ class SampleProduceIT {
         Pattern.compile(
                 "sent 300 events to "
                     + TOPIC
-                    + " \\((\\d+) malformed, schema id \\d+\\)"
+                    + " \\((\\d+) malformed, schema id \\d+\\) and (\\d+) labels to "
+                    + LABELS
                     + " in (\\d+\\.\\d) s")
             .matcher(produce.out());
     assertThat(summary.find()).as(produce.out()).isTrue();
     int malformed = Integer.parseInt(summary.group(1));
     assertThat(malformed).isBetween(60, 120);
+    assertThat(Integer.parseInt(summary.group(2))).isEqualTo(300 - malformed);
     // 300 events at 1,000 a second take at least 0.3 s
-    assertThat(Double.parseDouble(summary.group(2))).isGreaterThanOrEqualTo(0.2);
+    assertThat(Double.parseDouble(summary.group(3))).isGreaterThanOrEqualTo(0.2);
 
     Map<String, Integer> outcomes = new HashMap<>();
     WireFormatDecoder decoder =
@@ -101,6 +111,26 @@ class SampleProduceIT {
     }
 
     assertThat(outcomes.get("VALID")).isEqualTo(300 - malformed);
+    // Each valid payment's truth, keyed by its event id, as the label join reads it.
+    WireFormatDecoder labels =
+        new WireFormatDecoder(
+            Contracts.labelFeedback(),
+            new SchemaRegistryClient(RegistrySettings.of(stack.registry().url())));
+    try (OutputCollector collector =
+        new OutputCollector(stack.kafka().bootstrapServers(), List.of(LABELS))) {
+      assertThat(
+              collector.pollUntil(
+                  () -> collector.records().size() >= 300 - malformed,
+                  Duration.ofSeconds(30),
+                  r -> {}))
+          .isTrue();
+      for (ConsumerRecord<byte[], byte[]> record : collector.records()) {
+        GenericRecord label = ((DecodeResult.Decoded) labels.decode(record.value())).record();
+        assertThat(label.get("event_id"))
+            .hasToString(new String(record.key(), StandardCharsets.UTF_8));
+        assertThat(label.get("label").toString()).isIn("FRAUD", "LEGIT");
+      }
+    }
     assertThat(outcomes.keySet())
         .containsExactlyInAnyOrder("VALID", "NOT_WIRE_FORMAT", "UNDECODABLE", "RULE_VIOLATION");
   }
