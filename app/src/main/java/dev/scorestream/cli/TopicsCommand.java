@@ -121,7 +121,20 @@ final class TopicsCommand implements Runnable {
 
     @Override
     List<TopicSetup.Row> apply(TopicSetup setup) {
-      return setup.create(Optional.ofNullable(partitions), Optional.ofNullable(replicationFactor));
+      List<TopicSetup.Row> rows =
+          setup.create(Optional.ofNullable(partitions), Optional.ofNullable(replicationFactor));
+      TopicSetup.Row input = rows.get(0); // the plan lists the input first
+      if (partitions != null
+          && !input.created()
+          && !input.partitions().equals(Integer.toString(partitions))) {
+        spec.commandLine()
+            .getErr()
+            .printf(
+                "note: %s already exists with %s partitions; --partitions %d applies only to an"
+                    + " input topic created now%n",
+                input.topic(), input.partitions(), partitions);
+      }
+      return rows;
     }
   }
 

@@ -125,11 +125,21 @@ class TopicsCommandIT {
 
     CliRun create =
         CliRun.of(
-            "topics", "create", "--config", config.toString(), "--bootstrap-server", bootstrap);
+            "topics",
+            "create",
+            "--config",
+            config.toString(),
+            "--bootstrap-server",
+            bootstrap,
+            "--partitions",
+            "2");
 
     assertThat(create.exit()).as(create.out() + create.err()).isEqualTo(1);
     assertThat(line(create.out(), "wrong.predictions")).endsWith("created");
     assertThat(line(create.out(), "wrong.labels")).contains("WRONG: 2 partitions, expected 4");
+    assertThat(create.err())
+        .contains(
+            "note: wrong.events already exists with 4 partitions; --partitions 2 applies only");
     try (Admin admin = stack.kafka().admin()) {
       assertThat(partitions(admin, "wrong.predictions")).isEqualTo(4);
       assertThat(partitions(admin, "wrong.labels")).isEqualTo(2);
