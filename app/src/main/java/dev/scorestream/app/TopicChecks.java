@@ -182,24 +182,16 @@ final class TopicChecks {
     }
   }
 
-  /** Every topic the configuration reads or writes by name, to the key that names it. */
+  /**
+   * Every topic the configuration reads or writes by name, to the key that names it, but the one
+   * the scorer creates itself.
+   */
   private static Map<String, String> usedTopics(ScorerConfig config, EnrichmentSpec enrichment) {
     Map<String, String> topics = new HashMap<>();
-    topics.put(config.getString(ScorerConfig.TOPIC_EVENTS), ScorerConfig.TOPIC_EVENTS);
-    topics.put(config.getString(ScorerConfig.TOPIC_PREDICTIONS), ScorerConfig.TOPIC_PREDICTIONS);
-    topics.put(config.getString(ScorerConfig.TOPIC_DLQ), ScorerConfig.TOPIC_DLQ);
-    if (config.getBoolean(ScorerConfig.DRIFT_ENABLED)) {
-      topics.put(config.getString(ScorerConfig.TOPIC_DRIFT), ScorerConfig.TOPIC_DRIFT);
-    }
-    if (config.getBoolean(ScorerConfig.FEEDBACK_ENABLED)) {
-      topics.put(config.getString(ScorerConfig.TOPIC_LABELS), ScorerConfig.TOPIC_LABELS);
-      topics.put(config.getString(ScorerConfig.TOPIC_PERFORMANCE), ScorerConfig.TOPIC_PERFORMANCE);
-      topics.put(config.getString(ScorerConfig.TOPIC_TRAINING), ScorerConfig.TOPIC_TRAINING);
-    }
-    for (EnrichmentSpec.Reference reference : enrichment.references()) {
-      topics.put(
-          reference.topic(),
-          ScorerConfig.ENRICHMENT_SPEC_PATH + ": reference table " + reference.table());
+    for (TopicPlan.Topic topic : TopicPlan.of(config, enrichment).topics()) {
+      if (!topic.scorerCreates()) {
+        topics.put(topic.name(), topic.key());
+      }
     }
     return topics;
   }

@@ -63,7 +63,16 @@ final class KafkaClientOptions {
       throw new CommandLine.ParameterException(
           spec.commandLine(), "Missing required option: '--bootstrap-server=HOST:PORT'");
     }
+    return over(new Properties(), env);
+  }
+
+  /**
+   * {@code base} (a configuration's client properties) with these options on top: the client
+   * properties file, {@code SCORER_KAFKA_*} variables and, when given, the bootstrap servers.
+   */
+  Properties over(Properties base, Map<String, String> env) {
     Properties props = new Properties();
+    props.putAll(base);
     if (clientConfig != null) {
       Properties given = new Properties();
       try (Reader reader = Files.newBufferedReader(clientConfig)) {
@@ -78,7 +87,9 @@ final class KafkaClientOptions {
               values, key -> !SecretKeys.isKafkaProperty(key), key -> "in " + clientConfig));
     }
     props.putAll(ScorerConfig.kafkaClientProperties(env));
-    props.put("bootstrap.servers", bootstrap);
+    if (bootstrap != null) {
+      props.put("bootstrap.servers", bootstrap);
+    }
     return props;
   }
 }

@@ -16,6 +16,8 @@ import picocli.CommandLine.Command;
         "Kafka Streams scoring pipeline: Avro events in, Tribuo predictions out, dead letters for the rest.",
     subcommands = {
       RunCommand.class,
+      TopicsCommand.class,
+      SampleCommand.class,
       TrainCommand.class,
       ExportCommand.class,
       FeaturesCommand.class,

@@ -47,7 +47,9 @@ final class Layers {
             "dev.scorestream.codec",
             "dev.scorestream.registry",
             "dev.scorestream.deadletter",
-            "dev.scorestream.protocol.v2"));
+            "dev.scorestream.protocol.v2",
+            // sample payments of the PaymentEvent contract, written as producers would write them
+            "dev.scorestream.payments"));
     layers.put(
         CORE,
         List.of(

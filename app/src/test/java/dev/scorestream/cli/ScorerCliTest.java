@@ -3,7 +3,7 @@ package dev.scorestream.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.scorestream.model.ModelArtifact;
-import dev.scorestream.samples.PaymentGenerator;
+import dev.scorestream.payments.PaymentGenerator;
 import dev.scorestream.schemas.Contracts;
 import dev.scorestream.schemas.LabelledRecord;
 import dev.scorestream.training.TestModels;

@@ -2,34 +2,26 @@ package dev.scorestream.integration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.scorestream.codec.WireFormatEncoder;
-import dev.scorestream.registry.RegistrySettings;
-import dev.scorestream.registry.SchemaRegistryClient;
-import dev.scorestream.samples.PaymentGenerator;
-import dev.scorestream.schemas.Contracts;
+import dev.scorestream.fixtures.CliRun;
 import dev.scorestream.testkit.EmbeddedStack;
 import dev.scorestream.testkit.OutputCollector;
 import dev.scorestream.testkit.RealComponents;
 import dev.scorestream.training.TestModels;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code scorer.jar run --config FILE} as operators start it: scores, then stops cleanly on
- * SIGTERM.
+ * {@code scorer.jar run --config FILE} as operators start it, on the topics {@code scorer topics
+ * create} made from the same file: scores what {@code scorer sample produce} sends (each event a
+ * prediction or, malformed, a dead letter), then stops cleanly on SIGTERM.
  */
 @ExtendWith(RealComponents.class)
 class RunCommandIT {
@@ -37,25 +29,8 @@ class RunCommandIT {
   @TempDir Path dir;
 
   @Test
-  void shouldRunFromConfigFileAndStopCleanlyOnSigterm(EmbeddedStack stack) throws Exception {
-    stack
-        .kafka()
-        .createTopics(
-            Map.of(
-                "run-events",
-                2,
-                "run-predictions",
-                2,
-                "run-dlq",
-                1,
-                "run-drift",
-                1,
-                "run-labels",
-                2,
-                "run-performance",
-                1,
-                "run-training",
-                1));
+  void shouldRunOnTheTopicsItCreatedScoreSampleEventsAndStopCleanlyOnSigterm(EmbeddedStack stack)
+      throws Exception {
     Path model = dir.resolve("model");
     TestModels.logistic().save(model);
     Path config =
@@ -79,6 +54,10 @@ class RunCommandIT {
                     "management.port=0",
                     "state.dir=" + dir.resolve("state"))
                 + "\n");
+    // A newcomer's path: the topics from the configuration, then the pipeline, then sample events.
+    CliRun topics =
+        CliRun.of("topics", "create", "--config", config.toString(), "--partitions", "2");
+    assertThat(topics.exit()).as(topics.out() + topics.err()).isZero();
     Path log = dir.resolve("run.log");
     Process scorer =
         new ProcessBuilder(
@@ -93,28 +72,46 @@ class RunCommandIT {
             .redirectOutput(log.toFile())
             .start();
     try {
-      int schemaId =
-          new SchemaRegistryClient(RegistrySettings.of(stack.registry().url()))
-              .register("run-events-value", Contracts.paymentEvent());
-      WireFormatEncoder encoder = new WireFormatEncoder(Contracts.paymentEvent(), schemaId);
-      PaymentGenerator payments = new PaymentGenerator(Contracts.paymentEvent(), 12);
-      Properties props = new Properties();
-      props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka().bootstrapServers());
-      try (KafkaProducer<byte[], byte[]> producer =
-          new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
-        for (int i = 0; i < 50; i++) {
-          producer.send(
-              new ProducerRecord<>(
-                  "run-events",
-                  ("r" + i).getBytes(StandardCharsets.UTF_8),
-                  encoder.encode(payments.next(System.currentTimeMillis()).record())));
-        }
+      CliRun produce =
+          CliRun.of(
+              "sample",
+              "produce",
+              "--topic",
+              "run-events",
+              "--events",
+              "50",
+              "--rate",
+              "500",
+              "--malformed-fraction",
+              "0.2",
+              "--seed",
+              "12",
+              "--bootstrap-server",
+              stack.kafka().bootstrapServers(),
+              "--registry",
+              stack.registry().url());
+      assertThat(produce.exit()).as(produce.out() + produce.err()).isZero();
+      Matcher sent = Pattern.compile("\\((\\d+) malformed").matcher(produce.out());
+      assertThat(sent.find()).as(produce.out()).isTrue();
+      int malformed = Integer.parseInt(sent.group(1));
+      assertThat(malformed).isPositive();
+      try (OutputCollector deadLetters =
+          new OutputCollector(stack.kafka().bootstrapServers(), List.of("run-dlq"))) {
+        assertThat(
+                deadLetters.pollUntil(
+                    () -> deadLetters.records().size() >= malformed,
+                    Duration.ofSeconds(90),
+                    r -> {}))
+            .as(Files.readString(log))
+            .isTrue();
       }
       try (OutputCollector predictions =
           new OutputCollector(stack.kafka().bootstrapServers(), List.of("run-predictions"))) {
         assertThat(
                 predictions.pollUntil(
-                    () -> predictions.records().size() >= 50, Duration.ofSeconds(90), r -> {}))
+                    () -> predictions.records().size() >= 50 - malformed,
+                    Duration.ofSeconds(90),
+                    r -> {}))
             .as(Files.readString(log))
             .isTrue();
       }

@@ -7,7 +7,7 @@ import static dev.scorestream.topology.TopologyFixture.key;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.scorestream.codec.WireFormatEncoder;
-import dev.scorestream.samples.PaymentGenerator;
+import dev.scorestream.payments.PaymentGenerator;
 import dev.scorestream.topology.TopologyFixture;
 import dev.scorestream.training.TestModels;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;

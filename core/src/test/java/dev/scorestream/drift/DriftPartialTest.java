@@ -9,7 +9,7 @@ import dev.scorestream.model.BaselineProfile;
 import dev.scorestream.model.ModelScorer;
 import dev.scorestream.model.ReferenceModels;
 import dev.scorestream.model.ScoreResult;
-import dev.scorestream.samples.PaymentGenerator;
+import dev.scorestream.payments.PaymentGenerator;
 import dev.scorestream.schemas.Contracts;
 import java.util.ArrayList;
 import java.util.List;

@@ -3,7 +3,7 @@ package dev.scorestream.feedback;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.scorestream.codec.WireFormatEncoder;
-import dev.scorestream.samples.PaymentGenerator;
+import dev.scorestream.payments.PaymentGenerator;
 import dev.scorestream.schemas.Contracts;
 import java.util.Map;
 import org.apache.avro.Schema;

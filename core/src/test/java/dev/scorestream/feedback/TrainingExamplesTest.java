@@ -2,7 +2,7 @@ package dev.scorestream.feedback;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.scorestream.samples.PaymentGenerator;
+import dev.scorestream.payments.PaymentGenerator;
 import dev.scorestream.schemas.Contracts;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

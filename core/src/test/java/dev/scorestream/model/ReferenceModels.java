@@ -1,7 +1,7 @@
 package dev.scorestream.model;
 
 import dev.scorestream.features.FeatureExtractor;
-import dev.scorestream.samples.PaymentGenerator;
+import dev.scorestream.payments.PaymentGenerator;
 import dev.scorestream.schemas.Contracts;
 import dev.scorestream.schemas.LabelledRecord;
 import java.io.IOException;

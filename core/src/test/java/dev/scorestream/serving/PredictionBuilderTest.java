@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.scorestream.codec.WireFormatEncoder;
 import dev.scorestream.model.ModelScorer;
 import dev.scorestream.model.ScoreResult;
-import dev.scorestream.samples.PaymentGenerator;
+import dev.scorestream.payments.PaymentGenerator;
 import dev.scorestream.schemas.Contracts;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -2,7 +2,7 @@ package dev.scorestream.validation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.scorestream.samples.PaymentGenerator;
+import dev.scorestream.payments.PaymentGenerator;
 import dev.scorestream.schemas.Contracts;
 import java.util.List;
 import net.jqwik.api.ForAll;

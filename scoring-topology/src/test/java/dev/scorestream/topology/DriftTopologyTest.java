@@ -13,7 +13,7 @@ import dev.scorestream.drift.DriftReports;
 import dev.scorestream.drift.DriftStatus;
 import dev.scorestream.drift.DriftThresholds;
 import dev.scorestream.features.FeatureExtractor;
-import dev.scorestream.samples.PaymentGenerator;
+import dev.scorestream.payments.PaymentGenerator;
 import dev.scorestream.schemas.Contracts;
 import dev.scorestream.training.TestModels;
 import java.nio.charset.StandardCharsets;

@@ -18,7 +18,7 @@ import dev.scorestream.model.ModelArtifact;
 import dev.scorestream.model.ModelScorer;
 import dev.scorestream.model.ReferenceModels;
 import dev.scorestream.model.ScoreResult;
-import dev.scorestream.samples.PaymentGenerator;
+import dev.scorestream.payments.PaymentGenerator;
 import dev.scorestream.schemas.Contracts;
 import dev.scorestream.training.TestModels;
 import java.nio.charset.StandardCharsets;

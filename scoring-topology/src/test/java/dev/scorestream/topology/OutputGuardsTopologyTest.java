@@ -10,7 +10,7 @@ import dev.scorestream.deadletter.DeadLetterFit;
 import dev.scorestream.deadletter.DeadLetterHeaders;
 import dev.scorestream.deadletter.RecordSize;
 import dev.scorestream.drift.DriftThresholds;
-import dev.scorestream.samples.PaymentGenerator;
+import dev.scorestream.payments.PaymentGenerator;
 import dev.scorestream.training.TestModels;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

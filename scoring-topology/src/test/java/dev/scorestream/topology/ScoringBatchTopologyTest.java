@@ -8,7 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.scorestream.codec.WireFormatEncoder;
 import dev.scorestream.deadletter.DeadLetterHeaders;
-import dev.scorestream.samples.PaymentGenerator;
+import dev.scorestream.payments.PaymentGenerator;
 import dev.scorestream.training.TestModels;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

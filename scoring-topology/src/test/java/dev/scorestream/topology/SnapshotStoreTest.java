@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.scorestream.codec.WireFormatEncoder;
 import dev.scorestream.drift.DriftThresholds;
-import dev.scorestream.samples.PaymentGenerator;
+import dev.scorestream.payments.PaymentGenerator;
 import dev.scorestream.training.TestModels;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

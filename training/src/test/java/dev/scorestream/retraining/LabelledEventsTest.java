@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.scorestream.feedback.PredictionSnapshots;
 import dev.scorestream.feedback.TrainingExamples;
-import dev.scorestream.samples.PaymentGenerator;
+import dev.scorestream.payments.PaymentGenerator;
 import dev.scorestream.schemas.Contracts;
 import java.util.Map;
 import org.apache.avro.generic.GenericRecord;

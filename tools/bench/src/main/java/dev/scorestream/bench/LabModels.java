@@ -3,8 +3,8 @@ package dev.scorestream.bench;
 import static dev.scorestream.bench.BenchContext.say;
 
 import dev.scorestream.cli.ScorerCli;
-import dev.scorestream.samples.LabelledCsv;
-import dev.scorestream.samples.PaymentGenerator;
+import dev.scorestream.payments.LabelledCsv;
+import dev.scorestream.payments.PaymentGenerator;
 import dev.scorestream.schemas.Contracts;
 import dev.scorestream.schemas.LabelledRecord;
 import dev.scorestream.testkit.Python;

@@ -1,7 +1,7 @@
 package dev.scorestream.bench;
 
 import dev.scorestream.codec.WireFormatEncoder;
-import dev.scorestream.samples.PaymentGenerator;
+import dev.scorestream.payments.PaymentGenerator;
 import dev.scorestream.schemas.Contracts;
 import dev.scorestream.schemas.LabelledRecord;
 import java.nio.charset.StandardCharsets;

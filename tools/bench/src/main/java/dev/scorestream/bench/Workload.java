@@ -3,7 +3,7 @@ package dev.scorestream.bench;
 import dev.scorestream.codec.WireFormatEncoder;
 import dev.scorestream.demo.SampleModel;
 import dev.scorestream.model.ModelArtifact;
-import dev.scorestream.samples.PaymentGenerator;
+import dev.scorestream.payments.PaymentGenerator;
 import dev.scorestream.schemas.Contracts;
 import dev.scorestream.schemas.LabelledRecord;
 import java.nio.charset.StandardCharsets;

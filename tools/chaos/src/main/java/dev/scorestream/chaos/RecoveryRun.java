@@ -2,9 +2,9 @@ package dev.scorestream.chaos;
 
 import dev.scorestream.codec.WireFormatEncoder;
 import dev.scorestream.demo.SampleModel;
+import dev.scorestream.payments.PaymentGenerator;
 import dev.scorestream.registry.RegistrySettings;
 import dev.scorestream.registry.SchemaRegistryClient;
-import dev.scorestream.samples.PaymentGenerator;
 import dev.scorestream.schemas.Contracts;
 import dev.scorestream.testkit.BrokerProcess;
 import dev.scorestream.testkit.EmbeddedRegistry;

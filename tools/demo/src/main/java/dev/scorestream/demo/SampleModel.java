@@ -3,7 +3,7 @@ package dev.scorestream.demo;
 import dev.scorestream.features.FeatureExtractor;
 import dev.scorestream.model.ModelArtifact;
 import dev.scorestream.model.TrainingRows;
-import dev.scorestream.samples.PaymentGenerator;
+import dev.scorestream.payments.PaymentGenerator;
 import dev.scorestream.schemas.Contracts;
 import dev.scorestream.schemas.LabelledRecord;
 import dev.scorestream.training.ModelTrainer;

@@ -1,7 +1,7 @@
 package dev.scorestream.demo;
 
 import dev.scorestream.cli.TrainCommand;
-import dev.scorestream.samples.PaymentGenerator;
+import dev.scorestream.payments.PaymentGenerator;
 import dev.scorestream.schemas.LabelledRecord;
 import java.io.PrintWriter;
 import java.time.Instant;

@@ -1,12 +1,13 @@
 package dev.scorestream.samples;
 
 import dev.scorestream.codec.WireFormatEncoder;
+import dev.scorestream.payments.Malformation;
+import dev.scorestream.payments.PaymentGenerator;
 import dev.scorestream.registry.SchemaRegistryClient;
 import dev.scorestream.schemas.Contracts;
 import dev.scorestream.schemas.Reason;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -141,49 +142,15 @@ public final class SampleTraffic {
       }
       case VALID_EVOLVED_SCHEMA ->
           evolvedEncoder.encode(rewrite(payment, evolved, "device-" + random.nextInt(1000)));
-      case RULE_VIOLATION -> {
-        switch (random.nextInt(4)) {
-          case 0 -> payment.put("amount", 150_000.0 + random.nextInt(100_000));
-          case 1 -> payment.put("hour_of_day", 24 + random.nextInt(10));
-          case 2 -> payment.put("currency", "BTC");
-          default -> payment.put("merchant_category", "casino");
-        }
-        yield readerEncoder.encode(payment);
-      }
-      case NULL_REQUIRED_FIELD -> {
-        payment.put("customer_id", null);
-        yield readerEncoder.encode(payment);
-      }
-      case NAN_AMOUNT -> {
-        payment.put("amount", Double.NaN);
-        yield readerEncoder.encode(payment);
-      }
       case UNKNOWN_ENUM_SYMBOL -> {
         GenericRecord written = rewrite(payment, wallet, null);
         written.put(
             "channel", new GenericData.EnumSymbol(wallet.getField("channel").schema(), "WALLET"));
         yield walletEncoder.encode(written);
       }
-      case TRUNCATED -> {
-        byte[] full = readerEncoder.encode(payment);
-        yield Arrays.copyOf(full, 5 + random.nextInt(full.length - 6));
-      }
-      case RANDOM_BYTES -> {
-        byte[] bytes = new byte[8 + random.nextInt(120)];
-        random.nextBytes(bytes);
-        bytes[0] = (byte) (1 + random.nextInt(255));
-        yield bytes;
-      }
       case UNREGISTERED_SCHEMA_ID -> unregisteredEncoder.encode(payment);
-      case JSON_BY_MISTAKE ->
-          ("{\"event_id\":\""
-                  + payment.get("event_id")
-                  + "\",\"amount\":"
-                  + payment.get("amount")
-                  + ",\"currency\":\""
-                  + payment.get("currency")
-                  + "\"}")
-              .getBytes(StandardCharsets.UTF_8);
+      // the malformations of the reader schema's own encoder
+      default -> Malformation.valueOf(kind.name()).write(payment, readerEncoder, random);
     };
   }
 

@@ -1,4 +1,4 @@
-package dev.scorestream.samples;
+package dev.scorestream.payments;
 
 import dev.scorestream.schemas.LabelledRecord;
 import java.util.List;
