@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.scorestream.app.StreamsProperties;
 import dev.scorestream.fixtures.Configs;
+import dev.scorestream.testkit.GeneratedDocs;
 import dev.scorestream.topology.OutputFailureHandler;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -203,15 +204,10 @@ class ScorerConfigTest {
 
   @Test
   void shouldMatchTheGeneratedTableInTheConfigurationDocs() throws IOException {
-    String doc = Files.readString(Path.of("..", "docs", "configuration.md"));
-    String begin = "<!-- BEGIN GENERATED: scorer config --doc -->\n";
-    String end = "<!-- END GENERATED -->";
-    assertThat(doc).contains(begin).contains(end);
-    String documented = doc.substring(doc.indexOf(begin) + begin.length(), doc.indexOf(end));
-
-    assertThat(documented)
-        .as("docs/configuration.md is stale: replace its generated table by `scorer config --doc`")
-        .isEqualTo(ScorerConfig.markdownTable());
+    Path page = Path.of("..", "docs", "configuration.md");
+    GeneratedDocs.check(
+        page, "scorer config --doc", ScorerConfig.markdownTable(), "app", "ScorerConfigTest");
+    String documented = Files.readString(page);
     for (String key : ScorerConfig.DEFINITION.names()) {
       assertThat(documented).contains("| `" + key + "` |");
     }
